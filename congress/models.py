@@ -1,0 +1,207 @@
+"""Congress-wide reference data: terms, sessions, meetings, towns, handling units, categories."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from congress.numerals import ordinals
+
+
+class TermQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """The term in force on a date (today by default), else the latest one."""
+        on = on or timezone.localdate()
+        term = (
+            self.filter(start_date__lte=on)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+            .order_by("-number")
+            .first()
+        )
+        return term or self.order_by("-number").first()
+
+
+class Term(models.Model):
+    """A five-year term (届) of the city's people's congress, e.g. the 16th, 2022–2027."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="term_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        # 第十六届 / the 16th term
+        return _("the %(term)s term") % ordinals(term=self.number)
+
+
+class Session(models.Model):
+    """A session (次会议) of the congress within a term; suggestions and motions are filed at one."""
+
+    term = models.ForeignKey(Term, models.PROTECT, related_name="sessions", verbose_name=_("term"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    start_date = models.DateField(_("opening date"))
+    end_date = models.DateField(_("closing date"))
+    suggestion_deadline = models.DateTimeField(_("suggestion deadline"), null=True, blank=True)
+    motion_deadline = models.DateTimeField(_("motion deadline"), null=True, blank=True)
+    deputies_due = models.PositiveIntegerField(_("deputies due"), null=True, blank=True)
+    deputies_present = models.PositiveIntegerField(_("deputies present"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-term__number", "-number"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="session_unique_number"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="session_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(deputies_present__isnull=True)
+                | Q(deputies_due__isnull=True)
+                | Q(deputies_present__lte=F("deputies_due")),
+                name="session_present_not_above_due",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        # 十六届一次会议 / the 1st session of the 16th term
+        return _("%(session)s session of the %(term)s term") % ordinals(
+            term=self.term.number, session=self.number
+        )
+
+
+class Meeting(models.Model):
+    """A standing-committee meeting (常委会会议) or a chair's meeting (主任会议), numbered per term."""
+
+    class Kind(models.TextChoices):
+        STANDING_COMMITTEE = "standing", _("standing committee meeting")
+        CHAIRS = "chairs", _("chair's meeting")
+
+    term = models.ForeignKey(Term, models.PROTECT, related_name="meetings", verbose_name=_("term"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("number"))
+    date = models.DateField(_("date"))
+    agenda = models.TextField(_("agenda"), blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "kind", "number"], name="meeting_unique_number")
+        ]
+
+    def __str__(self):
+        return _("%(kind)s no. %(number)s of the %(term)s term") % {
+            "kind": self.get_kind_display(),
+            "number": self.number,
+            **ordinals(term=self.term.number),
+        }
+
+
+class Town(models.Model):
+    """A town (镇) or street (街道) of the city."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", pgettext_lazy("subdistrict", "street")
+        TOWN = "town", _("town")
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("town or street")
+        verbose_name_plural = _("towns and streets")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Organisation(models.Model):
+    """A handling unit (承办单位): a government department, the court, the procuratorate, a town."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("government department")
+        COURT = "court", _("court")
+        PROCURATORATE = "procuratorate", _("procuratorate")
+        TOWN = "town", _("town or street government")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.GOVERNMENT)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent organisation"),
+    )
+    town = models.ForeignKey(
+        Town, models.SET_NULL, null=True, blank=True, verbose_name=_("town or street")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="organisation_not_own_parent")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """A subject category of suggestions; the list is versioned per term."""
+
+    term = models.ForeignKey(
+        Term, models.PROTECT, related_name="categories", verbose_name=_("term")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["term", "order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "name"], name="category_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name

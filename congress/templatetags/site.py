@@ -1,0 +1,34 @@
+"""Template helpers shared by every page."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_HTML_LANG = {"zh-hans": "zh-CN", "en": "en"}
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context):
+    """Links to this page in the other languages (plain links: no form, no script)."""
+    request = context.get("request")
+    current = get_language()
+    path = request.get_full_path() if request else "/"
+    return [
+        {
+            "code": code,
+            "name": name,
+            "html_lang": _HTML_LANG.get(code, code),
+            "url": translate_url(path, code),
+        }
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
+
+
+@register.filter
+def query_with(query_string, page):
+    """`?filters&page=N` for pagination links that keep the filters."""
+    return f"?{query_string}&page={page}" if query_string else f"?page={page}"

@@ -1,0 +1,29 @@
+"""Root URLs. Public pages are in Chinese at / and in English under /en/ (DESIGN.md's URL table)."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from congress import views
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = settings.ADMIN_SITE_HEADER
+admin.site.index_title = settings.ADMIN_SITE_HEADER
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("deputies.urls")),
+    path("", include("proposals.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "congress.views.bad_request"
+handler404 = "congress.views.page_not_found"
+handler500 = "congress.views.server_error"

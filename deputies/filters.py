@@ -1,0 +1,62 @@
+"""Filters for the public deputies directory (django-filter). Invalid values answer 400."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Term, Town
+from deputies.models import Delegation, Deputy, DeputyGroup
+
+
+def _current_term_delegations(request):
+    return Delegation.objects.filter(term=Term.objects.current()).select_related("town")
+
+
+def _current_term_groups(request):
+    return DeputyGroup.objects.filter(term=Term.objects.current())
+
+
+def _parties(request=None):
+    term = Term.objects.current()
+    values = (
+        Deputy.objects.filter(term=term)
+        .exclude(party="")
+        .order_by("party")
+        .values_list("party", flat=True)
+        .distinct()
+    )
+    return [(value, value) for value in values]
+
+
+class DeputyFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=50)
+    delegation = django_filters.ModelChoiceFilter(
+        label=_("Delegation"), queryset=_current_term_delegations, empty_label=_("All delegations")
+    )
+    town = django_filters.ModelChoiceFilter(
+        label=_("Town or street"),
+        queryset=Town.objects.all(),
+        field_name="delegation__town",
+        empty_label=_("All towns and streets"),
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("Deputy group"),
+        queryset=_current_term_groups,
+        field_name="groups",
+        distinct=True,
+        empty_label=_("All groups"),
+    )
+    gender = django_filters.ChoiceFilter(
+        label=_("Gender"), choices=Deputy.Gender.choices, empty_label=_("Any gender")
+    )
+    party = django_filters.ChoiceFilter(
+        label=_("Political affiliation"), choices=_parties, empty_label=_("Any affiliation")
+    )
+
+    class Meta:
+        model = Deputy
+        fields = ["name", "delegation", "town", "group", "gender", "party"]
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__contains=value)) if value else queryset

@@ -1,0 +1,169 @@
+"""Reads that public pages share. Every queryset here returns public rows and public columns only."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from congress.models import Term
+from deputies.models import (
+    Activity,
+    ActivityKind,
+    Deputy,
+    DeputyGroup,
+    LiaisonStation,
+    PointRule,
+    Reception,
+)
+
+
+def deputy_directory():
+    """The public directory: the current term's deputies with what each card shows, in 2 queries."""
+    term = Term.objects.current()
+    return (
+        Deputy.objects.public()
+        .filter(term=term)
+        .prefetch_related(
+            Prefetch("groups", queryset=DeputyGroup.objects.only("id", "name", "kind"))
+        )
+    )
+
+
+def deputy_profile(pk):
+    """One deputy for the public profile; raises Deputy.DoesNotExist for an unknown id."""
+    return (
+        Deputy.objects.public()
+        .prefetch_related(
+            Prefetch("groups", queryset=DeputyGroup.objects.only("id", "name", "kind")),
+            Prefetch(
+                "stations",
+                queryset=LiaisonStation.objects.filter(active=True).select_related("town"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def station_list():
+    return (
+        LiaisonStation.objects.filter(active=True)
+        .select_related("town")
+        .annotate(deputy_count=Count("deputies", filter=Q(deputies__status=Deputy.Status.SERVING)))
+    )
+
+
+def station_detail(pk):
+    return LiaisonStation.objects.filter(active=True).select_related("town").get(pk=pk)
+
+
+def station_deputies(station):
+    return station.deputies.public().serving()
+
+
+def station_receptions(station, limit=20):
+    return (
+        Reception.objects.filter(station=station)
+        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.public()))
+        .order_by("-date")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    kind: str
+    label: str
+    count: int
+    hours: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class PerformanceRecord:
+    """A deputy's performance record (履职档案) for one year, computed from verified activities."""
+
+    year: int
+    lines: list[RecordLine]
+
+    @property
+    def total_count(self) -> int:
+        return sum(line.count for line in self.lines)
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum((line.hours for line in self.lines), Decimal("0"))
+
+    @property
+    def total_points(self) -> Decimal:
+        return sum((line.points for line in self.lines), Decimal("0"))
+
+
+def performance_record(deputy, year: int | None = None) -> PerformanceRecord:
+    """Count verified activities by kind for the year and price them with the rules then in force.
+
+    Two queries whatever the number of activities: one grouped count per (kind, date), one for rules.
+    """
+    year = year or timezone.localdate().year
+    rows = (
+        Activity.objects.filter(deputy=deputy, verified=True, date__year=year)
+        .values("kind", "date")
+        .annotate(n=Count("id"), hours=Sum("hours"))
+    )
+    rules = list(
+        PointRule.objects.filter(valid_from__year__lte=year).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__year__gte=year)
+        )
+    )
+    totals: dict[str, list] = {}
+    for row in rows:
+        points_each = next(
+            (
+                rule.points
+                for rule in rules
+                if rule.kind == row["kind"]
+                and rule.valid_from <= row["date"]
+                and (rule.valid_to is None or row["date"] <= rule.valid_to)
+            ),
+            Decimal("0"),
+        )
+        line = totals.setdefault(row["kind"], [0, Decimal("0"), Decimal("0")])
+        line[0] += row["n"]
+        line[1] += row["hours"] or Decimal("0")
+        line[2] += points_each * row["n"]
+    lines = [
+        RecordLine(kind, label, *totals[kind])
+        for kind, label in ActivityKind.choices
+        if kind in totals
+    ]
+    return PerformanceRecord(year=year, lines=lines)
+
+
+def home_figures():
+    term = Term.objects.current()
+    # The latest year with receptions: early in January, last year's figures are the news.
+    latest = Reception.objects.order_by("-date").values_list("date", flat=True).first()
+    year = latest.year if latest else timezone.localdate().year
+    deputies = Deputy.objects.filter(term=term).serving() if term else Deputy.objects.none()
+    return {
+        "term": term,
+        "deputy_count": deputies.count(),
+        "station_count": LiaisonStation.objects.filter(active=True).count(),
+        "reception_count": Reception.objects.filter(date__year=year).count(),
+        "residents_received": Reception.objects.filter(date__year=year).aggregate(
+            n=Sum("residents_received")
+        )["n"]
+        or 0,
+        "year": year,
+        "stations": station_list()[:6],
+    }
+
+
+def activity_years(deputy) -> list[int]:
+    """Years in which the deputy has verified activities, newest first."""
+    return sorted(
+        {
+            d.year
+            for d in Activity.objects.filter(deputy=deputy, verified=True).dates("date", "year")
+        },
+        reverse=True,
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from deputies import views
+
+app_name = "deputies"
+
+urlpatterns = [
+    path("deputies/", views.DeputyListView.as_view(), name="list"),
+    path("deputies/<int:pk>/", views.deputy_detail, name="detail"),
+    path("deputies/<int:pk>/qr.svg", views.deputy_qr, name="qr"),
+    path("stations/", views.station_list, name="station_list"),
+    path("stations/<int:pk>/", views.station_detail, name="station_detail"),
+    path("stations/<int:pk>/qr.svg", views.station_qr, name="station_qr"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "proposals"
+    verbose_name = _("Suggestions, motions and opinions")

@@ -1,0 +1,281 @@
+"""The public directory, profiles, stations and QR codes, as a resident sees them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deputies.models import ActivityKind, Deputy
+from tests.factories import (
+    ActivityFactory,
+    DelegationFactory,
+    DeputyFactory,
+    DeputyGroupFactory,
+    PointRuleFactory,
+    ReceptionFactory,
+    StationFactory,
+    TermFactory,
+    TownFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_towns():
+    term = TermFactory()
+    danghu = DelegationFactory(term=term, town=TownFactory(name="当湖街道", order=1))
+    zhapu = DelegationFactory(term=term, town=TownFactory(name="乍浦镇", order=2))
+    return term, danghu, zhapu
+
+
+def test_directory_lists_current_deputies_with_public_fields(client, two_towns):
+    term, danghu, _ = two_towns
+    DeputyFactory(term=term, delegation=danghu, name="沈永良", phone="13812345678")
+    response = client.get("/deputies/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "沈永良" in html
+    assert "当湖街道代表团" in html
+    assert "13812345678" not in html
+    assert "33048219800101123X" not in html
+
+
+def test_directory_filters_by_delegation_gender_and_name(client, two_towns):
+    term, danghu, zhapu = two_towns
+    DeputyFactory(term=term, delegation=danghu, name="徐杰", gender=Deputy.Gender.MALE)
+    DeputyFactory(term=term, delegation=zhapu, name="朱晓燕", gender=Deputy.Gender.FEMALE)
+    html = client.get("/deputies/", {"delegation": zhapu.pk}).content.decode()
+    assert "朱晓燕" in html and "徐杰" not in html
+    html = client.get("/deputies/", {"gender": "M"}).content.decode()
+    assert "徐杰" in html and "朱晓燕" not in html
+    html = client.get("/deputies/", {"name": "晓燕"}).content.decode()
+    assert "朱晓燕" in html and "徐杰" not in html
+    html = client.get("/deputies/", {"town": zhapu.town.pk}).content.decode()
+    assert "朱晓燕" in html and "徐杰" not in html
+
+
+def test_directory_filters_by_group_without_duplicates(client, two_towns):
+    term, danghu, _ = two_towns
+    deputy = DeputyFactory(term=term, delegation=danghu, name="孙建峰")
+    other = DeputyFactory(term=term, delegation=danghu, name="金明")
+    first, second = DeputyGroupFactory(term=term), DeputyGroupFactory(term=term)
+    first.members.add(deputy)
+    second.members.add(deputy, other)
+    response = client.get("/deputies/", {"group": first.pk})
+    assert [d.name for d in response.context["deputies"]] == ["孙建峰"]
+
+
+@pytest.mark.parametrize(
+    ("params", "label"),
+    [
+        ({"delegation": "999999"}, "代表团"),
+        ({"delegation": "abc"}, "代表团"),
+        ({"gender": "X"}, "性别"),
+        ({"group": "-1"}, "代表小组"),
+        ({"party": "不存在的党派"}, "政治面貌"),
+        ({"name": "x" * 51}, "姓名"),
+    ],
+)
+def test_directory_answers_400_naming_the_invalid_filter(client, two_towns, params, label):
+    response = client.get("/deputies/", params)
+    assert response.status_code == 400
+    assert f"<strong>{label}</strong>" in response.content.decode()
+
+
+def test_directory_paginates_and_keeps_filters_in_page_links(client, two_towns):
+    term, danghu, _ = two_towns
+    DeputyFactory.create_batch(30, term=term, delegation=danghu, gender=Deputy.Gender.MALE)
+    response = client.get("/deputies/", {"gender": "M"})
+    assert len(response.context["deputies"]) == 24
+    assert "?gender=M&amp;page=2" in response.content.decode()
+    assert len(client.get("/deputies/", {"gender": "M", "page": 2}).context["deputies"]) == 6
+    assert client.get("/deputies/", {"page": 99}).status_code == 404
+
+
+def test_directory_shows_only_the_current_term(client, two_towns):
+    term, danghu, _ = two_towns
+    old_term = TermFactory(
+        number=15, start_date=datetime.date(2017, 1, 1), end_date=datetime.date(2021, 12, 31)
+    )
+    DeputyFactory(
+        term=old_term,
+        delegation=DelegationFactory(term=old_term, town=danghu.town),
+        name="往届代表",
+    )
+    DeputyFactory(term=term, delegation=danghu, name="本届代表")
+    html = client.get("/deputies/").content.decode()
+    assert "本届代表" in html and "往届代表" not in html
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_directory_query_count_does_not_grow_with_deputies(client, two_towns):
+    term, danghu, zhapu = two_towns
+    group = DeputyGroupFactory(term=term)
+    group.members.set(DeputyFactory.create_batch(10, term=term, delegation=danghu))
+    small = _count_queries(client, "/deputies/")
+    group.members.add(*DeputyFactory.create_batch(490, term=term, delegation=zhapu))
+    assert Deputy.objects.count() == 500
+    assert _count_queries(client, "/deputies/") == small
+
+
+def test_profile_query_count_does_not_grow_with_activities(client, two_towns):
+    term, danghu, _ = two_towns
+    deputy = DeputyFactory(term=term, delegation=danghu)
+    StationFactory(town=danghu.town).deputies.add(deputy)
+    PointRuleFactory()
+    ActivityFactory.create_batch(10, deputy=deputy)
+    small = _count_queries(client, f"/deputies/{deputy.pk}/")
+    ActivityFactory.create_batch(490, deputy=deputy, date=datetime.date(2022, 9, 1))
+    assert _count_queries(client, f"/deputies/{deputy.pk}/") == small
+
+
+def test_profile_shows_performance_record_priced_by_rules(client, two_towns):
+    term, danghu, _ = two_towns
+    deputy = DeputyFactory(term=term, delegation=danghu, name="蒋云飞")
+    PointRuleFactory(kind=ActivityKind.INSPECTION, points=Decimal("3"))
+    PointRuleFactory(kind=ActivityKind.TRAINING, points=Decimal("1"))
+    ActivityFactory.create_batch(2, deputy=deputy, kind=ActivityKind.INSPECTION, hours=Decimal("2"))
+    ActivityFactory(deputy=deputy, kind=ActivityKind.TRAINING, hours=Decimal("4"))
+    ActivityFactory(deputy=deputy, kind=ActivityKind.TRAINING, verified=False)
+    response = client.get(f"/deputies/{deputy.pk}/")
+    record = response.context["record"]
+    assert record.year == 2022
+    assert record.total_count == 3
+    assert record.total_hours == Decimal("8")
+    assert record.total_points == Decimal("7")
+    assert "13912345678" not in response.content.decode()
+
+
+def test_profile_year_parameter_is_validated(client, two_towns):
+    term, danghu, _ = two_towns
+    deputy = DeputyFactory(term=term, delegation=danghu)
+    assert client.get(f"/deputies/{deputy.pk}/", {"year": "abc"}).status_code == 400
+    assert client.get(f"/deputies/{deputy.pk}/", {"year": "1800"}).status_code == 400
+    assert client.get(f"/deputies/{deputy.pk}/", {"year": "2022"}).status_code == 200
+
+
+def test_unknown_ids_are_404(client, db):
+    for url in (
+        "/deputies/999999/",
+        "/stations/999999/",
+        "/deputies/999999/qr.svg",
+        "/stations/999999/qr.svg",
+        "/opinions/new/?station=999999",
+        "/opinions/new/?deputy=abc",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_station_page_lists_deputies_and_receptions(client, two_towns):
+    term, danghu, _ = two_towns
+    station = StationFactory(name="独山港镇周圩人大代表联络站", town=danghu.town)
+    deputy = DeputyFactory(term=term, delegation=danghu, name="潘晓", phone="13700001111")
+    station.deputies.add(deputy)
+    reception = ReceptionFactory(station=station, theme="安置房质量问题", residents_received=12)
+    reception.deputies.add(deputy)
+    response = client.get(f"/stations/{station.pk}/")
+    html = response.content.decode()
+    assert "潘晓" in html and "安置房质量问题" in html
+    assert "2022年3月15日" in html
+    assert f"/stations/{station.pk}/qr.svg" in html
+    assert "13700001111" not in html
+
+
+def test_station_list_counts_serving_deputies(client, two_towns):
+    term, danghu, _ = two_towns
+    station = StationFactory(town=danghu.town)
+    station.deputies.add(
+        DeputyFactory(term=term, delegation=danghu),
+        DeputyFactory(
+            term=term,
+            delegation=danghu,
+            status=Deputy.Status.ENDED,
+            ended_on=datetime.date(2023, 1, 1),
+        ),
+    )
+    response = client.get("/stations/")
+    assert [s.deputy_count for s in response.context["stations"]] == [1]
+
+
+def test_qr_codes_are_svg_pointing_at_the_opinion_form(client, two_towns):
+    term, danghu, _ = two_towns
+    station = StationFactory(town=danghu.town)
+    deputy = DeputyFactory(term=term, delegation=danghu)
+    response = client.get(f"/stations/{station.pk}/qr.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in response.content and b"http://www.w3.org/2000/svg" in response.content
+    decoded = _decode_qr_url(station=station.pk)
+    assert decoded == f"http://testserver/opinions/new/?station={station.pk}"
+    assert client.get(f"/deputies/{deputy.pk}/qr.svg").status_code == 200
+
+
+def _decode_qr_url(**params):
+    """What the station's code encodes, via the same helper the view uses."""
+    from django.test import RequestFactory
+
+    from congress.qr import opinion_form_url
+
+    return opinion_form_url(RequestFactory().get("/"), **params)
+
+
+def test_qr_uses_site_url_when_configured(settings, two_towns):
+    from django.test import RequestFactory
+
+    from congress.qr import opinion_form_url
+
+    settings.SITE_URL = "https://rd.pinghu.gov.cn"
+    assert opinion_form_url(RequestFactory().get("/"), deputy=7) == (
+        "https://rd.pinghu.gov.cn/opinions/new/?deputy=7"
+    )
+
+
+def test_opinion_landing_page_names_the_station(client, two_towns):
+    _, danghu, _ = two_towns
+    station = StationFactory(town=danghu.town, name="当湖街道人大代表联络站")
+    response = client.get("/opinions/new/", {"station": station.pk})
+    assert response.status_code == 200
+    assert "当湖街道人大代表联络站" in response.content.decode()
+    assert client.get("/opinions/new/").status_code == 400
+
+
+def test_english_pages_live_under_en(client, two_towns):
+    term, danghu, _ = two_towns
+    deputy = DeputyFactory(term=term, delegation=danghu)
+    response = client.get(f"/en/deputies/{deputy.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Delegation" in html
+    chinese = client.get(f"/deputies/{deputy.pk}/").content.decode()
+    assert '<html lang="zh-CN">' in chinese
+    assert "代表团" in chinese
+    assert f'href="/deputies/{deputy.pk}/"' in html  # the switch back to Chinese
+
+
+def test_home_shows_figures_and_stations(client, two_towns):
+    term, danghu, _ = two_towns
+    DeputyFactory.create_batch(3, term=term, delegation=danghu)
+    station = StationFactory(town=danghu.town, name="钟埭街道人大代表联络站")
+    ReceptionFactory(station=station, residents_received=7)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["deputy_count"] == 3
+    assert response.context["residents_received"] == 7
+    assert "钟埭街道人大代表联络站" in response.content.decode()
+
+
+def test_pages_send_a_strict_content_security_policy(client, db):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
