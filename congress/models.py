@@ -205,3 +205,27 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Holiday(models.Model):
+    """A day that breaks the Monday–Friday rule: a public holiday, or a weekend made a working day.
+
+    The State Council publishes the holiday arrangement each year (调休); staff enter it here and
+    every working-day deadline (congress.workdays) follows it.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        default=False,
+        help_text=_("Tick for a weekend day that is worked in exchange for a holiday."),
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or adjusted working day")
+        verbose_name_plural = _("holidays and adjusted working days")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

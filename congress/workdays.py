@@ -1,0 +1,45 @@
+"""Working-day arithmetic: Monday to Friday, corrected by the Holiday table staff maintain."""
+
+import datetime
+
+from congress.models import Holiday
+
+
+def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    return dict(
+        Holiday.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
+    )
+
+
+def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:
+    exceptions = _exceptions(day, day) if exceptions is None else exceptions
+    if day in exceptions:
+        return exceptions[day]
+    return day.weekday() < 5
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted). One query."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    # Long holidays (Spring Festival) take at most ~9 days; a generous window covers them.
+    window_end = start + datetime.timedelta(days=days * 2 + 30)
+    exceptions = _exceptions(start, window_end)
+    day, left = start, days
+    while left:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, exceptions):
+            left -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    if end <= start:
+        return 0
+    exceptions = _exceptions(start, end)
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day, exceptions)
+    return count
