@@ -210,8 +210,29 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# The performance record (履职档案) counts activities from this year on the public profile.
-PERFORMANCE_YEAR_DEFAULT = None  # None: the current calendar year
+# Procedural rules that differ between congresses (domain.md): every deadline, threshold and
+# limit lives here, never as a constant in code. A deployment overrides them in its settings.
+CONGRESS_RULES = {
+    # Suggestions (domain.md §2)
+    "SUGGESTION_REPLY_MONTHS": 3,  # reply within 3 months of assignment
+    "SUGGESTION_EXTENDED_REPLY_MONTHS": 6,  # at most 6 months with an approved extension
+    "RETURN_REQUEST_WORKING_DAYS": 7,  # a unit may send an item back within 7 working days
+    "BETWEEN_SESSION_ASSIGN_WORKING_DAYS": 5,
+    "REHANDLE_MONTHS": 1,  # re-handling after an unsatisfied rating
+    "CO_HANDLER_VIEWS_MONTHS": 1,
+    "REPLY_PUBLISH_WORKING_DAYS": 20,
+    "REPLY_CLASSES": [("A", "solved or adopted"), ("B", "in the plan to solve"), ("C", "for reference, explained")],
+    "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    # Motions (domain.md §3): at county level and above, 10 or more deputies jointly.
+    "MOTION_MIN_SIGNERS": 10,
+    # Supervision (domain.md §7)
+    "REVIEW_OPINION_REPORT_MONTHS": 2,
+    # Major government investment projects above this many yuan go to a vote (domain.md §4).
+    "MAJOR_PROJECT_VOTE_THRESHOLD_YUAN": 200_000_000,
+    # Residents' opinions (domain.md §5)
+    "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+    "OPINION_MAX_PHOTOS": 3,
+}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
