@@ -221,7 +221,12 @@ CONGRESS_RULES = {
     "REHANDLE_MONTHS": 1,  # re-handling after an unsatisfied rating
     "CO_HANDLER_VIEWS_MONTHS": 1,
     "REPLY_PUBLISH_WORKING_DAYS": 20,
-    "REPLY_CLASSES": [("A", "solved or adopted"), ("B", "in the plan to solve"), ("C", "for reference, explained")],
+    # The reply classes printed on a unit's letter (Zhejiang's A/B/C scheme; some places use four).
+    "REPLY_CLASSES": [
+        ("A", _("A: solved or adopted")),
+        ("B", _("B: in the plan to be solved")),
+        ("C", _("C: kept for reference, with the reasons explained")),
+    ],
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     # Motions (domain.md §3): at county level and above, 10 or more deputies jointly.
     "MOTION_MIN_SIGNERS": 10,
