@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("deputies.urls")),
     path("", include("proposals.urls")),
+    path("", include("supervision.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -32,3 +32,11 @@ def other_languages(context):
 def query_with(query_string, page):
     """`?filters&page=N` for pagination links that keep the filters."""
     return f"?{query_string}&page={page}" if query_string else f"?page={page}"
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes, rounded up (for the login lockout message)."""
+    if not delta:
+        return 0
+    return -(-int(delta.total_seconds()) // 60)
