@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deputies import views
+from deputies import portal, views
 
 app_name = "deputies"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("stations/", views.station_list, name="station_list"),
     path("stations/<int:pk>/", views.station_detail, name="station_detail"),
     path("stations/<int:pk>/qr.svg", views.station_qr, name="station_qr"),
+    path("portal/", portal.home, name="portal"),
+    path("portal/activities/", portal.activities, name="portal_activities"),
 ]

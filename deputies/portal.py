@@ -1,0 +1,66 @@
+"""The deputy's workspace (/portal/): their record, stations, and their own activity booklet."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from congress.errors import DomainError
+from deputies import selectors, services
+from deputies.forms import ActivityForm
+from deputies.models import Activity, Deputy
+
+
+def deputy_required(view):
+    """Logged in and linked to a deputy; anyone else gets a page that says what this is for."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            deputy = Deputy.objects.select_related("delegation", "term").get(user=request.user)
+        except Deputy.DoesNotExist:
+            return render(request, "portal/not_a_deputy.html", status=403)
+        return view(request, deputy, *args, **kwargs)
+
+    return wrapper
+
+
+@deputy_required
+def home(request, deputy):
+    years = selectors.activity_years(deputy)
+    record = selectors.performance_record(deputy, years[0] if years else None)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "deputy": deputy,
+            "record": record,
+            "stations": deputy.stations.filter(active=True).select_related("town"),
+            "pending": Activity.objects.filter(deputy=deputy, verified=False).count(),
+        },
+    )
+
+
+@deputy_required
+def activities(request, deputy):
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_record(deputy=deputy, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Recorded. It counts in your record once staff verify it."))
+            return redirect("deputies:portal_activities")
+    page = Paginator(Activity.objects.filter(deputy=deputy).order_by("-date", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/activities.html",
+        {"deputy": deputy, "form": form, "page_obj": page, "activities": page.object_list},
+    )

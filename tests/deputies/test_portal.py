@@ -1,0 +1,115 @@
+"""The deputy's workspace: only for deputies, and each sees and records only their own activities."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from deputies.models import Activity, ActivityKind
+from tests.factories import ActivityFactory, DeputyFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deputy_client(client):
+    deputy = DeputyFactory(user=UserFactory(), name="徐杰")
+    client.force_login(deputy.user)
+    client.deputy = deputy
+    return client
+
+
+def test_portal_requires_login(client):
+    response = client.get("/portal/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/portal/")
+
+
+def test_portal_is_refused_to_an_account_without_a_deputy(client):
+    client.force_login(StaffFactory())
+    response = client.get("/portal/")
+    assert response.status_code == 403
+    assert "代表" in response.content.decode()
+
+
+def test_portal_home_shows_the_deputys_record(deputy_client):
+    ActivityFactory.create_batch(2, deputy=deputy_client.deputy)
+    ActivityFactory(deputy=deputy_client.deputy, verified=False)
+    response = deputy_client.get("/portal/")
+    assert response.status_code == 200
+    assert response.context["record"].total_count == 2
+    assert response.context["pending"] == 1
+    assert "徐杰" in response.content.decode()
+
+
+def _post(client, **overrides):
+    data = {
+        "kind": ActivityKind.RESEARCH,
+        "title": "农村道路亮化调研",
+        "date": "2022-05-20",
+        "hours": "3.5",
+        "evidence": "调研通知",
+    }
+    data.update(overrides)
+    return client.post("/portal/activities/", data)
+
+
+def test_a_deputy_records_an_unverified_activity(deputy_client):
+    response = _post(deputy_client)
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert activity.deputy == deputy_client.deputy
+    assert not activity.verified
+    page = deputy_client.get("/portal/activities/").content.decode()
+    assert "农村道路亮化调研" in page and "待核实" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "", "这个字段是必填项。"),
+        ("date", "2022-13-45", "输入一个有效的日期。"),
+        ("hours", "30", "请填写0到24之间的小时数。"),
+        ("hours", "-1", "请填写0到24之间的小时数。"),
+        ("kind", "party", "选择一个有效的选项"),
+    ],
+)
+def test_bad_input_is_shown_beside_the_field_and_nothing_is_written(
+    deputy_client, field, value, message
+):
+    response = _post(deputy_client, **{field: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert message in html
+    assert "农村道路亮化调研" in html or field == "title"  # what was typed is kept
+    assert not Activity.objects.exists()
+
+
+def test_a_future_date_is_refused(deputy_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = _post(deputy_client, date=tomorrow.isoformat())
+    assert "不能晚于今天" in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_a_deputy_sees_only_their_own_activities(deputy_client):
+    other = DeputyFactory(name="另一位代表")
+    ActivityFactory(deputy=other, title="别人的视察")
+    ActivityFactory(deputy=deputy_client.deputy, title="我的视察")
+    html = deputy_client.get("/portal/activities/").content.decode()
+    assert "我的视察" in html and "别人的视察" not in html
+
+
+def test_the_form_needs_a_csrf_token(db):
+    from django.test import Client
+
+    deputy = DeputyFactory(user=UserFactory())
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(deputy.user)
+    response = strict.post(
+        "/portal/activities/",
+        {"kind": "research", "title": "x", "date": "2022-05-20", "hours": "1"},
+    )
+    assert response.status_code == 403
+    assert not Activity.objects.exists()
