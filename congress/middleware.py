@@ -1,0 +1,39 @@
+"""Site-wide middleware."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+try:  # the pool's own time-out when every connection is busy or the server is gone
+    from psycopg_pool import PoolTimeout
+except ImportError:  # pragma: no cover - psycopg is a hard dependency
+    PoolTimeout = OperationalError
+
+
+class DatabaseUnavailableMiddleware:
+    """The database unreachable → a 503 page that asks to retry, not a traceback.
+
+    Only connection-level failures qualify (OperationalError, InterfaceError, a pool time-out;
+    SQLite's "database is locked" is one too, and also worth a retry); a programming error is
+    still a 500. The page is rendered without context processors, since
+    they may need the database too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError, PoolTimeout)):
+            return None
+        logger.error("database unavailable: %s", type(exception).__name__)
+        body = loader.get_template("503.html").render({})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
