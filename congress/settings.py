@@ -259,6 +259,10 @@ CONGRESS_RULES = {
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The import preview and its confirmation are two requests that may reach different app
+# servers: with Redis (the multi-server set-up) the uploaded file waits in the shared cache.
+if REDIS_URL:
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # A cell that starts with = + - @ is run as a formula by spreadsheet programs: neutralise it.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True

@@ -149,6 +149,9 @@ class Deputy(models.Model):
                 condition=Q(status="serving", ended_on__isnull=True)
                 | Q(status="ended", ended_on__isnull=False),
                 name="deputy_ended_on_matches_status",
+                violation_error_message=_(
+                    "A deputy whose mandate ended needs the date it ended; a serving deputy has none."
+                ),
             )
         ]
 

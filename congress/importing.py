@@ -1,0 +1,640 @@
+"""Spreadsheet import and export (django-import-export), shared by every app's resources.
+
+`SheetResource` is the base of every resource:
+
+- columns carry Chinese headers and name related rows by their names (代表团, 镇街道), looked up in
+  dicts read once per import rather than with a query per row;
+- every bad cell becomes a validation error of its row that names the spreadsheet row (the header is
+  row 1), the column and the value in a translated sentence, and one bad row rolls the whole file
+  back;
+- exported text that a spreadsheet would run as a formula is neutralised.
+
+Headers are literal Chinese, not translated: they are the file format staff exchange with towns and
+units, and a file exported from the English admin must still import.
+"""
+
+import re
+from collections import defaultdict
+from datetime import date, datetime
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import Result, RowResult
+
+# OWASP's list: a cell starting with one of these is run as a formula by Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Prefix text a spreadsheet would evaluate with an apostrophe, which it then shows as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value):
+    """Undo `escape_formula`, so that an exported file imports back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+# Widgets: turn a cell into a Python value (clean) and back (render). A bad cell raises ValueError
+# or ValidationError; SheetResource turns either into a row error.
+
+
+class TextWidget(widgets.CharWidget):
+    """Text, trimmed. A whole number typed into a numeric cell (a phone number) reads as digits."""
+
+    def clean(self, value, row=None, **kwargs):
+        # Floats of 10**15 and more have lost digits already (an 18-digit ID number typed as a
+        # number): leave them as they are so that validation rejects them visibly.
+        if isinstance(value, float) and value.is_integer() and abs(value) < 10**15:
+            value = int(value)
+        return _text(super().clean(value, row, **kwargs))
+
+
+class DateWidget(widgets.Widget):
+    """A date cell, or text such as 1980-01-31, 1980/1/31, 1980.1.31, 1980年1月31日 or 19800131."""
+
+    PATTERN = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = _text(value)
+        if not text:
+            return None
+        match = self.PATTERN.fullmatch(text)
+        try:
+            numbers = [int(part) for part in match.groups() if part] if match else ()
+            return date(*numbers)
+        except (TypeError, ValueError):
+            raise ValueError(_("Enter a date such as 1980-01-31.")) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice given by its stored value, its label in any language of the site, or an alias."""
+
+    def __init__(self, choices, aliases=None):
+        self.choices = choices  # a TextChoices class
+        self.aliases = aliases or {}
+        super().__init__()
+
+    @cached_property
+    def index(self) -> dict[str, str]:
+        index = {}
+        for value, label in self.choices.choices:
+            index[value.casefold()] = value
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    index[str(label).casefold()] = value
+        index.update((alias.casefold(), value) for alias, value in self.aliases.items())
+        return index
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            return self.index[text.casefold()]
+        except KeyError:
+            labels = " / ".join(str(label) for label in self.choices.labels)
+            raise ValueError(_("Choose one of: %(choices)s.") % {"choices": labels}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices.choices).get(value, value or ""))
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """是/否 (or 启用/停用, yes/no, 1/0); anything else is an error, not a silent False."""
+
+    YES = {"1", "true", "yes", "y", "是", "启用", "有效", "√"}
+    NO = {"0", "false", "no", "n", "否", "停用", "无效", "×"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = _text(value).casefold()
+        if not text:
+            return None
+        if text in self.YES or text in self.NO:
+            return text in self.YES
+        raise ValueError(_("Write 是 (yes) or 否 (no)."))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else (_("yes") if value else _("no"))
+
+
+class _Lookup:
+    """Finds related rows by a natural key (a name) in a dict read once per import.
+
+    `fields`: the related model's fields a cell may give (the first one is exported).
+    `scope`: a foreign key the related row shares with the row being imported, e.g. "term": a
+    deputy's delegation is looked up among the delegations of the deputy's term.
+    `queryset`: a callable narrowing the candidates, e.g. to the current term's deputies.
+    """
+
+    def _setup(self, model, fields, scope, queryset):
+        self.lookup_model = model
+        self.lookup_fields = tuple(fields)
+        self.scope = scope
+        self.queryset = queryset
+        self.reset()
+
+    def reset(self):
+        self._index = None
+
+    def _candidates(self):
+        return self.queryset() if self.queryset else self.lookup_model._default_manager.all()
+
+    def _scope_of(self, obj):
+        return getattr(obj, f"{self.scope}_id") if self.scope and obj is not None else None
+
+    def find(self, name: str, target=None):
+        scope = self._scope_of(target)
+        if self._index is None:
+            self._index = defaultdict(list)
+            for obj in self._candidates():
+                for field in self.lookup_fields:
+                    self._index[self._scope_of(obj), str(getattr(obj, field))].append(obj)
+        found = self._index.get((scope, name))
+        if found is None:
+            # Not read at the start: the row may come from this very import (a parent unit
+            # listed above its children), so ask the database, once per missing name.
+            query = models.Q()
+            for field in self.lookup_fields:
+                query |= models.Q(**{field: name})
+            candidates = self._candidates().filter(query)
+            if self.scope:
+                candidates = candidates.filter(**{f"{self.scope}_id": scope})
+            found = self._index[scope, name] = list(candidates)
+        unique = list({obj.pk: obj for obj in found}.values())
+        if not unique:
+            raise ValidationError(
+                _("“%(value)s” does not exist."), code="does_not_exist", params={"value": name}
+            )
+        if len(unique) > 1:
+            raise ValidationError(
+                _("“%(value)s” matches %(count)s records; write their %(field)s instead."),
+                code="ambiguous",
+                params={
+                    "value": name,
+                    "count": len(unique),
+                    "field": self.lookup_model._meta.get_field(self.lookup_fields[-1]).verbose_name,
+                },
+            )
+        return unique[0]
+
+
+class LookupWidget(_Lookup, widgets.ForeignKeyWidget):
+    """A foreign key given by the related row's name (see `_Lookup`)."""
+
+    def __init__(self, model, fields=("name",), scope=None, queryset=None):
+        super().__init__(model, field=fields[0])
+        self._setup(model, fields, scope, queryset)
+
+    def clean(self, value, row=None, target=None, **kwargs):
+        name = _text(value)
+        return self.find(name, target) if name else None
+
+
+class ManyLookupWidget(_Lookup, widgets.ManyToManyWidget):
+    """Several related rows by name, separated by 、 , ， ; or ；."""
+
+    SEPARATORS = re.compile(r"[、,，;；\n]")
+
+    def __init__(self, model, fields=("name",), scope=None, queryset=None):
+        super().__init__(model, separator="、", field=fields[0])
+        self._setup(model, fields, scope, queryset)
+
+    def clean(self, value, row=None, target=None, **kwargs):
+        names = dict.fromkeys(n.strip() for n in self.SEPARATORS.split(_text(value)) if n.strip())
+        found, errors = [], []
+        for name in names:
+            try:
+                found.append(self.find(name, target))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        # During an import the value is the list just read (see Column.get_value).
+        related = value.all() if hasattr(value, "all") else value or ()
+        return self.separator.join(str(getattr(obj, self.field)) for obj in related)
+
+
+class Column(fields.Field):
+    """One column of a sheet: the model attribute, its Chinese header and its widget."""
+
+    def __init__(self, attribute, header, widget=None, **kwargs):
+        super().__init__(
+            attribute=attribute, column_name=header, widget=widget or TextWidget(), **kwargs
+        )
+
+    def get_value(self, instance):
+        # During an import, many-to-many values are lists kept on the instance: the new ones are
+        # written only after the row is saved, and the old ones must survive the library's
+        # deepcopy of the instance (a copied prefetch cache is empty and would query per row).
+        for kept in ("_import_m2m", "_m2m_before"):
+            values = getattr(instance, kept, {})
+            if self.attribute in values:
+                return values[self.attribute]
+        return super().get_value(instance)
+
+    def export(self, instance, **kwargs):
+        value = super().export(instance, **kwargs)
+        # None would be written as the text "None" by the library's own formula escaping.
+        return "" if value is None else escape_formula(value)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (a required column is missing)."""
+
+
+class SheetResult(Result):
+    """Numbers rows as the spreadsheet does: the header is row 1, the first record row 2."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+    def row_errors(self):
+        return [(error_row.number, error_row.errors) for error_row in self.error_rows]
+
+
+def bulk_set_m2m(model, attribute: str, links: dict) -> None:
+    """Replace the related rows of many objects at once: `links` maps a pk to related pks.
+
+    The bulk path of an import: two queries in all rather than three per object. No
+    m2m_changed signal is sent.
+    """
+    descriptor = getattr(model, attribute)
+    field, through = descriptor.field, descriptor.through
+    if descriptor.reverse:
+        source, target = field.m2m_reverse_field_name(), field.m2m_field_name()
+    else:
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    through._default_manager.filter(**{f"{source}__in": list(links)}).delete()
+    through._default_manager.bulk_create(
+        through(**{f"{source}_id": pk, f"{target}_id": other})
+        for pk, others in links.items()
+        for other in others
+    )
+
+
+class SheetResource(resources.ModelResource):
+    """Base of the project's resources; see the module docstring.
+
+    Subclasses declare `Column`s and list them in `Meta.fields`; `Meta.import_id_fields` names the
+    column that matches existing rows. `Meta.use_bulk = True` suits big files: rows are written
+    in batches, and full_clean skips its per-row queries (see validate_instance).
+    """
+
+    # Row-error sentences by error code; others use the general ones in `explain`.
+    ERROR_TEMPLATES = {
+        "does_not_exist": gettext_lazy(
+            "Row %(row)s, column “%(column)s”: “%(value)s” does not exist."
+        ),
+        "repeated": gettext_lazy(
+            "Row %(row)s, column “%(column)s”: “%(value)s” already appears in row %(first)s."
+        ),
+    }
+
+    class Meta:
+        use_transactions = True
+        clean_model_instances = True
+        instance_loader_class = CachedInstanceLoader
+        # Unchanged rows are counted but neither written nor listed: the preview shows what changes.
+        skip_unchanged = True
+        report_skipped = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A blank cell takes the model field's default (民族 → 汉族, 状态 → 在任).
+        for column in self.fields.values():
+            model_field = self._model_field(column)
+            if model_field is not None and model_field.has_default():
+                column.default = model_field.default
+        self._pending_m2m = []
+        self._seen_keys = {}
+        self._row, self._line = {}, 0
+
+    def get_result_class(self):
+        return SheetResult
+
+    def _model_field(self, column):
+        try:
+            field = self._meta.model._meta.get_field(column.attribute or "")
+        except FieldDoesNotExist:
+            return None
+        return field if isinstance(field, models.Field) else None
+
+    def _relations(self, widget_class):
+        return [f.attribute for f in self.get_import_fields() if isinstance(f.widget, widget_class)]
+
+    def with_relations(self, queryset):
+        """The queryset with what the columns show, read in a fixed number of queries."""
+        return queryset.select_related(*self._relations(widgets.ForeignKeyWidget)).prefetch_related(
+            *self._relations(widgets.ManyToManyWidget)
+        )
+
+    def get_queryset(self):
+        return self.with_relations(super().get_queryset())
+
+    def filter_export(self, queryset, **kwargs):
+        return self.with_relations(queryset)
+
+    def get_bulk_update_fields(self):
+        return [
+            column.attribute
+            for name, column in self.fields.items()
+            if column.attribute
+            and not column.readonly
+            and name not in self.get_import_id_fields()
+            and not isinstance(column.widget, widgets.ManyToManyWidget)
+        ]
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # Django's bulk_update builds a CASE per field and row: slower here than an UPDATE per
+        # changed row (unchanged rows never get here).
+        if self.update_instances and (using_transactions or not dry_run):
+            fields = self.get_bulk_update_fields()
+            try:
+                for instance in self.update_instances:
+                    instance.save(update_fields=fields)
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def import_data(self, dataset, *args, **kwargs):
+        # One bad row stops the whole file: half an import is worse than none.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._pending_m2m, self._seen_keys = [], {}
+        for column in self.fields.values():
+            if isinstance(column.widget, _Lookup):
+                column.widget.reset()
+        if dataset.headers:
+            dataset.headers = [_text(header) for header in dataset.headers]
+        # Before the instance loader reads the key column: an exported "'=x" is the key "=x".
+        for index, values in enumerate(dataset):
+            if any(unescape_formula(value) is not value for value in values):
+                dataset[index] = [unescape_formula(value) for value in values]
+        headers = set(dataset.headers or ())
+        missing = [
+            column.column_name
+            for column in self.get_import_fields()
+            if column.column_name not in headers
+            and (field := self._model_field(column)) is not None
+            and not (field.blank or field.has_default())
+        ]
+        if missing:
+            raise ImportFileError(
+                _(
+                    "The file has no column %(missing)s. The first row must hold the headers: %(all)s."
+                )
+                % {
+                    "missing": "、".join(f"「{name}」" for name in missing),
+                    "all": "、".join(column.column_name for column in self.get_import_fields()),
+                }
+            )
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._row, self._line = row, kwargs["row_number"] + 1
+        if not any(_text(value) for value in row.values()):
+            # Excel often keeps blank, formatted rows below the data.
+            skipped = self.get_row_result_class()()
+            skipped.import_type = RowResult.IMPORT_TYPE_SKIP
+            return skipped
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if not new:  # read from the prefetch cache before the library copies the instance
+            instance._m2m_before = {
+                attribute: list(getattr(instance, attribute).all())
+                for attribute in self._relations(widgets.ManyToManyWidget)
+            }
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The library's version reads many-to-many cells again, without the row's scope.
+        if (
+            not self._meta.skip_unchanged
+            or import_validation_errors
+            or not original
+            or not original.pk
+        ):
+            return False
+
+        def comparable(value):
+            return {obj.pk for obj in value} if isinstance(value, list) else value
+
+        return all(
+            comparable(column.get_value(instance)) == comparable(column.get_value(original))
+            for column in self.get_import_fields()
+        )
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # Lookup widgets need the row's instance for their scope (the deputy's term).
+        super().import_field(field, instance, row, is_m2m, target=instance, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Set every column's value, collecting each bad cell as an error of its column."""
+        errors = {}
+        instance._import_m2m = {}
+        for column in self.get_import_fields():
+            if not column.attribute or column.readonly or column.column_name not in row:
+                continue
+            try:
+                if isinstance(column.widget, widgets.ManyToManyWidget):
+                    # Read now so that a bad name is an error of this row; written by save_m2m.
+                    instance._import_m2m[column.attribute] = column.clean(row, target=instance)
+                else:
+                    self.import_field(column, instance, row, **kwargs)
+            except ValidationError as error:
+                errors[column.attribute] = error
+            except ValueError as error:
+                errors[column.attribute] = ValidationError(str(error), code="invalid")
+            except ArithmeticError:  # decimal.InvalidOperation
+                errors[column.attribute] = ValidationError(_("Enter a number."), code="invalid")
+        self._check_repeated_key(row, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_repeated_key(self, row, errors):
+        """Two rows of one file for the same record: the second would silently win."""
+        names = self.get_import_id_fields()
+        if len(names) != 1:
+            return
+        column = self.fields[names[0]]
+        key = _text(row.get(column.column_name))
+        if not key or column.attribute in errors:
+            return
+        if key in self._seen_keys:
+            errors[column.attribute] = ValidationError(
+                "", code="repeated", params={"first": self._seen_keys[key]}
+            )
+        else:
+            self._seen_keys[key] = self._line
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            exclude = set(errors)
+            per_row_queries = not self._meta.use_bulk
+            if not per_row_queries:
+                # A foreign key here was set from a row just read (a lookup, the current term) or
+                # read from the database: skip the query per row ForeignKey.validate() makes.
+                # An empty one is still refused.
+                exclude |= {
+                    field.name
+                    for field in instance._meta.concrete_fields
+                    if field.is_relation and getattr(instance, field.attname) is not None
+                }
+            try:
+                # Bulk resources also skip the unique and constraint checks, a query per row
+                # each: they check their keys (repeated keys) and rules (import_instance)
+                # themselves, and anything missed still fails in the database, rolling back.
+                instance.full_clean(
+                    exclude=exclude,
+                    validate_unique=validate_unique and per_row_queries,
+                    validate_constraints=per_row_queries,
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(self.explain(errors))
+
+    def explain(self, errors: dict) -> dict[str, list[str]]:
+        """Rewrite errors keyed by model field as sentences keyed by column header.
+
+        Each sentence names the spreadsheet row, the column and the bad value, so that the list
+        reads on its own, in the admin as in a report.
+        """
+        columns = {column.attribute: column.column_name for column in self.get_import_fields()}
+        explained = {}
+        for key, error_list in errors.items():
+            column = columns.get(key)
+            if column is None and key != NON_FIELD_ERRORS:
+                try:  # a field the sheet has no column for, such as the term
+                    column = str(self._meta.model._meta.get_field(key).verbose_name)
+                except FieldDoesNotExist:
+                    column = key
+            cell = _text(self._row.get(column))
+            for error in ValidationError(error_list).error_list:
+                params = {"row": self._line, "column": column, "value": cell}
+                params.update(error.params or {})
+                message = str(error.message) % error.params if error.params else str(error.message)
+                params["message"] = message
+                if column is None:
+                    template = _("Row %(row)s: %(message)s")
+                elif error.code in self.ERROR_TEMPLATES:
+                    template = str(self.ERROR_TEMPLATES[error.code])
+                elif not params["value"]:
+                    template = _("Row %(row)s, column “%(column)s”: %(message)s")
+                else:
+                    template = _("Row %(row)s, column “%(column)s”, value “%(value)s”: %(message)s")
+                explained.setdefault(column or NON_FIELD_ERRORS, []).append(template % params)
+        return explained
+
+    def save_m2m(self, instance, row, **kwargs):
+        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+            return
+        if self._meta.use_bulk:
+            self._pending_m2m.append(instance)  # written in after_import, once it has a key
+            return
+        for attribute, related in instance._import_m2m.items():
+            getattr(instance, attribute).set(related)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self._pending_m2m and not (result.has_errors() or result.has_validation_errors()):
+            links = defaultdict(dict)
+            for instance in self._pending_m2m:
+                for attribute, related in instance._import_m2m.items():
+                    links[attribute][instance.pk] = [obj.pk for obj in related]
+            for attribute, by_pk in links.items():
+                bulk_set_m2m(self._meta.model, attribute, by_pk)
+        self._pending_m2m = []
+
+
+class CSV(base_formats.CSV):
+    """CSV as Excel writes it in China: UTF-8 (with or without BOM) or GB18030.
+
+    Read as bytes so that the encoding can be guessed; exported with a BOM, without which Excel
+    takes UTF-8 for the local code page and garbles Chinese.
+    """
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            try:
+                in_stream = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                in_stream = in_stream.decode("gb18030")
+        return super().create_dataset(in_stream, **kwargs)
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+
+SHEET_FORMATS = [base_formats.XLSX, CSV]
+
+
+class SheetAdmin(ImportExportModelAdmin):
+    """Admin with xlsx/CSV import and export through a `SheetResource`.
+
+    Import stays two-step (a dry run shows a preview or every row's errors, then staff confirm).
+    """
+
+    import_formats = SHEET_FORMATS
+    export_formats = SHEET_FORMATS
+    import_template_name = "admin/sheet_import.html"
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The file changed between preview and confirmation; the import rolled back.
+            messages.error(
+                request,
+                _("Nothing was imported: the file has errors. Upload it again to see them."),
+            )
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().process_result(result, request)

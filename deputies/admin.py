@@ -1,0 +1,168 @@
+"""Back office for deputies, delegations, groups, stations, receptions and activities."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from congress.importing import SheetAdmin
+from congress.privacy import mask_phone
+from deputies import services
+from deputies.models import (
+    Activity,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    LiaisonStation,
+    PointRule,
+    Reception,
+)
+from deputies.resources import DeputyResource, LiaisonStationResource, PublicDeputyResource
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["name", "term", "town", "deputy_count"]
+    list_filter = ["term"]
+    list_select_related = ["term", "town"]
+    search_fields = ["name", "town__name"]
+    autocomplete_fields = ["town"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(deputy_count=Count("deputies"))
+
+    @admin.display(description=Deputy._meta.verbose_name_plural, ordering="deputy_count")
+    def deputy_count(self, obj):
+        return obj.deputy_count
+
+
+@admin.register(Deputy)
+class DeputyAdmin(SheetAdmin):
+    resource_classes = [DeputyResource]
+    list_display = [
+        "name",
+        "card_number",
+        "gender",
+        "delegation",
+        "party",
+        "status",
+        "masked_phone",
+    ]
+    list_filter = ["term", "status", "gender", "delegation"]
+    list_select_related = ["delegation"]
+    search_fields = ["name", "card_number", "occupation", "constituency"]
+    autocomplete_fields = ["delegation", "user"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "term",
+                    "card_number",
+                    "name",
+                    "gender",
+                    "ethnicity",
+                    "party",
+                    "occupation",
+                    "delegation",
+                    "constituency",
+                    "photo",
+                    "bio",
+                ]
+            },
+        ),
+        (_("Mandate"), {"fields": ["status", "ended_on", "user"]}),
+        (_("Private (staff only)"), {"fields": list(Deputy.PRIVATE_FIELDS)}),
+    ]
+
+    @admin.display(description=Deputy._meta.get_field("phone").verbose_name)
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    def get_import_resource_classes(self, request):
+        return [DeputyResource]
+
+    def get_export_resource_classes(self, request):
+        # Private columns (phone, ID number, birth date) only for staff who may edit deputies.
+        if request.user.has_perm("deputies.change_deputy"):
+            return [DeputyResource, PublicDeputyResource]
+        return [PublicDeputyResource]
+
+
+@admin.register(DeputyGroup)
+class DeputyGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "term", "town", "leader", "member_count"]
+    list_filter = ["term", "kind", "town"]
+    list_select_related = ["term", "town", "leader"]
+    search_fields = ["name"]
+    autocomplete_fields = ["town", "leader", "members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=DeputyGroup._meta.get_field("members").verbose_name)
+    def member_count(self, obj):
+        return obj.member_count
+
+
+@admin.register(LiaisonStation)
+class LiaisonStationAdmin(SheetAdmin):
+    resource_classes = [LiaisonStationResource]
+    list_display = ["name", "town", "tier", "active", "order", "deputy_count"]
+    list_filter = ["tier", "active", "town"]
+    list_select_related = ["town"]
+    search_fields = ["name", "address"]
+    autocomplete_fields = ["town", "deputies"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(deputy_count=Count("deputies"))
+
+    @admin.display(
+        description=LiaisonStation._meta.get_field("deputies").verbose_name,
+        ordering="deputy_count",
+    )
+    def deputy_count(self, obj):
+        return obj.deputy_count
+
+
+@admin.register(Reception)
+class ReceptionAdmin(admin.ModelAdmin):
+    list_display = ["date", "station", "theme", "residents_received", "notice_date"]
+    list_filter = ["station__town", "station"]
+    list_select_related = ["station"]
+    search_fields = ["theme", "station__name", "notes"]
+    autocomplete_fields = ["station", "deputies"]
+    date_hierarchy = "date"
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["title", "deputy", "kind", "date", "hours", "verified"]
+    list_filter = ["verified", "kind", "deputy__delegation"]
+    list_select_related = ["deputy"]
+    search_fields = ["title", "deputy__name", "deputy__card_number"]
+    autocomplete_fields = ["deputy"]
+    date_hierarchy = "date"
+    actions = ["mark_verified"]
+
+    @admin.action(description=_("Mark the selected activities as verified"))
+    def mark_verified(self, request, queryset):
+        count = services.activities_verify(activities=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d activity marked as verified.",
+                "%(count)d activities marked as verified.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(admin.ModelAdmin):
+    # The model's clean() refuses a rule whose dates overlap another of its kind.
+    list_display = ["kind", "points", "valid_from", "valid_to", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "valid_from"

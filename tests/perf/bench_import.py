@@ -1,0 +1,139 @@
+"""Benchmark: import 2,000 deputies from an xlsx file through DeputyResource.
+
+Run: .venv/bin/python tests/perf/bench_import.py [--rows N]
+Uses a throwaway SQLite file, or the PostgreSQL database named by DATABASE_URL (its tables are
+migrated and the benchmark's rows deleted afterwards). Prints figures; asserts nothing.
+"""
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+_tmp = tempfile.TemporaryDirectory()
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = str(Path(_tmp.name) / "bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from import_export.formats.base_formats import XLSX  # noqa: E402
+
+from congress.models import Term, Town  # noqa: E402
+from deputies.models import Delegation, Deputy, DeputyGroup  # noqa: E402
+from deputies.resources import DeputyResource  # noqa: E402
+
+TOWNS = [
+    "当湖街道",
+    "钟埭街道",
+    "曹桥街道",
+    "乍浦镇",
+    "新埭镇",
+    "新仓镇",
+    "广陈镇",
+    "林埭镇",
+    "独山港镇",
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+HEADERS = ["代表证号", "姓名", "性别", "民族", "党派", "职务", "代表团", "选区", "代表小组", "状态",
+           "手机", "身份证号", "出生日期", "简介"]  # fmt: skip
+
+
+def setup_reference_data():
+    import datetime
+
+    term, _ = Term.objects.get_or_create(
+        number=99, defaults={"start_date": datetime.date(2000, 1, 1)}
+    )
+    groups = []
+    for order, name in enumerate(TOWNS):
+        town, _ = Town.objects.get_or_create(
+            name=f"基准{name}", defaults={"kind": "town", "order": order}
+        )
+        Delegation.objects.get_or_create(
+            term=term, town=town, defaults={"name": f"基准{name}代表团"}
+        )
+        group, _ = DeputyGroup.objects.get_or_create(
+            term=term, name=f"基准{name}代表小组", defaults={"kind": "constituency", "town": town}
+        )
+        groups.append(group.name)
+    return term, groups
+
+
+def build_xlsx(rows: int, groups, revision: int = 0) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(HEADERS)
+    for i in range(rows):
+        town = TOWNS[i % len(TOWNS)]
+        sheet.append([
+            f"B{i:05d}", SURNAMES[i % 20] + "代表" + str(i), "男" if i % 3 else "女", "汉族", "中共党员",
+            f"某单位职员{i}-{revision}", f"基准{town}代表团", f"第{i % 40 + 1}选区",
+            f"{groups[i % len(groups)]}、{groups[(i + 1 + revision) % len(groups)]}", "在任",
+            f"138{i:08d}", f"330482198001{i % 28 + 1:02d}{i % 1000:03d}X", "1980-01-01", "",
+        ])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def timed_import(data: bytes, dry_run: bool):
+    start = time.perf_counter()
+    dataset = XLSX().create_dataset(data)
+    read = time.perf_counter() - start
+    with CaptureQueriesContext(connection) as queries:
+        result = DeputyResource().import_data(dataset, dry_run=dry_run)
+    total = time.perf_counter() - start
+    if result.has_errors() or result.has_validation_errors():
+        first = result.base_errors[:1] or result.invalid_rows[:1]
+        raise SystemExit(f"import failed: {first}")
+    return total, read, len(queries), result.totals
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2000)
+    rows = parser.parse_args().rows
+
+    if connection.vendor == "sqlite":
+        call_command("migrate", verbosity=0)  # into the temporary file set above
+    else:
+        # A throwaway database beside the one DATABASE_URL names, created and migrated here.
+        connection.settings_dict["TEST"]["NAME"] = connection.settings_dict["NAME"] + "_bench"
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        term, groups = setup_reference_data()
+        print(f"database: {connection.vendor}  rows: {rows}")
+        runs = [
+            ("new rows, dry run", build_xlsx(rows, groups), True),
+            ("new rows, import", build_xlsx(rows, groups), False),
+            ("unchanged, dry run", build_xlsx(rows, groups), True),
+            ("unchanged, import", build_xlsx(rows, groups), False),
+            ("all changed, dry run", build_xlsx(rows, groups, revision=1), True),
+            ("all changed, import", build_xlsx(rows, groups, revision=1), False),
+        ]
+        for label, data, dry_run in runs:
+            total, read, queries, totals = timed_import(data, dry_run)
+            print(
+                f"{label:22} {total:5.2f} s  ({read:.2f} s reading xlsx)  {rows / total:5.0f} rows/s"
+                f"  {queries:5d} queries  new={totals['new']} updated={totals['update']}"
+                f" unchanged={totals['skip']}"
+            )
+        assert Deputy.objects.filter(term=term).count() == rows
+    finally:
+        if connection.vendor != "sqlite":
+            connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
