@@ -57,7 +57,7 @@ format: install
 	$(PY) -m ruff check --fix .
 
 bench: sysdeps-test messages
-	$(PY) tests/perf/run.py
+	$(PY) tests/perf/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
