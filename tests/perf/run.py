@@ -26,8 +26,12 @@ def main(names: list[str]) -> int:
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=os.environ, check=False)
-        print(f"--- {script.stem}: exit {result.returncode}, {time.perf_counter() - started:.1f} s wall")
+        result = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, env=os.environ, check=False
+        )
+        print(
+            f"--- {script.stem}: exit {result.returncode}, {time.perf_counter() - started:.1f} s wall"
+        )
         failed += result.returncode != 0
     return 1 if failed else 0
 
