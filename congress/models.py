@@ -1,7 +1,10 @@
 """Congress-wide reference data: terms, sessions, meetings, towns, handling units, categories."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -229,3 +232,170 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class AnnualReviewQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class AnnualReview(models.Model):
+    """The year's work review (年度工作回眸): staff write the narrative, the figures are computed.
+
+    Published reviews are public at /reviews/<year>/ and as a PDF; staff preview unpublished ones.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    title = models.CharField(_("title"), max_length=200)
+    subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
+    lead = models.TextField(
+        _("lead paragraph"), blank=True, help_text=_("Plain text shown under the title.")
+    )
+    published = models.BooleanField(_("published"), default=False)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AnnualReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("annual work review")
+        verbose_name_plural = _("annual work reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="annualreview_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(published_on__isnull=False),
+                name="annualreview_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:detail", args=[self.year])
+
+    def get_pdf_url(self):
+        return reverse("reviews:pdf", args=[self.year])
+
+
+class ReviewSection(models.Model):
+    """One chapter of a review: a heading, a Markdown narrative, a photo and computed figures."""
+
+    review = models.ForeignKey(
+        AnnualReview, models.CASCADE, related_name="sections", verbose_name=_("review")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    narrative = models.TextField(
+        _("narrative"),
+        blank=True,
+        help_text=_(
+            "Markdown: blank lines between paragraphs, **bold**, lists, links. "
+            "Scripts and other unsafe markup are removed when the page is shown."
+        ),
+    )
+    photo = models.ImageField(_("photo"), upload_to="reviews/photos/", blank=True)
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it. Required with a photo."),
+    )
+    photo_caption = models.CharField(_("photo caption"), max_length=200, blank=True)
+    figure_keys = models.TextField(
+        _("figures"),
+        blank=True,
+        help_text=_(
+            "Keys of computed figures, separated by commas, in the order to show them, "
+            "e.g. deputies.count, receptions.by_month. The list of keys is on the review's page "
+            "in the back office."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["review", "order", "id"]
+        verbose_name = _("review section")
+        verbose_name_plural = _("review sections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""), name="reviewsection_photo_has_alt"
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def keys(self) -> list[str]:
+        from congress.review.registry import parse_keys
+
+        return parse_keys(self.figure_keys)
+
+    def clean(self):
+        """Malformed keys are errors; well-formed keys no app provides yet are allowed.
+
+        The app that computes a key may be installed later (the admin warns about such keys).
+        """
+        from congress.review.registry import malformed_keys
+
+        super().clean()
+        errors = {}
+        bad = malformed_keys(self.keys)
+        if bad:
+            errors["figure_keys"] = _(
+                "Not a figure key: %(keys)s. Keys look like deputies.count."
+            ) % {"keys": ", ".join(bad)}
+        if self.photo and not self.photo_alt.strip():
+            errors["photo_alt"] = _("Describe the photo for people who cannot see it.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewPdf(models.Model):
+    """A rendered PDF of a review, kept for as long as its fingerprint matches the data."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    review = models.ForeignKey(
+        AnnualReview, models.CASCADE, related_name="pdfs", verbose_name=_("review")
+    )
+    language = models.CharField(_("language"), max_length=10)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("file"), upload_to="reviews/pdf/", blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    seconds = models.FloatField(_("rendering time in seconds"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("review PDF")
+        verbose_name_plural = _("review PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "language", "fingerprint"], name="reviewpdf_unique_fingerprint"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="reviewpdf_ready_has_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review} ({self.language}, {self.get_status_display()})"

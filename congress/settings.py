@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    "django_tasks_db",
     "congress",
     "deputies",
     "proposals",
@@ -202,7 +203,12 @@ else:
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@renda.local")
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (PDF rendering): run at once in a debug run; in production set
+# TASKS_BACKEND=database and run `manage.py db_worker` beside gunicorn (django-tasks-db).
+if os.environ.get("TASKS_BACKEND", "immediate") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # Security headers. The site needs no inline script or style, so the policy allows none.
 SECURE_CSP = {
@@ -277,6 +283,9 @@ LOGGING = {
     "loggers": {
         # Request bodies are never logged; keep the server's access noise down.
         "django.server": {"level": "WARNING"},
+        # WeasyPrint narrates every step of a render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

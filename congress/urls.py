@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("deputies.urls")),
     path("", include("proposals.urls")),
     path("", include("supervision.urls")),
+    path("", include("congress.review_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

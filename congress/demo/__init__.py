@@ -7,15 +7,26 @@ later steps need. To add a feature's demo data, write `congress/demo/<area>.py` 
 What is modelled and what is assumed: see NOTES.md next to this file.
 """
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.db import models
 
 from congress.demo import activities, people, reference, stations
 from congress.demo.base import DemoContext
-from congress.models import Category, Meeting, Organisation, Session, Term, Town
+from congress.models import (
+    AnnualReview,
+    Category,
+    Meeting,
+    Organisation,
+    ReviewSection,
+    Session,
+    Term,
+    Town,
+)
 from deputies.models import (
     Activity,
     Delegation,
@@ -45,6 +56,22 @@ STEPS = [
     Step("people", people.load, (Delegation, Deputy, DeputyGroup, get_user_model())),
     Step("stations", stations.load, (LiaisonStation, Reception)),
     Step("activities", activities.load, (Activity,)),
+]
+
+
+def app_step(module: str) -> Callable[[DemoContext], None]:
+    """A step written by another app as `load(*, stdout)` in its own module (e.g. proposals.demo)."""
+
+    def load(ctx: DemoContext) -> None:
+        import_module(module).load(stdout=ctx.stdout or io.StringIO())
+
+    return load
+
+
+# Later features add their data after the people and stations exist; the review comes last,
+# since its figures are computed from everything before it.
+STEPS += [
+    Step("review", app_step("congress.review_demo"), (AnnualReview, ReviewSection)),
 ]
 
 

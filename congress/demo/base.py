@@ -28,6 +28,7 @@ class DemoContext:
 
     password: str
     seed: int = SEED
+    stdout: object = None  # where steps from other apps print notes (the command's stdout)
     # Filled by the steps, in pipeline order.
     term: object = None  # congress.models.Term, the 16th
     session: object = None  # its 1st session

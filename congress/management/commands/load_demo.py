@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 )
             )
         started = time.perf_counter()
-        ctx = DemoContext(password=password)
+        ctx = DemoContext(password=password, stdout=self.stdout)
         with transaction.atomic():
             run(ctx)
         elapsed = time.perf_counter() - started

@@ -1,0 +1,126 @@
+"""Put a review together for a page or the PDF: sections, sanitised narratives, figures, charts.
+
+Queries: the review, its sections, then one (or a few) per distinct figure key the review shows —
+however many sections there are.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from congress.models import AnnualReview, ReviewSection
+from congress.review import charts, registry
+from congress.review.markup import render_markdown
+from congress.review.registry import Figure, FigureKind
+
+DASH = "—"
+
+
+@dataclass
+class FigureBlock:
+    key: str
+    figure: Figure | None
+    value: Any = None
+    display: str = DASH
+    unit: str = ""
+    chart: SafeString | None = None
+    chart_id: str = ""
+    rows: SafeString | None = None
+
+    @property
+    def missing(self) -> bool:
+        """No installed app registers this key (yet)."""
+        return self.figure is None
+
+    @property
+    def is_chart(self) -> bool:
+        return self.figure is not None and self.figure.kind == FigureKind.SERIES
+
+    @property
+    def label(self):
+        return self.figure.label if self.figure else self.key
+
+    @property
+    def definition(self):
+        return self.figure.definition if self.figure else ""
+
+
+@dataclass
+class SectionView:
+    section: ReviewSection
+    number: int
+    anchor: str
+    html: SafeString
+    numbers: list[FigureBlock] = field(default_factory=list)
+    charts: list[FigureBlock] = field(default_factory=list)
+
+    @property
+    def heading(self):
+        return self.section.heading
+
+
+def format_value(fig: Figure, value) -> tuple[str, str]:
+    """(number, unit) as the page prints them; "—" for a value nobody knows."""
+    if value is None:
+        return DASH, ""
+    if fig.kind == FigureKind.PERCENT:
+        number = Decimal(str(value)).quantize(Decimal("0.1"))
+        text = f"{number:f}".removesuffix(".0")
+        return text, "%"
+    if fig.kind == FigureKind.MONEY:
+        yuan = Decimal(str(value))
+        if (get_language() or "").startswith("zh"):
+            if abs(yuan) >= 100_000_000:
+                return f"{yuan / 100_000_000:,.2f}", _("100 million yuan")
+            return f"{yuan / 10_000:,.2f}", _("10 thousand yuan")
+        return f"{yuan / 1_000_000:,.1f}", _("million yuan")
+    if isinstance(value, float | Decimal) and value != int(value):
+        return f"{value:,.1f}", str(fig.unit)
+    return f"{int(value):,}", str(fig.unit)
+
+
+def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
+    fig = registry.get(key)
+    block = FigureBlock(key=key, figure=fig)
+    if fig is None:
+        return block
+    block.value = values.get(key)
+    if fig.kind == FigureKind.SERIES:
+        series = block.value or []
+        points = (
+            charts.month_points(series) if fig.chart == "months" else charts.label_points(series)
+        )
+        draw = charts.column_chart if fig.chart == "months" else charts.bar_chart
+        block.chart_id = chart_id
+        block.chart = draw(chart_id, str(fig.label), points)
+        block.rows = charts.table_rows(points)
+        block.display = ""
+    else:
+        block.display, block.unit = format_value(fig, block.value)
+    return block
+
+
+def build(review: AnnualReview, *, staff: bool = False) -> dict:
+    """The template context of a review. Staff also see keys that no app provides yet."""
+    sections = list(review.sections.all())
+    keys = [key for section in sections for key in section.keys]
+    values = registry.compute(keys, review.year)
+    views = []
+    for number, section in enumerate(sections, start=1):
+        view = SectionView(
+            section=section,
+            number=number,
+            anchor=f"section-{number}",
+            html=render_markdown(section.narrative),
+        )
+        for key in section.keys:
+            block = figure_block(key, values, f"chart-{number}-{key.replace('.', '-')}")
+            if block.missing and not staff:
+                continue
+            (view.charts if block.is_chart else view.numbers).append(block)
+        views.append(view)
+    return {"review": review, "sections": views, "staff": staff, "year": review.year}

@@ -1,0 +1,234 @@
+"""The figures that the deputies app's data gives today, one cheap aggregate query each.
+
+"The term of the year" is the term in force on 31 December of that year; "in office" means the
+deputy's mandate had not ended by then.
+"""
+
+import datetime
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from congress.review.registry import FigureKind, data_version, figure
+from deputies.models import (
+    Activity,
+    ActivityKind,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    LiaisonStation,
+    Reception,
+)
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+def term_of_year(year: int, prefix: str = "term__") -> Q:
+    """Rows whose term was in force on 31 December of the year (a join, not a separate query)."""
+    end = year_end(year)
+    return Q(**{f"{prefix}start_date__lte": end}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": end})
+    )
+
+
+def in_office(year: int) -> Q:
+    return term_of_year(year) & (Q(ended_on__isnull=True) | Q(ended_on__gt=year_end(year)))
+
+
+@figure(
+    "deputies.count",
+    label=_("Deputies in office"),
+    definition=_(
+        "Deputies to the city congress of the term in force at the end of the year whose "
+        "mandate had not ended by then."
+    ),
+    unit=pgettext_lazy("figure unit", "deputies"),
+)
+def deputies_count(year: int) -> int:
+    return Deputy.objects.filter(in_office(year)).count()
+
+
+@figure(
+    "deputies.active",
+    label=_("Deputies with recorded activities"),
+    definition=_("Deputies with at least one verified activity record dated in the year."),
+    unit=pgettext_lazy("figure unit", "deputies"),
+)
+def deputies_active(year: int) -> int:
+    return (
+        Activity.objects.filter(verified=True, date__year=year).values("deputy").distinct().count()
+    )
+
+
+@figure(
+    "delegations.count",
+    label=_("Delegations"),
+    definition=_(
+        "Delegations of the term in force at the end of the year, one per town or street."
+    ),
+    unit=pgettext_lazy("figure unit", "delegations"),
+)
+def delegations_count(year: int) -> int:
+    return Delegation.objects.filter(term_of_year(year)).count()
+
+
+@figure(
+    "groups.count",
+    label=_("Deputy groups"),
+    definition=_(
+        "Constituency and professional deputy groups of the term in force at the end of the year."
+    ),
+    unit=pgettext_lazy("figure unit", "groups"),
+)
+def groups_count(year: int) -> int:
+    return DeputyGroup.objects.filter(term_of_year(year)).count()
+
+
+@figure(
+    "stations.count",
+    label=_("Liaison stations"),
+    definition=_(
+        "Deputies' liaison stations and points open today (stations keep no opening date)."
+    ),
+    unit=pgettext_lazy("figure unit", "stations"),
+)
+def stations_count(year: int) -> int:
+    return LiaisonStation.objects.filter(active=True).count()
+
+
+@figure(
+    "stations.receiving",
+    label=_("Stations that held receptions"),
+    definition=_("Liaison stations with at least one reception day in the year."),
+    unit=pgettext_lazy("figure unit", "stations"),
+)
+def stations_receiving(year: int) -> int:
+    return Reception.objects.filter(date__year=year).values("station").distinct().count()
+
+
+@figure(
+    "receptions.count",
+    label=_("Reception days held"),
+    definition=_("Reception days at liaison stations, dated in the year."),
+    unit=pgettext_lazy("figure unit", "receptions"),
+)
+def receptions_count(year: int) -> int:
+    return Reception.objects.filter(date__year=year).count()
+
+
+@figure(
+    "receptions.residents",
+    label=_("Residents received"),
+    definition=_("Residents the deputies on duty received at the year's reception days."),
+    unit=pgettext_lazy("figure unit", "person-times"),
+)
+def receptions_residents(year: int) -> int:
+    total = Reception.objects.filter(date__year=year).aggregate(n=Sum("residents_received"))["n"]
+    return total or 0
+
+
+@figure(
+    "receptions.by_month",
+    label=_("Reception days by month"),
+    definition=_("Reception days at liaison stations in each month of the year."),
+    kind=FigureKind.SERIES,
+    chart="months",
+)
+def receptions_by_month(year: int) -> list[tuple[int, int]]:
+    rows = dict(
+        Reception.objects.filter(date__year=year)
+        .annotate(month=ExtractMonth("date"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    return [(month, rows.get(month, 0)) for month in range(1, 13)]
+
+
+@figure(
+    "activities.count",
+    label=_("Verified activities"),
+    definition=_("Verified activity records of deputies dated in the year."),
+    unit=pgettext_lazy("figure unit", "activities"),
+)
+def activities_count(year: int) -> int:
+    return Activity.objects.filter(verified=True, date__year=year).count()
+
+
+@figure(
+    "activities.by_kind",
+    label=_("Activities by kind"),
+    definition=_("Verified activity records of deputies dated in the year, by kind."),
+    kind=FigureKind.SERIES,
+)
+def activities_by_kind(year: int) -> list[tuple[str, int]]:
+    rows = dict(
+        Activity.objects.filter(verified=True, date__year=year)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return [(label, rows[kind]) for kind, label in ActivityKind.choices if rows.get(kind)]
+
+
+@figure(
+    "trainings.held",
+    label=_("Trainings held"),
+    definition=_(
+        "Distinct trainings (same title, same day) in the year's verified training records."
+    ),
+    unit=pgettext_lazy("figure unit", "trainings"),
+)
+def trainings_held(year: int) -> int:
+    return (
+        Activity.objects.filter(verified=True, date__year=year, kind=ActivityKind.TRAINING)
+        .values("title", "date")
+        .distinct()
+        .count()
+    )
+
+
+@figure(
+    "trainings.attended",
+    label=_("Training attendances"),
+    definition=_("Verified training records in the year: one per deputy per training."),
+    unit=pgettext_lazy("figure unit", "person-times"),
+)
+def trainings_attended(year: int) -> int:
+    return Activity.objects.filter(
+        verified=True, date__year=year, kind=ActivityKind.TRAINING
+    ).count()
+
+
+@data_version("deputies")
+def deputies_version(year: int):
+    """Counts and highest ids: a row added, removed, ended, moved or re-verified changes them."""
+    activities = Activity.objects.filter(date__year=year)
+    receptions = Reception.objects.filter(date__year=year)
+    return (
+        Deputy.objects.aggregate(
+            n=Count("id"),
+            last=Max("id"),
+            ended=Count("id", filter=Q(ended_on__isnull=False)),
+            ended_max=Max("ended_on"),
+            terms=Sum("term_id"),
+        ),
+        Delegation.objects.aggregate(n=Count("id"), last=Max("id")),
+        DeputyGroup.objects.aggregate(n=Count("id"), last=Max("id")),
+        LiaisonStation.objects.aggregate(n=Count("id", filter=Q(active=True)), last=Max("id")),
+        sorted(
+            activities.values_list("kind", "verified")
+            .annotate(n=Count("id"), titles=Count("title", distinct=True), last=Max("id"))
+            .values_list("kind", "verified", "n", "titles", "last")
+        ),
+        receptions.aggregate(
+            n=Count("id"),
+            last=Max("id"),
+            people=Sum("residents_received"),
+            months=Sum(ExtractMonth("date")),
+        ),
+    )

@@ -1,0 +1,62 @@
+"""Public pages of the annual work reviews, the staff preview and the PDF."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from congress.models import AnnualReview, ReviewPdf
+from congress.review import pdf
+from congress.review.building import build
+
+PDF_RETRY_SECONDS = 10
+
+
+@require_safe
+def review_list(request):
+    reviews = AnnualReview.objects.published().only(
+        "year", "title", "subtitle", "lead", "published_on"
+    )
+    return render(request, "reviews/review_list.html", {"reviews": reviews})
+
+
+@require_safe
+def review_detail(request, year: int):
+    review = get_object_or_404(AnnualReview.objects.published(), year=year)
+    context = build(review, staff=request.user.is_staff)
+    return render(request, "reviews/review_detail.html", context)
+
+
+@require_safe
+def review_preview(request, year: int):
+    """Staff read a review as the public will, published or not; others get a 404."""
+    if not request.user.is_active or not request.user.is_staff:
+        raise Http404
+    review = get_object_or_404(AnnualReview, year=year)
+    context = build(review, staff=True)
+    context["preview"] = True
+    return render(request, "reviews/review_detail.html", context)
+
+
+@require_safe
+def review_pdf(request, year: int):
+    review = get_object_or_404(AnnualReview.objects.published(), year=year)
+    row = pdf.request_pdf(review, get_language() or "zh-hans")
+    if row.status == ReviewPdf.Status.READY:
+        response = FileResponse(
+            row.file.open("rb"),
+            content_type="application/pdf",
+            filename=pdf.filename(review),
+        )
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+    failed = row.status == ReviewPdf.Status.FAILED
+    response = render(
+        request,
+        "reviews/pdf_pending.html",
+        {"review": review, "failed": failed, "retry": PDF_RETRY_SECONDS},
+        status=503 if failed else 202,
+    )
+    response["Retry-After"] = str(PDF_RETRY_SECONDS * (6 if failed else 1))
+    response["Cache-Control"] = "no-store"
+    return response

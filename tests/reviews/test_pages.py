@@ -1,0 +1,146 @@
+"""/reviews/, /reviews/<year>/ and the staff preview."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from congress import review_admin  # noqa: F401  (registers the admin until congress/admin.py does)
+from congress.models import AnnualReview, ReviewSection
+from tests.factories import UserFactory
+from tests.reviews.conftest import make_review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_published_reviews_only(client, year_data):
+    make_review(year=2022, title="二〇二二年回眸")
+    make_review(year=2023, title="二〇二三年草稿", published=False)
+    response = client.get("/reviews/")
+    assert response.status_code == 200
+    assert "二〇二二年回眸" in response.text
+    assert "二〇二三年草稿" not in response.text
+
+
+def test_page_shows_sections_figures_definitions_and_charts(client, review):
+    response = client.get("/reviews/2022/")
+    assert response.status_code == 200
+    body = response.text
+    assert review.title in body
+    assert body.count('class="review-section"') == 3
+    assert 'href="#section-1"' in body  # contents
+    assert "<strong>倾听</strong>" in body
+    assert '<span class="figure">4<' in body  # deputies in office
+    assert "Deputies to the city congress of the term in force" in body or "任期" in body
+    assert "<svg" in body and "<desc" in body and '<table class="data">' in body
+    assert "style=" not in body.split("<main", 1)[1]
+    assert "/reviews/2022.pdf" in body
+
+
+def test_unknown_year_and_unpublished_review_are_404(client, year_data):
+    make_review(year=2023, published=False)
+    assert client.get("/reviews/2021/").status_code == 404
+    assert client.get("/reviews/2023/").status_code == 404
+    assert client.get("/reviews/2023.pdf").status_code == 404
+    assert client.get("/reviews/2023/preview/").status_code == 404
+
+
+def test_preview_is_for_staff_only(staff_client, year_data):
+    make_review(year=2023, published=False, title="未发布的回眸")
+    assert Client().get("/reviews/2023/preview/").status_code == 404
+    resident = Client()
+    resident.force_login(UserFactory())
+    assert resident.get("/reviews/2023/preview/").status_code == 404
+    response = staff_client.get("/reviews/2023/preview/")
+    assert response.status_code == 200
+    assert "未发布的回眸" in response.text
+    assert "preview-banner" in response.text
+
+
+def test_unregistered_key_is_left_out_for_the_public_and_flagged_for_staff(staff_client, year_data):
+    make_review(keys="deputies.count, suggestions.received")
+    public = Client().get("/reviews/2022/").text
+    assert "suggestions.received" not in public
+    staff = staff_client.get("/reviews/2022/").text
+    assert "<code>suggestions.received</code>" in staff
+    assert "—" in staff
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_sections(client, year_data):
+    make_review(year=2022, sections=3)
+    make_review(year=2021, sections=12)
+    few, many = _queries(client, "/reviews/2022/"), _queries(client, "/reviews/2021/")
+    assert few == many
+    assert many <= 20
+
+
+def test_page_in_english(client, review):
+    response = client.get("/en/reviews/2022/")
+    assert response.status_code == 200
+    assert "Contents" in response.text
+
+
+def test_admin_change_page_has_a_preview_link_and_warns_of_unknown_keys(staff_client, review):
+    response = staff_client.get(f"/admin/congress/annualreview/{review.pk}/change/")
+    assert response.status_code == 200
+    assert "/reviews/2022/preview/" in response.text
+    assert "deputies.count" in response.text  # the list of available keys
+    data = {
+        "year": 2022,
+        "title": review.title,
+        "subtitle": "",
+        "lead": "",
+        "sections-MIN_NUM_FORMS": 0,
+        "sections-MAX_NUM_FORMS": 1000,
+    }
+    # The existing sections are part of the formset too.
+    data["sections-TOTAL_FORMS"] = review.sections.count() + 1
+    data["sections-INITIAL_FORMS"] = review.sections.count()
+    for i, section in enumerate(review.sections.all()):
+        data.update(
+            {
+                f"sections-{i}-id": section.pk,
+                f"sections-{i}-review": review.pk,
+                f"sections-{i}-order": section.order,
+                f"sections-{i}-heading": section.heading,
+                f"sections-{i}-narrative": section.narrative,
+                f"sections-{i}-figure_keys": section.figure_keys,
+                f"sections-{i}-photo_alt": "",
+                f"sections-{i}-photo_caption": "",
+            }
+        )
+    n = review.sections.count()
+    data.update(
+        {
+            f"sections-{n}-order": 9,
+            f"sections-{n}-heading": "新增部分",
+            f"sections-{n}-narrative": "正文",
+            f"sections-{n}-figure_keys": "deputies.count, opinions.received",
+            f"sections-{n}-photo_alt": "",
+            f"sections-{n}-photo_caption": "",
+        }
+    )
+    response = staff_client.post(f"/admin/congress/annualreview/{review.pk}/change/", data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert ReviewSection.objects.filter(review=review, heading="新增部分").exists()
+    warnings = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("opinions.received" in m for m in warnings)
+
+
+def test_admin_publish_action_uses_the_service(staff_client, year_data):
+    draft = make_review(year=2023, published=False)
+    response = staff_client.post(
+        "/admin/congress/annualreview/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.published and draft.published_on is not None
+    assert AnnualReview.objects.published().count() == 1
