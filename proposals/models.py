@@ -1,11 +1,21 @@
 """Suggestions, motions, residents' opinions and the handling machinery they share."""
 
+import datetime
+import zipfile
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from congress.models import Category, Meeting, Organisation, Session, Term
+from congress.numerals import chinese_numeral
+from deputies.models import Deputy
 
 
 class TimelineEntryQuerySet(models.QuerySet):
@@ -77,3 +87,876 @@ def timeline_write(
         public=public,
         at=at or timezone.now(),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions (代表建议) and motions (议案)
+#
+# Design: an abstract base `Proposal` holds what both share (number, session, title, body, lead
+# deputy, public flag, milestone times) and two concrete tables hold the rest. One table with a
+# `kind` would force nullable motion-only columns on every suggestion and, worse, two state
+# machines in one status column; the handling machinery (assignment, return, extension, reply,
+# feedback) is a suggestion's alone — a listed motion is handled through its resolution,
+# progress reports and inspections. Only signatures are shared: `Signature` points at exactly one
+# of the two (a check constraint says so), so a motion converted into a suggestion keeps its
+# signers by copying their rows.
+# ---------------------------------------------------------------------------------------------
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def reply_class_choices():
+    """The reply classes of this deployment (CONGRESS_RULES["REPLY_CLASSES"], A/B/C by default)."""
+    return [(code, label) for code, label in settings.CONGRESS_RULES["REPLY_CLASSES"]]
+
+
+# Leading bytes of the file types a deputy may attach (checked on content, not on the name).
+_SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpeg",
+}
+
+
+def attachment_kind(file) -> str | None:
+    """'pdf', 'png', 'jpeg' or 'docx' from the file's content, None for anything else."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(8)
+        for magic, kind in _SIGNATURES.items():
+            if head.startswith(magic):
+                return kind
+        if head.startswith(b"PK\x03\x04"):
+            file.seek(0)
+            try:
+                with zipfile.ZipFile(file) as archive:
+                    if "word/document.xml" in archive.namelist():
+                        return "docx"
+            except zipfile.BadZipFile:
+                return None
+        return None
+    finally:
+        file.seek(position)
+
+
+def validate_attachment(file) -> None:
+    """Reject a file that is too large or is not a PDF, PNG, JPEG or Word (.docx) document.
+
+    Used by SuggestionAttachment and by the forms that upload attachments.
+    """
+    limit = settings.CONGRESS_RULES["ATTACHMENT_MAX_BYTES"]
+    if file.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s MB; attachments may be at most %(limit)s MB."),
+            code="too_large",
+            params={"size": f"{file.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"},
+        )
+    if attachment_kind(file) is None:
+        raise ValidationError(_("Attach a PDF, PNG, JPEG or Word (.docx) file."), code="bad_type")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY = "basically", _("basically satisfied")
+    UNSATISFIED = "unsatisfied", _("unsatisfied")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class Proposal(models.Model):
+    """What a suggestion and a motion share."""
+
+    term = models.ForeignKey(Term, models.PROTECT, related_name="+", verbose_name=_("term"))
+    session = models.ForeignKey(
+        Session,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+        help_text=_("Empty for an item filed between sessions."),
+    )
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    code = models.CharField(
+        _("item number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The official number, such as 十六届一次会议第001号; given at registration."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    lead = models.ForeignKey(
+        Deputy, models.PROTECT, related_name="+", verbose_name=_("lead deputy")
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("Shown on the public pages once registered."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.code} {self.title}" if self.code else self.title
+
+    def signers(self) -> list[Deputy]:
+        """The lead and every co-signer who confirmed: the deputies a reply answers."""
+        confirmed = [
+            s.deputy for s in self.signatures.all() if s.status == Signature.Status.CONFIRMED
+        ]
+        return [self.lead, *[d for d in confirmed if d.pk != self.lead_id]]
+
+
+def proposal_code(
+    *, term_number: int, session_number: int | None, number: int, motion=False
+) -> str:
+    """十六届一次会议第001号 / 十六届闭会期间第001号; motions read 十六届一次会议议案第01号."""
+    where = f"{chinese_numeral(session_number)}次会议" if session_number else "闭会期间"
+    if motion:
+        return f"{chinese_numeral(term_number)}届{where}议案第{number:02d}号"
+    return f"{chinese_numeral(term_number)}届{where}第{number:03d}号"
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def public(self):
+        """Published items: marked public and registered (or further)."""
+        return self.filter(is_public=True, status__in=Suggestion.Status.published())
+
+    def open(self):
+        return self.filter(status__in=Suggestion.Status.in_handling())
+
+    def overdue(self, *, on: datetime.date | None = None):
+        """Items still being handled whose lead unit's due date has passed."""
+        on = on or timezone.localdate()
+        late = Assignment.objects.filter(
+            suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD, due_date__lt=on
+        )
+        return self.open().filter(Exists(late))
+
+    def for_unit(self, organisation):
+        """Items assigned (actively) to one unit or to any of several."""
+        units = (
+            organisation
+            if isinstance(organisation, (list, tuple, set, models.QuerySet))
+            else [organisation]
+        )
+        assigned = Assignment.objects.filter(
+            suggestion=OuterRef("pk"), active=True, organisation__in=units
+        )
+        return self.filter(Exists(assigned))
+
+    def for_deputy(self, deputy):
+        """Items a deputy leads or co-signed; another deputy's drafts never appear."""
+        signed = Signature.objects.filter(
+            suggestion=OuterRef("pk"), deputy=deputy, status=Signature.Status.CONFIRMED
+        )
+        return self.filter(Q(lead=deputy) | (Exists(signed) & ~Q(status=Suggestion.Status.DRAFT)))
+
+    def visible_to(self, user):
+        """Drafts are their author's alone: everyone else sees submitted items only."""
+        deputy = getattr(user, "deputy", None) if user.is_authenticated else None
+        if deputy is None:
+            return self.exclude(status=Suggestion.Status.DRAFT)
+        return self.exclude(Q(status=Suggestion.Status.DRAFT) & ~Q(lead=deputy))
+
+    def tracked(self):
+        """Answered as B or C (being solved, planned): followed up until solved."""
+        return self.filter(tracking=True)
+
+
+class Suggestion(Proposal):
+    """A deputy's suggestion, criticism or opinion (代表建议), filed at a session or between them."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted, under review")
+        REJECTED = "rejected", _("not registered")
+        MERGED = "merged", _("merged into another")
+        CONVERTED = "converted", _("handled through another channel")
+        REGISTERED = "registered", _("registered")
+        ASSIGNED = "assigned", _("assigned")
+        HANDLING = "handling", _("being handled")
+        REPLIED = "replied", _("replied")
+        REHANDLING = "rehandling", _("being handled again")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+        @classmethod
+        def published(cls):
+            return [
+                cls.REGISTERED,
+                cls.ASSIGNED,
+                cls.HANDLING,
+                cls.REPLIED,
+                cls.REHANDLING,
+                cls.CLOSED,
+            ]
+
+        @classmethod
+        def in_handling(cls):
+            return [cls.ASSIGNED, cls.HANDLING, cls.REHANDLING]
+
+    # The workflow, written once (domain.md §2.8); each arrow is one service in services.py.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {
+            Status.REGISTERED,
+            Status.REJECTED,
+            Status.MERGED,
+            Status.CONVERTED,
+            Status.WITHDRAWN,
+        },
+        Status.REGISTERED: {Status.ASSIGNED, Status.WITHDRAWN},
+        Status.ASSIGNED: {Status.HANDLING, Status.REPLIED, Status.WITHDRAWN},
+        Status.HANDLING: {Status.REPLIED, Status.ASSIGNED, Status.WITHDRAWN},
+        Status.REPLIED: {Status.CLOSED, Status.REHANDLING},
+        Status.REHANDLING: {Status.REPLIED},
+        Status.CLOSED: set(),
+        Status.REJECTED: set(),
+        Status.MERGED: set(),
+        Status.CONVERTED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    class RejectReason(models.TextChoices):
+        # domain.md §2.1: what is not accepted as a suggestion.
+        OUTSIDE_POWERS = "outside_powers", _("outside the powers of local state organs")
+        PERSONAL = "personal", _("the deputy's own or relatives' personal matter")
+        LETTER = "letter", _("forwards a citizen's letter or visit")
+        CASE = "case", _("a specific judicial case")
+        ACADEMIC = "academic", _("academic discussion, advertising or product promotion")
+        NO_CONTENT = "no_content", _("no real content or not actionable")
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    year = models.PositiveSmallIntegerField(_("year"), default=current_year)
+    category = models.ForeignKey(
+        Category,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("category"),
+    )
+    cosigners = models.ManyToManyField(
+        Deputy,
+        through="Signature",
+        through_fields=("suggestion", "deputy"),
+        related_name="suggestions_signed",
+        verbose_name=_("co-signing deputies"),
+    )
+    # Review outcome
+    reject_reason = models.CharField(
+        _("reason not registered"), max_length=20, choices=RejectReason.choices, blank=True
+    )
+    decision_note = models.TextField(_("review note"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_items",
+        verbose_name=_("merged into"),
+    )
+    converted_to = models.CharField(
+        _("handled through"),
+        max_length=100,
+        blank=True,
+        help_text=_("The channel an item was passed to, e.g. 信访件 (letters and visits)."),
+    )
+    from_motion = models.OneToOneField(
+        "Motion",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="converted_suggestion",
+        verbose_name=_("converted from motion"),
+    )
+    # Flags
+    key_supervision = models.BooleanField(_("key supervision"), default=False)
+    key_leader = models.CharField(_("supervising leader"), max_length=100, blank=True)
+    key_leader_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervising leader's account"),
+    )
+    look_back = models.BooleanField(_("look-back"), default=False)
+    tracking = models.BooleanField(
+        _("tracked"), default=False, help_text=_("Answered B or C: followed up until solved.")
+    )
+    rehandle_count = models.PositiveSmallIntegerField(_("times handled again"), default=0)
+    # Milestones
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "session_id", "number", "id"]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        permissions = [("handle_suggestion", _("Can review, assign and follow up suggestions"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"],
+                condition=Q(session__isnull=False, number__isnull=False),
+                name="suggestion_unique_session_number",
+            ),
+            models.UniqueConstraint(
+                fields=["term", "number"],
+                condition=Q(session__isnull=True, number__isnull=False),
+                name="suggestion_unique_between_number",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="suggestion_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | ~Q(code=""), name="suggestion_number_has_code"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="suggestion_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="suggestion_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="suggestion_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(key_supervision=True) | ~Q(key_leader=""),
+                name="suggestion_key_has_leader",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "year"], name="suggestion_status_year")]
+
+    def can_become(self, status) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def between_sessions(self) -> bool:
+        return self.session_id is None
+
+    def lead_assignment(self):
+        return next(
+            (a for a in self.assignments.all() if a.active and a.role == Assignment.Role.LEAD), None
+        )
+
+
+class SubmittedSuggestion(Suggestion):
+    """The review queue: the same rows, listed on their own admin page (see admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("suggestion to review")
+        verbose_name_plural = _("review queue")
+
+
+class MotionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True).exclude(
+            status__in=[Motion.Status.DRAFT, Motion.Status.WITHDRAWN]
+        )
+
+    def for_deputy(self, deputy):
+        signed = Signature.objects.filter(
+            motion=OuterRef("pk"), deputy=deputy, status=Signature.Status.CONFIRMED
+        )
+        return self.filter(Q(lead=deputy) | (Exists(signed) & ~Q(status=Motion.Status.DRAFT)))
+
+    def listed(self):
+        return self.filter(review_outcome=Motion.Outcome.LISTED)
+
+
+class Motion(Proposal):
+    """A motion (议案) by ten or more deputies jointly, filed at a session before its deadline."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("collecting signatures")
+        SUBMITTED = "submitted", _("submitted, under review")
+        LISTED = "listed", _("listed as a congress motion")
+        NOT_LISTED = "not_listed", _("not listed")
+        CONVERTED = "converted", _("converted to a suggestion")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        RESOLVED = "resolved", _("resolution adopted")
+        CLOSED = "closed", _("closed")
+
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.SUBMITTED: {
+            Status.LISTED,
+            Status.NOT_LISTED,
+            Status.CONVERTED,
+            Status.WITHDRAWN,
+        },
+        Status.NOT_LISTED: {Status.CONVERTED},
+        Status.LISTED: {Status.RESOLVED},
+        Status.RESOLVED: {Status.CLOSED},
+        Status.CONVERTED: set(),
+        Status.WITHDRAWN: set(),
+        Status.CLOSED: set(),
+    }
+
+    class Outcome(models.TextChoices):
+        LISTED = "listed", _("listed as a congress motion")
+        NOT_LISTED = "not_listed", _("not listed")
+        CONVERTED = "converted", _("converted to a suggestion")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    session = models.ForeignKey(
+        Session, models.PROTECT, related_name="motions", verbose_name=_("session")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    reason = models.TextField(_("reason (案由)"), blank=True)
+    grounds = models.TextField(_("grounds (案据)"), blank=True)
+    proposal = models.TextField(_("proposed solution (方案)"), blank=True)
+    cosigners = models.ManyToManyField(
+        Deputy,
+        through="Signature",
+        through_fields=("motion", "deputy"),
+        related_name="motions_signed",
+        verbose_name=_("co-signing deputies"),
+    )
+    review_outcome = models.CharField(
+        _("review outcome"), max_length=12, choices=Outcome.choices, blank=True
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    resolution_text = models.TextField(_("resolution"), blank=True)
+    resolution_date = models.DateField(_("resolution adopted on"), null=True, blank=True)
+    resolution_meeting = models.ForeignKey(
+        Meeting,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adopted at"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = MotionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-session__start_date", "number", "id"]
+        verbose_name = _("motion")
+        verbose_name_plural = _("motions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "number"],
+                condition=Q(number__isnull=False),
+                name="motion_unique_session_number",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="motion_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_date__isnull=True) | ~Q(resolution_text=""),
+                name="motion_resolution_has_text",
+            ),
+        ]
+
+    def can_become(self, status) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+
+class Signature(models.Model):
+    """A deputy asked to co-sign (附议) a suggestion or a motion, and their answer."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+
+    suggestion = models.ForeignKey(
+        Suggestion,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("suggestion"),
+    )
+    motion = models.ForeignKey(
+        Motion,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("motion"),
+    )
+    deputy = models.ForeignKey(
+        Deputy, models.PROTECT, related_name="signatures", verbose_name=_("deputy")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("co-signature")
+        verbose_name_plural = _("co-signatures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suggestion__isnull=False, motion__isnull=True)
+                | Q(suggestion__isnull=True, motion__isnull=False),
+                name="signature_one_item",
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion", "deputy"], name="signature_unique_suggestion_deputy"
+            ),
+            models.UniqueConstraint(
+                fields=["motion", "deputy"], name="signature_unique_motion_deputy"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", responded_at__isnull=True)
+                | (~Q(status="requested") & Q(responded_at__isnull=False)),
+                name="signature_answered_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy} · {self.get_status_display()}"
+
+    @property
+    def item(self):
+        return self.suggestion or self.motion
+
+
+def attachment_path(instance, filename):
+    return f"suggestions/{timezone.now():%Y/%m}/{filename}"
+
+
+class SuggestionAttachment(models.Model):
+    """A file attached to a suggestion: PDF, image or Word document."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, models.CASCADE, related_name="attachments", verbose_name=_("suggestion")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_attachment])
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Assignment(models.Model):
+    """A suggestion given to a handling unit (交办), as lead (主办) or co-handler (协办)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", pgettext_lazy("handling unit role", "lead")
+        CO = "co", pgettext_lazy("handling unit role", "co-handler")
+
+    suggestion = models.ForeignKey(
+        Suggestion, models.CASCADE, related_name="assignments", verbose_name=_("suggestion")
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="assignments", verbose_name=_("handling unit")
+    )
+    role = models.CharField(_("role"), max_length=4, choices=Role.choices, default=Role.LEAD)
+    assigned_at = models.DateField(_("assigned on"))
+    due_date = models.DateField(_("reply due"))
+    accepted_at = models.DateTimeField(_("signed for"), null=True, blank=True)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Off once the item was sent back to the office.")
+    )
+
+    class Meta:
+        ordering = ["-active", "role", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "organisation"],
+                condition=Q(active=True),
+                name="assignment_one_active_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["suggestion"],
+                condition=Q(active=True, role="lead"),
+                name="assignment_one_active_lead",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("assigned_at")), name="assignment_due_after_assigned"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.get_role_display()}"
+
+
+class ReturnRequest(models.Model):
+    """A unit's request to send an item back (退回) as outside its remit, with the unit it proposes."""
+
+    assignment = models.ForeignKey(
+        Assignment, models.CASCADE, related_name="return_requests", verbose_name=_("assignment")
+    )
+    reason = models.TextField(_("reason"))
+    proposed_unit = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed unit"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(decision="pending"),
+                name="returnrequest_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False),
+                name="returnrequest_decided_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.get_decision_display()}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request for more time (延期), up to the extended reply limit after assignment."""
+
+    assignment = models.ForeignKey(
+        Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("assignment")
+    )
+    reason = models.TextField(_("reason"))
+    requested_due_date = models.DateField(_("requested due date"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(decision="pending"),
+                name="extensionrequest_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False),
+                name="extensionrequest_decided_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.requested_due_date}"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+def reply_path(instance, filename):
+    return f"replies/{timezone.now():%Y/%m}/{filename}"
+
+
+class Reply(models.Model):
+    """A unit's written reply (答复) to a suggestion, classed A/B/C; follow-ups track B/C items."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, models.CASCADE, related_name="replies", verbose_name=_("suggestion")
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="replies", verbose_name=_("handling unit")
+    )
+    reply_class = models.CharField(_("class"), max_length=2, choices=reply_class_choices)
+    letter_number = models.CharField(_("letter number"), max_length=60, blank=True)
+    text = models.TextField(_("text"))
+    file = models.FileField(
+        _("signed letter"), upload_to=reply_path, blank=True, validators=[validate_attachment]
+    )
+    replied_at = models.DateField(_("replied on"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    is_followup = models.BooleanField(_("follow-up reply"), default=False)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["replied_at", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self):
+        return f"{self.organisation} · {self.reply_class} · {self.replied_at}"
+
+
+class Feedback(models.Model):
+    """One signer's rating of a reply: the handling process and the result, separately."""
+
+    reply = models.ForeignKey(
+        Reply, models.CASCADE, related_name="feedback", verbose_name=_("reply")
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, models.CASCADE, related_name="feedback", verbose_name=_("suggestion")
+    )
+    rater = models.ForeignKey(
+        Deputy, models.PROTECT, related_name="feedback_given", verbose_name=_("deputy")
+    )
+    process_rating = models.CharField(_("handling process"), max_length=12, choices=Rating.choices)
+    result_rating = models.CharField(_("result"), max_length=12, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "rater"], name="feedback_unique_rater"),
+            models.CheckConstraint(
+                condition=~Q(comment="")
+                | (~Q(process_rating="unsatisfied") & ~Q(result_rating="unsatisfied")),
+                name="feedback_unsatisfied_has_comment",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rater} · {self.get_result_rating_display()}"
+
+    @property
+    def unsatisfied(self) -> bool:
+        return Rating.UNSATISFIED in (self.process_rating, self.result_rating)
+
+    def clean(self):
+        if self.unsatisfied and not self.comment.strip():
+            raise ValidationError({"comment": _("Say why you are not satisfied.")})
+
+
+class MotionInspection(models.Model):
+    """An inspection of how a motion's resolution is carried out (决议落实督查)."""
+
+    motion = models.ForeignKey(
+        Motion, models.CASCADE, related_name="inspections", verbose_name=_("motion")
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    note = models.TextField(_("findings"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("implementation inspection")
+        verbose_name_plural = _("implementation inspections")
+
+    def __str__(self):
+        return f"{self.date} {self.title}"
+
+
+class MotionProgressReport(models.Model):
+    """A progress report on a listed motion from the unit carrying it out."""
+
+    motion = models.ForeignKey(
+        Motion, models.CASCADE, related_name="progress_reports", verbose_name=_("motion")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handling unit"),
+    )
+    date = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self):
+        return f"{self.date} {self.organisation or ''}"
+
+
+class UnitMembership(models.Model):
+    """A login that answers for a handling unit (承办单位经办人): it sees that unit's items only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="unit_memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="members", verbose_name=_("handling unit")
+    )
+
+    class Meta:
+        verbose_name = _("handling-unit clerk")
+        verbose_name_plural = _("handling-unit clerks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unitmembership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation}"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
@@ -71,6 +72,18 @@ def app_step(module: str) -> Callable[[DemoContext], None]:
 # Later features add their data after the people and stations exist; the review comes last,
 # since its figures are computed from everything before it.
 STEPS += [
+    Step(
+        "proposals",
+        app_step("proposals.demo"),
+        (
+            apps.get_model("proposals", "Suggestion"),
+            apps.get_model("proposals", "Signature"),
+            apps.get_model("proposals", "Assignment"),
+            apps.get_model("proposals", "Reply"),
+            apps.get_model("proposals", "Feedback"),
+            apps.get_model("proposals", "Motion"),
+        ),
+    ),
     Step("review", app_step("congress.review_demo"), (AnnualReview, ReviewSection)),
 ]
 

@@ -1,0 +1,156 @@
+"""Reads that pages share: what the public, a deputy and a handling unit may see, pre-joined.
+
+Public selectors return published rows only (public items at least registered, published
+replies); none reads a deputy's private columns.
+"""
+
+from django.db.models import Count, F, Prefetch, Q
+
+from deputies.models import Deputy
+from proposals.models import (
+    Assignment,
+    Feedback,
+    Motion,
+    Rating,
+    Reply,
+    Signature,
+    Suggestion,
+    TimelineEntry,
+)
+
+
+def public_suggestions():
+    """The public list: published items with what a list row shows, in a fixed number of queries."""
+    return (
+        Suggestion.objects.public()
+        .select_related("category", "session__term", "lead__delegation")
+        .only(
+            "id",
+            "code",
+            "title",
+            "status",
+            "year",
+            "session",
+            "term",
+            "category__name",
+            "session__number",
+            "session__term__number",
+            "lead__name",
+            "lead__delegation__name",
+            "replied_at",
+            "closed_at",
+            "key_supervision",
+        )  # fmt: skip
+    )
+
+
+def public_suggestion_detail(pk: int) -> Suggestion:
+    """One published item with its co-signers, units, published replies and public timeline."""
+    suggestion = (
+        Suggestion.objects.public()
+        .select_related("category", "session__term", "lead__delegation")
+        .prefetch_related(
+            Prefetch(
+                "signatures",
+                Signature.objects.filter(status=Signature.Status.CONFIRMED).select_related(
+                    "deputy"
+                ),
+            ),
+            Prefetch(
+                "assignments",
+                Assignment.objects.filter(active=True).select_related("organisation"),
+            ),
+            Prefetch("replies", Reply.objects.published().select_related("organisation")),
+        )
+        .get(pk=pk)
+    )
+    suggestion.public_timeline = list(TimelineEntry.objects.for_object(suggestion).public())
+    return suggestion
+
+
+def public_motions():
+    return Motion.objects.public().select_related("session__term", "lead")
+
+
+def deputy_suggestions(deputy: Deputy):
+    """A deputy's own items (led or co-signed), drafts of their own included."""
+    return (
+        Suggestion.objects.for_deputy(deputy)
+        .select_related("category", "session__term", "lead")
+        .order_by("-created_at")
+    )
+
+
+def signature_requests(deputy: Deputy):
+    """Requests waiting for the deputy's answer, with the item to read before signing."""
+    return Signature.objects.filter(
+        deputy=deputy, status=Signature.Status.REQUESTED
+    ).select_related("suggestion__lead", "motion__lead", "suggestion__category")
+
+
+def replies_to_rate(deputy: Deputy):
+    """Latest replies on items the deputy signed that wait for the deputy's rating."""
+    mine = Suggestion.objects.for_deputy(deputy).filter(status=Suggestion.Status.REPLIED)
+    rated = Feedback.objects.filter(rater=deputy).values("reply_id")
+    return (
+        Reply.objects.filter(suggestion__in=mine, is_followup=False)
+        .exclude(pk__in=rated)
+        .select_related("suggestion", "organisation")
+    )
+
+
+def unit_suggestions(organisation):
+    return (
+        Suggestion.objects.for_unit(organisation)
+        .select_related("category", "lead", "session__term")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                Assignment.objects.filter(active=True).select_related("organisation"),
+            )
+        )
+    )
+
+
+def handling_stats(queryset=None) -> dict:
+    """Figures for /suggestions/stats/: counts, on-time replies, reply classes, satisfaction.
+
+    Satisfaction rate = (满意 + 基本满意) / ratings, per measure; the A share is reported apart
+    as the solved rate (domain.md §2.5: a satisfaction rate alone misleads).
+    """
+    queryset = Suggestion.objects.public() if queryset is None else queryset
+    replies = Reply.objects.filter(suggestion__in=queryset, is_followup=False)
+    classes = dict(replies.values_list("reply_class").annotate(n=Count("id")).order_by())
+    ok = [Rating.SATISFIED, Rating.BASICALLY]
+    feedback = Feedback.objects.filter(suggestion__in=queryset).aggregate(
+        total=Count("id"),
+        process_ok=Count("id", filter=Q(process_rating__in=ok)),
+        result_ok=Count("id", filter=Q(result_rating__in=ok)),
+    )
+    lead_due = Assignment.objects.filter(role=Assignment.Role.LEAD, active=True)
+    on_time = (
+        replies.filter(
+            suggestion__assignments__in=lead_due,
+            replied_at__lte=F("suggestion__assignments__due_date"),
+        )
+        .values("suggestion")
+        .distinct()
+        .count()
+    )
+    replied = replies.values("suggestion").distinct().count()
+    total = queryset.count()
+
+    def rate(part, whole):
+        return round(100 * part / whole, 1) if whole else None
+
+    return {
+        "total": total,
+        "replied": replied,
+        "on_time": on_time,
+        "on_time_rate": rate(on_time, replied),
+        "classes": classes,
+        "solved_rate": rate(classes.get("A", 0), sum(classes.values())),
+        "ratings": feedback["total"],
+        "process_satisfaction_rate": rate(feedback["process_ok"], feedback["total"]),
+        "result_satisfaction_rate": rate(feedback["result_ok"], feedback["total"]),
+    }

@@ -1,0 +1,223 @@
+"""Back office: actions call the services; clerks see and answer only their unit's items."""
+
+import datetime
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from proposals.models import Assignment, ExtensionRequest, Reply, ReturnRequest, Suggestion
+from tests.factories import (
+    AssignmentFactory,
+    SuggestionFactory,
+    UnitMembershipFactory,
+)
+
+pytestmark = pytest.mark.django_db
+S = Suggestion.Status
+CHANGELIST = "admin:proposals_suggestion_changelist"
+
+
+def change_url(suggestion):
+    return reverse("admin:proposals_suggestion_change", args=[suggestion.pk])
+
+
+@pytest.fixture
+def office(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def clerk(client, unit):
+    membership = UnitMembershipFactory(organisation=unit)
+    client.force_login(membership.user)
+    return client
+
+
+@pytest.fixture
+def mine(unit, lead):
+    return AssignmentFactory(
+        organisation=unit,
+        suggestion__lead=lead,
+        suggestion__code="十六届一次会议第001号",
+        suggestion__number=1,
+        assigned_at=timezone.localdate(),
+        due_date=timezone.localdate() + datetime.timedelta(days=90),
+    ).suggestion
+
+
+@pytest.fixture
+def theirs(other_unit, lead, mine):
+    return AssignmentFactory(
+        organisation=other_unit,
+        suggestion__lead=lead,
+        suggestion__session=mine.session,
+        suggestion__code="十六届一次会议第002号",
+        suggestion__number=2,
+    ).suggestion
+
+
+def test_clerk_sees_only_the_unit_items(clerk, mine, theirs):
+    response = clerk.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [mine]
+    assert clerk.get(change_url(mine)).status_code == 200
+
+
+def test_clerk_cannot_open_another_unit_item(clerk, mine, theirs):
+    assert clerk.get(change_url(theirs)).status_code in (302, 404)
+    for name in ("reply", "return", "extend"):
+        url = reverse(f"admin:proposals_suggestion_{name}", args=[theirs.pk])
+        assert clerk.get(url).status_code == 404
+        assert clerk.post(url, {"reason": "x", "text": "x"}).status_code == 404
+    assert not Reply.objects.exists() and not ReturnRequest.objects.exists()
+
+
+def test_clerk_cannot_change_or_act(clerk, mine):
+    response = clerk.post(
+        reverse(CHANGELIST), {"action": "register", ACTION_CHECKBOX_NAME: [mine.pk]}
+    )
+    assert response.status_code in (200, 302)
+    mine.refresh_from_db()
+    assert mine.status == S.ASSIGNED
+    assert clerk.get(reverse("admin:proposals_submittedsuggestion_changelist")).status_code == 403
+
+
+def test_clerk_records_a_reply_for_the_unit(clerk, mine, unit):
+    url = reverse("admin:proposals_suggestion_reply", args=[mine.pk])
+    assert clerk.get(url).status_code == 200
+    response = clerk.post(
+        url,
+        {
+            "reply_class": "A",
+            "letter_number": "平交函〔2022〕5号",
+            "replied_on": "2022-06-10",
+            "text": "已完成农村道路路灯安装。",
+        },
+    )
+    assert response.status_code == 302
+    reply = Reply.objects.get()
+    assert reply.organisation == unit and reply.suggestion == mine
+    mine.refresh_from_db()
+    assert mine.status == S.REPLIED
+
+
+def test_clerk_requests_return_and_extension(clerk, mine, other_unit):
+    response = clerk.post(
+        reverse("admin:proposals_suggestion_return", args=[mine.pk]),
+        {"reason": "不属于本单位职责", "proposed_unit": other_unit.pk},
+    )
+    assert response.status_code == 302
+    assert ReturnRequest.objects.get().proposed_unit == other_unit
+    due = mine.assignments.get().due_date + datetime.timedelta(days=30)
+    clerk.post(
+        reverse("admin:proposals_suggestion_extend", args=[mine.pk]),
+        {"reason": "需要统筹资金", "new_due_date": due.isoformat()},
+    )
+    assert ExtensionRequest.objects.get().requested_due_date == due
+
+
+def test_co_handler_clerk_cannot_record_the_reply(client, mine, other_unit):
+    Assignment.objects.create(
+        suggestion=mine,
+        organisation=other_unit,
+        role=Assignment.Role.CO,
+        assigned_at=timezone.localdate(),
+        due_date=timezone.localdate(),
+    )
+    membership = UnitMembershipFactory(organisation=other_unit)
+    client.force_login(membership.user)
+    url = reverse("admin:proposals_suggestion_reply", args=[mine.pk])
+    assert client.get(url).status_code == 403
+
+
+def test_domain_error_becomes_a_message(clerk, mine):
+    mine.status = S.REPLIED
+    mine.save()
+    response = clerk.post(
+        reverse("admin:proposals_suggestion_reply", args=[mine.pk]),
+        {"reply_class": "A", "replied_on": "2022-06-10", "text": "答复"},
+    )
+    assert response.status_code == 200
+    assert "is not waiting for a reply" in response.content.decode()
+
+
+def test_register_action(office, lead, session):
+    items = [SuggestionFactory(lead=lead, session=session, status=S.SUBMITTED) for _ in range(2)]
+    office.post(
+        reverse("admin:proposals_submittedsuggestion_changelist"),
+        {"action": "register", ACTION_CHECKBOX_NAME: [s.pk for s in items]},
+    )
+    assert sorted(Suggestion.objects.values_list("code", flat=True)) == [
+        "十六届一次会议第001号",
+        "十六届一次会议第002号",
+    ]
+
+
+def test_assign_action_with_its_intermediate_form(office, lead, session, unit, other_unit):
+    items = [SuggestionFactory(lead=lead, session=session, status=S.REGISTERED) for _ in range(3)]
+    data = {"action": "assign", ACTION_CHECKBOX_NAME: [s.pk for s in items]}
+    page = office.post(reverse(CHANGELIST), data)
+    assert page.status_code == 200 and "lead_unit" in page.content.decode()
+    assert not Assignment.objects.exists()
+    office.post(
+        reverse(CHANGELIST),
+        {
+            **data,
+            "apply": "1",
+            "lead_unit": unit.pk,
+            "co_units": [other_unit.pk],
+            "on": "2022-03-18",
+        },
+    )
+    assert Assignment.objects.filter(role="lead", organisation=unit).count() == 3
+    assert Assignment.objects.filter(role="co", organisation=other_unit).count() == 3
+    assert set(Suggestion.objects.values_list("status", flat=True)) == {S.ASSIGNED}
+
+
+def test_reject_action_needs_a_reason(office, lead, session):
+    item = SuggestionFactory(lead=lead, session=session, status=S.SUBMITTED)
+    data = {"action": "reject", ACTION_CHECKBOX_NAME: [item.pk], "apply": "1"}
+    office.post(reverse("admin:proposals_submittedsuggestion_changelist"), data)
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+    office.post(
+        reverse("admin:proposals_submittedsuggestion_changelist"),
+        {**data, "reason": "personal", "note": "属个人事项"},
+    )
+    item.refresh_from_db()
+    assert item.status == S.REJECTED
+
+
+def test_change_page_has_no_editable_status(office, mine):
+    response = office.get(change_url(mine))
+    assert response.status_code == 200
+    assert 'name="status"' not in response.content.decode()
+
+
+def _count_changelist_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_changelist_query_count_is_flat(office, lead, session, unit):
+    def make(n, start):
+        for i in range(n):
+            AssignmentFactory(
+                organisation=unit,
+                suggestion__lead=lead,
+                suggestion__session=session,
+                suggestion__number=start + i,
+                suggestion__code=f"十六届一次会议第{start + i:03d}号",
+            )
+
+    make(5, 1)
+    few = _count_changelist_queries(office)
+    make(45, 6)
+    assert _count_changelist_queries(office) == few

@@ -1,0 +1,71 @@
+"""The proposals demo step: the seed article's figures, deterministic and idempotent."""
+
+import datetime
+import io
+import time
+
+import pytest
+
+from congress.demo import DemoContext, run
+from proposals import demo
+from proposals.models import Feedback, Motion, Reply, Signature, Suggestion, TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def foundation():
+    run(DemoContext(password="demo-password-for-tests"))
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Suggestion, Signature, Reply, Feedback, Motion, TimelineEntry)
+    }
+
+
+def test_demo_figures_and_idempotence(foundation):
+    started = time.perf_counter()
+    demo.load(stdout=io.StringIO())
+    assert time.perf_counter() - started < 10
+    session_items = Suggestion.objects.filter(session__number=1)
+    assert session_items.count() == 226
+    assert Suggestion.objects.filter(year=2022).count() == 231
+    assert not Suggestion.objects.exclude(status="closed").exists()
+    assert not Reply.objects.filter(
+        suggestion__session__number=1, replied_at__gt=datetime.date(2022, 6, 18)
+    ).exists()
+    assert not Feedback.objects.exclude(
+        process_rating="satisfied", result_rating="satisfied"
+    ).exists()
+    # Every signer rated.
+    for item in Suggestion.objects.prefetch_related("signatures__deputy")[:20]:
+        assert Feedback.objects.filter(suggestion=item).count() == len(item.signers())
+    xu = Suggestion.objects.get(title="关于加快农村道路亮化设施建设的建议")
+    assert xu.lead.name == "徐杰" and xu.replies.get().reply_class == "A"
+    motion = Motion.objects.get()
+    assert motion.lead.name == "沈永良" and motion.review_outcome == "listed"
+    assert motion.signatures.filter(status="confirmed").count() + 1 == 23
+    assert motion.resolution_text and motion.inspections.get().date == datetime.date(2022, 12, 1)
+    assert len(set(Suggestion.objects.values_list("title", flat=True))) == 231
+
+    before = counts()
+    codes = list(Suggestion.objects.order_by("pk").values_list("pk", "code", "lead_id"))
+    demo.load(stdout=io.StringIO())
+    assert counts() == before
+    assert list(Suggestion.objects.order_by("pk").values_list("pk", "code", "lead_id")) == codes
+
+
+def test_stats_of_the_demo_year(foundation, django_assert_max_num_queries):
+    from proposals.selectors import handling_stats, public_suggestion_detail, public_suggestions
+
+    demo.load()
+    with django_assert_max_num_queries(6):
+        stats = handling_stats(Suggestion.objects.filter(year=2022))
+    assert stats["total"] == 231 and stats["on_time"] == 231 and stats["on_time_rate"] == 100.0
+    assert stats["process_satisfaction_rate"] == stats["result_satisfaction_rate"] == 100.0
+    assert public_suggestions().count() == 231
+    item = public_suggestion_detail(Suggestion.objects.get(code="十六届一次会议第002号").pk)
+    assert [r.reply_class for r in item.replies.all()] == ["A"]
+    assert [e.action for e in item.public_timeline][0] == "submitted"
