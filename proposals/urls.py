@@ -1,8 +1,8 @@
-from django.urls import path
+"""Public and portal URLs of the proposals app: suggestions and motions, residents' opinions."""
 
-from proposals import views
+from django.urls import include, path
 
 urlpatterns = [
-    # The QR codes printed on stations and deputy cards open this address; keep it stable.
-    path("opinions/new/", views.opinion_new, name="opinions_new"),
+    path("", include("proposals.urls_suggestions")),
+    path("", include("proposals.urls_opinions")),
 ]

@@ -1,0 +1,1 @@
+"""Review figures for residents' opinions (see congress.review.registry)."""

@@ -1,0 +1,1 @@
+"""Review figures for suggestions and motions (see congress.review.registry)."""
