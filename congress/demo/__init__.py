@@ -84,6 +84,21 @@ STEPS += [
             apps.get_model("proposals", "Motion"),
         ),
     ),
+    Step(
+        "supervision",
+        app_step("supervision.demo"),
+        tuple(
+            apps.get_model("supervision", name)
+            for name in (
+                "SupervisionItem",
+                "Poll",
+                "BallotReceipt",
+                "Ballot",
+                "LivelihoodProject",
+                "MajorProject",
+            )
+        ),
+    ),
     Step("review", app_step("congress.review_demo"), (AnnualReview, ReviewSection)),
 ]
 

@@ -1,0 +1,490 @@
+"""Back office for supervision, votes and projects. State changes go through services."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from congress.errors import DomainError
+from supervision import rules, services
+from supervision.forms import PaperTallyForm
+from supervision.models import (
+    Appointee,
+    Inspection,
+    InspectionPhoto,
+    LivelihoodProject,
+    MajorProject,
+    Milestone,
+    PaperTally,
+    Poll,
+    PollOption,
+    ProjectApproval,
+    ProjectIdea,
+    RectificationReport,
+    ReviewOpinion,
+    SupervisionDocument,
+    SupervisionItem,
+)
+
+
+class ServiceCheckedForm(forms.ModelForm):
+    """A back-office form that runs its service's check in `clean`, so a refused step is shown
+    beside the form instead of failing on save."""
+
+    check = None  # a service check: keyword arguments from cleaned_data
+    check_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not any(f in self.errors for f in self.check_fields):
+            try:
+                type(self).check(**{f: cleaned.get(f) for f in self.check_fields})
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
+def _run(request, func, **kwargs):
+    """Call a service; a refusal becomes an error message. Returns True on success."""
+    try:
+        func(actor=request.user, **kwargs)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    return True
+
+
+# --- Supervision ----------------------------------------------------------------------------
+
+
+@admin.register(Appointee)
+class AppointeeAdmin(admin.ModelAdmin):
+    list_display = ["name", "post", "organisation", "appointed_on"]
+    search_fields = ["name", "post"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = SupervisionDocument
+    extra = 0
+
+
+class ReviewOpinionInline(admin.TabularInline):
+    model = ReviewOpinion
+    extra = 0
+    fields = ["issued_on", "report_due", "text"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # issued through the review opinion page, which sets the due date
+
+
+@admin.register(SupervisionItem)
+class SupervisionItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "meeting", "is_public"]
+    list_filter = ["kind", "is_public", "meeting__date"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["meeting__term"]
+    autocomplete_fields = ["reporting_organisation", "appointee"]
+    readonly_fields = ["is_public"]
+    inlines = [DocumentInline, ReviewOpinionInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("Publish the selected items"))
+    def publish(self, request, queryset):
+        done = sum(
+            _run(request, services.supervision_item_publish, item=item)
+            for item in queryset.filter(is_public=False)
+        )
+        self.message_user(request, gettext("%(n)s items published.") % {"n": done})
+
+
+class ReportStatusFilter(admin.SimpleListFilter):
+    title = _("handling report")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("overdue")),
+            ("waiting", _("not yet due")),
+            ("received", _("received")),
+        ]
+
+    def queryset(self, request, queryset):
+        received = RectificationReport.objects.filter(opinion=OuterRef("pk"))
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(on=today)
+        if self.value() == "waiting":
+            return queryset.exclude(Exists(received)).filter(report_due__gte=today)
+        if self.value() == "received":
+            return queryset.filter(Exists(received))
+        return queryset
+
+
+class RectificationReportInline(admin.StackedInline):
+    model = RectificationReport
+    extra = 0
+    readonly_fields = ["received_on", "text", "file"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # received through the handling report page (a service)
+
+
+class ReviewOpinionForm(ServiceCheckedForm):
+    check = staticmethod(services.review_opinion_check)
+    check_fields = ("item", "issued_on")
+
+    class Meta:
+        model = ReviewOpinion
+        fields = ["item", "text", "issued_on"]
+
+
+@admin.register(ReviewOpinion)
+class ReviewOpinionAdmin(admin.ModelAdmin):
+    form = ReviewOpinionForm
+    list_display = ["item", "issued_on", "report_due", "report_received"]
+    list_filter = [ReportStatusFilter, "issued_on"]
+    search_fields = ["item__title", "text"]
+    list_select_related = ["item"]
+    autocomplete_fields = ["item"]
+    readonly_fields = ["report_due"]
+    inlines = [RectificationReportInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(has_report=Exists(RectificationReport.objects.filter(opinion=OuterRef("pk"))))
+        )
+
+    @admin.display(boolean=True, description=_("report received"))
+    def report_received(self, obj):
+        return obj.has_report
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.review_opinion_issue(
+            item=obj.item, text=obj.text, issued_on=obj.issued_on, actor=request.user
+        )
+        obj.pk, obj.report_due = created.pk, created.report_due
+
+
+class RectificationReportForm(ServiceCheckedForm):
+    check = staticmethod(services.rectification_report_check)
+    check_fields = ("opinion", "received_on", "text", "file")
+
+    class Meta:
+        model = RectificationReport
+        fields = ["opinion", "received_on", "text", "file"]
+
+
+@admin.register(RectificationReport)
+class RectificationReportAdmin(admin.ModelAdmin):
+    form = RectificationReportForm
+    list_display = ["opinion", "received_on"]
+    list_select_related = ["opinion__item"]
+    autocomplete_fields = ["opinion"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.rectification_report_receive(
+            opinion=obj.opinion,
+            received_on=obj.received_on,
+            text=obj.text,
+            file=obj.file or None,
+            actor=request.user,
+        )
+        obj.pk = created.pk
+
+
+# --- Polls ------------------------------------------------------------------------------------
+
+
+class PollOptionInline(admin.TabularInline):
+    model = PollOption
+    extra = 0
+    fields = ["order", "label", "amount", "description"]
+
+    def _editable(self, obj):
+        return obj is None or obj.status == Poll.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj)
+
+
+class PaperTallyInline(admin.TabularInline):
+    model = PaperTally
+    extra = 0
+    fields = ["label", "issued", "returned", "valid", "invalid", "entered_by", "entered_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+RULE_FIELDS = ["kind", "method", "max_choices", "seats", "base", "majority"]
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "opens_at", "closes_at", "roll_size"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title"]
+    inlines = [PollOptionInline, PaperTallyInline]
+    actions = ["open_polls", "close_polls", "publish_polls", "create_runoffs"]
+    fields = [
+        "term",
+        "title",
+        "description",
+        *RULE_FIELDS,
+        "present",
+        "opens_at",
+        "closes_at",
+        "status",
+        "roll_size",
+        "runoff_of",
+        "result_table",
+        "tally_link",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["status", "roll_size", "runoff_of", "result_table", "tally_link"]
+        if obj is not None and obj.status != Poll.Status.DRAFT:
+            fixed += ["term", "title", *RULE_FIELDS, "opens_at", "closes_at"]
+            if obj.status != Poll.Status.OPEN:
+                fixed += ["present", "description"]
+        return fixed
+
+    @admin.display(description=pgettext_lazy("vote", "result"))
+    def result_table(self, obj):
+        if obj is None or not hasattr(obj, "result"):
+            return "—"
+        outcome = obj.result.summary
+        labels = dict(obj.options.values_list("pk", "label"))
+        lines = [
+            f"{labels.get(line.option, line.option)}: {line.votes}"
+            f" ({line.share or '—'}%) · {rules.outcome_label(obj.method, line.outcome)}"
+            for line in outcome.lines
+        ]
+        return format_html(
+            "<p>{}</p>",
+            gettext("Ballots cast %(cast)s, valid %(valid)s, invalid %(invalid)s, base %(base)s.")
+            % {
+                "cast": outcome.cast,
+                "valid": outcome.valid,
+                "invalid": outcome.invalid,
+                "base": outcome.base,
+            },
+        ) + format_html("<pre>{}</pre>", "\n".join(lines))
+
+    @admin.display(description=_("paper ballots"))
+    def tally_link(self, obj):
+        if obj is None or obj.status != Poll.Status.OPEN:
+            return "—"
+        url = reverse("admin:supervision_poll_tally", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Enter a paper tally"))
+
+    @admin.action(description=_("Open the selected votes (roll: the serving deputies)"))
+    def open_polls(self, request, queryset):
+        for poll in queryset:
+            _run(request, services.poll_open, poll=poll)
+
+    @admin.action(description=_("Close the selected votes and count them"))
+    def close_polls(self, request, queryset):
+        for poll in queryset:
+            _run(request, services.poll_close, poll=poll)
+
+    @admin.action(description=_("Publish the results of the selected votes"))
+    def publish_polls(self, request, queryset):
+        for poll in queryset:
+            _run(request, services.poll_publish, poll=poll)
+
+    @admin.action(description=_("Create a run-off among the tied options"))
+    def create_runoffs(self, request, queryset):
+        opens = timezone.now() + datetime.timedelta(hours=1)
+        for poll in queryset:
+            _run(
+                request,
+                services.poll_runoff_create,
+                poll=poll,
+                opens_at=opens,
+                closes_at=opens + datetime.timedelta(hours=2),
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/tally/",
+                self.admin_site.admin_view(self.paper_tally_view),
+                name="supervision_poll_tally",
+            ),
+            *super().get_urls(),
+        ]
+
+    def paper_tally_view(self, request, pk):
+        poll = self.get_object(request, str(pk))
+        if poll is None or not self.has_change_permission(request, poll):
+            raise Http404
+        options = list(poll.options.all())
+        form = PaperTallyForm(request.POST or None, poll=poll, options=options)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.paper_tally_enter(
+                    poll=poll,
+                    label=form.cleaned_data["label"],
+                    issued=form.cleaned_data["issued"],
+                    returned=form.cleaned_data["returned"],
+                    valid=form.cleaned_data["valid"],
+                    invalid=form.cleaned_data["invalid"],
+                    counts=form.counts,
+                    actor=request.user,
+                )
+            except services.PaperTallyInvalid as error:
+                for message in error.errors:
+                    form.add_error(None, message)
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, gettext("The paper tally was recorded."))
+                return redirect("admin:supervision_poll_change", poll.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Paper tally: %(poll)s") % {"poll": poll.title},
+            "poll": poll,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "supervision/admin_paper_tally.html", context)
+
+
+# --- Projects -------------------------------------------------------------------------------
+
+
+class ApprovalInline(admin.TabularInline):
+    model = ProjectApproval
+    extra = 0
+    readonly_fields = ["step", "decided_on"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # recorded in order with the "record approval" page (a service)
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class InspectionInline(admin.StackedInline):
+    model = Inspection
+    extra = 0
+    autocomplete_fields = ["group"]
+
+
+@admin.register(LivelihoodProject)
+class LivelihoodProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "owner", "investment", "status", "progress"]
+    list_filter = ["year", "status"]
+    search_fields = ["title", "description"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["status", "ballot_option", "evaluation_option"]
+    inlines = [ApprovalInline, MilestoneInline, InspectionInline]
+
+
+class ProjectApprovalForm(ServiceCheckedForm):
+    check = staticmethod(services.project_approval_check)
+    check_fields = ("project", "step", "decided_on")
+
+    class Meta:
+        model = ProjectApproval
+        fields = ["project", "step", "decided_on"]
+
+
+@admin.register(ProjectApproval)
+class ProjectApprovalAdmin(admin.ModelAdmin):
+    form = ProjectApprovalForm
+    list_display = ["project", "step", "decided_on"]
+    list_filter = ["step"]
+    autocomplete_fields = ["project"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = services.project_approval_record(
+            project=obj.project, step=obj.step, decided_on=obj.decided_on, actor=request.user
+        )
+        obj.pk = created.pk
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["project", "group", "date"]
+    list_select_related = ["project", "group"]
+    autocomplete_fields = ["project", "group"]
+    inlines = [type("PhotoInline", (admin.TabularInline,), {"model": InspectionPhoto, "extra": 0})]
+
+
+@admin.register(ProjectIdea)
+class ProjectIdeaAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "received_on", "project"]
+    list_filter = ["year", "source"]
+    search_fields = ["text", "opinion_reference"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(MajorProject)
+class MajorProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "investment", "needs_vote", "owner"]
+    list_filter = ["year"]
+    search_fields = ["name"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["approval_option"]
+    actions = ["create_vote"]
+
+    @admin.display(boolean=True, description=_("put to a vote"))
+    def needs_vote(self, obj):
+        return obj.needs_vote
+
+    @admin.action(description=_("Create the approval vote for the selected projects' years"))
+    def create_vote(self, request, queryset):
+        opens = timezone.now() + datetime.timedelta(days=1)
+        for year in sorted(set(queryset.values_list("year", flat=True))):
+            _run(
+                request,
+                services.major_project_poll_create,
+                year=year,
+                title=gettext(
+                    "Approval vote on the major government investment projects of %(year)s"
+                )
+                % {"year": year},
+                opens_at=opens,
+                closes_at=opens + datetime.timedelta(hours=3),
+            )
