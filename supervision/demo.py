@@ -350,6 +350,8 @@ def _implementation(say, term, projects) -> None:
     rng = _rng("implementation")
     groups = {g.name: g for g in DeputyGroup.objects.filter(term=term)}
     for project in projects.values():
+        # The selection was recorded by a service with an UPDATE: read the status it left.
+        project.refresh_from_db(fields=["status"])
         if project.status != LivelihoodProject.Status.SELECTED:
             continue
         if not project.milestones.exists():
