@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congress.review.registry import FigureKind, data_version, figure
 from supervision.models import LivelihoodProject, MajorProject, Poll, Result, SupervisionItem
@@ -27,7 +28,7 @@ def _project_ballot(year: int) -> Result | None:
     definition=_(
         "Ballots cast in the year's livelihood-project vote, electronic and paper, valid or not."
     ),
-    unit=_("deputies"),
+    unit=pgettext_lazy("figure unit", "deputies"),
 )
 def projects_voters(year: int) -> int | None:
     result = _project_ballot(year)
@@ -38,7 +39,7 @@ def projects_voters(year: int) -> int | None:
     "projects.candidates",
     label=_("Candidate livelihood projects"),
     definition=_("Projects on the year's ballot after the approval chain."),
-    unit=_("projects"),
+    unit=pgettext_lazy("figure unit", "projects"),
 )
 def projects_candidates(year: int) -> int:
     return LivelihoodProject.objects.of_year(year).filter(ballot_option__isnull=False).count()
@@ -48,7 +49,7 @@ def projects_candidates(year: int) -> int:
     "projects.selected",
     label=_("Livelihood projects selected"),
     definition=_("Candidates the deputies' vote selected for the year."),
-    unit=_("projects"),
+    unit=pgettext_lazy("figure unit", "projects"),
 )
 def projects_selected(year: int) -> int:
     return LivelihoodProject.objects.of_year(year).selected().count()
@@ -58,7 +59,7 @@ def projects_selected(year: int) -> int:
     "projects.completed",
     label=_("Selected projects completed"),
     definition=_("Selected livelihood projects whose progress reached 100 % by the year's end."),
-    unit=_("projects"),
+    unit=pgettext_lazy("figure unit", "projects"),
 )
 def projects_completed(year: int) -> int:
     return LivelihoodProject.objects.of_year(year).selected().filter(progress__gte=100).count()
@@ -83,7 +84,7 @@ def projects_progress(year: int) -> list[tuple[str, int]]:
     "supervision.items",
     label=_("Supervision items"),
     definition=_("Reports, accounts, inspections and inquiries the standing committee took up."),
-    unit=_("items"),
+    unit=pgettext_lazy("figure unit", "items"),
 )
 def supervision_items(year: int) -> int:
     return SupervisionItem.objects.of_year(year).count()
@@ -125,7 +126,7 @@ def debt_approved(year: int) -> Decimal:
     "major_projects.count",
     label=_("Major government investment projects"),
     definition=_("Major government investment projects the standing committee reviewed."),
-    unit=_("projects"),
+    unit=pgettext_lazy("figure unit", "projects"),
 )
 def major_projects_count(year: int) -> int:
     return MajorProject.objects.filter(year=year).count()
@@ -146,7 +147,7 @@ def major_projects_investment(year: int) -> Decimal:
     "major_projects.voted",
     label=_("Major projects put to a vote"),
     definition=_("Projects above the vote threshold, decided by the standing committee's vote."),
-    unit=_("projects"),
+    unit=pgettext_lazy("figure unit", "projects"),
 )
 def major_projects_voted(year: int) -> int:
     return MajorProject.objects.filter(year=year, approval_option__isnull=False).count()
