@@ -32,7 +32,7 @@ def test_page_shows_sections_figures_definitions_and_charts(client, review):
     assert 'href="#section-1"' in body  # contents
     assert "<strong>倾听</strong>" in body
     assert '<span class="figure">4<' in body  # deputies in office
-    assert "Deputies to the city congress of the term in force" in body or "任期" in body
+    assert "截至年末代表资格未终止" in body  # the figure's definition, in Chinese
     assert "<svg" in body and "<desc" in body and '<table class="data">' in body
     assert "style=" not in body.split("<main", 1)[1]
     assert "/reviews/2022.pdf" in body
