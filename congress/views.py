@@ -7,10 +7,39 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from deputies import selectors as deputy_selectors
+from proposals import figures_suggestions
+from proposals.models import Reply, Suggestion
+
+
+def latest_replies(limit: int = 5):
+    """The latest published replies to public suggestions, one query."""
+    return (
+        Reply.objects.published()
+        .filter(
+            suggestion__is_public=True,
+            suggestion__status__in=Suggestion.Status.published(),
+        )
+        .select_related("suggestion", "organisation")
+        .only(
+            "id",
+            "reply_class",
+            "replied_at",
+            "published_at",
+            "suggestion__id",
+            "suggestion__code",
+            "suggestion__title",
+            "organisation__name",
+        )
+        .order_by("-published_at", "-id")[:limit]
+    )
 
 
 def home(request):
     context = deputy_selectors.home_figures()
+    year = context["year"]
+    context["suggestions_received"] = figures_suggestions.suggestions_received(year)
+    context["suggestions_on_time_rate"] = figures_suggestions.suggestions_replied_on_time_rate(year)
+    context["latest_replies"] = latest_replies()
     return render(request, "home.html", context)
 
 

@@ -764,6 +764,11 @@ class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
     search_fields = ["suggestion__code", "suggestion__title", "letter_number"]
     actions = ["publish"]
 
+    def get_queryset(self, request):
+        # Replies to residents' opinions are shown on the opinion's own pages; publishing here
+        # is the suggestions' disclosure step.
+        return super().get_queryset(request).filter(suggestion__isnull=False)
+
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         if not is_office(request.user):
             return {}
@@ -1002,3 +1007,6 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
             lambda m: services.motion_close(motion=m, by=request.user),
             _("%(count)s motions closed."),
         )
+
+
+from proposals import opinion_admin  # noqa: E402,F401  (residents' opinions: its own module)

@@ -1,1 +1,192 @@
-"""Review figures for suggestions and motions (see congress.review.registry)."""
+"""Review figures for suggestions and motions (see congress.review.registry).
+
+"The year's suggestions" are those whose `year` is the review's year: filed at that year's
+session or between sessions during it. Drafts and items the deputy withdrew are not counted;
+items not registered, merged or converted were still received and are.
+"""
+
+from django.conf import settings
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from congress.review.registry import FigureKind, data_version, figure
+from proposals.models import Assignment, Feedback, Motion, Rating, Reply, Suggestion
+
+ITEMS = pgettext_lazy("figure unit", "items")
+
+
+def received(year: int):
+    return Suggestion.objects.filter(year=year, submitted_at__isnull=False).exclude(
+        status__in=[Suggestion.Status.DRAFT, Suggestion.Status.WITHDRAWN]
+    )
+
+
+def _first_reply(field: str):
+    return Subquery(
+        Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False)
+        .order_by("replied_at", "id")
+        .values(field)[:1]
+    )
+
+
+def on_time(year: int) -> dict:
+    """Replied items of the year and those whose first reply met the lead unit's due date."""
+    lead_due = Subquery(
+        Assignment.objects.filter(
+            suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
+        ).values("due_date")[:1]
+    )
+    return (
+        received(year)
+        .annotate(first_on=_first_reply("replied_at"), due=lead_due)
+        .aggregate(
+            replied=Count("pk", filter=Q(first_on__isnull=False)),
+            on_time=Count("pk", filter=Q(first_on__lte=F("due"))),
+        )
+    )
+
+
+@figure(
+    "suggestions.received",
+    label=_("Suggestions received"),
+    definition=_(
+        "Suggestions deputies filed in the year, at the year's session and between sessions, "
+        "whatever the review decided; drafts and withdrawn items are not counted."
+    ),
+    unit=ITEMS,
+)
+def suggestions_received(year: int) -> int:
+    return received(year).count()
+
+
+@figure(
+    "suggestions.session_received",
+    label=_("Suggestions received at the session"),
+    definition=_("Suggestions filed at the session of the congress held in the year."),
+    unit=ITEMS,
+)
+def suggestions_session_received(year: int) -> int:
+    return received(year).filter(session__isnull=False).count()
+
+
+@figure(
+    "suggestions.replied_on_time_rate",
+    label=_("Suggestions replied to on time"),
+    definition=_(
+        "Of the year's suggestions that received a reply, the share whose first reply is dated "
+        "on or before the lead unit's due date."
+    ),
+    kind=FigureKind.PERCENT,
+)
+def suggestions_replied_on_time_rate(year: int):
+    counts = on_time(year)
+    if not counts["replied"]:
+        return None
+    return round(100 * counts["on_time"] / counts["replied"], 1)
+
+
+@figure(
+    "suggestions.reply_classes",
+    label=_("Replies by class"),
+    definition=_("The first reply to each of the year's suggestions, by the class on the letter."),
+    kind=FigureKind.SERIES,
+)
+def suggestions_reply_classes(year: int):
+    counts = dict(
+        Reply.objects.filter(suggestion__in=received(year).values("pk"), is_followup=False)
+        .values_list("reply_class")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        (str(label), counts.get(code, 0))
+        for code, label in settings.CONGRESS_RULES["REPLY_CLASSES"]
+    ]
+
+
+@figure(
+    "suggestions.by_category",
+    label=_("Suggestions by category"),
+    definition=_("The year's suggestions by subject category."),
+    kind=FigureKind.SERIES,
+)
+def suggestions_by_category(year: int):
+    rows = (
+        received(year)
+        .filter(category__isnull=False)
+        .values_list("category__name", "category__order")
+        .annotate(n=Count("id"))
+        .order_by("category__order", "category__name")
+    )
+    return [(name, n) for name, _order, n in rows]
+
+
+@figure(
+    "suggestions.satisfaction_rate",
+    label=_("Deputies satisfied with the handling"),
+    definition=_(
+        "Of the ratings signing deputies gave replies to the year's suggestions, the share in "
+        "which both the handling process and the result were rated 满意 (satisfied) or 基本满意 "
+        "(basically satisfied)."
+    ),
+    kind=FigureKind.PERCENT,
+)
+def suggestions_satisfaction_rate(year: int):
+    ok = [Rating.SATISFIED, Rating.BASICALLY]
+    counts = Feedback.objects.filter(suggestion__in=received(year).values("pk")).aggregate(
+        total=Count("id"), ok=Count("id", filter=Q(process_rating__in=ok, result_rating__in=ok))
+    )
+    if not counts["total"]:
+        return None
+    return round(100 * counts["ok"] / counts["total"], 1)
+
+
+def _motions(year: int):
+    return Motion.objects.filter(session__start_date__year=year, submitted_at__isnull=False)
+
+
+@figure(
+    "motions.count",
+    label=_("Motions submitted"),
+    definition=_(
+        "Motions filed with enough joint signatures at the session held in the year, "
+        "whatever the presidium decided."
+    ),
+    unit=ITEMS,
+)
+def motions_count(year: int) -> int:
+    return _motions(year).count()
+
+
+@figure(
+    "motions.listed",
+    label=_("Motions listed as congress motions"),
+    definition=_("Motions of the year's session that the presidium listed as congress motions."),
+    unit=ITEMS,
+)
+def motions_listed(year: int) -> int:
+    return _motions(year).listed().count()
+
+
+@data_version("suggestions")
+def suggestions_version(year: int):
+    """Counts and latest change times of what the figures above read."""
+    items = received(year).aggregate(
+        n=Count("id"),
+        status=Max("closed_at"),
+        replied=Max("replied_at"),
+        registered=Max("registered_at"),
+    )
+    replies = Reply.objects.filter(suggestion__year=year).aggregate(
+        n=Count("id"), last=Max("recorded_at")
+    )
+    feedback = Feedback.objects.filter(suggestion__year=year).aggregate(
+        n=Count("id"), last=Max("given_at")
+    )
+    motions = _motions(year).aggregate(
+        n=Count("id"),
+        reviewed=Max("reviewed_at"),
+        listed=Count("id", filter=Q(review_outcome="listed")),
+    )
+    return {"items": items, "replies": replies, "feedback": feedback, "motions": motions}

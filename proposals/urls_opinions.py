@@ -1,8 +1,29 @@
+"""Residents' opinions: public pages (the QR form, tracking, statistics, posters) and the portal.
+
+The QR codes and posters printed for stations and deputies point at /opinions/new/ and the
+tracking page: keep these addresses stable.
+"""
+
 from django.urls import path
 
-from proposals import views
+from proposals import opinion_portal, views
 
 urlpatterns = [
-    # The QR codes printed on stations and deputy cards open this address; keep it stable.
     path("opinions/new/", views.opinion_new, name="opinions_new"),
+    path("opinions/track/", views.opinion_track, name="opinions_track"),
+    path("opinions/track/<str:code>/", views.opinion_track_detail, name="opinions_track_detail"),
+    path("opinions/stats/", views.opinion_stats, name="opinions_stats"),
+    path("stations/<int:pk>/poster.pdf", views.station_poster, name="opinions_station_poster"),
+    path("portal/opinions/", opinion_portal.opinion_list, name="opinions_portal"),
+    path(
+        "portal/opinions/reception/",
+        opinion_portal.reception_opinion_new,
+        name="opinions_portal_new",
+    ),
+    path("portal/opinions/<int:pk>/", opinion_portal.opinion_detail, name="opinions_portal_detail"),
+    path(
+        "portal/opinions/<int:pk>/photos/<int:photo_pk>/",
+        opinion_portal.opinion_photo,
+        name="opinions_portal_photo",
+    ),
 ]

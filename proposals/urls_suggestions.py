@@ -1,1 +1,38 @@
-urlpatterns = []
+"""Public and portal URLs of suggestions and motions (DESIGN.md's URL table: keep them stable)."""
+
+from django.urls import path
+
+from proposals import portal_views, public_views
+
+urlpatterns = [
+    # Public
+    path("suggestions/", public_views.SuggestionListView.as_view(), name="suggestion_list"),
+    path("suggestions/stats/", public_views.suggestion_stats, name="suggestion_stats"),
+    path("suggestions/export.csv", public_views.suggestion_export, name="suggestion_export"),
+    path("suggestions/<int:pk>/", public_views.suggestion_detail, name="suggestion_detail"),
+    path("motions/", public_views.MotionListView.as_view(), name="motion_list"),
+    path("motions/<int:pk>/", public_views.motion_detail, name="motion_detail"),
+    # Deputy portal
+    path("portal/suggestions/", portal_views.suggestions, name="portal_suggestions"),
+    path("portal/suggestions/new/", portal_views.suggestion_new, name="portal_suggestion_new"),
+    path("portal/suggestions/<int:pk>/", portal_views.suggestion_detail, name="portal_suggestion"),
+    path(
+        "portal/suggestions/<int:pk>/edit/",
+        portal_views.suggestion_edit,
+        name="portal_suggestion_edit",
+    ),
+    path(
+        "portal/suggestions/<int:pk>/submit/",
+        portal_views.suggestion_submit,
+        name="portal_suggestion_submit",
+    ),
+    path("portal/signatures/<int:pk>/", portal_views.signature_answer, name="portal_signature"),
+    path("portal/replies/<int:pk>/rate/", portal_views.reply_rate, name="portal_reply_rate"),
+    path("portal/motions/", portal_views.motions, name="portal_motions"),
+    path("portal/motions/new/", portal_views.motion_new, name="portal_motion_new"),
+    path("portal/motions/<int:pk>/", portal_views.motion_detail, name="portal_motion"),
+    path("portal/motions/<int:pk>/edit/", portal_views.motion_edit, name="portal_motion_edit"),
+    path(
+        "portal/motions/<int:pk>/submit/", portal_views.motion_submit, name="portal_motion_submit"
+    ),
+]

@@ -1,10 +1,33 @@
-"""Residents' opinions. The address is fixed now because printed QR codes point at it."""
+"""Residents' opinions: the form the QR codes open, tracking by code, statistics, station posters.
 
+The addresses are fixed because printed QR codes and posters point at them (DESIGN.md).
+None of these pages reads or shows a resident's name or phone number.
+"""
+
+import hashlib
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from congress import ratelimit
+from congress.errors import DomainError
+from congress.qr import opinion_form_url
 from deputies.models import Deputy, LiaisonStation
+from proposals import opinion_selectors as selectors
+from proposals.models import Opinion, normalise_opinion_code
+from proposals.opinion_forms import OpinionForm, RatingForm, StatsFilterForm, TrackForm
+from proposals.opinion_services import opinion_rate, opinion_submit, rule
 
 
 def _lookup(model, raw):
@@ -13,21 +36,31 @@ def _lookup(model, raw):
     if not raw.isdigit():
         raise Http404
     try:
-        return (
-            model.objects.public().get(pk=int(raw))
-            if model is Deputy
-            else (model.objects.filter(active=True).select_related("town").get(pk=int(raw)))
-        )
+        if model is Deputy:
+            return Deputy.objects.public().serving().get(pk=int(raw))
+        return LiaisonStation.objects.filter(active=True).select_related("town").get(pk=int(raw))
     except model.DoesNotExist:
         raise Http404 from None
 
 
-def opinion_new(request):
-    """Where a resident lands after scanning a code: which station or deputy they reached.
+def too_many_requests(request, seconds: int):
+    response = render(
+        request, "proposals/opinion_429.html", {"minutes": max(1, seconds // 60)}, status=429
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
-    Online submission is the next step of the roadmap; until then the page says how to reach
-    the station or deputy in person.
-    """
+
+def _limited(request, scope: str, subject: str, limit_key: str, limit: int, window_key, window):
+    seconds = rule(window_key, window)
+    allowed = ratelimit.hit(scope, subject, limit=rule(limit_key, limit), seconds=seconds)
+    return None if allowed else too_many_requests(request, seconds)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def opinion_new(request):
+    """The mobile form a station's or a deputy's QR code opens; works without JavaScript."""
     station = _lookup(LiaisonStation, request.GET.get("station"))
     deputy = _lookup(Deputy, request.GET.get("deputy"))
     if station is None and deputy is None:
@@ -35,8 +68,194 @@ def opinion_new(request):
     stations = (
         [station] if station else list(deputy.stations.filter(active=True).select_related("town"))
     )
+    if request.method == "POST":
+        address = ratelimit.client_address(request)
+        refused = _limited(
+            request,
+            "opinion-address",
+            address,
+            "OPINION_RATE_PER_ADDRESS",
+            5,
+            "OPINION_RATE_PER_ADDRESS_SECONDS",
+            600,
+        )
+        if refused:
+            return refused
+        form = OpinionForm(request.POST, request.FILES)
+        if form.is_valid():
+            target = f"station:{station.pk}" if station else f"deputy:{deputy.pk}"
+            refused = _limited(
+                request,
+                "opinion-station",
+                target,
+                "OPINION_RATE_PER_STATION",
+                60,
+                "OPINION_RATE_PER_STATION_SECONDS",
+                3600,
+            )
+            if refused:
+                return refused
+            data = form.cleaned_data
+            try:
+                opinion = opinion_submit(
+                    source=Opinion.Source.STATION_QR if station else Opinion.Source.DEPUTY_QR,
+                    # A deputy stationed at one station: the station counts the opinion too.
+                    station=station or (stations[0] if len(stations) == 1 else None),
+                    deputy=deputy,
+                    category=data["category"],
+                    content=data["content"],
+                    photos=data["photos"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    consent=data["consent"],
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect(reverse("opinions_track_detail", args=[opinion.code]) + "?new=1")
+    else:
+        form = OpinionForm()
     return render(
         request,
         "proposals/opinion_new.html",
-        {"station": station, "deputy": deputy, "stations": stations},
+        {"form": form, "station": station, "deputy": deputy, "stations": stations},
     )
+
+
+def _track_limited(request):
+    return _limited(
+        request,
+        "opinion-track",
+        ratelimit.client_address(request),
+        "OPINION_TRACK_RATE_PER_ADDRESS",
+        30,
+        "OPINION_TRACK_RATE_SECONDS",
+        600,
+    )
+
+
+@never_cache
+def opinion_track(request):
+    """Type the code to follow an opinion; a wrong code is said so beside the field."""
+    form = TrackForm(request.GET or None)
+    if form.is_bound:
+        refused = _track_limited(request)
+        if refused:
+            return refused
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            if Opinion.objects.filter(code=code).exists():
+                return redirect("opinions_track_detail", code=code)
+            form.add_error(
+                "code", _("No opinion has this code. Check the characters and try again.")
+            )
+    return render(request, "proposals/opinion_track.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def opinion_track_detail(request, code):
+    refused = _track_limited(request)
+    if refused:
+        return refused
+    clean = normalise_opinion_code(code)
+    try:
+        opinion = selectors.opinion_for_tracking(clean)
+    except Opinion.DoesNotExist:
+        form = TrackForm({"code": code})
+        form.is_valid()
+        form.add_error(None, _("No opinion has this code. Check the characters and try again."))
+        return render(request, "proposals/opinion_track.html", {"form": form}, status=404)
+    if clean != code:
+        return redirect("opinions_track_detail", code=clean)
+    rating_form = None
+    if opinion.status == Opinion.Status.REPLIED:
+        rating_form = RatingForm(request.POST or None)
+        if request.method == "POST" and rating_form.is_valid():
+            try:
+                opinion_rate(
+                    opinion=opinion,
+                    rating=rating_form.cleaned_data["rating"],
+                    comment=rating_form.cleaned_data["comment"],
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Thank you. Your rating was recorded."))
+            return redirect("opinions_track_detail", code=opinion.code)
+    elif request.method == "POST":
+        messages.error(request, _("This opinion is not waiting for a rating."))
+        return redirect("opinions_track_detail", code=opinion.code)
+    return render(
+        request,
+        "proposals/opinion_track_detail.html",
+        {
+            "opinion": opinion,
+            "just_sent": request.GET.get("new") == "1",
+            "timeline": selectors.public_timeline(opinion),
+            "replies": selectors.public_replies(opinion),
+            "photo_count": opinion.photos.count(),
+            "rating_form": rating_form,
+        },
+    )
+
+
+def opinion_stats(request):
+    """/opinions/stats/: received, closed, closure rate and satisfaction, with filters."""
+    form = StatsFilterForm(request.GET or None)
+    filters = {}
+    if form.is_bound:
+        if not form.is_valid():
+            request.invalid_filter_form = form
+            raise BadRequest("invalid filter")
+        filters = {k: v for k, v in form.cleaned_data.items() if v is not None}
+    return render(
+        request,
+        "proposals/opinion_stats.html",
+        {"form": form, "stats": selectors.opinion_stats(**filters), "filters": filters},
+    )
+
+
+def _qr_svg(url: str) -> str:
+    qr = segno.make(url, error="m")
+    return qr.svg_inline(scale=10, border=2, dark="#000", light="#fff")
+
+
+def station_poster(request, pk):
+    """An A4 poster for the station's wall: its name, QR code, opening hours and how to use it."""
+    from weasyprint import HTML
+
+    try:
+        station = LiaisonStation.objects.filter(active=True).select_related("town").get(pk=pk)
+    except LiaisonStation.DoesNotExist:
+        raise Http404 from None
+    url = opinion_form_url(request, station=station.pk)
+    language = translation.get_language()
+    key = (
+        "opinion-poster:"
+        + hashlib.sha256(
+            repr(
+                (
+                    station.pk,
+                    station.name,
+                    station.address,
+                    station.opening_hours,
+                    station.phone,
+                    url,
+                    language,
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        html = render_to_string(
+            "proposals/poster.html",
+            {"station": station, "qr_svg": _qr_svg(url), "url": url},
+            request,
+        )
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR / "static") + "/").write_pdf()
+        cache.set(key, pdf, 3600)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="poster-{station.pk}.pdf"'
+    return response

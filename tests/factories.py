@@ -334,3 +334,24 @@ class MajorProjectFactory(factory.django.DjangoModelFactory):
     year = 2022
     name = factory.Sequence(lambda n: f"重大项目{n}")
     investment = Decimal("250000000.00")
+
+
+# --- residents' opinions -------------------------------------------------------------------
+
+from proposals.models import Opinion, OpinionCategory  # noqa: E402
+
+
+class OpinionFactory(factory.django.DjangoModelFactory):
+    """A submitted opinion at a station, written directly (services are tested on their own)."""
+
+    class Meta:
+        model = Opinion
+
+    source = Opinion.Source.STATION_QR
+    station = factory.SubFactory(StationFactory)
+    category = OpinionCategory.ROADS
+    content = factory.Sequence(lambda n: f"小区门口第{n}盏路灯坏了，晚上出行不方便，请尽快修复。")
+    consent = True
+    submitted_at = factory.LazyFunction(
+        lambda: datetime.datetime(2022, 3, 15, 10, tzinfo=datetime.UTC)
+    )

@@ -1,0 +1,209 @@
+"""Reads of residents' opinions that pages share: the tracking page, the portal, the figures.
+
+The figures here are the only ones: the public statistics page, the station pages, the admin's
+statistics page and the annual review all call `opinion_stats` / `figures_of`.
+
+办结率 (closure rate) = opinions closed ÷ opinions received, both counted over the opinions
+received in the period: closed means the resident rated the answer (or staff closed it once
+answered), or it was not accepted with the proper channel explained.
+满意率 (satisfaction) = (满意 + 基本满意) ÷ opinions the residents rated, on their last rating.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from proposals.models import Opinion, OpinionCategory, Rating, TimelineEntry
+
+PRIVATE_FIELDS = ("name", "phone", "rating_comment")
+
+
+@dataclass(frozen=True)
+class OpinionFigures:
+    received: int = 0
+    closed: int = 0
+    rated: int = 0
+    satisfied: int = 0  # 满意 and 基本满意
+
+    @property
+    def closure_rate(self) -> float | None:
+        return round(100 * self.closed / self.received, 1) if self.received else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+
+
+COUNTS = {
+    "received": Count("id"),
+    "closed": Count("id", filter=Q(closed_at__isnull=False)),
+    "rated": Count("id", filter=~Q(rating="")),
+    "satisfied": Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+}
+
+
+def figures_of(queryset) -> OpinionFigures:
+    """One aggregate query."""
+    return OpinionFigures(**queryset.order_by().aggregate(**COUNTS))
+
+
+def _grouped(queryset, field, **extra):
+    rows = queryset.order_by().annotate(**extra).values(field).annotate(**COUNTS).order_by(field)
+    return [
+        (row[field], OpinionFigures(**{k: row[k] for k in COUNTS}))
+        for row in rows
+        if row["received"]
+    ]
+
+
+def scoped(*, year: int | None = None, station=None, town=None):
+    """The opinions of a period and place (every filter optional)."""
+    queryset = Opinion.objects.all()
+    if year:
+        queryset = queryset.in_year(year)
+    if station is not None:
+        queryset = queryset.filter(station=station)
+    if town is not None:
+        queryset = queryset.filter(
+            Q(station__town=town) | Q(station__isnull=True, deputy__delegation__town=town)
+        )
+    return queryset
+
+
+def by_station(queryset) -> list:
+    no_station = str(_("through a deputy's own code"))
+    return _grouped(queryset, "place", place=Coalesce("station__name", Value(no_station)))
+
+
+def by_month(queryset) -> list:
+    return [
+        (f"{timezone.localtime(month) if month.tzinfo else month:%Y-%m}", f)
+        for month, f in _grouped(queryset, "month", month=TruncMonth("submitted_at"))
+    ]
+
+
+def opinion_stats(*, year: int | None = None, station=None, town=None) -> dict:
+    """Totals, and the same four numbers by station, town, month and category: five queries."""
+    queryset = scoped(year=year, station=station, town=town)
+    by_town = _grouped(
+        queryset,
+        "town_name",
+        town_name=Coalesce("station__town__name", "deputy__delegation__town__name"),
+    )
+    labels = dict(OpinionCategory.choices)
+    by_category = [(labels.get(code, code), f) for code, f in _grouped(queryset, "category")]
+    by_category.sort(key=lambda row: -row[1].received)
+    return {
+        "total": figures_of(queryset),
+        "by_station": by_station(queryset),
+        "by_town": by_town,
+        "by_month": by_month(queryset),
+        "by_category": by_category,
+    }
+
+
+def latest_year_figures(queryset) -> dict:
+    """The figures of the latest year with opinions in `queryset` (a station's block)."""
+    last = queryset.order_by().aggregate(last=Max("submitted_at"))["last"]
+    if last is None:
+        return {"year": None, "figures": OpinionFigures()}
+    year = timezone.localtime(last).year
+    return {"year": year, "figures": figures_of(queryset.in_year(year))}
+
+
+def years_with_opinions() -> list[int]:
+    return sorted({d.year for d in Opinion.objects.dates("submitted_at", "year")}, reverse=True)
+
+
+# -- one opinion -------------------------------------------------------------------------------------
+
+
+def opinion_for_tracking(code: str) -> Opinion:
+    """The opinion behind a tracking code, without its private columns (DoesNotExist otherwise)."""
+    return (
+        Opinion.objects.select_related("station", "deputy")
+        .only(
+            *Opinion.PUBLIC_FIELDS,
+            "station__id",
+            "station__name",
+            "deputy__id",
+            "deputy__name",
+        )
+        .get(code=code)
+    )
+
+
+# What each timeline action says on the public tracking page (the note is never shown raw
+# except the unit's name on routing, which the service wrote).
+ACTION_LABELS = {
+    "submitted": _("Received"),
+    "accepted": _("Accepted"),
+    "not_accepted": _("Not accepted"),
+    "answered": _("Answered"),
+    "routed": _("Routed to a handling unit"),
+    "replied": _("The handling unit replied"),
+    "escalated": _("Taken up as a deputy's suggestion"),
+    "rated_satisfied": _("Rated: satisfied"),
+    "rated_basically": _("Rated: basically satisfied"),
+    "rated_unsatisfied": _("Rated: unsatisfied"),
+    "reopened": _("Reopened to be handled again"),
+    "closed": _("Closed"),
+    "closed_unsatisfied": _("Closed; the resident remained unsatisfied"),
+    "closed_unrated": _("Closed without a rating"),
+    "note": _("Note"),
+}
+SHOWS_NOTE = {"routed"}
+
+
+def public_timeline(opinion: Opinion) -> list[dict]:
+    entries = (
+        TimelineEntry.objects.for_object(opinion)
+        .public()
+        .select_related(None)
+        .only("at", "action", "actor_label", "note", "content_type", "object_id")
+    )
+    return [
+        {
+            "at": entry.at,
+            "label": ACTION_LABELS.get(entry.action, entry.action),
+            "who": entry.actor_label,
+            "detail": entry.note if entry.action in SHOWS_NOTE else "",
+        }
+        for entry in entries
+        if entry.action in ACTION_LABELS
+    ]
+
+
+def full_timeline(opinion: Opinion) -> list[dict]:
+    """Every step, internal notes too: for the deputies handling it and for staff."""
+    return [
+        {
+            "at": entry.at,
+            "label": ACTION_LABELS.get(entry.action, entry.action),
+            "who": entry.actor_label,
+            "detail": entry.note,
+        }
+        for entry in TimelineEntry.objects.for_object(opinion)
+    ]
+
+
+def public_replies(opinion: Opinion):
+    return opinion.replies.filter(published_at__isnull=False).select_related("organisation")
+
+
+def portal_opinions(deputy, *, status: str = ""):
+    """A deputy's opinions: their stations' and their own code's, newest first (2 queries a page)."""
+    queryset = (
+        Opinion.objects.for_deputy(deputy)
+        .select_related("station", "deputy")
+        .annotate(photo_count=Count("photos", distinct=True))
+        .order_by("-submitted_at", "-id")
+    )
+    if status == "open":
+        return queryset.filter(status__in=Opinion.Status.handling())
+    if status in Opinion.Status.values:
+        return queryset.filter(status=status)
+    return queryset

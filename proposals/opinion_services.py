@@ -1,0 +1,565 @@
+"""Every state change of a residents' opinion: one function per workflow transition.
+
+Same rules as proposals/services.py: one transaction, the opinion's row locked, its state checked
+(DomainError with a translated sentence), only changed fields saved, a TimelineEntry written and
+e-mail sent once the transaction has committed. Permissions and scoping are the caller's job (the
+public form, the deputy portal, the admin); `by` is recorded, never trusted.
+
+The resident's name and phone never go into a timeline note, an e-mail or a log line.
+"""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from congress.errors import DomainError
+from congress.models import Organisation
+from deputies.models import Deputy, LiaisonStation, Reception
+from proposals.models import (
+    OPINION_CONTENT_MAX,
+    OPINION_CONTENT_MIN,
+    Assignment,
+    Opinion,
+    OpinionCategory,
+    OpinionChannel,
+    OpinionPhoto,
+    Rating,
+    Reply,
+    new_opinion_code,
+    timeline_write,
+)
+from proposals.services import _mail_on_commit, _unit_users, suggestion_create_draft
+
+User = AbstractBaseUser
+ST = Opinion.Status
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Larger pictures are refused before they are decoded (a small file can unpack to gigabytes).
+PHOTO_MAX_PIXELS = 40_000_000
+# Kept photos are scaled down to this many pixels on the long side: plenty to see a crack.
+PHOTO_MAX_SIDE = 2560
+
+
+def rule(key: str, default):
+    """A rule from settings.CONGRESS_RULES, with the default used until the lead adds the key."""
+    return settings.CONGRESS_RULES.get(key, default)
+
+
+def _refuse(message: str, code: str = "") -> None:
+    raise DomainError(message, code=code)
+
+
+def _lock(pk) -> Opinion:
+    return Opinion.objects.select_for_update().get(pk=pk)
+
+
+def _check(opinion: Opinion, allowed, message: str) -> None:
+    if opinion.status not in allowed:
+        _refuse(message % {"status": opinion.get_status_display()}, code="state")
+
+
+def _timeline(opinion, action, by=None, *, label="", note="", public=True):
+    return timeline_write(
+        item=opinion, action=action, actor=by, actor_label=label, note=note, public=public
+    )
+
+
+def _label_of(opinion: Opinion, deputy: Deputy | None = None) -> str:
+    """Who the public timeline names: the deputy, else the station."""
+    if deputy is not None:
+        return deputy.name
+    if opinion.station_id:
+        return opinion.station.name
+    return opinion.deputy.name if opinion.deputy_id else ""
+
+
+# -- validation shared with the forms ----------------------------------------------------------
+
+
+def normalise_phone(raw: str) -> str:
+    """Spaces, dashes and a +86 / 0086 prefix removed: 13812345678."""
+    digits = re.sub(r"[\s\-()]", "", raw or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+    return digits
+
+
+def validate_phone(raw: str) -> str:
+    phone = normalise_phone(raw)
+    if phone and not MOBILE_RE.match(phone):
+        raise ValidationError(
+            _("Enter an 11-digit mainland mobile number, such as 13812345678."), code="phone"
+        )
+    return phone
+
+
+def validate_content(raw: str) -> str:
+    content = (raw or "").strip()
+    if len(content) < OPINION_CONTENT_MIN:
+        raise ValidationError(
+            _("Describe the matter in at least %(min)s characters."),
+            code="too_short",
+            params={"min": OPINION_CONTENT_MIN},
+        )
+    if len(content) > OPINION_CONTENT_MAX:
+        raise ValidationError(
+            _("Keep it to %(max)s characters; you wrote %(count)s."),
+            code="too_long",
+            params={"max": OPINION_CONTENT_MAX, "count": len(content)},
+        )
+    return content
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """A photo decoded and written again: JPEG or PNG bytes without any metadata."""
+
+    content: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def clean_photo(file) -> CleanPhoto:
+    """Check a photo by its content and re-encode it; ValidationError for anything else.
+
+    The size limit is OPINION_PHOTO_MAX_BYTES. Only JPEG and PNG pass, whatever the file is called.
+    The picture is turned upright from its EXIF orientation, then saved afresh: EXIF (GPS
+    position, camera, time), XMP, comments and text chunks are not copied.
+    """
+    limit = settings.CONGRESS_RULES["OPINION_PHOTO_MAX_BYTES"]
+    size = getattr(file, "size", None)
+    if size is None:
+        size = len(file.read())
+    if size > limit:
+        raise ValidationError(
+            _("A photo may be at most %(limit)s MB; this one is %(size)s MB."),
+            code="too_large",
+            params={"limit": f"{limit / 1048576:g}", "size": f"{size / 1048576:.1f}"},
+        )
+    not_a_photo = ValidationError(_("Send photos as JPEG or PNG pictures."), code="bad_type")
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            kind = image.format
+            if kind not in ("JPEG", "PNG"):
+                raise not_a_photo
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise ValidationError(_("This picture is too large to process."), code="pixels")
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_a_photo from None
+    finally:
+        file.seek(0)
+    upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    upright.info = {}  # nothing of the original's metadata travels with the copy
+    buffer = io.BytesIO()
+    if kind == "JPEG":
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        upright.save(buffer, format="JPEG", quality=85, optimize=True)
+        extension = "jpg"
+    else:
+        if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            upright = upright.convert("RGBA")
+        upright.save(buffer, format="PNG")
+        extension = "png"
+    return CleanPhoto(buffer.getvalue(), extension, upright.width, upright.height)
+
+
+def check_photos(files) -> list[CleanPhoto]:
+    """At most OPINION_MAX_PHOTOS photos, each checked (CleanPhoto objects pass as they are)."""
+    files = [f for f in files if f]
+    most = settings.CONGRESS_RULES["OPINION_MAX_PHOTOS"]
+    if len(files) > most:
+        raise ValidationError(
+            _("Send at most %(max)s photos."), code="too_many", params={"max": most}
+        )
+    return [f if isinstance(f, CleanPhoto) else clean_photo(f) for f in files]
+
+
+# -- intake --------------------------------------------------------------------------------------
+
+
+def opinion_submit(
+    *,
+    source: str,
+    category: str,
+    content: str,
+    station: LiaisonStation | None = None,
+    deputy: Deputy | None = None,
+    reception: Reception | None = None,
+    photos=(),
+    name: str = "",
+    phone: str = "",
+    consent: bool = False,
+    by: User | None = None,
+) -> Opinion:
+    """A resident's opinion, received through a code or at a reception; returns it with its code.
+
+    `photos` are uploaded files (checked and re-encoded here) or CleanPhoto objects already
+    checked by a form.
+    """
+    if source not in Opinion.Source.values:
+        _refuse(_("Unknown source."), code="source")
+    if station is None and deputy is None:
+        _refuse(_("Say which station or deputy the opinion was sent to."), code="station")
+    if category not in OpinionCategory.values:
+        _refuse(_("Choose what the opinion is about."), code="category")
+    if not consent:
+        _refuse(
+            _("Please agree that your opinion and details are used to handle it."), code="consent"
+        )
+    try:
+        content = validate_content(content)
+        phone = validate_phone(phone)
+        cleaned = check_photos(photos)
+    except ValidationError as error:
+        _refuse(" ".join(error.messages), code=error.code or "invalid")
+    if reception is not None and station is not None and reception.station_id != station.pk:
+        _refuse(_("The reception was held at another station."), code="reception")
+    name = (name or "").strip()[:30]
+    now = timezone.now()
+    with transaction.atomic():
+        for attempt in range(5):
+            try:
+                with transaction.atomic():  # a savepoint: a clashing code is drawn again
+                    opinion = Opinion.objects.create(
+                        code=new_opinion_code(),
+                        source=source,
+                        station=station,
+                        deputy=deputy,
+                        reception=reception,
+                        category=category,
+                        content=content,
+                        name=name,
+                        phone=phone,
+                        consent=True,
+                        submitted_at=now,
+                    )
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+        for photo in cleaned:
+            row = OpinionPhoto(
+                opinion=opinion, width=photo.width, height=photo.height, size=len(photo.content)
+            )
+            row.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+            row.save()
+        label = deputy.name if source == Opinion.Source.RECEPTION and deputy else ""
+        _timeline(opinion, "submitted", by, label=label or _label_of(opinion))
+        _notify_deputies(opinion)
+    return opinion
+
+
+def _station_deputy_users(opinion: Opinion):
+    deputies = Deputy.objects.filter(
+        Q(stations=opinion.station_id) | Q(pk=opinion.deputy_id), user__isnull=False
+    ).select_related("user")
+    return [d.user for d in deputies]
+
+
+def _notify_deputies(opinion: Opinion) -> None:
+    # The e-mail says where to look, not what the resident wrote or who they are.
+    _mail_on_commit(
+        subject=_("A resident's opinion %(code)s is waiting") % {"code": opinion.code},
+        body=_(
+            "A resident sent an opinion (%(category)s). Open “Residents' opinions” in the deputy portal to handle it."
+        )
+        % {"category": opinion.get_category_display()},
+        users=_station_deputy_users(opinion),
+    )
+
+
+# -- routing (deputies of the station, or staff) -------------------------------------------------
+
+ROUTABLE = [ST.SUBMITTED, ST.ACCEPTED]
+
+
+def _accept_in_place(opinion: Opinion, by, label: str) -> list[str]:
+    """Accept a submitted opinion as part of the handling step; returns the fields changed."""
+    if opinion.status != ST.SUBMITTED:
+        return []
+    opinion.accepted_at = timezone.now()
+    _timeline(opinion, "accepted", by, label=label)
+    return ["accepted_at"]
+
+
+def opinion_accept(*, opinion: Opinion, by: User, deputy: Deputy | None = None) -> Opinion:
+    """Take the opinion up (受理); how it is handled is decided next."""
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.SUBMITTED],
+            _("Only a new opinion can be accepted; this one is “%(status)s”."),
+        )
+        opinion.status, opinion.accepted_at = ST.ACCEPTED, timezone.now()
+        opinion.handled_by = deputy or opinion.handled_by
+        opinion.save(update_fields=["status", "accepted_at", "handled_by"])
+        _timeline(opinion, "accepted", by, label=_label_of(opinion, deputy))
+    return opinion
+
+
+def opinion_not_accept(
+    *, opinion: Opinion, by: User, reason: str, channel: str, deputy: Deputy | None = None
+) -> Opinion:
+    """Not accepted (不予受理): a matter for the courts, review, arbitration or letters and visits."""
+    if channel not in OpinionChannel.values:
+        _refuse(_("Say which channel the resident should use."), code="channel")
+    if not (reason or "").strip():
+        _refuse(_("Explain to the resident why it is not accepted."), code="reason")
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.SUBMITTED],
+            _("Only a new opinion can be turned down; this one is “%(status)s”."),
+        )
+        now = timezone.now()
+        opinion.status, opinion.closed_at = ST.NOT_ACCEPTED, now
+        opinion.not_accepted_reason, opinion.channel = reason.strip(), channel
+        opinion.handled_by = deputy or opinion.handled_by
+        opinion.save(
+            update_fields=["status", "closed_at", "not_accepted_reason", "channel", "handled_by"]
+        )
+        _timeline(opinion, "not_accepted", by, label=_label_of(opinion, deputy))
+    return opinion
+
+
+def opinion_answer(
+    *, opinion: Opinion, by: User, text: str, deputy: Deputy | None = None
+) -> Opinion:
+    """Answer the resident directly (当场答复): on the spot, or once a suggestion was filed, or
+    again after the resident reopened it."""
+    if not (text or "").strip():
+        _refuse(_("Write the answer to the resident."), code="text")
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.SUBMITTED, ST.ACCEPTED, ST.ESCALATED, ST.REOPENED],
+            _("An opinion that is “%(status)s” is not waiting for an answer."),
+        )
+        if opinion.status == ST.REOPENED and opinion.assignments.filter(active=True).exists():
+            _refuse(_("The handling unit answers this opinion again."), code="unit")
+        label = _label_of(opinion, deputy)
+        fields = _accept_in_place(opinion, by, label)
+        if opinion.status in (ST.SUBMITTED, ST.ACCEPTED):
+            opinion.handling = Opinion.Handling.ON_THE_SPOT
+            fields.append("handling")
+        opinion.status, opinion.replied_at, opinion.answer = (
+            ST.REPLIED,
+            timezone.now(),
+            text.strip(),
+        )
+        opinion.handled_by = deputy or opinion.handled_by
+        opinion.save(update_fields=[*fields, "status", "replied_at", "answer", "handled_by"])
+        _timeline(opinion, "answered", by, label=label)
+    return opinion
+
+
+def opinion_reply_due(on: datetime.date) -> datetime.date:
+    return on + datetime.timedelta(days=rule("OPINION_REPLY_DAYS", 15))
+
+
+def opinion_route(
+    *,
+    opinion: Opinion,
+    organisation: Organisation,
+    by: User,
+    deputy: Deputy | None = None,
+    on: datetime.date | None = None,
+) -> Assignment:
+    """Route to a handling unit (转办), with the reply due in OPINION_REPLY_DAYS (15 days)."""
+    if not organisation.active:
+        _refuse(_("Route to an active handling unit."), code="inactive")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.SUBMITTED, ST.ACCEPTED, ST.REOPENED],
+            _("An opinion that is “%(status)s” cannot be routed."),
+        )
+        # Reopened and sent to another (or the same) unit: the earlier assignment ends.
+        opinion.assignments.filter(active=True).update(active=False)
+        assignment = Assignment.objects.create(
+            opinion=opinion,
+            organisation=organisation,
+            role=Assignment.Role.LEAD,
+            assigned_at=on,
+            due_date=opinion_reply_due(on),
+        )
+        label = _label_of(opinion, deputy)
+        fields = _accept_in_place(opinion, by, label)
+        opinion.status, opinion.routed_at = ST.ROUTED, timezone.now()
+        opinion.handling = Opinion.Handling.UNIT
+        opinion.handled_by = deputy or opinion.handled_by
+        opinion.save(update_fields=[*fields, "status", "routed_at", "handling", "handled_by"])
+        _timeline(opinion, "routed", by, label=label, note=organisation.name)
+        _mail_on_commit(
+            subject=_("Residents' opinion %(code)s routed to you") % {"code": opinion.code},
+            body=_("Please answer it in the back office by %(due)s.")
+            % {"due": assignment.due_date.isoformat()},
+            users=_unit_users(organisation),
+        )
+    return assignment
+
+
+def opinion_reply_record(
+    *,
+    opinion: Opinion,
+    organisation: Organisation,
+    text: str,
+    by: User,
+    replied_on: datetime.date | None = None,
+) -> Reply:
+    """The handling unit's answer to a routed opinion; the resident is asked to rate it."""
+    if not (text or "").strip():
+        _refuse(_("Write the reply's text."), code="text")
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.ROUTED, ST.REOPENED],
+            _("An opinion that is “%(status)s” is not waiting for a unit's reply."),
+        )
+        if not opinion.assignments.filter(active=True, organisation=organisation).exists():
+            _refuse(_("Only the unit the opinion was routed to replies."), code="not_unit")
+        now = timezone.now()
+        reply = Reply.objects.create(
+            opinion=opinion,
+            organisation=organisation,
+            reply_class="",
+            text=text.strip(),
+            replied_at=replied_on or timezone.localdate(),
+            published_at=now,  # the resident reads it on the tracking page
+            recorded_by=by,
+        )
+        opinion.status, opinion.replied_at = ST.REPLIED, now
+        opinion.save(update_fields=["status", "replied_at"])
+        _timeline(opinion, "replied", by, label=organisation.name)
+    return reply
+
+
+def opinion_escalate(*, opinion: Opinion, deputy: Deputy, by: User, title: str):
+    """Turn the opinion into a suggestion draft in the deputy's portal (linked both ways).
+
+    The draft quotes the resident's words (never their name or phone) and the tracking code.
+    """
+    title = (title or "").strip()
+    if not title:
+        _refuse(_("Give the suggestion a title."), code="title")
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.SUBMITTED, ST.ACCEPTED],
+            _("An opinion that is “%(status)s” cannot become a suggestion."),
+        )
+        body = _("From residents' opinion %(code)s (%(category)s):\n\n%(content)s") % {
+            "code": opinion.code,
+            "category": opinion.get_category_display(),
+            "content": opinion.content,
+        }
+        suggestion = suggestion_create_draft(lead=deputy, title=title, body=body, by=by)
+        label = _label_of(opinion, deputy)
+        fields = _accept_in_place(opinion, by, label)
+        opinion.status, opinion.suggestion = ST.ESCALATED, suggestion
+        opinion.handling, opinion.handled_by = Opinion.Handling.SUGGESTION, deputy
+        opinion.save(update_fields=[*fields, "status", "suggestion", "handling", "handled_by"])
+        _timeline(opinion, "escalated", by, label=label)
+        timeline_write(
+            item=suggestion, action="from_opinion", actor=by, note=opinion.code, public=False
+        )
+    return suggestion
+
+
+# -- the resident's rating -------------------------------------------------------------------------
+
+
+def _staff_users():
+    perm = Q(user_permissions__codename="handle_opinion") | Q(
+        groups__permissions__codename="handle_opinion"
+    )
+    return get_user_model().objects.filter(Q(is_superuser=True) | perm, is_active=True).distinct()
+
+
+def opinion_rate(*, opinion: Opinion, rating: str, comment: str = "", by=None) -> Opinion:
+    """The resident rates the answer. (Basically) satisfied closes it; unsatisfied reopens it
+    once; unsatisfied a second time closes it as unsatisfied and flags it for staff."""
+    if rating not in Rating.values:
+        _refuse(_("Choose how satisfied you are."), code="rating")
+    comment = (comment or "").strip()[:500]
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion, [ST.REPLIED], _("An opinion that is “%(status)s” is not waiting for a rating.")
+        )
+        now = timezone.now()
+        opinion.rating, opinion.rating_comment, opinion.rated_at = rating, comment, now
+        fields = ["rating", "rating_comment", "rated_at", "status"]
+        _timeline(opinion, f"rated_{rating}", by)
+        if rating != Rating.UNSATISFIED:
+            opinion.status, opinion.closed_at = ST.CLOSED, now
+            fields.append("closed_at")
+            _timeline(opinion, "closed", by)
+        elif opinion.reopen_count == 0:
+            opinion.status, opinion.reopen_count = ST.REOPENED, 1
+            fields.append("reopen_count")
+            _timeline(opinion, "reopened", by)
+            unit = opinion.assignments.filter(active=True).select_related("organisation").first()
+            _mail_on_commit(
+                subject=_("Residents' opinion %(code)s reopened") % {"code": opinion.code},
+                body=_("The resident is not satisfied with the answer. Please handle it again."),
+                users=_unit_users(unit.organisation) if unit else _station_deputy_users(opinion),
+            )
+        else:
+            opinion.status, opinion.closed_at, opinion.needs_attention = ST.CLOSED, now, True
+            fields += ["closed_at", "needs_attention"]
+            _timeline(opinion, "closed_unsatisfied", by)
+            _mail_on_commit(
+                subject=_("Residents' opinion %(code)s closed unsatisfied")
+                % {"code": opinion.code},
+                body=_(
+                    "The resident is still not satisfied after the opinion was handled again. Please look into it."
+                ),
+                users=_staff_users(),
+            )
+        opinion.save(update_fields=fields)
+    return opinion
+
+
+def opinion_close(*, opinion: Opinion, by: User, note: str = "") -> Opinion:
+    """Staff close an answered opinion the resident has not rated (e.g. after a reminder)."""
+    with transaction.atomic():
+        opinion = _lock(opinion.pk)
+        _check(
+            opinion,
+            [ST.REPLIED],
+            _("Only an answered opinion can be closed; this one is “%(status)s”."),
+        )
+        opinion.status, opinion.closed_at = ST.CLOSED, timezone.now()
+        opinion.save(update_fields=["status", "closed_at"])
+        _timeline(opinion, "closed_unrated", by)
+        if note:
+            _timeline(opinion, "note", by, note=note, public=False)
+    return opinion

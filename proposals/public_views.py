@@ -1,0 +1,291 @@
+"""Public pages of suggestions and motions: lists with filters and search, one item, statistics,
+the CSV export. Everything is read through the public selectors: published items, published
+replies, public timeline rows; no deputy's private column and no staff member's name is shown.
+"""
+
+from django.core.exceptions import BadRequest
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from congress.listing import FilteredListView
+from proposals import selectors
+from proposals.exports import csv_stream
+from proposals.filters import MotionFilter, StatsFilter, SuggestionFilter, lead_unit_of
+from proposals.models import (
+    Assignment,
+    Feedback,
+    Motion,
+    MotionInspection,
+    MotionProgressReport,
+    Rating,
+    Reply,
+    Signature,
+    Suggestion,
+    TimelineEntry,
+    reply_class_choices,
+)
+
+# What the public timeline says for each action code the services write (proposals/services.py).
+TIMELINE_ACTIONS = {
+    "submitted": gettext_lazy("Submitted"),
+    "registered": gettext_lazy("Registered"),
+    "rejected": gettext_lazy("Not registered"),
+    "merged": gettext_lazy("Merged into another suggestion"),
+    "merged_in": gettext_lazy("Another suggestion merged into this one"),
+    "converted": gettext_lazy("Passed to another channel"),
+    "converted_from_motion": gettext_lazy("Handled as a suggestion, converted from a motion"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "assigned": gettext_lazy("Assigned to handling units"),
+    "accepted": gettext_lazy("Signed for by the unit"),
+    "return_requested": gettext_lazy("The unit asked to send it back"),
+    "returned": gettext_lazy("Sent back and reassigned"),
+    "return_refused": gettext_lazy("Request to send back refused"),
+    "extension_requested": gettext_lazy("The unit asked for more time"),
+    "extended": gettext_lazy("More time granted"),
+    "extension_refused": gettext_lazy("More time refused"),
+    "replied": gettext_lazy("Replied"),
+    "followup_replied": gettext_lazy("Follow-up reply"),
+    "reply_published": gettext_lazy("Reply published"),
+    "rehandling": gettext_lazy("Sent back for handling again"),
+    "closed": gettext_lazy("Closed"),
+    "key_flagged": gettext_lazy("Marked for key supervision"),
+    "key_unflagged": gettext_lazy("Key supervision ended"),
+    "look_back_flagged": gettext_lazy("Marked for the look-back review"),
+    "look_back_unflagged": gettext_lazy("Look-back review ended"),
+    "listed": gettext_lazy("Listed as a congress motion"),
+    "not_listed": gettext_lazy("Not listed"),
+    "resolution": gettext_lazy("Resolution adopted"),
+    "progress": gettext_lazy("Progress report"),
+    "inspection": gettext_lazy("Implementation inspection"),
+}
+OFFICE = pgettext_lazy("timeline actor", "Standing committee office")
+
+
+def timeline_rows(entries, signers):
+    """Label each public entry and say who acted as the public may read it: the label the
+    service wrote (a unit, an office), a signing deputy's name, or the office — never the name
+    of a staff member's account."""
+    names = {d.user_id: d.name for d in signers if d.user_id}
+    for entry in entries:
+        entry.action_label = TIMELINE_ACTIONS.get(entry.action, entry.action)
+        entry.shown_actor = entry.actor_label or names.get(entry.actor_id) or OFFICE
+    return entries
+
+
+# -- suggestions ----------------------------------------------------------------------------
+
+
+def public_list_queryset():
+    return lead_unit_of(selectors.public_suggestions())
+
+
+class SuggestionListView(FilteredListView):
+    template_name = "proposals/suggestion_list.html"
+    filterset_class = SuggestionFilter
+    context_object_name = "suggestions"
+    paginate_by = 20
+
+    def get_base_queryset(self):
+        return public_list_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["searching"] = bool(self.request.GET.get("q", "").strip())
+        return context
+
+
+def suggestion_detail(request, pk):
+    try:
+        suggestion = selectors.public_suggestion_detail(pk)
+    except Suggestion.DoesNotExist:
+        raise Http404 from None
+    signers = suggestion.signers()
+    assignments = list(suggestion.assignments.all())
+    lead_assignment = next((a for a in assignments if a.role == Assignment.Role.LEAD), None)
+    return render(
+        request,
+        "proposals/suggestion_detail.html",
+        {
+            "item": suggestion,
+            "cosigners": signers[1:],
+            "lead_assignment": lead_assignment,
+            "co_assignments": [a for a in assignments if a.role == Assignment.Role.CO],
+            "replies": list(suggestion.replies.all()),
+            "timeline": timeline_rows(suggestion.public_timeline, signers),
+        },
+    )
+
+
+def _rate(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def per_unit_table(queryset) -> list[dict]:
+    """One row per lead unit: items, replied, on time, A share, (basic) satisfaction with result.
+
+    Three queries whatever the number of items; the rows are summed here.
+    """
+    first = Reply.objects.filter(suggestion=OuterRef("suggestion"), is_followup=False).order_by(
+        "replied_at", "id"
+    )
+    leads = (
+        Assignment.objects.filter(
+            role=Assignment.Role.LEAD, active=True, suggestion__in=queryset.values("pk")
+        )
+        .annotate(
+            first_on=Subquery(first.values("replied_at")[:1]),
+            first_class=Subquery(first.values("reply_class")[:1]),
+        )
+        .values(
+            "suggestion_id",
+            "organisation_id",
+            "organisation__name",
+            "due_date",
+            "first_on",
+            "first_class",
+        )
+    )
+    units: dict[int, dict] = {}
+    unit_of = {}
+    for row in leads:
+        unit = units.setdefault(
+            row["organisation_id"],
+            {
+                "name": row["organisation__name"],
+                "items": 0,
+                "replied": 0,
+                "on_time": 0,
+                "a": 0,
+                "ratings": 0,
+                "result_ok": 0,
+            },
+        )
+        unit_of[row["suggestion_id"]] = unit
+        unit["items"] += 1
+        if row["first_on"] is not None:
+            unit["replied"] += 1
+            unit["on_time"] += row["first_on"] <= row["due_date"]
+            unit["a"] += row["first_class"] == "A"
+    ok = {Rating.SATISFIED, Rating.BASICALLY}
+    for suggestion_id, result in Feedback.objects.filter(
+        suggestion__in=queryset.values("pk")
+    ).values_list("suggestion_id", "result_rating"):
+        unit = unit_of.get(suggestion_id)
+        if unit is not None:
+            unit["ratings"] += 1
+            unit["result_ok"] += result in ok
+    rows = sorted(units.values(), key=lambda u: (-u["items"], u["name"]))
+    for unit in rows:
+        unit["on_time_rate"] = _rate(unit["on_time"], unit["replied"])
+        unit["a_rate"] = _rate(unit["a"], unit["replied"])
+        unit["result_ok_rate"] = _rate(unit["result_ok"], unit["ratings"])
+    return rows
+
+
+def suggestion_stats(request):
+    filterset = StatsFilter(request.GET or None, queryset=Suggestion.objects.public())
+    if filterset.is_bound and not filterset.is_valid():
+        request.invalid_filter_form = filterset.form
+        raise BadRequest("invalid filter")
+    queryset = filterset.qs
+    stats = selectors.handling_stats(queryset)
+    satisfied = Feedback.objects.filter(suggestion__in=queryset.values("pk")).aggregate(
+        process=Count("id", filter=Q(process_rating=Rating.SATISFIED)),
+        result=Count("id", filter=Q(result_rating=Rating.SATISFIED)),
+    )
+    stats["process_satisfied_rate"] = _rate(satisfied["process"], stats["ratings"])
+    stats["result_satisfied_rate"] = _rate(satisfied["result"], stats["ratings"])
+    replied_total = sum(stats["classes"].values())
+    classes = [
+        {
+            "code": code,
+            "label": label,
+            "count": stats["classes"].get(code, 0),
+            "share": _rate(stats["classes"].get(code, 0), replied_total),
+        }
+        for code, label in reply_class_choices()
+    ]
+    return render(
+        request,
+        "proposals/suggestion_stats.html",
+        {
+            "filter": filterset,
+            "stats": stats,
+            "classes": classes,
+            "units": per_unit_table(queryset),
+        },
+    )
+
+
+def suggestion_export(request):
+    filterset = SuggestionFilter(
+        request.GET or None, queryset=selectors.public_suggestions(), request=request
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        request.invalid_filter_form = filterset.form
+        raise BadRequest("invalid filter")
+    response = StreamingHttpResponse(
+        csv_stream(filterset.qs), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="suggestions-{stamp}.csv"'
+    return response
+
+
+# -- motions --------------------------------------------------------------------------------
+
+
+class MotionListView(FilteredListView):
+    template_name = "proposals/motion_list.html"
+    filterset_class = MotionFilter
+    context_object_name = "motions"
+    paginate_by = 20
+
+    def get_base_queryset(self):
+        return (
+            selectors.public_motions()
+            .annotate(
+                signer_count=Count(
+                    "signatures", filter=Q(signatures__status=Signature.Status.CONFIRMED)
+                )
+            )
+            .order_by("-session__start_date", "number", "id")
+        )
+
+
+def motion_detail(request, pk):
+    try:
+        motion = (
+            Motion.objects.public()
+            .select_related("session__term", "lead", "resolution_meeting__term")
+            .prefetch_related(
+                Prefetch(
+                    "signatures",
+                    Signature.objects.filter(status=Signature.Status.CONFIRMED).select_related(
+                        "deputy"
+                    ),
+                ),
+                Prefetch("inspections", MotionInspection.objects.all()),
+                Prefetch(
+                    "progress_reports", MotionProgressReport.objects.select_related("organisation")
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Motion.DoesNotExist:
+        raise Http404 from None
+    signers = motion.signers()
+    timeline = list(TimelineEntry.objects.for_object(motion).public())
+    return render(
+        request,
+        "proposals/motion_detail.html",
+        {
+            "item": motion,
+            "cosigners": signers[1:],
+            "signer_count": len(signers),
+            "timeline": timeline_rows(timeline, signers),
+        },
+    )

@@ -1,0 +1,278 @@
+"""The public opinion form at /opinions/new/: every bad input is refused beside its field and
+nothing is stored; a good one is stored with its photos stripped of metadata."""
+
+import io
+
+import pytest
+from django.test import override_settings
+from PIL import Image
+
+from proposals.models import Opinion, OpinionPhoto, TimelineEntry
+from tests.factories import DeputyFactory, StationFactory
+from tests.opinions.conftest import PHONE, jpeg_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "category": "housing",
+    "content": "安置房楼地面出现多处裂缝，担心质量问题，请帮忙协调检查。",
+    "name": "陆老伯",
+    "phone": PHONE,
+    "consent": "on",
+    "website": "",
+}
+
+
+def post(client, station, *, photos=(), address="10.0.0.1", **overrides):
+    data = {**GOOD, **overrides}
+    data = {k: v for k, v in data.items() if v is not None}
+    if photos:
+        data["photos"] = list(photos)
+    # Under /en/: the messages are asserted in their English source text.
+    return client.post(
+        f"/en/opinions/new/?station={station.pk}", data, REMOTE_ADDR=address, follow=False
+    )
+
+
+def test_the_form_opens_from_a_station_code(client, station):
+    response = client.get(f"/opinions/new/?station={station.pk}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert station.name in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert 'tabindex="-1"' in page and 'autocomplete="off"' in page  # the honeypot
+    assert "<script" not in page  # works without JavaScript
+
+
+def test_the_form_opens_from_a_deputy_code(client, deputy, station):
+    response = client.get(f"/opinions/new/?deputy={deputy.pk}")
+    assert response.status_code == 200
+    assert deputy.name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?station=999999", "?deputy=999999", "?station=abc", "?station=-1"]
+)
+def test_unknown_station_or_deputy_is_404(client, station, query):
+    assert client.get(f"/opinions/new/{query}").status_code == 404
+
+
+def test_neither_station_nor_deputy_is_400(client, db):
+    assert client.get("/opinions/new/").status_code == 400
+
+
+def test_an_inactive_station_is_404(client, db):
+    closed = StationFactory(active=False)
+    assert client.get(f"/opinions/new/?station={closed.pk}").status_code == 404
+
+
+def test_a_good_submission_is_stored_and_shows_the_code(client, station):
+    response = post(client, station, photos=[upload()])
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    assert response["Location"] == f"/en/opinions/track/{opinion.code}/?new=1"
+    assert opinion.source == Opinion.Source.STATION_QR
+    assert opinion.station == station
+    assert opinion.status == Opinion.Status.SUBMITTED
+    assert opinion.phone == PHONE and opinion.name == "陆老伯" and opinion.consent
+    assert opinion.photos.count() == 1
+    assert len(opinion.code) == 8
+    assert not set(opinion.code) & set("01OIL")
+    page = client.get(response["Location"]).content.decode()
+    assert opinion.code in page
+    assert f"/en/opinions/track/{opinion.code}/" in page
+    assert PHONE not in page and "陆老伯" not in page
+    assert TimelineEntry.objects.for_object(opinion).filter(action="submitted").exists()
+
+
+def test_a_deputy_code_stores_the_deputy_and_their_only_station(client, deputy, station):
+    response = client.post(f"/opinions/new/?deputy={deputy.pk}", GOOD)
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    assert opinion.source == Opinion.Source.DEPUTY_QR
+    assert opinion.deputy == deputy and opinion.station == station
+
+
+def test_a_mobile_number_with_spaces_and_country_code_is_normalised(client, station):
+    post(client, station, phone="+86 138 1234 5678")
+    assert Opinion.objects.get().phone == PHONE
+
+
+def test_name_and_phone_are_optional(client, station):
+    assert post(client, station, name="", phone="").status_code == 302
+    opinion = Opinion.objects.get()
+    assert opinion.name == "" and opinion.phone == ""
+
+
+def big_png(min_bytes):
+    """A PNG of random pixels larger than min_bytes (random data does not compress)."""
+    import os
+
+    side = int((min_bytes / 3) ** 0.5) + 50
+    image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=0)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "photos", "field", "message"),
+    [
+        ({"content": ""}, None, "content", "This field is required."),
+        ({"content": "路灯坏了"}, None, "content", "at least 10 characters"),
+        ({"content": "长" * 2001}, None, "content", "Keep it to 2000 characters"),
+        ({"phone": "12345"}, None, "phone", "11-digit mainland mobile number"),
+        ({"phone": "23812345678"}, None, "phone", "11-digit mainland mobile number"),
+        ({"category": ""}, None, "category", "This field is required."),
+        ({"category": "weather"}, None, "category", "Select a valid choice"),
+        ({"consent": None}, None, "consent", "Please agree"),
+        ({}, "renamed", "photos", "JPEG or PNG"),
+        ({}, "gif", "photos", "JPEG or PNG"),
+        ({}, "four", "photos", "at most 3 photos"),
+        ({}, "huge", "photos", "at most 5 MB"),
+    ],
+)
+def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(
+    client, station, overrides, photos, field, message
+):
+    files = []
+    if photos == "renamed":
+        files = [upload("photo.jpg", b"%PDF-1.4 not a picture at all" * 20, "image/jpeg")]
+    elif photos == "gif":
+        buffer = io.BytesIO()
+        Image.new("RGB", (5, 5)).save(buffer, format="GIF")
+        files = [upload("photo.png", buffer.getvalue(), "image/png")]
+    elif photos == "four":
+        files = [upload(f"p{i}.png") for i in range(4)]
+    elif photos == "huge":
+        files = [upload("big.png", big_png(5 * 1024 * 1024 + 1))]
+    response = post(client, station, photos=files, **overrides)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any(message in error for error in form.errors[field]), form.errors
+    page = response.content.decode()
+    assert f'id="id_{field}_error"' in page or field == "consent"
+    assert Opinion.objects.count() == 0
+    assert OpinionPhoto.objects.count() == 0
+
+
+def test_a_filled_honeypot_stores_nothing(client, station):
+    response = post(client, station, website="http://spam.example")
+    assert response.status_code == 200
+    assert "could not be accepted" in response.content.decode()
+    assert Opinion.objects.count() == 0
+
+
+def test_exif_gps_is_stripped_from_a_stored_photo(client, station):
+    exif = Image.Exif()
+    gps = {1: "N", 2: (30.0, 40.0, 12.5), 3: "E", 4: (121.0, 1.0, 3.0)}
+    exif[0x8825] = gps  # GPSInfo
+    exif[0x010F] = "TestCam"  # Make
+    original = jpeg_bytes(exif=exif)
+    with Image.open(io.BytesIO(original)) as check:
+        assert check.getexif().get_ifd(0x8825)  # the test photo does carry a position
+    post(client, station, photos=[upload("gps.jpg", original, "image/jpeg")])
+    photo = OpinionPhoto.objects.get()
+    with photo.image.open("rb") as handle:
+        stored = handle.read()
+    assert photo.image.name.endswith(".jpg")
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG"
+        exif = image.getexif()
+        assert not exif.get_ifd(0x8825)
+        assert len(exif) == 0
+        assert "exif" not in image.info
+    assert b"TestCam" not in stored and b"Exif" not in stored
+
+
+def test_a_png_stays_a_png_without_text_chunks(client, station):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "secret-location")
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(buffer, format="PNG", pnginfo=info)
+    post(client, station, photos=[upload("a.png", buffer.getvalue())])
+    with OpinionPhoto.objects.get().image.open("rb") as handle:
+        assert b"secret-location" not in handle.read()
+
+
+def test_three_photos_are_accepted(client, station):
+    files = [upload("a.png"), upload("b.jpg", jpeg_bytes(), "image/jpeg"), upload("c.png")]
+    assert post(client, station, photos=files).status_code == 302
+    assert OpinionPhoto.objects.count() == 3
+
+
+@override_settings(
+    CONGRESS_RULES={
+        **__import__("django.conf").conf.settings.CONGRESS_RULES,
+        "OPINION_RATE_PER_ADDRESS": 2,
+    }
+)
+def test_over_the_limit_per_address_is_429_and_nothing_more_is_stored(client, station):
+    assert (
+        post(client, station, content="第一条：路口红绿灯时间太短，老人过马路来不及。").status_code
+        == 302
+    )
+    assert (
+        post(client, station, content="第二条：菜市场门口电动车乱停，走路都困难。").status_code
+        == 302
+    )
+    response = post(client, station, content="第三条：公园厕所晚上不开门，很不方便。")
+    assert response.status_code == 429
+    assert "Retry-After" in response
+    assert "Too many requests" in response.content.decode()
+    assert Opinion.objects.count() == 2
+    # Another address is not affected.
+    assert post(client, station, address="10.0.0.2").status_code == 302
+
+
+@override_settings(
+    CONGRESS_RULES={
+        **__import__("django.conf").conf.settings.CONGRESS_RULES,
+        "OPINION_RATE_PER_STATION": 2,
+    }
+)
+def test_over_the_limit_per_station_is_429_and_nothing_more_is_stored(client, station):
+    for i in range(2):
+        assert post(client, station, address=f"10.1.0.{i}").status_code == 302
+    response = post(client, station, address="10.1.0.9")
+    assert response.status_code == 429
+    assert Opinion.objects.count() == 2
+    other = StationFactory()
+    assert post(client, other, address="10.1.0.10").status_code == 302
+
+
+def test_the_429_page_is_in_chinese_by_default(client, station, settings):
+    from django.utils import translation
+
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "OPINION_RATE_PER_ADDRESS": 0}
+    with translation.override("zh-hans"):
+        response = post(client, station)
+    assert response.status_code == 429
+    assert Opinion.objects.count() == 0
+
+
+def test_the_form_rejects_other_methods(client, station):
+    assert client.put(f"/opinions/new/?station={station.pk}").status_code == 405
+
+
+def test_a_deputy_whose_mandate_ended_has_no_form(client, db):
+    import datetime
+
+    ended = DeputyFactory(status="ended", ended_on=datetime.date(2022, 6, 1))
+    assert client.get(f"/opinions/new/?deputy={ended.pk}").status_code == 404
+
+
+def test_the_submission_needs_csrf(station):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(f"/opinions/new/?station={station.pk}", GOOD)
+    assert response.status_code == 403
+    assert Opinion.objects.count() == 0
+
+
+def test_an_uploaded_png_is_small_enough_for_these_tests():
+    assert len(png_bytes()) < 1000
