@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("proposals.urls")),
     path("", include("supervision.urls")),
     path("", include("congress.review_urls")),
+    path("", include("congress.opendata_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
