@@ -85,6 +85,11 @@ STEPS += [
         ),
     ),
     Step(
+        "opinions",
+        app_step("proposals.opinion_demo"),
+        (apps.get_model("proposals", "Opinion"), apps.get_model("proposals", "OpinionPhoto")),
+    ),
+    Step(
         "supervision",
         app_step("supervision.demo"),
         tuple(

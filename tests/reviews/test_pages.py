@@ -59,11 +59,11 @@ def test_preview_is_for_staff_only(staff_client, year_data):
 
 
 def test_unregistered_key_is_left_out_for_the_public_and_flagged_for_staff(staff_client, year_data):
-    make_review(keys="deputies.count, suggestions.received")
+    make_review(keys="deputies.count, future.not_registered")
     public = Client().get("/reviews/2022/").text
-    assert "suggestions.received" not in public
+    assert "future.not_registered" not in public
     staff = staff_client.get("/reviews/2022/").text
-    assert "<code>suggestions.received</code>" in staff
+    assert "<code>future.not_registered</code>" in staff
     assert "—" in staff
 
 
@@ -122,7 +122,7 @@ def test_admin_change_page_has_a_preview_link_and_warns_of_unknown_keys(staff_cl
             f"sections-{n}-order": 9,
             f"sections-{n}-heading": "新增部分",
             f"sections-{n}-narrative": "正文",
-            f"sections-{n}-figure_keys": "deputies.count, opinions.received",
+            f"sections-{n}-figure_keys": "deputies.count, future.not_registered",
             f"sections-{n}-photo_alt": "",
             f"sections-{n}-photo_caption": "",
         }
@@ -131,7 +131,7 @@ def test_admin_change_page_has_a_preview_link_and_warns_of_unknown_keys(staff_cl
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     assert ReviewSection.objects.filter(review=review, heading="新增部分").exists()
     warnings = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("opinions.received" in m for m in warnings)
+    assert any("future.not_registered" in m for m in warnings)
 
 
 def test_admin_publish_action_uses_the_service(staff_client, year_data):
