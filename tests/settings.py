@@ -23,3 +23,4 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+PAGE_CACHE_SECONDS = 0  # tests that need the page cache turn it on themselves

@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from congress.demo import DEFAULT_PASSWORD, STEPS, DemoContext, run
+from congress.pagecache import bump_generation
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         ctx = DemoContext(password=password, stdout=self.stdout)
         with transaction.atomic():
             run(ctx)
+        bump_generation()  # bulk writes send no signals: drop every cached page ourselves
         elapsed = time.perf_counter() - started
 
         self.stdout.write(

@@ -1,0 +1,84 @@
+"""The anonymous page cache: fast repeat visits, and never a stale page after a write."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deputies.models import Deputy
+from tests.factories import DelegationFactory, DeputyFactory, StationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def test_a_repeat_visit_is_served_from_the_cache_without_queries(client):
+    DeputyFactory(name="沈永良")
+    first = client.get("/deputies/")
+    assert "X-Page-Cache" not in first
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/deputies/")
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_a_change_saved_anywhere_shows_on_the_next_request(client):
+    deputy = DeputyFactory(name="徐杰")
+    assert "徐杰" in client.get(f"/deputies/{deputy.pk}/").content.decode()
+    deputy.name = "徐杰（已更名）"
+    deputy.save()  # not through a request: the model signal drops the cached pages
+    response = client.get(f"/deputies/{deputy.pk}/")
+    assert "X-Page-Cache" not in response
+    assert "徐杰（已更名）" in response.content.decode()
+
+
+def test_a_new_station_deputy_link_drops_the_station_page(client):
+    station = StationFactory()
+    deputy = DeputyFactory(name="潘晓")
+    assert "潘晓" not in client.get(f"/stations/{station.pk}/").content.decode()
+    station.deputies.add(deputy)  # m2m_changed
+    assert "潘晓" in client.get(f"/stations/{station.pk}/").content.decode()
+
+
+def test_any_post_request_drops_the_cached_pages(client):
+    DeputyFactory()
+    client.get("/deputies/")
+    assert client.get("/deputies/")["X-Page-Cache"] == "hit"
+    client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
+    client.cookies.clear()
+    assert "X-Page-Cache" not in client.get("/deputies/")
+
+
+def test_logged_in_visitors_are_never_served_or_stored(client):
+    DeputyFactory()
+    client.force_login(UserFactory())
+    client.get("/deputies/")
+    assert "X-Page-Cache" not in client.get("/deputies/")
+    client.logout()
+    client.cookies.clear()
+    assert "X-Page-Cache" not in client.get("/deputies/")  # nothing was stored for them
+
+
+def test_pages_with_a_csrf_token_or_an_error_are_not_cached(client):
+    station = StationFactory()
+    for _ in range(2):
+        form = client.get(f"/opinions/new/?station={station.pk}")
+    assert form.status_code == 200 and "X-Page-Cache" not in form
+    for _ in range(2):
+        missing = client.get("/deputies/999999/")
+    assert missing.status_code == 404 and "X-Page-Cache" not in missing
+
+
+def test_english_and_chinese_pages_are_cached_apart(client):
+    delegation = DelegationFactory()
+    DeputyFactory(delegation=delegation)
+    client.get("/deputies/")
+    english = client.get("/en/deputies/")
+    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="zh-CN">' in client.get("/deputies/").content.decode()
+    assert Deputy.objects.count() == 1
