@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 
-from congress import review_admin  # noqa: F401  (registers the annual review admin)
+from congress import (  # noqa: F401  (they register their admins)
+    history_admin,
+    review_admin,
+)
 from congress.importing import SheetAdmin
 from congress.models import Category, Holiday, Meeting, Organisation, Session, Term, Town
 from congress.resources import OrganisationResource

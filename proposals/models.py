@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from congress.models import Category, Meeting, Organisation, Session, Term
 from congress.numerals import chinese_numeral
@@ -410,6 +411,9 @@ class Suggestion(Proposal):
 
     objects = SuggestionQuerySet.as_manager()
 
+    # Every change kept with who and when (admin "History"); bulk demo and import rows are not.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year", "session_id", "number", "id"]
         verbose_name = _("suggestion")
@@ -565,6 +569,8 @@ class Motion(Proposal):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     objects = MotionQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-session__start_date", "number", "id"]
@@ -887,6 +893,8 @@ class Reply(models.Model):
     )
 
     objects = ReplyQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["replied_at", "id"]
@@ -1260,6 +1268,9 @@ class Opinion(models.Model):
         "replied_at",
         "closed_at",
     )
+
+    # The resident's name and phone are private: the history keeps neither.
+    history = HistoricalRecords(excluded_fields=["name", "phone"])
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

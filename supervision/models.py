@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from congress.models import Meeting, Organisation, Term
 from deputies.models import Deputy, DeputyGroup
@@ -136,6 +137,8 @@ class SupervisionItem(models.Model):
     is_public = models.BooleanField(_("public"), default=False)
 
     objects = SupervisionItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-meeting__date", "id"]
@@ -338,6 +341,9 @@ class Poll(models.Model):
         verbose_name=_("run-off of"),
     )
     roll_size = models.PositiveIntegerField(_("voters on the roll"), null=True, blank=True)
+
+    # Changes to the poll itself (status, rules, window); ballots are never tracked.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-opens_at", "id"]
