@@ -5,7 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from congress import views
+from congress import media, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -13,6 +13,8 @@ admin.site.index_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Uploaded files: only those a public record points at, only images and PDFs.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_public_media, name="media"),
 ]
 
 urlpatterns += i18n_patterns(
