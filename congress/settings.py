@@ -267,9 +267,23 @@ CONGRESS_RULES = {
     "REVIEW_OPINION_REPORT_MONTHS": 2,
     # Major government investment projects above this many yuan go to a vote (domain.md §4).
     "MAJOR_PROJECT_VOTE_THRESHOLD_YUAN": 200_000_000,
+    # B and C replies ("being solved", "planned") stay tracked with follow-up replies.
+    "TRACKED_REPLY_CLASSES": ["B", "C"],
+    "SUPERVISION_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
     # Residents' opinions (domain.md §5)
     "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "OPINION_MAX_PHOTOS": 3,
+    "OPINION_REPLY_DAYS": 15,  # a routed opinion's unit answers within this many days
+    # Anonymous forms are rate-limited per client address and per station (a 429 page beyond).
+    "OPINION_RATE_PER_ADDRESS": 5,
+    "OPINION_RATE_PER_ADDRESS_SECONDS": 600,
+    "OPINION_RATE_PER_STATION": 60,
+    "OPINION_RATE_PER_STATION_SECONDS": 3600,
+    "OPINION_TRACK_RATE_PER_ADDRESS": 30,
+    "OPINION_TRACK_RATE_SECONDS": 600,
+    # Behind a reverse proxy the client address is in a header the proxy sets, e.g.
+    # "HTTP_X_FORWARDED_FOR" (its right-most entry is used); empty: REMOTE_ADDR.
+    "CLIENT_IP_HEADER": os.environ.get("CLIENT_IP_HEADER", ""),
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
