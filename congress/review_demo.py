@@ -60,7 +60,8 @@ SECTIONS = [
 大会将沈永良等代表联名提出的推进“扩中”“提低”、促进共同富裕的议案列为大会议案。常委会在调研基础上作出决议，明确实施路径和工作要求，市委、市政府随后出台专项行动方案；12月1日，常委会首次召开决议落实督查会，听取汇报并提出改进意见。
 
 建议督办坚持“双评议”和“回头看”，常委会领导重点督办、工作机构常态督办、代表参与督办，农村杆线整治等一批事项得到代表和群众认可。""",
-        "suggestions.received, suggestions.replied_on_time_rate",
+        "suggestions.session_received, suggestions.received, suggestions.replied_on_time_rate, "
+        "suggestions.satisfaction_rate, motions.listed",
     ),
     (
         "依法监督 护航经济稳进提质",
