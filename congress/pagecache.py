@@ -22,6 +22,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -116,3 +117,25 @@ class PageCacheMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
             and "private" not in response.get("Cache-Control", "")
         )
+
+
+_MISSING = object()
+
+
+def remember(key: str, compute, timeout: int | None = None):
+    """`compute()`, kept in the shared cache until the next write (same generation as pages).
+
+    For figures that logged-in visitors need too (the page cache serves only anonymous ones).
+    Off, like the page cache, when there is no shared cache.
+    """
+    seconds = timeout or getattr(settings, "PAGE_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # Values may hold translated labels: one entry per language.
+    full_key = f"memo:{current_generation()}:{get_language()}:{digest}"
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value

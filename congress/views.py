@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from congress.pagecache import remember
 from deputies import selectors as deputy_selectors
 from proposals import figures_suggestions
 from proposals.models import Reply, Suggestion
@@ -34,13 +35,19 @@ def latest_replies(limit: int = 5):
     )
 
 
-def home(request):
+def _home_context() -> dict:
     context = deputy_selectors.home_figures()
     year = context["year"]
+    context["stations"] = list(context["stations"])
     context["suggestions_received"] = figures_suggestions.suggestions_received(year)
     context["suggestions_on_time_rate"] = figures_suggestions.suggestions_replied_on_time_rate(year)
-    context["latest_replies"] = latest_replies()
-    return render(request, "home.html", context)
+    context["latest_replies"] = list(latest_replies())
+    return context
+
+
+def home(request):
+    # The figures are the same for everyone until the next write (congress.pagecache).
+    return render(request, "home.html", remember("home", _home_context))
 
 
 @never_cache

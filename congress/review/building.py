@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from congress.models import AnnualReview, ReviewSection
+from congress.pagecache import remember
 from congress.review import charts, registry
 from congress.review.markup import render_markdown
 from congress.review.registry import Figure, FigureKind
@@ -108,7 +109,10 @@ def build(review: AnnualReview, *, staff: bool = False) -> dict:
     """The template context of a review. Staff also see keys that no app provides yet."""
     sections = list(review.sections.all())
     keys = [key for section in sections for key in section.keys]
-    values = registry.compute(keys, review.year)
+    values = remember(
+        f"review-figures:{review.year}:{','.join(sorted(keys))}",
+        lambda: registry.compute(keys, review.year),
+    )
     views = []
     for number, section in enumerate(sections, start=1):
         view = SectionView(

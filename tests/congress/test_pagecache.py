@@ -82,3 +82,32 @@ def test_english_and_chinese_pages_are_cached_apart(client):
     assert '<html lang="en">' in english.content.decode()
     assert '<html lang="zh-CN">' in client.get("/deputies/").content.decode()
     assert Deputy.objects.count() == 1
+
+
+def test_remembered_figures_are_recomputed_after_a_write(settings):
+    from congress.pagecache import remember
+    from deputies.models import Deputy
+
+    calls = []
+
+    def count():
+        calls.append(1)
+        return Deputy.objects.count()
+
+    assert remember("deputies", count) == 0
+    assert remember("deputies", count) == 0
+    assert len(calls) == 1
+    DeputyFactory()
+    assert remember("deputies", count) == 1
+    assert len(calls) == 2
+
+
+def test_a_logged_in_deputy_sees_a_new_reply_figure_at_once(client):
+    """The home page's figures are remembered, yet a write shows on the next request."""
+    from tests.factories import ReceptionFactory
+
+    client.force_login(UserFactory())
+    ReceptionFactory(residents_received=7)
+    assert client.get("/").context["residents_received"] == 7
+    ReceptionFactory(residents_received=5)
+    assert client.get("/").context["residents_received"] == 12
