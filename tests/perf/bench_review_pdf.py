@@ -1,6 +1,7 @@
 """Benchmark: the annual review PDF — cold render, size, pages, and the cached response.
 
-Run: .venv/bin/python tests/perf/bench_review_pdf.py
+Run: .venv/bin/python tests/perf/bench_review_pdf.py [--factory]
+By default it renders the demo's 2022 review (load_demo); --factory builds its own data instead.
 Uses a throwaway SQLite file, or the PostgreSQL database named by DATABASE_URL (give it a
 throwaway database: it is migrated, and only the review is deleted afterwards). Builds ~280
 deputies, 6 stations, a year of receptions and activities and an 8-section review.
@@ -119,11 +120,19 @@ def build():
 
 
 def main():
+    global YEAR
     call_command("migrate", verbosity=0)
-    AnnualReview.objects.filter(year=YEAR).delete()
     started = time.perf_counter()
-    review = build()
-    print(f"data built in {time.perf_counter() - started:.1f} s")
+    if "--factory" in sys.argv:
+        AnnualReview.objects.filter(year=YEAR).delete()
+        review = build()
+        print(f"factory data built in {time.perf_counter() - started:.1f} s")
+    else:
+        # The real thing: the 2022 review of the demo, with every app's figures and charts.
+        call_command("load_demo", force=True, verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        YEAR = 2022
+        review = AnnualReview.objects.get(year=YEAR)
+        print(f"demo loaded in {time.perf_counter() - started:.1f} s; the 2022 review")
 
     started = time.perf_counter()
     data, pages = pdf.render(review, "zh-hans")
