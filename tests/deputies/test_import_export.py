@@ -332,3 +332,27 @@ def test_station_import_asks_for_the_card_number_of_a_shared_name(dangHu):
     errors = errors_by_row(result)
     assert "张伟" in errors[2]["驻站代表"][0]
     assert "无此镇" in errors[3]["镇街道"][0]
+
+
+def test_an_import_interrupted_halfway_leaves_nothing_half_written(dangHu, groups):
+    """The database fails while the groups of the rows are being written: the deputies that
+    were already inserted are rolled back with them."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from import_export.exceptions import ImportError as ImportFailed
+
+    rows = [HEADERS] + [deputy_row(f"P{n:03d}", f"代表{n}") for n in range(1, 30)]
+    through = Deputy.groups.through
+    written_before_failure = []
+
+    def fail(*args, **kwargs):
+        written_before_failure.append(Deputy.objects.count())
+        raise OperationalError("server closed the connection")
+
+    with mock.patch.object(through.objects, "bulk_create", side_effect=fail):
+        with pytest.raises(ImportFailed, match="server closed the connection"):
+            DeputyResource().import_data(xlsx(rows), raise_errors=True)
+    assert written_before_failure == [29]  # the deputies were in, inside the transaction
+    assert not Deputy.objects.exists()
+    assert not through.objects.exists()
