@@ -96,6 +96,20 @@ class SuggestionListView(FilteredListView):
         context["searching"] = bool(self.request.GET.get("q", "").strip())
         return context
 
+    def paginate_queryset(self, queryset, page_size):
+        """A search ranks every match, so COUNT and the page would each scan the table.
+
+        Instead: one narrow query for the ranked ids of all matches (the count is their
+        number), then the page's rows by primary key. Halves a search's database time.
+        """
+        if not self.request.GET.get("q", "").strip():
+            return super().paginate_queryset(queryset, page_size)
+        ids = list(queryset.values_list("pk", flat=True))
+        paginator, page, page_ids, is_paginated = super().paginate_queryset(ids, page_size)
+        rows = queryset.order_by().in_bulk(list(page_ids))
+        page.object_list = [rows[pk] for pk in page_ids]
+        return paginator, page, page.object_list, is_paginated
+
 
 def suggestion_detail(request, pk):
     try:

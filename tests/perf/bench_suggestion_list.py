@@ -179,6 +179,9 @@ def child(items: int) -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     ids = build(items)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum leaves them after a load
     print(
         f"{connection.vendor}: {items:,} suggestions built in {time.perf_counter() - started:.1f} s",
         flush=True,
