@@ -46,6 +46,12 @@ from proposals.numbering import next_motion_number, next_suggestion_number
 User = AbstractBaseUser
 UNCHANGED = object()  # "leave this field as it is" in the update services
 
+
+def _given(**fields) -> dict:
+    """The fields a caller actually passed to an update service (the rest are UNCHANGED)."""
+    return {name: value for name, value in fields.items() if value is not UNCHANGED}
+
+
 S = Suggestion.Status
 M = Motion.Status
 
@@ -164,17 +170,9 @@ def suggestion_update_draft(
     is_public=UNCHANGED,
 ) -> Suggestion:
     """Change a draft's text, category, session or public flag; only drafts can change."""
-    changes = {
-        name: value
-        for name, value in (
-            ("title", title),
-            ("body", body),
-            ("category", category),
-            ("session", session),
-            ("is_public", is_public),
-        )
-        if value is not UNCHANGED
-    }
+    changes = _given(
+        title=title, body=body, category=category, session=session, is_public=is_public
+    )
     if "title" in changes and not changes["title"].strip():
         _refuse(_("Give the suggestion a title."), code="title")
     with transaction.atomic():
@@ -1130,17 +1128,9 @@ def motion_update_draft(
     proposal=UNCHANGED,
     is_public=UNCHANGED,
 ) -> Motion:
-    changes = {
-        name: value
-        for name, value in (
-            ("title", title),
-            ("reason", reason),
-            ("grounds", grounds),
-            ("proposal", proposal),
-            ("is_public", is_public),
-        )
-        if value is not UNCHANGED
-    }
+    changes = _given(
+        title=title, reason=reason, grounds=grounds, proposal=proposal, is_public=is_public
+    )
     with transaction.atomic():
         motion = _lock(Motion, motion.pk)
         _check_status(
