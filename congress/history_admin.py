@@ -8,6 +8,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from congress.adminkit import ReadOnlyMixin
+
 TRACKED = [
     ("proposals", "Suggestion", ["code", "title"]),
     ("proposals", "Motion", ["code", "title"]),
@@ -18,7 +20,7 @@ TRACKED = [
 ]
 
 
-class HistoryAdmin(admin.ModelAdmin):
+class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "history_date",
         "history_object_label",
@@ -38,15 +40,6 @@ class HistoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status_if_any(self, obj):
         return obj.get_status_display() if hasattr(obj, "get_status_display") else ""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for app_label, model_name, search in TRACKED:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.adminkit import ReadOnlyInline, ReadOnlyMixin
 from congress.errors import DomainError
 from congress.importing import SheetAdmin
 from congress.models import Organisation
@@ -185,24 +186,6 @@ def form_action(modeladmin, request, queryset, *, form_class, title, call, done_
 # -- read-only inlines (their rows belong to the services) ----------------------------------------
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-
 class SignatureInline(ReadOnlyInline):
     model = Signature
     fk_name = "suggestion"
@@ -258,19 +241,13 @@ class FeedbackInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("rater", "reply__organisation")
 
 
-class TimelineInline(GenericTabularInline):
+class TimelineInline(ReadOnlyMixin, GenericTabularInline):
     model = TimelineEntry
     ct_field, ct_fk_field = "content_type", "object_id"
     extra = 0
     can_delete = False
     fields = ["at", "action", "actor", "actor_label", "note", "public"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return True
@@ -727,21 +704,12 @@ class ReviewQueueAdmin(SuggestionAdmin):
 # -- replies, requests ------------------------------------------------------------------------------
 
 
-class OfficeOnly:
+class OfficeOnly(ReadOnlyMixin):
     def has_module_permission(self, request):
         return is_office(request.user)
 
     def has_view_permission(self, request, obj=None):
         return is_office(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reply)

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.adminkit import ReadOnlyInline
 from congress.models import Organisation
 from congress.privacy import mask_phone
 from proposals import opinion_selectors as selectors
@@ -90,24 +91,7 @@ class UnitReplyForm(forms.Form):
 # -- inlines ------------------------------------------------------------------------------------------
 
 
-class _ReadOnly(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-
-class PhotoInline(_ReadOnly):
+class PhotoInline(ReadOnlyInline):
     model = OpinionPhoto
     fields = ["view", "width", "height", "size"]
     readonly_fields = fields
@@ -118,14 +102,14 @@ class PhotoInline(_ReadOnly):
         return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 
-class OpinionAssignmentInline(_ReadOnly):
+class OpinionAssignmentInline(ReadOnlyInline):
     model = Assignment
     fk_name = "opinion"
     fields = ["organisation", "assigned_at", "due_date", "active"]
     readonly_fields = fields
 
 
-class OpinionReplyInline(_ReadOnly):
+class OpinionReplyInline(ReadOnlyInline):
     model = Reply
     fk_name = "opinion"
     fields = ["organisation", "replied_at", "text"]
