@@ -755,13 +755,46 @@ class Assignment(models.Model):
         return f"{self.organisation} · {self.get_role_display()}"
 
 
-class ReturnRequest(models.Model):
+class UnitRequest(models.Model):
+    """What a handling unit asks of the office about an assignment, and the office's decision."""
+
+    reason = models.TextField(_("reason"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at"]
+        constraints = [
+            # At most one undecided request of a kind per assignment.
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(decision="pending"),
+                name="%(class)s_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False),
+                name="%(class)s_decided_has_time",
+            ),
+        ]
+
+
+class ReturnRequest(UnitRequest):
     """A unit's request to send an item back (退回) as outside its remit, with the unit it proposes."""
 
     assignment = models.ForeignKey(
         Assignment, models.CASCADE, related_name="return_requests", verbose_name=_("assignment")
     )
-    reason = models.TextField(_("reason"))
     proposed_unit = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -770,75 +803,26 @@ class ReturnRequest(models.Model):
         related_name="+",
         verbose_name=_("proposed unit"),
     )
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    decision_note = models.TextField(_("decision note"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-requested_at"]
+    class Meta(UnitRequest.Meta):
         verbose_name = _("return request")
         verbose_name_plural = _("return requests")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assignment"],
-                condition=Q(decision="pending"),
-                name="returnrequest_one_pending",
-            ),
-            models.CheckConstraint(
-                condition=Q(decision="pending") | Q(decided_at__isnull=False),
-                name="returnrequest_decided_has_time",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.assignment} · {self.get_decision_display()}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(UnitRequest):
     """A unit's request for more time (延期), up to the extended reply limit after assignment."""
 
     assignment = models.ForeignKey(
         Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("assignment")
     )
-    reason = models.TextField(_("reason"))
     requested_due_date = models.DateField(_("requested due date"))
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    decision_note = models.TextField(_("decision note"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["-requested_at"]
+    class Meta(UnitRequest.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["assignment"],
-                condition=Q(decision="pending"),
-                name="extensionrequest_one_pending",
-            ),
-            models.CheckConstraint(
-                condition=Q(decision="pending") | Q(decided_at__isnull=False),
-                name="extensionrequest_decided_has_time",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.assignment} · {self.requested_due_date}"
