@@ -116,8 +116,8 @@ def reply_letter(request, pk: int):
     )
     if not reply.file or not may_see_files(request.user, reply.suggestion):
         raise Http404
-    stored = PurePosixPath(reply.file.name).name
-    return _serve(reply.file, safe_name(stored, f"reply-{pk}"))
+    name = reply.file_name or PurePosixPath(reply.file.name).name
+    return _serve(reply.file, safe_name(name, f"reply-{pk}"))
 
 
 def attachment_url(attachment) -> str:

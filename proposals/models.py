@@ -882,6 +882,7 @@ class Reply(models.Model):
     file = models.FileField(
         _("signed letter"), upload_to=reply_path, blank=True, validators=[validate_attachment]
     )
+    file_name = models.CharField(_("letter's file name"), max_length=200, blank=True)
     replied_at = models.DateField(_("replied on"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     is_followup = models.BooleanField(_("follow-up reply"), default=False)

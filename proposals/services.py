@@ -871,7 +871,8 @@ def reply_record(
             recorded_by=by,
         )
         if file:
-            reply.file.save(getattr(file, "name", "reply.pdf"), file, save=False)
+            reply.file_name = getattr(file, "name", "") or "reply.pdf"
+            reply.file.save(reply.file_name, file, save=False)
         reply.save()
         tracked = reply_class in rule("TRACKED_REPLY_CLASSES", ["B", "C"])
         fields = ["tracking"]
