@@ -235,7 +235,7 @@ class AssignmentInline(ReadOnlyInline):
 def reply_letter_link(obj):
     if not obj.file:
         return "—"
-    return file_link(files.letter_url(obj), _("Open the signed letter"))
+    return file_link(files.letter_url(obj), _("Open the signed reply letter"))
 
 
 class ReplyInline(ReadOnlyInline):

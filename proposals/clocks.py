@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from congress.workdays import working_days_between
 from proposals import services
@@ -26,14 +26,14 @@ S = Suggestion.Status
 UNIT, OFFICE = "unit", "office"
 
 LABELS = {
-    "return": gettext_lazy("send the item back"),
-    "reply": gettext_lazy("reply"),
-    "extend": gettext_lazy("latest extended reply date"),
-    "view": gettext_lazy("co-handler's view"),
-    "rehandle": gettext_lazy("reply after re-handling"),
-    "decide": gettext_lazy("office decision on the unsatisfied rating"),
-    "return_decide": gettext_lazy("office decision on the return request"),
-    "extension_decide": gettext_lazy("office decision on the extension request"),
+    "return": pgettext_lazy("deadline", "send the item back"),
+    "reply": pgettext_lazy("deadline", "reply"),
+    "extend": pgettext_lazy("deadline", "latest extended reply date"),
+    "view": pgettext_lazy("deadline", "co-handler's view"),
+    "rehandle": pgettext_lazy("deadline", "reply after re-handling"),
+    "decide": pgettext_lazy("deadline", "office decision on the unsatisfied rating"),
+    "return_decide": pgettext_lazy("deadline", "office decision on the return request"),
+    "extension_decide": pgettext_lazy("deadline", "office decision on the extension request"),
 }
 
 

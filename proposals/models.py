@@ -1368,7 +1368,7 @@ class CoHandlerView(models.Model):
         related_name="cohandler_views",
         verbose_name=_("suggestion"),
     )
-    text = models.TextField(_("view"))
+    text = models.TextField(_("written view"))
     submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
