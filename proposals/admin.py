@@ -76,6 +76,47 @@ def is_clerk(request) -> bool:
     return not is_office(request.user) and bool(clerk_units(request))
 
 
+def _plain_display(model, name):
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name)
+    def show(self, obj):
+        value = getattr(obj, name)
+        return str(value) if value is not None else "—"
+
+    return show
+
+
+class PlainRelationsForClerks:
+    """A clerk sees a related row (the deputy, the category, the acting user) as its name: the
+    admin would link each to a change page the clerk is refused (403), so none is offered."""
+
+    plain_relations: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.plain_relations:
+            if not hasattr(cls, f"{name}_plain"):
+                setattr(cls, f"{name}_plain", _plain_display(cls.model, name))
+
+    def _plainify(self, request, names):
+        if is_office(request.user):
+            return names
+        return [f"{n}_plain" if n in self.plain_relations else n for n in names]
+
+    def get_fields(self, request, obj=None):
+        return self._plainify(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._plainify(request, super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": self._plainify(request, options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+
 # -- forms of the actions and clerk pages ---------------------------------------------------------
 
 
@@ -193,8 +234,9 @@ def form_action(modeladmin, request, queryset, *, form_class, title, call, done_
 # -- read-only inlines (their rows belong to the services) ----------------------------------------
 
 
-class SignatureInline(ReadOnlyInline):
+class SignatureInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Signature
+    plain_relations = ("deputy",)
     fk_name = "suggestion"
     fields = ["deputy", "status", "requested_at", "responded_at"]
     readonly_fields = fields
@@ -222,8 +264,9 @@ class AttachmentInline(ReadOnlyInline):
         return file_link(files.attachment_url(obj), obj.original_name)
 
 
-class AssignmentInline(ReadOnlyInline):
+class AssignmentInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Assignment
+    plain_relations = ("organisation",)
     fields = ["organisation", "role", "assigned_at", "due_date", "accepted_at", "active"]
     readonly_fields = fields
 
@@ -238,8 +281,9 @@ def reply_letter_link(obj):
     return file_link(files.letter_url(obj), _("Open the signed reply letter"))
 
 
-class ReplyInline(ReadOnlyInline):
+class ReplyInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Reply
+    plain_relations = ("organisation",)
     fields = [
         "organisation",
         "reply_class",
@@ -286,8 +330,9 @@ class CoHandlerViewInline(ReadOnlyInline):
         return obj.assignment.organisation
 
 
-class FeedbackInline(ReadOnlyInline):
+class FeedbackInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Feedback
+    plain_relations = ("rater", "reply")
     fields = ["rater", "reply", "process_rating", "result_rating", "comment", "given_at"]
     readonly_fields = fields
 
@@ -295,8 +340,9 @@ class FeedbackInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("rater", "reply__organisation")
 
 
-class TimelineInline(ReadOnlyMixin, GenericTabularInline):
+class TimelineInline(PlainRelationsForClerks, ReadOnlyMixin, GenericTabularInline):
     model = TimelineEntry
+    plain_relations = ("actor",)
     ct_field, ct_fk_field = "content_type", "object_id"
     extra = 0
     can_delete = False
@@ -386,7 +432,9 @@ STATE_FIELDS = [
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(SheetAdmin):
+class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
+    model = Suggestion  # for PlainRelationsForClerks; the register decorator sets it too
+    plain_relations = ("lead", "term", "session", "category", "merged_into", "from_motion")
     resource_classes = [SuggestionResource]
     list_display = [
         "code",

@@ -49,13 +49,11 @@ def cast():
     )
     category = CategoryFactory(term=term, name="城乡建设")
     lead = DeputyFactory(term=term, name="徐杰", user=UserFactory(username="xujie"))
-    staff = StaffFactory(username="zhangsan", email="office@example.cn")
+    StaffFactory(username="zhangsan", email="office@example.cn")
     lead_unit = OrganisationFactory(name="市交通运输局")
     co_unit = OrganisationFactory(name="市住房和城乡建设局")
     for username, unit in (("lead-clerk", lead_unit), ("co-clerk", co_unit)):
-        UnitMembershipFactory(
-            organisation=unit, user=UserFactory(username=username, is_staff=True)
-        )
+        UnitMembershipFactory(organisation=unit, user=UserFactory(username=username, is_staff=True))
     # The deputy's part before the office's day: a submitted suggestion waiting in the queue.
     suggestion = services.suggestion_create_draft(
         lead=lead,

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 from django.utils.formats import date_format
 
 from congress import notify
@@ -103,6 +104,7 @@ def test_a_clerk_of_another_unit_cannot_send_a_view(client, co_handled, unit, ot
     login(client, "/admin/login/", "outsider")
     url = f"/admin/proposals/suggestion/{suggestion.pk}/cohandler-view/"
     assert client.post(url, {"text": "越权意见"}).status_code == 404
+    translation.activate("en")  # the request above switched this thread to Chinese
     assignment = suggestion.assignments.get(organisation=other_unit)
     with pytest.raises(DomainError, match="Only a clerk of the co-handling unit"):
         services.cohandler_view_submit(assignment=assignment, text="越权意见", by=outsider)
@@ -326,6 +328,7 @@ def test_closing_over_an_unsatisfied_rating_needs_reasons(client, unsatisfied, c
     )
     assert response.status_code == 200
     assert "Give the reasons for closing the item." in response.content.decode()
+    translation.activate("en")
     with pytest.raises(DomainError, match="give the reasons"):
         services.suggestion_close(suggestion=unsatisfied, by=ctx["by"])
     unsatisfied.refresh_from_db()
@@ -384,3 +387,22 @@ def test_nothing_is_sent_when_the_step_rolls_back(db, django_capture_on_commit_c
             notify.notify(user, "主题", "内容")
             raise RuntimeError
     assert mail.outbox == []
+
+
+# -- no button or link a role would be refused ------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["co-clerk", "lead-clerk"])
+def test_every_admin_link_a_clerk_is_shown_opens(client, co_handled, username):
+    import re
+
+    login(client, "/admin/login/", username)
+    suggestion = co_handled["suggestion"]
+    for url in ("/admin/", "/admin/proposals/suggestion/"):
+        assert client.get(url).status_code == 200
+    page = change_page(client, suggestion)
+    links = set(re.findall(r'href="(/admin/[^"#]*)"', page))
+    assert links, "the page links somewhere"
+    refused = {url: client.get(url).status_code for url in links}
+    refused = {url: code for url, code in refused.items() if code not in (200, 302)}
+    assert refused == {}
