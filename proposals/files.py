@@ -39,31 +39,26 @@ INLINE = {"pdf", "png", "jpeg"}  # shown in the browser; a Word file is download
 
 
 def may_see_files(user, suggestion: Suggestion) -> bool:
-    """The item's people: staff who view suggestions, its units' clerks, its signers."""
+    """The item's people: staff who view suggestions, its units' clerks, its signers (and the
+    deputies asked to co-sign, who read the item before they answer)."""
     if not user.is_authenticated or not user.is_active:
         return False
+    deputy = getattr(user, "deputy", None)
+    if deputy is not None and (
+        suggestion.lead_id == deputy.pk
+        or Signature.objects.filter(suggestion=suggestion, deputy=deputy)
+        .exclude(status=Signature.Status.DECLINED)
+        .exists()
+    ):
+        return True
     if suggestion.status == Suggestion.Status.DRAFT:
-        # A draft is its author's alone (and the co-signers asked to read it).
-        deputy = getattr(user, "deputy", None)
-        return deputy is not None and (
-            suggestion.lead_id == deputy.pk or suggestion.signatures.filter(deputy=deputy).exists()
-        )
+        return False  # a draft is its author's (and the deputies asked to co-sign it)
     if user.has_perm("proposals.view_suggestion"):
         return True
     units = UnitMembership.objects.filter(user=user).values("organisation")
-    if Assignment.objects.filter(
+    return Assignment.objects.filter(
         suggestion=suggestion, active=True, organisation__in=units
-    ).exists():
-        return True
-    deputy = getattr(user, "deputy", None)
-    if deputy is None:
-        return False
-    return (
-        suggestion.lead_id == deputy.pk
-        or Signature.objects.filter(
-            suggestion=suggestion, deputy=deputy, status=Signature.Status.CONFIRMED
-        ).exists()
-    )
+    ).exists()
 
 
 def safe_name(name: str, fallback: str) -> str:

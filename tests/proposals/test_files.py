@@ -160,3 +160,32 @@ def test_file_names_are_sanitised():
     assert safe_name('../../etc/pa"ss\r\nwd.pdf', "x") == "pa_sswd.pdf"
     assert safe_name("", "attachment-1") == "attachment-1"
     assert safe_name("答复函.pdf", "x") == "答复函.pdf"
+
+
+def test_a_drafts_attachment_opens_for_its_author_and_the_deputy_asked_to_co_sign(
+    client, lead, session, category, staff, make_deputy
+):
+    suggestion = helpers.draft(lead=lead, session=session, category=category, by=staff)
+    services.suggestion_attach(
+        suggestion=suggestion,
+        file=SimpleUploadedFile("草稿附件.pdf", PDF, content_type="application/pdf"),
+        by=lead.user,
+    )
+    asked = make_deputy("李明")
+    signature = services.signature_request(item=suggestion, deputy=asked, by=lead.user)
+    login(client, "/accounts/login/", asked.user.username)
+    page = client.get(f"/portal/signatures/{signature.pk}/")
+    (url,) = hrefs(page, "/files/")
+    assert assert_opens_pdf(client, url) == quote("草稿附件.pdf")
+    client.logout()
+    login(client, "/accounts/login/", lead.user.username)
+    (url,) = hrefs(client.get(f"/portal/suggestions/{suggestion.pk}/edit/"), "/files/")
+    assert client.get(url).status_code == 200
+    client.logout()
+    # Not the office's yet: a draft is the deputy's.
+    login(client, "/admin/login/", staff.username)
+    assert client.get(url).status_code == 404
+    client.logout()
+    services.signature_decline(signature=signature, by=asked.user)
+    login(client, "/accounts/login/", asked.user.username)
+    assert client.get(url).status_code == 404
