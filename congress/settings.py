@@ -259,8 +259,9 @@ CONGRESS_RULES = {
     # Reminders (manage.py send_reminders): this many working days before a deadline, and once
     # on the first day it is missed.
     "REMINDER_WORKING_DAYS_BEFORE": 5,
-    # The office decides on an unsatisfied rating (re-handle or close) within this many working days.
-    "UNSATISFIED_DECISION_WORKING_DAYS": 5,
+    # The office decides within this many working days: on a 不满意 (re-handle or close), and on a
+    # unit's request to send an item back or for more time (the clocks staff are reminded of).
+    "OFFICE_DECISION_WORKING_DAYS": 5,
     "REPLY_PUBLISH_WORKING_DAYS": 20,
     # The reply classes printed on a unit's letter (Zhejiang's A/B/C scheme; some places use four).
     "REPLY_CLASSES": [

@@ -134,7 +134,7 @@ def item_clocks(
                     clocks.append(
                         Clock(
                             kind,
-                            services.unsatisfied_decision_due(request.requested_at),
+                            services.office_decision_due(request.requested_at),
                             today,
                             OFFICE,
                             row=f"{kind}:{request.pk}",
@@ -145,7 +145,7 @@ def item_clocks(
         clocks.append(
             Clock(
                 "decide",
-                services.unsatisfied_decision_due(unsatisfied.given_at),
+                services.office_decision_due(unsatisfied.given_at),
                 today,
                 OFFICE,
                 row=f"feedback:{unsatisfied.pk}",

@@ -198,7 +198,7 @@ def _next_step(suggestion) -> dict | None:
     if unsatisfied is not None:
         return {
             "kind": "waiting",
-            "due": services.unsatisfied_decision_due(unsatisfied.given_at),
+            "due": services.office_decision_due(unsatisfied.given_at),
         }
     if suggestion.status not in (S.REHANDLING, S.CLOSED):
         return None

@@ -975,7 +975,7 @@ def feedback_give(
                     "deputy": rater.name,
                     "title": suggestion.title,
                     "comment": feedback.comment,
-                    "by": _date_label(unsatisfied_decision_due(feedback.given_at)),
+                    "by": _date_label(office_decision_due(feedback.given_at)),
                 },
                 url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
             )
@@ -1093,11 +1093,10 @@ def unsatisfied_feedback(suggestion: Suggestion) -> Feedback | None:
     )
 
 
-def unsatisfied_decision_due(given_at) -> datetime.date:
-    """The day the office should have decided on a 不满意 given at `given_at`."""
-    return add_working_days(
-        timezone.localdate(given_at), rule("UNSATISFIED_DECISION_WORKING_DAYS", 5)
-    )
+def office_decision_due(given_at) -> datetime.date:
+    """The day the office should have decided on what reached it at `given_at` (a 不满意, a
+    unit's request)."""
+    return add_working_days(timezone.localdate(given_at), rule("OFFICE_DECISION_WORKING_DAYS", 5))
 
 
 def _date_label(day: datetime.date) -> str:
