@@ -833,8 +833,12 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
                 followup = suggestion.tracking and suggestion.status in (S.REPLIED, S.CLOSED)
                 if (waiting and not services.missing_cohandler_views(suggestion)) or followup:
                     add("reply", _("Record the reply"))
-                if handling and not any(
-                    r.decision == "pending" for r in assignment.extension_requests.all()
+                if (
+                    handling
+                    and today < services.extension_limit(assignment)
+                    and not any(
+                        r.decision == "pending" for r in assignment.extension_requests.all()
+                    )
                 ):
                     add("extend", _("Ask for more time"))
             elif suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING) and (

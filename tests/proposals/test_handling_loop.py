@@ -96,6 +96,27 @@ def test_co_handler_sends_its_view_and_only_then_the_lead_may_reply(
     page = change_page(client, suggestion)
     assert "同意主办单位意见，配合实施。" in page  # the lead unit reads the view
     assert f'href="{reply_url}"' in page
+    # Assigned in 2022: the windows to send it back and to ask for more time closed long ago.
+    assert f"/admin/proposals/suggestion/{suggestion.pk}/return/" not in page
+    assert f"/admin/proposals/suggestion/{suggestion.pk}/extend/" not in page
+
+
+def test_a_clerk_is_offered_return_and_extension_while_they_are_open(client, ctx, unit, other_unit):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    suggestion = helpers.assigned(unit=unit, on=timezone.localdate(), **ctx)
+    UnitMembershipFactory(organisation=unit, user=UserFactory(username="clerk", is_staff=True))
+    login(client, "/admin/login/", "clerk")
+    base = f"/admin/proposals/suggestion/{suggestion.pk}"
+    page = change_page(client, suggestion)
+    assert f'href="{base}/return/"' in page and f'href="{base}/extend/"' in page
+    new_due = suggestion.assignments.get().due_date + dt.timedelta(days=30)
+    client.post(f"{base}/extend/", {"reason": "需要调研", "new_due_date": new_due.isoformat()})
+    page = change_page(client, suggestion)
+    assert f'href="{base}/extend/"' not in page  # one request waits already
+    assert f'href="{base}/return/"' in page
 
 
 def test_a_clerk_of_another_unit_cannot_send_a_view(client, co_handled, unit, other_unit):
