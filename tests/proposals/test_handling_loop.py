@@ -427,3 +427,26 @@ def test_every_admin_link_a_clerk_is_shown_opens(client, co_handled, username):
     refused = {url: client.get(url).status_code for url in links}
     refused = {url: code for url, code in refused.items() if code not in (200, 302)}
     assert refused == {}
+
+
+def test_staff_are_reminded_of_a_units_request_waiting_for_their_decision(
+    ctx, unit, django_capture_on_commit_callbacks
+):
+    from proposals.models import ReturnRequest
+
+    suggestion = helpers.assigned(unit=unit, on=ASSIGNED_ON, **ctx)
+    services.return_request(
+        assignment=suggestion.assignments.get(),
+        reason="不属于本单位职责",
+        by=ctx["by"],
+        on=datetime.date(2022, 3, 21),
+    )
+    ReturnRequest.objects.update(
+        requested_at=datetime.datetime(2022, 3, 21, 9, tzinfo=datetime.UTC)
+    )
+    # Decision due 5 working days on, Monday 28 March: reminded before, then when missed.
+    before = remind("2022-03-22", django_capture_on_commit_callbacks)
+    assert [to for to, _s in before] == [[ctx["by"].email]]
+    missed = remind("2022-03-29", django_capture_on_commit_callbacks)
+    assert [to for to, _s in missed] == [[ctx["by"].email]]
+    assert remind("2022-03-30", django_capture_on_commit_callbacks) == []
