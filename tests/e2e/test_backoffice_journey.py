@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from proposals import services
 from proposals.models import Suggestion
+from tests.e2e.conftest import assert_accessible
 from tests.factories import (
     CategoryFactory,
     DeputyFactory,
@@ -69,7 +70,8 @@ def cast():
 
 def log_in(browser, base, door, username):
     """A fresh browser for one person, logged in through the form at `door`."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp only so that axe-core can be injected into the deputy's pages.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{base}{door}")
     page.fill("input[name=username]", username)
@@ -226,6 +228,8 @@ def test_the_office_handling_loop_through_the_front_doors(live_server, browser, 
     next_step = deputy.locator(".next-step").inner_text()
     assert "重新办理" in next_step and f"{due.year}年{due.month}月{due.day}日" in next_step
     assert "请与代表当面沟通后重新答复。" in next_step
+    assert "距重办答复期限还有" in deputy.locator(".clocks").inner_text()
+    assert_accessible(deputy)
 
     # 10. The unit replies again; staff publish; the deputy is satisfied; the item closes.
     clerk_reply(lead_clerk, base, pk, "A", "路灯已全部安装并投入使用。")
