@@ -252,7 +252,16 @@ CONGRESS_RULES = {
     "RETURN_REQUEST_WORKING_DAYS": 7,  # a unit may send an item back within 7 working days
     "BETWEEN_SESSION_ASSIGN_WORKING_DAYS": 5,
     "REHANDLE_MONTHS": 1,  # re-handling after an unsatisfied rating
-    "CO_HANDLER_VIEWS_MONTHS": 1,
+    "CO_HANDLER_VIEWS_MONTHS": 1,  # co-handlers send their written views within 1 month
+    # The lead's reply waits until every co-handler's view is in (domain.md §2.2: "the lead then
+    # replies … and reports what the co-handlers said"); False lets the lead reply without them.
+    "REPLY_NEEDS_CO_HANDLER_VIEWS": True,
+    # Reminders (manage.py send_reminders): this many working days before a deadline, and once
+    # on the first day it is missed.
+    "REMINDER_WORKING_DAYS_BEFORE": 5,
+    # The office decides within this many working days: on a 不满意 (re-handle or close), and on a
+    # unit's request to send an item back or for more time (the clocks staff are reminded of).
+    "OFFICE_DECISION_WORKING_DAYS": 5,
     "REPLY_PUBLISH_WORKING_DAYS": 20,
     # The reply classes printed on a unit's letter (Zhejiang's A/B/C scheme; some places use four).
     "REPLY_CLASSES": [
@@ -285,6 +294,10 @@ CONGRESS_RULES = {
     # "HTTP_X_FORWARDED_FOR" (its right-most entry is used); empty: REMOTE_ADDR.
     "CLIENT_IP_HEADER": os.environ.get("CLIENT_IP_HEADER", ""),
 }
+
+# Notification channels (congress/notify.py): each sends a notice to a user its own way. E-mail is
+# built in; an SMS gateway is added by naming a class with the same `send` method here.
+NOTIFY_CHANNELS = ["congress.notify.EmailChannel"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The import preview and its confirmation are two requests that may reach different app

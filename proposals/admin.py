@@ -13,12 +13,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,9 +27,10 @@ from congress.adminkit import ReadOnlyInline, ReadOnlyMixin
 from congress.errors import DomainError
 from congress.importing import SheetAdmin
 from congress.models import Organisation
-from proposals import services
+from proposals import clocks, files, services
 from proposals.models import (
     Assignment,
+    CoHandlerView,
     ExtensionRequest,
     Feedback,
     Motion,
@@ -46,6 +48,8 @@ from proposals.models import (
 )
 from proposals.resources import SuggestionResource
 
+S = Suggestion.Status
+
 # -- who is who ---------------------------------------------------------------------------------
 
 
@@ -57,6 +61,9 @@ def is_office(user) -> bool:
 def clerk_units(request) -> list[int]:
     """The units the user answers for (cached on the request)."""
     if not hasattr(request, "_proposal_units"):
+        if not (request.user.is_authenticated and request.user.is_active):
+            request._proposal_units = []  # the login page asks before anyone is logged in
+            return request._proposal_units
         request._proposal_units = list(
             UnitMembership.objects.filter(user=request.user).values_list(
                 "organisation_id", flat=True
@@ -67,6 +74,47 @@ def clerk_units(request) -> list[int]:
 
 def is_clerk(request) -> bool:
     return not is_office(request.user) and bool(clerk_units(request))
+
+
+def _plain_display(model, name):
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name)
+    def show(self, obj):
+        value = getattr(obj, name)
+        return str(value) if value is not None else "—"
+
+    return show
+
+
+class PlainRelationsForClerks:
+    """A clerk sees a related row (the deputy, the category, the acting user) as its name: the
+    admin would link each to a change page the clerk is refused (403), so none is offered."""
+
+    plain_relations: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.plain_relations:
+            if not hasattr(cls, f"{name}_plain"):
+                setattr(cls, f"{name}_plain", _plain_display(cls.model, name))
+
+    def _plainify(self, request, names):
+        if is_office(request.user):
+            return names
+        return [f"{n}_plain" if n in self.plain_relations else n for n in names]
+
+    def get_fields(self, request, obj=None):
+        return self._plainify(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._plainify(request, super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": self._plainify(request, options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
 
 
 # -- forms of the actions and clerk pages ---------------------------------------------------------
@@ -186,8 +234,9 @@ def form_action(modeladmin, request, queryset, *, form_class, title, call, done_
 # -- read-only inlines (their rows belong to the services) ----------------------------------------
 
 
-class SignatureInline(ReadOnlyInline):
+class SignatureInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Signature
+    plain_relations = ("deputy",)
     fk_name = "suggestion"
     fields = ["deputy", "status", "requested_at", "responded_at"]
     readonly_fields = fields
@@ -200,14 +249,24 @@ class MotionSignatureInline(SignatureInline):
     fk_name = "motion"
 
 
+def file_link(url: str, name: str):
+    """A link to a private file, served through proposals/files.py's checks."""
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, name)
+
+
 class AttachmentInline(ReadOnlyInline):
     model = SuggestionAttachment
-    fields = ["file", "original_name", "size", "uploaded_at"]
+    fields = ["open_file", "size", "uploaded_at"]
     readonly_fields = fields
 
+    @admin.display(description=gettext_lazy("file"))
+    def open_file(self, obj):
+        return file_link(files.attachment_url(obj), obj.original_name)
 
-class AssignmentInline(ReadOnlyInline):
+
+class AssignmentInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Assignment
+    plain_relations = ("organisation",)
     fields = ["organisation", "role", "assigned_at", "due_date", "accepted_at", "active"]
     readonly_fields = fields
 
@@ -215,8 +274,16 @@ class AssignmentInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("organisation")
 
 
-class ReplyInline(ReadOnlyInline):
+@admin.display(description=gettext_lazy("signed letter"))
+def reply_letter_link(obj):
+    if not obj.file:
+        return "—"
+    return file_link(files.letter_url(obj), _("Open the signed reply letter"))
+
+
+class ReplyInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Reply
+    plain_relations = ("organisation",)
     fields = [
         "organisation",
         "reply_class",
@@ -225,15 +292,47 @@ class ReplyInline(ReadOnlyInline):
         "is_followup",
         "published_at",
         "text",
+        "letter",
     ]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("signed letter"))
+    def letter(self, obj):
+        return reply_letter_link(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
 
 
-class FeedbackInline(ReadOnlyInline):
+class CoHandlerViewInline(ReadOnlyInline):
+    """Co-handlers' views: the office and the lead unit read them all, a co-handler its own."""
+
+    model = CoHandlerView
+    fields = ["unit", "text", "submitted_at"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("co-handlers' views")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("assignment__organisation")
+        if is_office(request.user):
+            return queryset
+        units = clerk_units(request)
+        leads = Assignment.objects.filter(
+            suggestion=OuterRef("suggestion"),
+            active=True,
+            role=Assignment.Role.LEAD,
+            organisation_id__in=units,
+        )
+        return queryset.filter(Q(assignment__organisation_id__in=units) | Exists(leads))
+
+    @admin.display(description=gettext_lazy("handling unit"))
+    def unit(self, obj):
+        return obj.assignment.organisation
+
+
+class FeedbackInline(PlainRelationsForClerks, ReadOnlyInline):
     model = Feedback
+    plain_relations = ("rater", "reply")
     fields = ["rater", "reply", "process_rating", "result_rating", "comment", "given_at"]
     readonly_fields = fields
 
@@ -241,8 +340,9 @@ class FeedbackInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("rater", "reply__organisation")
 
 
-class TimelineInline(ReadOnlyMixin, GenericTabularInline):
+class TimelineInline(PlainRelationsForClerks, ReadOnlyMixin, GenericTabularInline):
     model = TimelineEntry
+    plain_relations = ("actor",)
     ct_field, ct_fk_field = "content_type", "object_id"
     extra = 0
     can_delete = False
@@ -257,6 +357,49 @@ class TimelineInline(ReadOnlyMixin, GenericTabularInline):
 
 
 # -- suggestions ------------------------------------------------------------------------------------
+
+
+class UnsatisfiedFilter(admin.SimpleListFilter):
+    """不满意待处理: a signer rated the current reply unsatisfied and the office has not decided."""
+
+    title = gettext_lazy("unsatisfied rating")
+    parameter_name = "unsatisfied"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("unsatisfied, waiting for a decision"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.unsatisfied_pending()
+        return queryset
+
+
+class UnsatisfiedDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("rehandle", gettext_lazy("handle it again (重办, 1 month)")),
+            ("close", gettext_lazy("close it, with the reasons")),
+        ],
+        widget=forms.RadioSelect,
+        label=gettext_lazy("decision"),
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label=gettext_lazy("reasons, sent to the deputies"),
+        help_text=gettext_lazy("Required when the item is closed."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "close" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reasons for closing the item."))
+        return data
+
+
+class CoHandlerViewForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea, label=gettext_lazy("the unit's view"))
+
 
 STATE_FIELDS = [
     "status",
@@ -289,7 +432,9 @@ STATE_FIELDS = [
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(SheetAdmin):
+class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
+    model = Suggestion  # for PlainRelationsForClerks; the register decorator sets it too
+    plain_relations = ("lead", "term", "session", "category", "merged_into", "from_motion")
     resource_classes = [SuggestionResource]
     list_display = [
         "code",
@@ -311,6 +456,7 @@ class SuggestionAdmin(SheetAdmin):
         "key_supervision",
         "look_back",
         "tracking",
+        UnsatisfiedFilter,
     ]
     list_select_related = ["lead", "category"]
     search_fields = ["code", "title", "lead__name"]
@@ -364,6 +510,7 @@ class SuggestionAdmin(SheetAdmin):
         SignatureInline,
         AttachmentInline,
         AssignmentInline,
+        CoHandlerViewInline,
         ReplyInline,
         FeedbackInline,
         TimelineInline,
@@ -374,6 +521,7 @@ class SuggestionAdmin(SheetAdmin):
         "assign",
         "flag_key",
         "flag_look_back",
+        "decide_unsatisfied",
         "rehandle",
         "close",
     ]
@@ -495,6 +643,23 @@ class SuggestionAdmin(SheetAdmin):
             _("%(count)s suggestions marked for the look-back review."),
         )
 
+    @admin.action(description=gettext_lazy("Decide on an unsatisfied rating (不满意)…"))
+    def decide_unsatisfied(self, request, queryset):
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=UnsatisfiedDecisionForm,
+            title=_("Decide on an unsatisfied rating"),
+            call=lambda s, data: services.suggestion_decide_unsatisfied(
+                suggestion=s,
+                rehandle=data["decision"] == "rehandle",
+                reason=data["reason"],
+                by=request.user,
+            ),
+            done_message=_("%(count)s decisions recorded; the deputies were told."),
+        )
+
     @admin.action(description=gettext_lazy("Send back for handling again (重办)"))
     def rehandle(self, request, queryset):
         apply_to_each(
@@ -524,19 +689,28 @@ class SuggestionAdmin(SheetAdmin):
             path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_suggestion_reply"),
             path("<int:pk>/return/", wrap(self.return_view), name="proposals_suggestion_return"),
             path("<int:pk>/extend/", wrap(self.extend_view), name="proposals_suggestion_extend"),
+            path(
+                "<int:pk>/cohandler-view/",
+                wrap(self.cohandler_view),
+                name="proposals_suggestion_cohandler_view",
+            ),
             *super().get_urls(),
         ]
 
-    def _own_assignment(self, request, pk, *, lead_only=False) -> tuple[Suggestion, Assignment]:
+    def _own_assignment(
+        self, request, pk, *, lead_only=False, co_only=False
+    ) -> tuple[Suggestion, Assignment]:
         suggestion = get_object_or_404(self.get_queryset(request), pk=pk)
         assignments = suggestion.assignments.filter(active=True).select_related("organisation")
         if lead_only:
             assignments = assignments.filter(role=Assignment.Role.LEAD)
+        if co_only:
+            assignments = assignments.filter(role=Assignment.Role.CO)
         if not is_office(request.user):
             assignments = assignments.filter(organisation_id__in=clerk_units(request))
         assignment = assignments.order_by("role").first()
         if assignment is None:
-            if lead_only:
+            if lead_only or co_only:
                 raise PermissionDenied
             raise Http404
         return suggestion, assignment
@@ -618,20 +792,83 @@ class SuggestionAdmin(SheetAdmin):
                 return self._back(suggestion)
         return self._clerk_page(request, suggestion, form, _("Ask for more time"))
 
+    def cohandler_view(self, request, pk):
+        suggestion, assignment = self._own_assignment(request, pk, co_only=True)
+        form = CoHandlerViewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if run_service(
+                request,
+                lambda: services.cohandler_view_submit(
+                    assignment=assignment, text=form.cleaned_data["text"], by=request.user
+                ),
+                _("The unit's view was sent to the lead unit and the office."),
+            ):
+                return self._back(suggestion)
+        return self._clerk_page(
+            request, suggestion, form, _("Send the co-handling unit's view (协办意见)")
+        )
+
+    def unit_actions(self, request, suggestion) -> list[tuple[str, str]]:
+        """The clerk pages this user may use on this item now: never a button that would be
+        refused (a co-handler is not offered the reply; a closed window is not offered)."""
+        office = is_office(request.user)
+        units = None if office else set(clerk_units(request))
+        today = timezone.localdate()
+        mine = [
+            a
+            for a in suggestion.assignments.all()
+            if a.active and (units is None or a.organisation_id in units)
+        ]
+        handling = suggestion.status in (S.ASSIGNED, S.HANDLING)
+        links = []
+
+        def add(name, label):
+            url = reverse(f"admin:proposals_suggestion_{name}", args=[suggestion.pk])
+            if url not in [u for u, _label in links]:
+                links.append((url, label))
+
+        for assignment in mine:
+            if assignment.role == Assignment.Role.LEAD:
+                waiting = suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING)
+                followup = suggestion.tracking and suggestion.status in (S.REPLIED, S.CLOSED)
+                if (waiting and not services.missing_cohandler_views(suggestion)) or followup:
+                    add("reply", _("Record the reply"))
+                if (
+                    handling
+                    and today < services.extension_limit(assignment)
+                    and not any(
+                        r.decision == "pending" for r in assignment.extension_requests.all()
+                    )
+                ):
+                    add("extend", _("Ask for more time"))
+            elif suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING) and (
+                getattr(assignment, "cohandler_view", None) is None
+            ):
+                add("cohandler_view", _("Send the co-handling unit's view (提交协办意见)"))
+            if (
+                handling
+                and today <= services.return_deadline(assignment)
+                and not any(r.decision == "pending" for r in assignment.return_requests.all())
+            ):
+                add("return", _("Send the item back"))
+        return links
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "unit_links": [
-                (reverse(f"admin:proposals_suggestion_{name}", args=[object_id]), label)
-                for name, label in (
-                    ("reply", _("Record the reply")),
-                    ("return", _("Send the item back")),
-                    ("extend", _("Ask for more time")),
+        extra_context = dict(extra_context or {})
+        if str(object_id).isdigit() and self.model is Suggestion:
+            suggestion = (
+                clocks.prefetch_for_clocks(self.get_queryset(request)).filter(pk=object_id).first()
+            )
+            if suggestion is not None:
+                audience = "office" if is_office(request.user) else clerk_units(request)
+                extra_context["unit_links"] = self.unit_actions(request, suggestion)
+                extra_context["clocks"] = clocks.item_clocks(suggestion, audience=audience)
+                extra_context["missing_views"] = (
+                    services.missing_cohandler_views(suggestion)
+                    if suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING)
+                    else []
                 )
-            ]
-            if str(object_id).isdigit() and self.model is Suggestion
-            else [],
-        }
+                extra_context["unsatisfied"] = services.unsatisfied_feedback(suggestion)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -731,6 +968,13 @@ class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
     list_select_related = ["suggestion", "organisation"]
     search_fields = ["suggestion__code", "suggestion__title", "letter_number"]
     actions = ["publish"]
+    # The stored file's own address is not served (congress/media.py): link the checked view.
+    exclude = ["file"]
+    readonly_fields = ["letter"]
+
+    @admin.display(description=gettext_lazy("signed letter"))
+    def letter(self, obj):
+        return reply_letter_link(obj)
 
     def get_queryset(self, request):
         # Replies to residents' opinions are shown on the opinion's own pages; publishing here

@@ -276,6 +276,20 @@ class SuggestionQuerySet(models.QuerySet):
         """Answered as B or C (being solved, planned): followed up until solved."""
         return self.filter(tracking=True)
 
+    def unsatisfied_pending(self):
+        """Replied items whose current reply a signer rated 不满意: the office must decide."""
+        latest = (
+            Reply.objects.filter(suggestion=OuterRef("suggestion"), is_followup=False)
+            .order_by("-replied_at", "-id")
+            .values("pk")[:1]
+        )
+        unhappy = Feedback.objects.filter(
+            Q(process_rating=Rating.UNSATISFIED) | Q(result_rating=Rating.UNSATISFIED),
+            suggestion=OuterRef("pk"),
+            reply=models.Subquery(latest),
+        )
+        return self.filter(status=Suggestion.Status.REPLIED).filter(Exists(unhappy))
+
 
 class Suggestion(Proposal):
     """A deputy's suggestion, criticism or opinion (代表建议), filed at a session or between them."""
@@ -868,6 +882,7 @@ class Reply(models.Model):
     file = models.FileField(
         _("signed letter"), upload_to=reply_path, blank=True, validators=[validate_attachment]
     )
+    file_name = models.CharField(_("letter's file name"), max_length=200, blank=True)
     replied_at = models.DateField(_("replied on"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     is_followup = models.BooleanField(_("follow-up reply"), default=False)
@@ -1325,3 +1340,64 @@ class OpinionPhoto(models.Model):
 
     def __str__(self):
         return f"{self.opinion} #{self.pk}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Co-handlers' views and sent reminders (issue 10: the handling loop)
+# ---------------------------------------------------------------------------------------------
+
+
+class CoHandlerView(models.Model):
+    """A co-handling unit's written view (协办意见/会办意见) sent to the lead unit.
+
+    One per co-handling assignment, due one month after assignment (CONGRESS_RULES
+    "CO_HANDLER_VIEWS_MONTHS"); the lead unit and the office read it, and the lead's reply waits
+    for every co-handler's view when "REPLY_NEEDS_CO_HANDLER_VIEWS" is on.
+    """
+
+    assignment = models.OneToOneField(
+        Assignment,
+        models.CASCADE,
+        related_name="cohandler_view",
+        verbose_name=_("co-handling assignment"),
+    )
+    # The assignment's item, kept here so that the item's pages list its views directly.
+    suggestion = models.ForeignKey(
+        Suggestion,
+        models.CASCADE,
+        related_name="cohandler_views",
+        verbose_name=_("suggestion"),
+    )
+    text = models.TextField(_("written view"))
+    submitted_at = models.DateTimeField(_("sent"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("co-handler's view")
+        verbose_name_plural = _("co-handlers' views")
+
+    def __str__(self):
+        return str(self.assignment.organisation)
+
+
+class ReminderSent(models.Model):
+    """A reminder that went out, so that `send_reminders` run again sends nothing twice.
+
+    `key` names the clock, the row it belongs to, its due date and the stage ("before" or
+    "missed"): a due date that moves (an extension) starts a new pair of reminders.
+    """
+
+    key = models.CharField(_("reminder"), max_length=120, unique=True)
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return self.key

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from congress.errors import DomainError
 from deputies.portal import deputy_required
-from proposals import selectors, services
+from proposals import clocks, selectors, services
 from proposals.forms import MotionForm, RatingForm, SignatureAnswerForm, SuggestionForm
 from proposals.models import (
     Assignment,
@@ -158,8 +158,12 @@ def suggestion_detail(request, deputy, pk):
             "attachments",
             Prefetch(
                 "assignments",
-                Assignment.objects.filter(active=True).select_related("organisation"),
+                Assignment.objects.filter(active=True).select_related(
+                    "organisation", "cohandler_view"
+                ),
             ),
+            "assignments__return_requests",
+            "assignments__extension_requests",
             Prefetch("replies", Reply.objects.select_related("organisation")),
         )
     )
@@ -182,8 +186,46 @@ def suggestion_detail(request, deputy, pk):
             "rated": rated,
             "to_rate": to_rate,
             "timeline": TimelineEntry.objects.for_object(suggestion).public(),
+            "clocks": clocks.item_clocks(suggestion, audience="deputy"),
+            "next_step": _next_step(suggestion),
         },
     )
+
+
+def _next_step(suggestion) -> dict | None:
+    """What happens next after a 不满意, and when: the office's decision, then its outcome."""
+    unsatisfied = services.unsatisfied_feedback(suggestion)
+    if unsatisfied is not None:
+        return {
+            "kind": "waiting",
+            "due": services.office_decision_due(unsatisfied.given_at),
+        }
+    if suggestion.status not in (S.REHANDLING, S.CLOSED):
+        return None
+    decision = (
+        TimelineEntry.objects.for_object(suggestion)
+        .filter(action__in=["rehandling", "closed", "unsatisfied"])
+        .order_by("-at", "-id")
+        .first()
+    )
+    if decision is None or decision.action == "unsatisfied":
+        return None
+    if decision.action == "rehandling":
+        lead = suggestion.lead_assignment()
+        return {
+            "kind": "rehandle",
+            "at": decision.at,
+            "note": decision.note,
+            "unit": lead.organisation.name if lead else "",
+            "due": lead.due_date if lead else None,
+        }
+    # Closed: only worth saying when the office closed it over a 不满意 (a note, an actor).
+    last_unsatisfied = (
+        TimelineEntry.objects.for_object(suggestion).filter(action="unsatisfied").exists()
+    )
+    if last_unsatisfied and decision.note:
+        return {"kind": "closed", "at": decision.at, "note": decision.note}
+    return None
 
 
 @deputy_required

@@ -17,15 +17,19 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congress.errors import DomainError
 from congress.models import Category, Meeting, Organisation, Session
+from congress.notify import notify_all
 from congress.workdays import add_working_days
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
+    CoHandlerView,
     Decision,
     ExtensionRequest,
     Feedback,
@@ -854,6 +858,8 @@ def reply_record(
             active=True, role=Assignment.Role.LEAD, organisation=organisation
         ).exists():
             _refuse(_("Only the lead unit replies to the deputy."), code="not_lead")
+        if not followup:
+            _refuse_without_cohandler_views(suggestion)
         reply = Reply(
             suggestion=suggestion,
             organisation=organisation,
@@ -865,7 +871,8 @@ def reply_record(
             recorded_by=by,
         )
         if file:
-            reply.file.save(getattr(file, "name", "reply.pdf"), file, save=False)
+            reply.file_name = getattr(file, "name", "") or "reply.pdf"
+            reply.file.save(reply.file_name, file, save=False)
         reply.save()
         tracked = reply_class in rule("TRACKED_REPLY_CLASSES", ["B", "C"])
         fields = ["tracking"]
@@ -901,6 +908,8 @@ def reply_publish(*, reply: Reply, by: User) -> Reply:
             _refuse(_("This reply is published already."), code="published")
         if not suggestion.is_public or suggestion.status not in S.published():
             _refuse(_("The suggestion is not public, so neither is its reply."), code="private")
+        if not reply.is_followup:
+            _refuse_without_cohandler_views(suggestion)
         reply.published_at = timezone.now()
         reply.save(update_fields=["published_at"])
         _timeline(suggestion, "reply_published", by)
@@ -951,19 +960,27 @@ def feedback_give(
         )
         _timeline(suggestion, "feedback", by, rater.name, public=False)
         given = list(Feedback.objects.filter(reply=reply))
-        if len(given) >= len(signers):
-            if any(f.unsatisfied for f in given):
-                _timeline(suggestion, "unsatisfied", by, public=False)
-                _mail_on_commit(
-                    subject=_("Deputies unsatisfied with the reply to %(code)s")
-                    % {"code": suggestion.code},
-                    body=_(
-                        "Every signer of “%(title)s” has rated the reply and at least one is unsatisfied. Decide whether it is handled again."
-                    )
-                    % {"title": suggestion.title},
-                    users=_staff_users(),
+        if feedback.unsatisfied and not any(f.unsatisfied for f in given if f.pk != feedback.pk):
+            # The first 不满意 on this reply: the office is told at once and the item waits in
+            # the admin's "unsatisfied, waiting for a decision" filter.
+            _timeline(suggestion, "unsatisfied", by, public=False)
+            notify_all(
+                _staff_users(),
+                _("Deputy unsatisfied with the reply to %(code)s") % {"code": suggestion.code},
+                _(
+                    "%(deputy)s is not satisfied with the reply to “%(title)s”: %(comment)s\n"
+                    "Decide whether it is handled again or closed with reasons, by %(by)s."
                 )
-            else:
+                % {
+                    "deputy": rater.name,
+                    "title": suggestion.title,
+                    "comment": feedback.comment,
+                    "by": _date_label(office_decision_due(feedback.given_at)),
+                },
+                url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+            )
+        if len(given) >= len(signers):
+            if not any(f.unsatisfied for f in given):
                 suggestion.status, suggestion.closed_at = S.CLOSED, timezone.now()
                 suggestion.save(update_fields=["status", "closed_at"])
                 _timeline(suggestion, "closed", by)
@@ -1002,11 +1019,27 @@ def suggestion_rehandle(*, suggestion: Suggestion, by: User, note: str = "") -> 
             % {"title": suggestion.title, "due": lead.due_date.isoformat(), "note": note},
             users=_unit_users(lead.organisation),
         )
+        _tell_signers_the_decision(
+            suggestion,
+            _(
+                "The office sent “%(title)s” back to %(unit)s to be handled again; "
+                "a new reply is due by %(due)s."
+            )
+            % {
+                "title": suggestion.title,
+                "unit": lead.organisation.name,
+                "due": _date_label(lead.due_date),
+            },
+            note,
+        )
     return suggestion
 
 
 def suggestion_close(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
-    """Close a replied item by the office's decision (e.g. the deputy accepts the explanation)."""
+    """Close a replied item by the office's decision (e.g. the deputy accepts the explanation).
+
+    Closing over a deputy's 不满意 needs the reasons, which the signers are sent.
+    """
     with transaction.atomic():
         suggestion = _lock(Suggestion, suggestion.pk)
         _check_status(
@@ -1014,10 +1047,152 @@ def suggestion_close(*, suggestion: Suggestion, by: User, note: str = "") -> Sug
             [S.REPLIED],
             _("Only a replied suggestion can be closed; this one is “%(status)s”."),
         )
+        unsatisfied = unsatisfied_feedback(suggestion) is not None
+        if unsatisfied and not note.strip():
+            _refuse(
+                _("A deputy is not satisfied: give the reasons for closing the item anyway."),
+                code="reason",
+            )
         suggestion.status, suggestion.closed_at = S.CLOSED, timezone.now()
         suggestion.save(update_fields=["status", "closed_at"])
-        _timeline(suggestion, "closed", by, note)
+        _timeline(suggestion, "closed", by, note.strip())
+        if unsatisfied:
+            _tell_signers_the_decision(
+                suggestion,
+                _("The office closed “%(title)s” without handling it again, for these reasons:")
+                % {"title": suggestion.title},
+                note.strip(),
+            )
     return suggestion
+
+
+def suggestion_decide_unsatisfied(
+    *, suggestion: Suggestion, rehandle: bool, by: User, reason: str = ""
+) -> Suggestion:
+    """The office's decision on a 不满意: handle it again (1 month) or close it with reasons."""
+    if unsatisfied_feedback(suggestion) is None:
+        _refuse(_("No deputy is waiting for a decision on this item."), code="not_unsatisfied")
+    if rehandle:
+        return suggestion_rehandle(suggestion=suggestion, by=by, note=reason)
+    return suggestion_close(suggestion=suggestion, by=by, note=reason)
+
+
+def unsatisfied_feedback(suggestion: Suggestion) -> Feedback | None:
+    """The first 不满意 on the current reply of a replied item still waiting for the office."""
+    if suggestion.status != S.REPLIED:
+        return None
+    current = _current_reply(suggestion)
+    if current is None:
+        return None
+    return (
+        current.feedback.filter(
+            Q(process_rating=Rating.UNSATISFIED) | Q(result_rating=Rating.UNSATISFIED)
+        )
+        .order_by("given_at", "pk")
+        .first()
+    )
+
+
+def office_decision_due(given_at) -> datetime.date:
+    """The day the office should have decided on what reached it at `given_at` (a 不满意, a
+    unit's request)."""
+    return add_working_days(timezone.localdate(given_at), rule("OFFICE_DECISION_WORKING_DAYS", 5))
+
+
+def _date_label(day: datetime.date) -> str:
+    """A date as Chinese pages write it (2022年6月18日), in the active language's format."""
+    return date_format(day, "DATE_FORMAT")
+
+
+def _tell_signers_the_decision(suggestion: Suggestion, message: str, note: str) -> None:
+    notify_all(
+        _signer_users(suggestion),
+        _("The office's decision on your suggestion %(code)s") % {"code": suggestion.code},
+        f"{message}\n{note}".strip(),
+        url=reverse("portal_suggestion", args=[suggestion.pk]),
+    )
+
+
+# -- co-handlers' views ---------------------------------------------------------------------
+
+
+def cohandler_view_due(assignment: Assignment) -> datetime.date:
+    """A co-handler's view is due 1 month after its assignment (a setting)."""
+    return add_months(assignment.assigned_at, rule("CO_HANDLER_VIEWS_MONTHS"))
+
+
+def missing_cohandler_views(suggestion: Suggestion) -> list[Assignment]:
+    """Active co-handling assignments whose unit has not sent its view yet."""
+    return list(
+        suggestion.assignments.filter(
+            active=True, role=Assignment.Role.CO, cohandler_view__isnull=True
+        ).select_related("organisation")
+    )
+
+
+def _refuse_without_cohandler_views(suggestion: Suggestion) -> None:
+    if not rule("REPLY_NEEDS_CO_HANDLER_VIEWS", True):
+        return
+    missing = missing_cohandler_views(suggestion)
+    if missing:
+        _refuse(
+            _("Waiting for the co-handling units' views: %(units)s.")
+            % {"units": "、".join(a.organisation.name for a in missing)},
+            code="cohandler_views",
+        )
+
+
+def _is_unit_member(user, organisation_id: int) -> bool:
+    from proposals.models import UnitMembership
+
+    return UnitMembership.objects.filter(user=user, organisation_id=organisation_id).exists()
+
+
+def cohandler_view_submit(*, assignment: Assignment, text: str, by: User) -> CoHandlerView:
+    """A co-handling unit sends its written view (协办意见) to the lead unit and the office.
+
+    Only a clerk of that unit (or the office on its behalf) sends it; once per assignment.
+    """
+    if not text.strip():
+        _refuse(_("Write the unit's view."), code="text")
+    with transaction.atomic():
+        assignment = _lock(Assignment, assignment.pk)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        if not office and not _is_unit_member(by, assignment.organisation_id):
+            _refuse(_("Only a clerk of the co-handling unit sends its view."), code="not_member")
+        if assignment.role != Assignment.Role.CO or not assignment.active:
+            _refuse(_("Only an active co-handling unit sends a view."), code="not_co")
+        _check_status(
+            suggestion,
+            [S.ASSIGNED, S.HANDLING, S.REHANDLING],
+            _("A suggestion that is “%(status)s” is not waiting for co-handlers' views."),
+        )
+        if CoHandlerView.objects.filter(assignment=assignment).exists():
+            _refuse(_("This unit has sent its view already."), code="again")
+        view = CoHandlerView.objects.create(
+            assignment=assignment, suggestion=suggestion, text=text.strip(), submitted_by=by
+        )
+        _timeline(
+            suggestion,
+            "cohandler_view",
+            by,
+            public=False,
+            label=assignment.organisation.name,
+        )
+        lead = suggestion.assignments.filter(active=True, role=Assignment.Role.LEAD).first()
+        notify_all(
+            list(_unit_users(lead.organisation)) if lead else [],
+            _("Co-handler's view on %(code)s") % {"code": suggestion.code},
+            _("%(unit)s sent its view on “%(title)s”:\n%(text)s")
+            % {
+                "unit": assignment.organisation.name,
+                "title": suggestion.title,
+                "text": view.text,
+            },
+            url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+        )
+    return view
 
 
 # -- flags ----------------------------------------------------------------------------------

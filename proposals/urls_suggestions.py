@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proposals import portal_views, public_views
+from proposals import files, portal_views, public_views
 
 urlpatterns = [
     # Public
@@ -12,6 +12,13 @@ urlpatterns = [
     path("suggestions/<int:pk>/", public_views.suggestion_detail, name="suggestion_detail"),
     path("motions/", public_views.MotionListView.as_view(), name="motion_list"),
     path("motions/<int:pk>/", public_views.motion_detail, name="motion_detail"),
+    # Private files, served only to the item's people (proposals/files.py)
+    path(
+        "files/suggestion-attachment/<int:pk>/",
+        files.attachment_file,
+        name="file_suggestion_attachment",
+    ),
+    path("files/reply-letter/<int:pk>/", files.reply_letter, name="file_reply_letter"),
     # Deputy portal
     path("portal/suggestions/", portal_views.suggestions, name="portal_suggestions"),
     path("portal/suggestions/new/", portal_views.suggestion_new, name="portal_suggestion_new"),

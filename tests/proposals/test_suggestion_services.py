@@ -438,6 +438,17 @@ def test_reply_only_by_the_lead_unit_and_mails_every_signer(
         suggestion,
         "Choose the reply's class",
     )
+    # The lead replies once the co-handler's view is in (CONGRESS_RULES, on by default).
+    assert_refused(
+        lambda: services.reply_record(
+            suggestion=suggestion, organisation=unit, reply_class="A", text="答复", by=ctx["by"]
+        ),
+        suggestion,
+        "Waiting for the co-handling units' views: 市住房和城乡建设局",
+    )
+    services.cohandler_view_submit(
+        assignment=suggestion.assignments.get(organisation=other_unit), text="同意", by=ctx["by"]
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.reply_record(

@@ -1,0 +1,28 @@
+"""Remind units and staff of the handling deadlines; run once a day (see README, deploy)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from proposals.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Remind units and staff of deadlines coming up or missed (idempotent; run daily)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today", help="Act as if today were this date (YYYY-MM-DD), e.g. to catch up."
+        )
+
+    def handle(self, *args, today=None, **options):
+        if today:
+            try:
+                day = datetime.date.fromisoformat(today)
+            except ValueError:
+                raise CommandError("--today takes a date such as 2022-05-18") from None
+        else:
+            day = timezone.localdate()
+        count = send_reminders(today=day)
+        self.stdout.write(f"{count} reminders sent for {day.isoformat()}.")

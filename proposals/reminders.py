@@ -1,0 +1,94 @@
+"""Reminders of the handling deadlines (run daily by `manage.py send_reminders`).
+
+For every running clock of every item being handled (proposals/clocks.py): the people who
+work against it — the unit's clerks for a unit's deadline, the office's staff for a decision —
+are reminded once when it is REMINDER_WORKING_DAYS_BEFORE working days away or nearer, and
+once on the first day it is missed. A ReminderSent row per (clock, due date, stage) makes a
+second run the same day, or the next day, send nothing new; a moved due date (an extension)
+starts over. Sending goes through congress.notify after the row is committed.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from congress.notify import notify_all
+from proposals import clocks, services
+from proposals.models import ReminderSent, Suggestion
+
+S = Suggestion.Status
+
+
+def _recipients(clock: clocks.Clock):
+    if clock.owner == clocks.UNIT:
+        return get_user_model().objects.filter(
+            unit_memberships__organisation_id=clock.organisation_id, is_active=True
+        )
+    return services._staff_users()
+
+
+def _message(suggestion: Suggestion, clock: clocks.Clock, stage: str) -> tuple[str, str]:
+    day = date_format(clock.due, "DATE_FORMAT")
+    if stage == "missed":
+        subject = _("Deadline missed: %(what)s, %(code)s") % {
+            "what": clock.label,
+            "code": suggestion.code,
+        }
+        body = _("The deadline for “%(what)s” on %(code)s “%(title)s” was %(date)s.")
+    else:
+        subject = _("Reminder: %(what)s due %(date)s, %(code)s") % {
+            "what": clock.label,
+            "date": day,
+            "code": suggestion.code,
+        }
+        body = _("“%(what)s” on %(code)s “%(title)s” is due on %(date)s.")
+    body = body % {
+        "what": clock.label,
+        "code": suggestion.code,
+        "title": suggestion.title,
+        "date": day,
+    }
+    return subject, f"{body}\n{clock.text}"
+
+
+def _stage(clock: clocks.Clock, before: int) -> str | None:
+    if clock.overdue:
+        return "missed"
+    if clock.days_left <= before:
+        return "before"
+    return None
+
+
+def send_reminders(*, today: datetime.date) -> int:
+    """Send what is due on `today`; returns the number of reminders sent (not recipients)."""
+    before = services.rule("REMINDER_WORKING_DAYS_BEFORE", 5)
+    items = clocks.prefetch_for_clocks(
+        Suggestion.objects.filter(status__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED])
+    ).order_by("pk")
+    sent = 0
+    for suggestion in items.iterator(chunk_size=200):
+        for clock in clocks.item_clocks(suggestion, today=today):
+            stage = _stage(clock, before) if clock.remind else None
+            if stage is None:
+                continue
+            key = f"{clock.code}:{clock.row}:{clock.due.isoformat()}:{stage}"
+            recipients = list(_recipients(clock))
+            subject, body = _message(suggestion, clock, stage)
+            try:
+                with transaction.atomic():
+                    row = ReminderSent.objects.create(key=key)
+                    row.recipients = notify_all(
+                        recipients,
+                        subject,
+                        body,
+                        url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+                    )
+                    row.save(update_fields=["recipients"])
+            except IntegrityError:
+                continue  # sent before
+            sent += 1
+    return sent
