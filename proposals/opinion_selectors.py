@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Opinion, OpinionCategory, Rating, TimelineEntry
+from proposals.timeline import OFFICE
 
 PRIVATE_FIELDS = ("name", "phone", "rating_comment")
 
@@ -156,6 +157,17 @@ ACTION_LABELS = {
     "note": _("Note"),
 }
 SHOWS_NOTE = {"routed"}
+RESIDENT = _("The resident")
+
+
+def _who(entry) -> str:
+    """A role or a unit, never a person's contact: the label the service wrote, the resident
+    for a rating, else the office."""
+    if entry.actor_label:
+        return entry.actor_label
+    if entry.action.startswith("rated_"):
+        return RESIDENT
+    return OFFICE
 
 
 def public_timeline(opinion: Opinion) -> list[dict]:
@@ -169,7 +181,7 @@ def public_timeline(opinion: Opinion) -> list[dict]:
         {
             "at": entry.at,
             "label": ACTION_LABELS.get(entry.action, entry.action),
-            "who": entry.actor_label,
+            "who": _who(entry),
             "detail": entry.note if entry.action in SHOWS_NOTE else "",
         }
         for entry in entries
@@ -183,7 +195,7 @@ def full_timeline(opinion: Opinion) -> list[dict]:
         {
             "at": entry.at,
             "label": ACTION_LABELS.get(entry.action, entry.action),
-            "who": entry.actor_label,
+            "who": _who(entry),
             "detail": entry.note,
         }
         for entry in TimelineEntry.objects.for_object(opinion)

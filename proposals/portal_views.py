@@ -26,8 +26,8 @@ from proposals.models import (
     Reply,
     Signature,
     Suggestion,
-    TimelineEntry,
 )
+from proposals.timeline import deputy_timeline
 
 S = Suggestion.Status
 
@@ -181,7 +181,9 @@ def suggestion_detail(request, deputy, pk):
             "is_lead": suggestion.lead_id == deputy.pk,
             "rated": rated,
             "to_rate": to_rate,
-            "timeline": TimelineEntry.objects.for_object(suggestion).public(),
+            "timeline": deputy_timeline(
+                suggestion, [suggestion.lead, *(s.deputy for s in suggestion.signatures.all())]
+            ),
         },
     )
 
@@ -397,7 +399,9 @@ def motion_detail(request, deputy, pk):
             "is_lead": motion.lead_id == deputy.pk,
             "signer_count": 1 + len(confirmed),
             "min_signers": _min_signers(),
-            "timeline": TimelineEntry.objects.for_object(motion).public(),
+            "timeline": deputy_timeline(
+                motion, [motion.lead, *(s.deputy for s in motion.signatures.all())]
+            ),
         },
     )
 

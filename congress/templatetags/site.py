@@ -40,3 +40,14 @@ def minutes(delta):
     if not delta:
         return 0
     return -(-int(delta.total_seconds()) // 60)
+
+
+@register.inclusion_tag("includes/timeline.html")
+def timeline(rows, heading=None, heading_id="timeline-h", empty=None):
+    """Every timeline a reader sees, in one shape: what happened, by whom, when.
+
+    `rows`: dicts (or objects) with `at` (aware datetime, shown in Asia/Shanghai as
+    2022年6月18日 14:05), `label` (the labelled event), `who` (a role or a unit) and an optional
+    `detail`.
+    """
+    return {"rows": rows, "heading": heading, "heading_id": heading_id, "empty": empty}
