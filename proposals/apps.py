@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Suggestions, motions and opinions")
+
+    def ready(self):
+        from deputies.portal import overview_panel
+        from proposals.portal_panels import signature_requests_panel
+
+        overview_panel(signature_requests_panel)

@@ -10,15 +10,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from congress.errors import DomainError
 from deputies.portal import deputy_required
 from proposals import selectors, services
-from proposals.forms import MotionForm, RatingForm, SignatureAnswerForm, SuggestionForm
+from proposals.forms import (
+    MotionForm,
+    RatingForm,
+    SignatureAnswerForm,
+    SuggestionForm,
+    cosigner_label,
+    cosigner_queryset,
+)
 from proposals.models import (
     Assignment,
     Feedback,
@@ -224,6 +232,44 @@ def suggestion_submit(request, deputy, pk):
 
 # -- co-signing -----------------------------------------------------------------------------
 
+COSIGNER_SEARCH_LIMIT = 10
+
+
+@deputy_required
+@require_safe
+def cosigner_search(request, deputy):
+    """JSON for the co-signer picker: deputies the lead may still ask, matching the typed text
+    by name, card number or delegation. Public fields only (name, card number, delegation)."""
+    query = request.GET.get("q", "").strip()[:50]
+    item = None
+    for param, model in (("suggestion", Suggestion), ("motion", Motion)):
+        raw = request.GET.get(param, "")
+        if raw.isdigit():
+            item = model.objects.filter(lead=deputy, pk=int(raw)).first()
+    results = []
+    if query:
+        matches = (
+            cosigner_queryset(lead=deputy, item=item)
+            .filter(
+                Q(name__icontains=query)
+                | Q(card_number__icontains=query)
+                | Q(delegation__name__icontains=query)
+            )
+            .select_related("delegation")
+            .order_by("delegation__town__order", "delegation__name", "name", "id")
+        )
+        results = [
+            {
+                "id": d.pk,
+                "name": d.name,
+                "card_number": d.card_number,
+                "delegation": d.delegation.name,
+                "value": cosigner_label(d),
+            }
+            for d in matches[:COSIGNER_SEARCH_LIMIT]
+        ]
+    return JsonResponse({"results": results}, headers={"Cache-Control": "private, no-store"})
+
 
 @deputy_required
 @require_http_methods(["GET", "POST"])
@@ -256,6 +302,8 @@ def signature_answer(request, deputy, pk):
             messages.success(
                 request, _("You declined to co-sign “%(title)s”.") % {"title": signature.item}
             )
+        if request.POST.get("next") == "overview":  # the one-tap buttons on /portal/
+            return redirect("deputies:portal")
         return redirect("portal_suggestions")
     return render(
         request,
