@@ -5,55 +5,57 @@ the one partial `includes/timeline.html` (`{% timeline rows %}`).
 """
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from proposals.models import TimelineEntry
 
 # The label of each action code the services write (proposals/services.py).
 TIMELINE_ACTIONS = {
-    "created": gettext_lazy("Draft started"),
-    "edited": gettext_lazy("Draft edited"),
-    "attached": gettext_lazy("File attached"),
-    "signature_requested": gettext_lazy("Deputy asked to co-sign"),
-    "signature_confirmed": gettext_lazy("Co-signature confirmed"),
-    "signature_declined": gettext_lazy("Co-signature declined"),
-    "submitted": gettext_lazy("Submitted"),
-    "registered": gettext_lazy("Registered"),
-    "rejected": gettext_lazy("Not registered"),
-    "merged": gettext_lazy("Merged into another suggestion"),
-    "merged_in": gettext_lazy("Another suggestion merged into this one"),
-    "converted": gettext_lazy("Passed to another channel"),
-    "converted_from_motion": gettext_lazy("Handled as a suggestion, converted from a motion"),
-    "withdrawn": gettext_lazy("Withdrawn"),
-    "assigned": gettext_lazy("Assigned to handling units"),
-    "accepted": gettext_lazy("Signed for by the unit"),
-    "return_requested": gettext_lazy("The unit asked to send it back"),
-    "returned": gettext_lazy("Sent back and reassigned"),
-    "return_refused": gettext_lazy("Request to send back refused"),
-    "extension_requested": gettext_lazy("The unit asked for more time"),
-    "extended": gettext_lazy("More time granted"),
-    "extension_refused": gettext_lazy("More time refused"),
-    "replied": gettext_lazy("Replied"),
-    "followup_replied": gettext_lazy("Follow-up reply"),
-    "reply_published": gettext_lazy("Reply published"),
-    "feedback": gettext_lazy("Reply rated"),
-    "unsatisfied": gettext_lazy("Rated unsatisfied"),
-    "rehandling": gettext_lazy("Sent back for handling again"),
-    "closed": gettext_lazy("Closed"),
-    "key_flagged": gettext_lazy("Marked for key supervision"),
-    "key_unflagged": gettext_lazy("Key supervision ended"),
-    "look_back_flagged": gettext_lazy("Marked for the look-back review"),
-    "look_back_unflagged": gettext_lazy("Look-back review ended"),
-    "made_public": gettext_lazy("Made public"),
-    "made_private": gettext_lazy("Withdrawn from the public site"),
-    "listed": gettext_lazy("Listed as a congress motion"),
-    "not_listed": gettext_lazy("Not listed"),
-    "resolution": gettext_lazy("Resolution adopted"),
-    "progress": gettext_lazy("Progress report"),
-    "inspection": gettext_lazy("Implementation inspection"),
+    "created": pgettext_lazy("timeline event", "Draft started"),
+    "edited": pgettext_lazy("timeline event", "Draft edited"),
+    "attached": pgettext_lazy("timeline event", "File attached"),
+    "signature_requested": pgettext_lazy("timeline event", "Deputy asked to co-sign"),
+    "signature_confirmed": pgettext_lazy("timeline event", "Co-signature confirmed"),
+    "signature_declined": pgettext_lazy("timeline event", "Co-signature declined"),
+    "submitted": pgettext_lazy("timeline event", "Submitted"),
+    "registered": pgettext_lazy("timeline event", "Registered"),
+    "rejected": pgettext_lazy("timeline event", "Not registered"),
+    "merged": pgettext_lazy("timeline event", "Merged into another suggestion"),
+    "merged_in": pgettext_lazy("timeline event", "Another suggestion merged into this one"),
+    "converted": pgettext_lazy("timeline event", "Passed to another channel"),
+    "converted_from_motion": pgettext_lazy(
+        "timeline event", "Handled as a suggestion, converted from a motion"
+    ),
+    "withdrawn": pgettext_lazy("timeline event", "Withdrawn"),
+    "assigned": pgettext_lazy("timeline event", "Assigned to handling units"),
+    "accepted": pgettext_lazy("timeline event", "Signed for by the unit"),
+    "return_requested": pgettext_lazy("timeline event", "The unit asked to send it back"),
+    "returned": pgettext_lazy("timeline event", "Sent back and reassigned"),
+    "return_refused": pgettext_lazy("timeline event", "Request to send back refused"),
+    "extension_requested": pgettext_lazy("timeline event", "The unit asked for more time"),
+    "extended": pgettext_lazy("timeline event", "More time granted"),
+    "extension_refused": pgettext_lazy("timeline event", "More time refused"),
+    "replied": pgettext_lazy("timeline event", "Replied"),
+    "followup_replied": pgettext_lazy("timeline event", "Follow-up reply"),
+    "reply_published": pgettext_lazy("timeline event", "Reply published"),
+    "feedback": pgettext_lazy("timeline event", "Reply rated"),
+    "unsatisfied": pgettext_lazy("timeline event", "Rated unsatisfied"),
+    "rehandling": pgettext_lazy("timeline event", "Sent back for handling again"),
+    "closed": pgettext_lazy("timeline event", "Closed"),
+    "key_flagged": pgettext_lazy("timeline event", "Marked for key supervision"),
+    "key_unflagged": pgettext_lazy("timeline event", "Key supervision ended"),
+    "look_back_flagged": pgettext_lazy("timeline event", "Marked for the look-back review"),
+    "look_back_unflagged": pgettext_lazy("timeline event", "Look-back review ended"),
+    "made_public": pgettext_lazy("timeline event", "Made public"),
+    "made_private": pgettext_lazy("timeline event", "Withdrawn from the public site"),
+    "listed": pgettext_lazy("timeline event", "Listed as a congress motion"),
+    "not_listed": pgettext_lazy("timeline event", "Not listed"),
+    "resolution": pgettext_lazy("timeline event", "Resolution adopted"),
+    "progress": pgettext_lazy("timeline event", "Progress report"),
+    "inspection": pgettext_lazy("timeline event", "Implementation inspection"),
 }
 OFFICE = pgettext_lazy("timeline actor", "Standing committee office")
-GENERIC = gettext_lazy("Recorded")
+GENERIC = pgettext_lazy("timeline event", "Recorded")
 
 # Steps a signer sees in the workspace besides the public ones: their own drafting and signing.
 # Staff-internal steps (a refused return, a unit's request) stay out: their notes are internal.

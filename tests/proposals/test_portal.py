@@ -284,7 +284,7 @@ def test_my_items_list_led_and_co_signed_with_due_dates(
         lead=colleague, session=session, category=category, by=colleague.user, title="同事的草稿"
     )
     html = me.get("/en/portal/suggestions/").content.decode()
-    assert mine.title in html and "2022-06-18" in html and "市交通运输局" in html
+    assert mine.title in html and "June 18, 2022" in html and "市交通运输局" in html
     assert theirs.title not in html
 
 
