@@ -8,6 +8,9 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from deputies.portal import overview_panel
+        from deputies.profile import profile_part
         from proposals.portal_panels import signature_requests_panel
+        from proposals.profile import deputy_items
 
         overview_panel(signature_requests_panel)
+        profile_part(deputy_items)

@@ -2,8 +2,9 @@
 
 from django import template
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 register = template.Library()
 
@@ -51,3 +52,11 @@ def timeline(rows, heading=None, heading_id="timeline-h", empty=None):
     `detail`.
     """
     return {"rows": rows, "heading": heading, "heading_id": heading_id, "empty": empty}
+
+
+@register.filter
+def counts(pairs):
+    """Vote counts as a reader writes them: "赞成 201，弃权 8" (a full-width comma and thousands
+    separators in Chinese; "For 201, abstain 8" in English)."""
+    separator = pgettext("list separator", ", ")
+    return separator.join(f"{label} {intcomma(n)}" for label, n in pairs)
