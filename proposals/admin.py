@@ -44,6 +44,7 @@ from proposals.models import (
     UnitMembership,
     reply_class_choices,
 )
+from proposals.printing import suggestion_form_queryset, suggestion_form_response
 from proposals.resources import SuggestionResource
 
 # -- who is who ---------------------------------------------------------------------------------
@@ -524,8 +525,18 @@ class SuggestionAdmin(SheetAdmin):
             path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_suggestion_reply"),
             path("<int:pk>/return/", wrap(self.return_view), name="proposals_suggestion_return"),
             path("<int:pk>/extend/", wrap(self.extend_view), name="proposals_suggestion_extend"),
+            path(
+                "<int:pk>/form.pdf", wrap(self.form_pdf_view), name="proposals_suggestion_form_pdf"
+            ),
             *super().get_urls(),
         ]
+
+    def form_pdf_view(self, request, pk):
+        """The official suggestion form (代表建议) to print: what the user may see only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        suggestion = get_object_or_404(suggestion_form_queryset(self.get_queryset(request)), pk=pk)
+        return suggestion_form_response(request, suggestion)
 
     def _own_assignment(self, request, pk, *, lead_only=False) -> tuple[Suggestion, Assignment]:
         suggestion = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -624,6 +635,7 @@ class SuggestionAdmin(SheetAdmin):
             "unit_links": [
                 (reverse(f"admin:proposals_suggestion_{name}", args=[object_id]), label)
                 for name, label in (
+                    ("form_pdf", _("Print the suggestion form (PDF)")),
                     ("reply", _("Record the reply")),
                     ("return", _("Send the item back")),
                     ("extend", _("Ask for more time")),

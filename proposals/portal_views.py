@@ -35,6 +35,7 @@ from proposals.models import (
     Signature,
     Suggestion,
 )
+from proposals.printing import suggestion_form_queryset, suggestion_form_response
 from proposals.timeline import deputy_timeline
 
 S = Suggestion.Status
@@ -194,6 +195,16 @@ def suggestion_detail(request, deputy, pk):
             ),
         },
     )
+
+
+@deputy_required
+@require_safe
+def suggestion_form_pdf(request, deputy, pk):
+    """The official suggestion form (代表建议) of one of my items, to print."""
+    suggestion = get_object_or_404(
+        suggestion_form_queryset(Suggestion.objects.for_deputy(deputy)), pk=pk
+    )
+    return suggestion_form_response(request, suggestion)
 
 
 @deputy_required

@@ -22,6 +22,11 @@ urlpatterns = [
         name="portal_suggestion_edit",
     ),
     path(
+        "portal/suggestions/<int:pk>/form.pdf",
+        portal_views.suggestion_form_pdf,
+        name="portal_suggestion_form_pdf",
+    ),
+    path(
         "portal/suggestions/<int:pk>/submit/",
         portal_views.suggestion_submit,
         name="portal_suggestion_submit",
