@@ -2,7 +2,6 @@
 
 from django import template
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import translate_url
 from django.utils.translation import get_language, pgettext
 
@@ -59,4 +58,8 @@ def counts(pairs):
     """Vote counts as a reader writes them: "赞成 201，弃权 8" (a full-width comma and thousands
     separators in Chinese; "For 201, abstain 8" in English)."""
     separator = pgettext("list separator", ", ")
-    return separator.join(f"{label} {intcomma(n)}" for label, n in pairs)
+    # Thousands grouped by three with a comma, as official Chinese documents print 1,322: the
+    # zh-hans locale format has no grouping, so intcomma would print 1322.
+    return separator.join(
+        f"{label} {n:,}" if isinstance(n, int) else f"{label} {n}" for label, n in pairs
+    )
