@@ -310,3 +310,40 @@ def test_public_pages_fit_the_phone_and_pass_axe(live_server, browser, cast, siz
         if path.startswith("/deputies/") and path != "/deputies/":
             assert "2022年3月15日" in page.content()  # the reception day on duty
     context.close()
+
+
+def test_without_javascript_the_picker_is_a_plain_field_and_the_menu_still_opens(
+    live_server, browser, cast
+):
+    base = live_server.url
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        java_script_enabled=False,
+        locale="zh-CN",
+    )
+    page = context.new_page()
+    page.goto(f"{base}/")
+    links = page.locator(".nav-links")
+    assert links.is_hidden()
+    page.locator(".nav-toggle-label").click()  # a checkbox and its label: CSS only
+    assert links.is_visible()
+    page.get_by_role("link", name="代表登录").click()
+    log_in(page, base, "xujie")
+    page.goto(f"{base}/portal/suggestions/new/")
+    field = page.locator("#id_cosigners")
+    assert field.is_visible() and page.locator("#id_cosigners_search").count() == 0
+    page.fill("#id_title", TITLE)
+    page.fill("#id_cosigners", "王芳、查无此人")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state()
+    assert (
+        "“查无此人”：没有可邀请的本届在任代表" in page.locator("#id_cosigners_error").inner_text()
+    )
+    assert Suggestion.objects.count() == 0
+    page.fill("#id_cosigners", "王芳，李强")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url(re.compile(r"/portal/suggestions/\d+/$"))
+    names = set(Suggestion.objects.get().signatures.values_list("deputy__name", flat=True))
+    assert names == {"王芳", "李强"}
+    context.close()
