@@ -37,7 +37,8 @@ OVERVIEW_PANELS = []
 
 
 def overview_panel(panel):
-    OVERVIEW_PANELS.append(panel)
+    if panel not in OVERVIEW_PANELS:  # ready() may run twice in tests
+        OVERVIEW_PANELS.append(panel)
     return panel
 
 
