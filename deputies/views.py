@@ -79,7 +79,11 @@ def deputy_record_pdf(request, pk, year):
         raise Http404
     request.GET = request.GET.copy()
     request.GET["year"] = str(year)
-    deputy, _years, profile = _profile(request, pk)
+    deputy, years, profile = _profile(request, pk)
+    # Only years with something on record (and this year): a crawler walking every year of
+    # every deputy does not make the server render hundreds of empty PDFs.
+    if year not in {*years, timezone.localdate().year}:
+        raise Http404
     html = render_to_string(
         "deputies/record_pdf.html",
         {

@@ -106,7 +106,12 @@ def test_the_performance_record_pdf(zh, world):
 
 
 @pytest.mark.parametrize(
-    "url", ["/deputies/999999/record-2022.pdf", "/deputies/{pk}/record-1900.pdf"]
+    "url",
+    [
+        "/deputies/999999/record-2022.pdf",
+        "/deputies/{pk}/record-1900.pdf",
+        "/deputies/{pk}/record-2019.pdf",  # nothing on record that year: not rendered
+    ],
 )
 def test_unknown_deputy_or_year_is_404(zh, world, url):
     assert zh.get(url.format(pk=world["deputy"].pk)).status_code == 404
