@@ -272,6 +272,8 @@ CONGRESS_RULES = {
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     # Motions (domain.md §3): at county level and above, 10 or more deputies jointly.
     "MOTION_MIN_SIGNERS": 10,
+    # A deputy asked to co-sign answers within this many working days (shown on their overview).
+    "SIGNATURE_ANSWER_WORKING_DAYS": 3,
     # Supervision (domain.md §7)
     "REVIEW_OPINION_REPORT_MONTHS": 2,
     # Major government investment projects above this many yuan go to a vote (domain.md §4).

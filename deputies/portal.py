@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from congress.errors import DomainError
@@ -29,6 +30,28 @@ def deputy_required(view):
     return wrapper
 
 
+# Panels that other apps add to the overview, first on the page: what waits for the deputy
+# (requests to co-sign, replies to rate …). An app registers a function (request, deputy) ->
+# (template name, context) or None in its AppConfig.ready(); this app never imports theirs.
+OVERVIEW_PANELS = []
+
+
+def overview_panel(panel):
+    if panel not in OVERVIEW_PANELS:  # ready() may run twice in tests
+        OVERVIEW_PANELS.append(panel)
+    return panel
+
+
+def _panels(request, deputy) -> list[str]:
+    rendered = []
+    for panel in OVERVIEW_PANELS:
+        found = panel(request, deputy)
+        if found:
+            template, context = found
+            rendered.append(render_to_string(template, context, request))
+    return rendered
+
+
 @deputy_required
 def home(request, deputy):
     years = selectors.activity_years(deputy)
@@ -41,6 +64,7 @@ def home(request, deputy):
             "record": record,
             "stations": deputy.stations.filter(active=True).select_related("town"),
             "pending": Activity.objects.filter(deputy=deputy, verified=False).count(),
+            "panels": _panels(request, deputy),
         },
     )
 

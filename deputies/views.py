@@ -3,14 +3,18 @@
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from congress.listing import FilteredListView
+from congress.printing import html_to_pdf, pdf_response
 from congress.qr import opinion_form_url, qr_svg_response
 from deputies import selectors
 from deputies.filters import DeputyFilter
-from deputies.models import Deputy, LiaisonStation
+from deputies.models import Deputy, LiaisonStation, Reception
+from deputies.profile import build_profile
 
 
 class DeputyListView(FilteredListView):
@@ -31,18 +35,69 @@ def _year_param(request, default):
     return int(raw)
 
 
-def deputy_detail(request, pk):
+def _profile(request, pk):
     try:
         deputy = selectors.deputy_profile(pk)
     except Deputy.DoesNotExist:
         raise Http404 from None
-    years = selectors.activity_years(deputy)
+    years = sorted(
+        set(selectors.activity_years(deputy))
+        | {d.year for d in Reception.objects.filter(deputies=deputy).dates("date", "year")},
+        reverse=True,
+    )
     year = _year_param(request, years[0] if years else timezone.localdate().year)
-    record = selectors.performance_record(deputy, year)
+    return deputy, years, build_profile(deputy, year)
+
+
+def _parts(request, profile, *, pdf: bool) -> list[str]:
+    return [
+        render_to_string(part.template, {**part.context, "pdf": pdf}, request)
+        for part in profile.parts
+    ]
+
+
+def deputy_detail(request, pk):
+    deputy, years, profile = _profile(request, pk)
     return render(
         request,
         "deputies/deputy_detail.html",
-        {"deputy": deputy, "record": record, "years": years, "year": year},
+        {
+            "deputy": deputy,
+            "profile": profile,
+            "record": profile.record,
+            "years": years,
+            "year": profile.year,
+            "parts": _parts(request, profile, pdf=False),
+        },
+    )
+
+
+@require_safe
+def deputy_record_pdf(request, pk, year):
+    """The year's performance record (履职档案) as a printable PDF (WeasyPrint, CJK fonts)."""
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        raise Http404
+    request.GET = request.GET.copy()
+    request.GET["year"] = str(year)
+    deputy, years, profile = _profile(request, pk)
+    # Only years with something on record (and this year): a crawler walking every year of
+    # every deputy does not make the server render hundreds of empty PDFs.
+    if year not in {*years, timezone.localdate().year}:
+        raise Http404
+    html = render_to_string(
+        "deputies/record_pdf.html",
+        {
+            "deputy": deputy,
+            "profile": profile,
+            "stations": list(deputy.stations.filter(active=True)),
+            "parts": _parts(request, profile, pdf=True),
+            "today": timezone.localdate(),
+        },
+        request,
+    )
+    data = html_to_pdf(html, "css/print-record.css")
+    return pdf_response(
+        data, _("%(name)s-performance-record-%(year)s.pdf") % {"name": deputy.name, "year": year}
     )
 
 

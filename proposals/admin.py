@@ -46,6 +46,7 @@ from proposals.models import (
     UnitMembership,
     reply_class_choices,
 )
+from proposals.printing import suggestion_form_queryset, suggestion_form_response
 from proposals.resources import SuggestionResource
 
 S = Suggestion.Status
@@ -694,8 +695,18 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
                 wrap(self.cohandler_view),
                 name="proposals_suggestion_cohandler_view",
             ),
+            path(
+                "<int:pk>/form.pdf", wrap(self.form_pdf_view), name="proposals_suggestion_form_pdf"
+            ),
             *super().get_urls(),
         ]
+
+    def form_pdf_view(self, request, pk):
+        """The official suggestion form (代表建议) to print: what the user may see only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        suggestion = get_object_or_404(suggestion_form_queryset(self.get_queryset(request)), pk=pk)
+        return suggestion_form_response(request, suggestion)
 
     def _own_assignment(
         self, request, pk, *, lead_only=False, co_only=False
@@ -820,7 +831,12 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             if a.active and (units is None or a.organisation_id in units)
         ]
         handling = suggestion.status in (S.ASSIGNED, S.HANDLING)
-        links = []
+        links = [
+            (
+                reverse("admin:proposals_suggestion_form_pdf", args=[suggestion.pk]),
+                _("Print the suggestion form (PDF)"),
+            )
+        ]
 
         def add(name, label):
             url = reverse(f"admin:proposals_suggestion_{name}", args=[suggestion.pk])

@@ -4,10 +4,13 @@ Forms check everything a person can get wrong (beside the field, in a translated
 any service runs, so that a bad input writes nothing. The services check the workflow again.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,22 +50,13 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-def _deputy_choices(queryset):
-    """Deputies grouped by delegation, for a <select multiple> that works without JavaScript."""
-    groups: dict[str, list] = {}
-    for deputy in queryset.select_related("delegation").order_by(
-        "delegation__town__order", "delegation__name", "name", "id"
-    ):
-        groups.setdefault(deputy.delegation.name, []).append((str(deputy.pk), deputy.name))
-    return list(groups.items())
+# Names and card numbers in the co-signer field are separated by 、 , ， ; ； or new lines; a
+# name may carry its card number in brackets, as the picker writes it: 王芳（PH16-012）.
+_SEPARATORS = re.compile(r"[、,，;；\n\r]+")
+_WITH_CARD = re.compile(r"^(?P<name>[^()（）]*)[(（](?P<card>[^()（）]+)[)）]$")
 
 
-class CosignerField(forms.TypedMultipleChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(coerce=int, required=False, **kwargs)
-
-
-def _cosigner_queryset(*, lead: Deputy, item=None):
+def cosigner_queryset(*, lead: Deputy, item=None):
     """Serving deputies of the lead's term who may still be asked: not the lead, not asked yet."""
     queryset = Deputy.objects.filter(term_id=lead.term_id, status=Deputy.Status.SERVING).exclude(
         pk=lead.pk
@@ -73,24 +67,88 @@ def _cosigner_queryset(*, lead: Deputy, item=None):
     return queryset
 
 
+def cosigner_label(deputy: Deputy) -> str:
+    """How the picker and the plain field write a chosen deputy: name and card number."""
+    return f"{deputy.name}（{deputy.card_number}）"
+
+
+class CosignerField(forms.CharField):
+    """A plain text field: deputies by name or card number. The picker script (static/js/
+    cosigner-picker.js) turns it into a search-as-you-type list; without the script it is typed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.Textarea(
+                attrs={
+                    "rows": 2,
+                    "autocomplete": "off",
+                    "data-cosigner-picker": "",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        super().__init__(required=False, max_length=4000, **kwargs)
+
+
 class CosignersMixin:
     def _setup_cosigners(self, lead, item):
-        self.cosigner_queryset = _cosigner_queryset(lead=lead, item=item)
-        self.fields["cosigners"].choices = _deputy_choices(self.cosigner_queryset)
+        self.cosigner_queryset = cosigner_queryset(lead=lead, item=item)
+        attrs = self.fields["cosigners"].widget.attrs
+        attrs["data-search-url"] = reverse("portal_cosigner_search") + (
+            f"?{self.item_param}={item.pk}" if item is not None and item.pk else ""
+        )
+        # The picker's few words, translated here: the script has no catalogue of its own.
+        attrs["data-text-remove"] = _("Remove")
+        attrs["data-text-none"] = _("No deputy found. Try part of the name or the card number.")
+        attrs["data-text-count"] = _("{count} deputies found; use the arrow keys to choose.")
+        attrs["data-text-chosen"] = _("Deputies to ask")
 
     def clean_cosigners(self):
-        ids = self.cleaned_data["cosigners"]
-        if not ids:
+        """Each name or card number must name exactly one deputy who may still be asked."""
+        tokens = [t.strip() for t in _SEPARATORS.split(self.cleaned_data["cosigners"])]
+        tokens = [t for t in tokens if t]
+        if not tokens:
             return []
-        deputies = list(self.cosigner_queryset.filter(pk__in=ids))
-        if len(deputies) != len(set(ids)):
-            raise ValidationError(_("Choose co-signers among the serving deputies of this term."))
-        return deputies
+        chosen, errors = {}, []
+        for token in tokens:
+            match = _WITH_CARD.match(token)
+            card = match["card"].strip() if match else token
+            name = match["name"].strip() if match else token
+            by_card = list(self.cosigner_queryset.filter(card_number__iexact=card))
+            found = by_card or list(
+                self.cosigner_queryset.filter(name=name).select_related("delegation")
+            )
+            if not found:
+                errors.append(
+                    _(
+                        "“%(text)s”: no serving deputy of this term who can still be asked has "
+                        "this name or card number."
+                    )
+                    % {"text": token}
+                )
+            elif len(found) > 1:
+                errors.append(
+                    _("“%(text)s”: several deputies have this name; write one of: %(choices)s.")
+                    % {
+                        "text": token,
+                        "choices": "、".join(
+                            f"{cosigner_label(d)} {d.delegation.name}" for d in found
+                        ),
+                    }
+                )
+            else:
+                chosen[found[0].pk] = found[0]
+        if errors:
+            raise ValidationError(errors)
+        return list(chosen.values())
 
 
 class SuggestionForm(CosignersMixin, forms.Form):
     """A draft suggestion, new or edited. Only a title is needed to save a draft; the text and
     the category are needed to submit it (the submission service says so)."""
+
+    item_param = "suggestion"
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(
@@ -125,9 +183,10 @@ class SuggestionForm(CosignersMixin, forms.Form):
     cosigners = CosignerField(
         label=_("Ask deputies to co-sign"),
         help_text=_(
-            "Hold Ctrl (⌘ on a Mac) to choose several. Each is asked to confirm in their workspace."
+            "Type a name, a card number or a delegation and choose from the list; without the "
+            "list, write names or card numbers separated by 、 or commas. Each deputy is asked to "
+            "confirm in their workspace."
         ),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
     def __init__(self, *args, lead: Deputy, suggestion=None, **kwargs):
@@ -174,6 +233,8 @@ class SuggestionForm(CosignersMixin, forms.Form):
 class MotionForm(CosignersMixin, forms.Form):
     """A motion being drafted: reason (案由), grounds (案据) and proposed solution (方案)."""
 
+    item_param = "motion"
+
     title = forms.CharField(label=_("Title"), max_length=200)
     session = forms.ModelChoiceField(
         queryset=Session.objects.none(),
@@ -205,9 +266,10 @@ class MotionForm(CosignersMixin, forms.Form):
     cosigners = CosignerField(
         label=_("Ask deputies to sign jointly"),
         help_text=_(
-            "Hold Ctrl (⌘ on a Mac) to choose several. Each is asked to confirm in their workspace."
+            "Type a name, a card number or a delegation and choose from the list; without the "
+            "list, write names or card numbers separated by 、 or commas. Each deputy is asked to "
+            "confirm in their workspace."
         ),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
     )
 
     def __init__(self, *args, lead: Deputy, motion=None, **kwargs):

@@ -15,8 +15,10 @@ from django.db.models import Count, Max, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from proposals.models import Opinion, OpinionCategory, Rating, TimelineEntry
+from proposals.timeline import OFFICE
 
 PRIVATE_FIELDS = ("name", "phone", "rating_comment")
 
@@ -139,23 +141,36 @@ def opinion_for_tracking(code: str) -> Opinion:
 # What each timeline action says on the public tracking page (the note is never shown raw
 # except the unit's name on routing, which the service wrote).
 ACTION_LABELS = {
-    "submitted": _("Received"),
-    "accepted": _("Accepted"),
-    "not_accepted": _("Not accepted"),
-    "answered": _("Answered"),
-    "routed": _("Routed to a handling unit"),
-    "replied": _("The handling unit replied"),
-    "escalated": _("Taken up as a deputy's suggestion"),
-    "rated_satisfied": _("Rated: satisfied"),
-    "rated_basically": _("Rated: basically satisfied"),
-    "rated_unsatisfied": _("Rated: unsatisfied"),
-    "reopened": _("Reopened to be handled again"),
-    "closed": _("Closed"),
-    "closed_unsatisfied": _("Closed; the resident remained unsatisfied"),
-    "closed_unrated": _("Closed without a rating"),
-    "note": _("Note"),
+    "submitted": pgettext_lazy("timeline event", "Received"),
+    "accepted": pgettext_lazy("timeline event", "Accepted"),
+    "not_accepted": pgettext_lazy("timeline event", "Not accepted"),
+    "answered": pgettext_lazy("timeline event", "Answered"),
+    "routed": pgettext_lazy("timeline event", "Routed to a handling unit"),
+    "replied": pgettext_lazy("timeline event", "The handling unit replied"),
+    "escalated": pgettext_lazy("timeline event", "Taken up as a deputy's suggestion"),
+    "rated_satisfied": pgettext_lazy("timeline event", "Rated: satisfied"),
+    "rated_basically": pgettext_lazy("timeline event", "Rated: basically satisfied"),
+    "rated_unsatisfied": pgettext_lazy("timeline event", "Rated: unsatisfied"),
+    "reopened": pgettext_lazy("timeline event", "Reopened to be handled again"),
+    "closed": pgettext_lazy("timeline event", "Closed"),
+    "closed_unsatisfied": pgettext_lazy(
+        "timeline event", "Closed; the resident remained unsatisfied"
+    ),
+    "closed_unrated": pgettext_lazy("timeline event", "Closed without a rating"),
+    "note": pgettext_lazy("timeline event", "Note"),
 }
 SHOWS_NOTE = {"routed"}
+RESIDENT = _("The resident")
+
+
+def _who(entry) -> str:
+    """A role or a unit, never a person's contact: the label the service wrote, the resident
+    for a rating, else the office."""
+    if entry.actor_label:
+        return entry.actor_label
+    if entry.action.startswith("rated_"):
+        return RESIDENT
+    return OFFICE
 
 
 def public_timeline(opinion: Opinion) -> list[dict]:
@@ -169,7 +184,7 @@ def public_timeline(opinion: Opinion) -> list[dict]:
         {
             "at": entry.at,
             "label": ACTION_LABELS.get(entry.action, entry.action),
-            "who": entry.actor_label,
+            "who": _who(entry),
             "detail": entry.note if entry.action in SHOWS_NOTE else "",
         }
         for entry in entries
@@ -183,7 +198,7 @@ def full_timeline(opinion: Opinion) -> list[dict]:
         {
             "at": entry.at,
             "label": ACTION_LABELS.get(entry.action, entry.action),
-            "who": entry.actor_label,
+            "who": _who(entry),
             "detail": entry.note,
         }
         for entry in TimelineEntry.objects.for_object(opinion)

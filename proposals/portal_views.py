@@ -10,15 +10,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from congress.errors import DomainError
 from deputies.portal import deputy_required
 from proposals import clocks, selectors, services
-from proposals.forms import MotionForm, RatingForm, SignatureAnswerForm, SuggestionForm
+from proposals.forms import (
+    MotionForm,
+    RatingForm,
+    SignatureAnswerForm,
+    SuggestionForm,
+    cosigner_label,
+    cosigner_queryset,
+)
 from proposals.models import (
     Assignment,
     Feedback,
@@ -28,6 +36,8 @@ from proposals.models import (
     Suggestion,
     TimelineEntry,
 )
+from proposals.printing import suggestion_form_queryset, suggestion_form_response
+from proposals.timeline import deputy_timeline
 
 S = Suggestion.Status
 
@@ -185,7 +195,9 @@ def suggestion_detail(request, deputy, pk):
             "is_lead": suggestion.lead_id == deputy.pk,
             "rated": rated,
             "to_rate": to_rate,
-            "timeline": TimelineEntry.objects.for_object(suggestion).public(),
+            "timeline": deputy_timeline(
+                suggestion, [suggestion.lead, *(s.deputy for s in suggestion.signatures.all())]
+            ),
             "clocks": clocks.item_clocks(suggestion, audience="deputy"),
             "next_step": _next_step(suggestion),
         },
@@ -229,6 +241,16 @@ def _next_step(suggestion) -> dict | None:
 
 
 @deputy_required
+@require_safe
+def suggestion_form_pdf(request, deputy, pk):
+    """The official suggestion form (代表建议) of one of my items, to print."""
+    suggestion = get_object_or_404(
+        suggestion_form_queryset(Suggestion.objects.for_deputy(deputy)), pk=pk
+    )
+    return suggestion_form_response(request, suggestion)
+
+
+@deputy_required
 @require_http_methods(["GET", "POST"])
 def suggestion_submit(request, deputy, pk):
     """GET: what will be filed, and what is missing. POST: file it."""
@@ -264,6 +286,44 @@ def suggestion_submit(request, deputy, pk):
 
 # -- co-signing -----------------------------------------------------------------------------
 
+COSIGNER_SEARCH_LIMIT = 10
+
+
+@deputy_required
+@require_safe
+def cosigner_search(request, deputy):
+    """JSON for the co-signer picker: deputies the lead may still ask, matching the typed text
+    by name, card number or delegation. Public fields only (name, card number, delegation)."""
+    query = request.GET.get("q", "").strip()[:50]
+    item = None
+    for param, model in (("suggestion", Suggestion), ("motion", Motion)):
+        raw = request.GET.get(param, "")
+        if raw.isdigit():
+            item = model.objects.filter(lead=deputy, pk=int(raw)).first()
+    results = []
+    if query:
+        matches = (
+            cosigner_queryset(lead=deputy, item=item)
+            .filter(
+                Q(name__icontains=query)
+                | Q(card_number__icontains=query)
+                | Q(delegation__name__icontains=query)
+            )
+            .select_related("delegation")
+            .order_by("delegation__town__order", "delegation__name", "name", "id")
+        )
+        results = [
+            {
+                "id": d.pk,
+                "name": d.name,
+                "card_number": d.card_number,
+                "delegation": d.delegation.name,
+                "value": cosigner_label(d),
+            }
+            for d in matches[:COSIGNER_SEARCH_LIMIT]
+        ]
+    return JsonResponse({"results": results}, headers={"Cache-Control": "private, no-store"})
+
 
 @deputy_required
 @require_http_methods(["GET", "POST"])
@@ -296,6 +356,8 @@ def signature_answer(request, deputy, pk):
             messages.success(
                 request, _("You declined to co-sign “%(title)s”.") % {"title": signature.item}
             )
+        if request.POST.get("next") == "overview":  # the one-tap buttons on /portal/
+            return redirect("deputies:portal")
         return redirect("portal_suggestions")
     return render(
         request,
@@ -439,7 +501,9 @@ def motion_detail(request, deputy, pk):
             "is_lead": motion.lead_id == deputy.pk,
             "signer_count": 1 + len(confirmed),
             "min_signers": _min_signers(),
-            "timeline": TimelineEntry.objects.for_object(motion).public(),
+            "timeline": deputy_timeline(
+                motion, [motion.lead, *(s.deputy for s in motion.signatures.all())]
+            ),
         },
     )
 

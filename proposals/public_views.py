@@ -8,7 +8,6 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from congress.listing import FilteredListView
 from proposals import selectors
@@ -27,53 +26,7 @@ from proposals.models import (
     TimelineEntry,
     reply_class_choices,
 )
-
-# What the public timeline says for each action code the services write (proposals/services.py).
-TIMELINE_ACTIONS = {
-    "submitted": gettext_lazy("Submitted"),
-    "registered": gettext_lazy("Registered"),
-    "rejected": gettext_lazy("Not registered"),
-    "merged": gettext_lazy("Merged into another suggestion"),
-    "merged_in": gettext_lazy("Another suggestion merged into this one"),
-    "converted": gettext_lazy("Passed to another channel"),
-    "converted_from_motion": gettext_lazy("Handled as a suggestion, converted from a motion"),
-    "withdrawn": gettext_lazy("Withdrawn"),
-    "assigned": gettext_lazy("Assigned to handling units"),
-    "accepted": gettext_lazy("Signed for by the unit"),
-    "return_requested": gettext_lazy("The unit asked to send it back"),
-    "returned": gettext_lazy("Sent back and reassigned"),
-    "return_refused": gettext_lazy("Request to send back refused"),
-    "extension_requested": gettext_lazy("The unit asked for more time"),
-    "extended": gettext_lazy("More time granted"),
-    "extension_refused": gettext_lazy("More time refused"),
-    "replied": gettext_lazy("Replied"),
-    "followup_replied": gettext_lazy("Follow-up reply"),
-    "reply_published": gettext_lazy("Reply published"),
-    "rehandling": gettext_lazy("Sent back for handling again"),
-    "closed": gettext_lazy("Closed"),
-    "key_flagged": gettext_lazy("Marked for key supervision"),
-    "key_unflagged": gettext_lazy("Key supervision ended"),
-    "look_back_flagged": gettext_lazy("Marked for the look-back review"),
-    "look_back_unflagged": gettext_lazy("Look-back review ended"),
-    "listed": gettext_lazy("Listed as a congress motion"),
-    "not_listed": gettext_lazy("Not listed"),
-    "resolution": gettext_lazy("Resolution adopted"),
-    "progress": gettext_lazy("Progress report"),
-    "inspection": gettext_lazy("Implementation inspection"),
-}
-OFFICE = pgettext_lazy("timeline actor", "Standing committee office")
-
-
-def timeline_rows(entries, signers):
-    """Label each public entry and say who acted as the public may read it: the label the
-    service wrote (a unit, an office), a signing deputy's name, or the office — never the name
-    of a staff member's account."""
-    names = {d.user_id: d.name for d in signers if d.user_id}
-    for entry in entries:
-        entry.action_label = TIMELINE_ACTIONS.get(entry.action, entry.action)
-        entry.shown_actor = entry.actor_label or names.get(entry.actor_id) or OFFICE
-    return entries
-
+from proposals.timeline import TIMELINE_ACTIONS, timeline_rows  # noqa: F401 (re-exported)
 
 # -- suggestions ----------------------------------------------------------------------------
 

@@ -6,9 +6,10 @@ tracking page: keep these addresses stable.
 
 from django.urls import path
 
-from proposals import opinion_portal, views
+from proposals import opinion_entry, opinion_portal, views
 
 urlpatterns = [
+    path("opinions/start/", opinion_entry.opinion_start, name="opinions_start"),
     path("opinions/new/", views.opinion_new, name="opinions_new"),
     path("opinions/track/", views.opinion_track, name="opinions_track"),
     path("opinions/track/<str:code>/", views.opinion_track_detail, name="opinions_track_detail"),

@@ -29,10 +29,16 @@ urlpatterns = [
         name="portal_suggestion_edit",
     ),
     path(
+        "portal/suggestions/<int:pk>/form.pdf",
+        portal_views.suggestion_form_pdf,
+        name="portal_suggestion_form_pdf",
+    ),
+    path(
         "portal/suggestions/<int:pk>/submit/",
         portal_views.suggestion_submit,
         name="portal_suggestion_submit",
     ),
+    path("portal/cosigners/search/", portal_views.cosigner_search, name="portal_cosigner_search"),
     path("portal/signatures/<int:pk>/", portal_views.signature_answer, name="portal_signature"),
     path("portal/replies/<int:pk>/rate/", portal_views.reply_rate, name="portal_reply_rate"),
     path("portal/motions/", portal_views.motions, name="portal_motions"),

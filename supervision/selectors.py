@@ -115,15 +115,18 @@ def satisfaction_options(poll: Poll):
 
 
 def project_years() -> list[dict]:
-    """Years that have livelihood projects: candidates and how many were selected."""
-    return list(
-        LivelihoodProject.objects.values("year")
-        .annotate(
-            candidates=Count("id"),
-            selected=Count("id", filter=Q(status=LivelihoodProject.Status.SELECTED)),
-        )
-        .order_by("-year")
+    """Years with livelihood projects or major government projects: what each year holds."""
+    years: dict[int, dict] = {}
+    livelihood = LivelihoodProject.objects.values("year").annotate(
+        candidates=Count("id"),
+        selected=Count("id", filter=Q(status=LivelihoodProject.Status.SELECTED)),
     )
+    for row in livelihood:
+        years[row["year"]] = {**row, "majors": 0}
+    for row in MajorProject.objects.values("year").annotate(majors=Count("id")):
+        years.setdefault(row["year"], {"year": row["year"], "candidates": 0, "selected": 0})
+        years[row["year"]]["majors"] = row["majors"]
+    return sorted(years.values(), key=lambda row: -row["year"])
 
 
 @dataclass

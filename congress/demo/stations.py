@@ -149,13 +149,30 @@ def weekday_on_or_after(day: D) -> D:
     return day
 
 
+# Reception days a month at a station, as real diaries have them: fewer around the Spring
+# Festival and in the August heat and typhoons, more in spring, before the summer floods and
+# in November; 24 in the year (twice a month on average), whatever the station.
+MONTHLY_RECEPTIONS = {1: 2, 2: 1, 3: 3, 4: 2, 5: 2, 6: 3, 7: 2, 8: 1, 9: 2, 10: 2, 11: 3, 12: 1}
+# Each station moves one reception day from one month to another (a busy spring, a quiet
+# autumn …), so that no two stations have the same diary; the year's count stays 24.
+STATION_SHIFTS = [(3, 2), (6, 8), (11, 12), (4, 1), (9, 7), (10, 12), (5, 8), (3, 4), (6, 7)]
+DAYS_OF_THE_MONTH = {1: (12,), 2: (3, 17), 3: (3, 12, 22), 4: (3, 10, 17, 24)}
+
+
 def reception_dates(index: int) -> list[D]:
-    """Two reception days a month, staggered by station so towns do not all meet on one day."""
-    return [
-        weekday_on_or_after(D(2022, month, day + index % 6))
-        for month in range(1, 13)
-        for day in (3, 17)
-    ]
+    """The station's reception days: staggered by station so towns do not all meet on one day."""
+    counts = dict(MONTHLY_RECEPTIONS)
+    source, target = STATION_SHIFTS[index % len(STATION_SHIFTS)]
+    counts[source] -= 1
+    counts[target] += 1
+    dates: list[D] = []
+    for month in range(1, 13):
+        for day in DAYS_OF_THE_MONTH[counts[month]]:
+            date = weekday_on_or_after(D(2022, month, day + index % 6))
+            while date in dates:
+                date = weekday_on_or_after(date + datetime.timedelta(days=1))
+            dates.append(date)
+    return dates
 
 
 def load(ctx: DemoContext) -> None:
@@ -214,14 +231,20 @@ def load(ctx: DemoContext) -> None:
         rota = list(stationed[station.name])
         rng.shuffle(rota)
         position = 0
-        for day in reception_dates(index):
+        dates = reception_dates(index)
+        if station.name == "独山港镇周圩人大代表联络站":
+            # The floor-crack case (seed article): the station's first March day is 15 March.
+            first_march = next(i for i, d in enumerate(dates) if d.month == 3)
+            dates[first_march] = ZHOUWEI_CASE[0]
+            dates = [d for i, d in enumerate(dates) if i == first_march or d != ZHOUWEI_CASE[0]]
+        for day in dates:
             notes = ""
             count = rng.randint(2, 4)
             on_duty = [rota[(position + k) % len(rota)] for k in range(count)]
             position += count
             theme = rng.choice(THEMES[day.month])
             residents = rng.randint(3, 25)
-            if station.name == "独山港镇周圩人大代表联络站" and day.month == 3 and day.day < 15:
+            if station.name == "独山港镇周圩人大代表联络站" and day == ZHOUWEI_CASE[0]:
                 day, notes = ZHOUWEI_CASE
                 theme = THEMES[3][0]
                 named = [d for d in rota if d.name in LOCAL[station.name]]

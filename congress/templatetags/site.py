@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 register = template.Library()
 
@@ -40,3 +40,26 @@ def minutes(delta):
     if not delta:
         return 0
     return -(-int(delta.total_seconds()) // 60)
+
+
+@register.inclusion_tag("includes/timeline.html")
+def timeline(rows, heading=None, heading_id="timeline-h", empty=None):
+    """Every timeline a reader sees, in one shape: what happened, by whom, when.
+
+    `rows`: dicts (or objects) with `at` (aware datetime, shown in Asia/Shanghai as
+    2022年6月18日 14:05), `label` (the labelled event), `who` (a role or a unit) and an optional
+    `detail`.
+    """
+    return {"rows": rows, "heading": heading, "heading_id": heading_id, "empty": empty}
+
+
+@register.filter
+def counts(pairs):
+    """Vote counts as a reader writes them: "赞成 201，弃权 8" (a full-width comma and thousands
+    separators in Chinese; "For 201, abstain 8" in English)."""
+    separator = pgettext("list separator", ", ")
+    # Thousands grouped by three with a comma, as official Chinese documents print 1,322: the
+    # zh-hans locale format has no grouping, so intcomma would print 1322.
+    return separator.join(
+        f"{label} {n:,}" if isinstance(n, int) else f"{label} {n}" for label, n in pairs
+    )

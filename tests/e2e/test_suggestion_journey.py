@@ -7,6 +7,7 @@ compiled Chinese catalogue; the login page and the admin run in Chinese, driven 
 """
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -112,7 +113,11 @@ def test_suggestion_from_draft_to_closed(live_server, browser, page, cast):
     page.select_option("#id_category", label="城乡建设")
     page.select_option("#id_session", str(cast["session"].pk))
     page.fill("#id_body", "农村道路夜间照明不足，建议加快路灯建设。")
-    page.select_option("#id_cosigners", [str(cast["cosigner"].pk)])
+    picker = page.locator("#id_cosigners_search")
+    picker.press_sequentially("王芳", delay=30)
+    page.get_by_role("listbox").get_by_role("option", name=re.compile("王芳")).wait_for()
+    picker.press("ArrowDown")
+    picker.press("Enter")
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_url("**/en/portal/suggestions/*/")
     suggestion = Suggestion.objects.get()

@@ -112,7 +112,7 @@ def test_every_form_has_csrf(me, session, category, lead, colleague):
 def test_draft_with_attachments_and_cosigner_then_submit(
     me, lead, colleague, session, category, django_capture_on_commit_callbacks
 ):
-    data = form_data(category, session, cosigners=[colleague.pk])
+    data = form_data(category, session, cosigners=colleague.card_number)
     data["attachments"] = [
         SimpleUploadedFile("说明.pdf", PDF, "application/pdf"),
         SimpleUploadedFile("附件.docx", docx_bytes(), "application/octet-stream"),
@@ -222,9 +222,9 @@ def _bad_inputs(category, session, colleague, lead):
             {"attachments": [SimpleUploadedFile("假.docx", b"PK\x03\x04notazip", "x")]},
             "PDF, PNG, JPEG or Word",
         ),
-        ("cosigners", {"cosigners": [lead.pk]}, "valid choice"),
-        ("cosigners", {"cosigners": ["abc"]}, "valid choice"),
-        ("cosigners", {"cosigners": [999999]}, "valid choice"),
+        ("cosigners", {"cosigners": lead.name}, "no serving deputy"),
+        ("cosigners", {"cosigners": "abc"}, "no serving deputy"),
+        ("cosigners", {"cosigners": f"{colleague.name}、无此人"}, "“无此人”: no serving deputy"),
     ]
 
 
@@ -247,9 +247,10 @@ def test_a_deputy_of_another_term_cannot_co_sign(me, lead, session, category):
 
     outsider = DeputyFactory(term=TermFactory(number=15, start_date=datetime.date(2017, 1, 1)))
     response = me.post(
-        "/en/portal/suggestions/new/", form_data(category, session, cosigners=[outsider.pk])
+        "/en/portal/suggestions/new/",
+        form_data(category, session, cosigners=outsider.card_number),
     )
-    assert "valid choice" in str(errors_of(response, "cosigners"))
+    assert "no serving deputy" in str(errors_of(response, "cosigners"))
     assert Suggestion.objects.count() == 0
 
 
@@ -283,7 +284,7 @@ def test_my_items_list_led_and_co_signed_with_due_dates(
         lead=colleague, session=session, category=category, by=colleague.user, title="同事的草稿"
     )
     html = me.get("/en/portal/suggestions/").content.decode()
-    assert mine.title in html and "2022-06-18" in html and "市交通运输局" in html
+    assert mine.title in html and "June 18, 2022" in html and "市交通运输局" in html
     assert theirs.title not in html
 
 
@@ -439,7 +440,7 @@ def test_motion_draft_signatures_and_submit(me, lead, session, make_deputy, sett
     settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "MOTION_MIN_SIGNERS": 3}
     others = [make_deputy(f"联名{i}") for i in range(3)]
     response = me.post(
-        "/en/portal/motions/new/", motion_data(session, cosigners=[d.pk for d in others])
+        "/en/portal/motions/new/", motion_data(session, cosigners="，".join(d.name for d in others))
     )
     assert response.status_code == 302
     motion = Motion.objects.get()
@@ -466,7 +467,7 @@ def test_motion_draft_signatures_and_submit(me, lead, session, make_deputy, sett
         ({"session": ""}, "session"),
         ({"session": "999999"}, "session"),
         ({"reason": "字" * 20_001}, "reason"),
-        ({"cosigners": ["x"]}, "cosigners"),
+        ({"cosigners": "x"}, "cosigners"),
     ],
 )
 def test_every_bad_motion_input_is_shown_beside_its_field(me, session, override, field):

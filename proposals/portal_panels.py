@@ -1,0 +1,29 @@
+"""What this app adds to the deputy's overview (/portal/): requests to co-sign, each with the
+day to answer by and one-tap buttons to co-sign or decline."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from congress.workdays import add_working_days
+from proposals import selectors
+
+
+def answer_by(signature):
+    """The last day to answer a request to co-sign (CONGRESS_RULES' working days)."""
+    days = settings.CONGRESS_RULES["SIGNATURE_ANSWER_WORKING_DAYS"]
+    return add_working_days(timezone.localdate(signature.requested_at), days)
+
+
+def signature_requests_panel(request, deputy):
+    requests = list(
+        selectors.signature_requests(deputy)
+        .select_related("motion__session__term")
+        .order_by("requested_at", "id")
+    )
+    if not requests:
+        return None
+    today = timezone.localdate()
+    for signature in requests:
+        signature.answer_by = answer_by(signature)
+        signature.overdue = signature.answer_by < today
+    return "portal/_signature_requests.html", {"requests": requests, "today": today}
