@@ -55,13 +55,20 @@ def is_office(user) -> bool:
 
 
 def clerk_units(request) -> list[int]:
-    """The units the user answers for (cached on the request)."""
+    """The units the user answers for (cached on the request).
+
+    None for a visitor who is not logged in (the admin's login page asks every ModelAdmin's
+    has_module_permission with an AnonymousUser, and so does every page of an expired session),
+    nor for a disabled or non-staff account: the admin would not let them in anyway."""
     if not hasattr(request, "_proposal_units"):
-        request._proposal_units = list(
-            UnitMembership.objects.filter(user=request.user).values_list(
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff:
+            units = UnitMembership.objects.filter(user=user).values_list(
                 "organisation_id", flat=True
             )
-        )
+            request._proposal_units = list(units)
+        else:
+            request._proposal_units = []
     return request._proposal_units
 
 
