@@ -253,11 +253,15 @@ class TimelineInline(ReadOnlyMixin, GenericTabularInline):
     ct_field, ct_fk_field = "content_type", "object_id"
     extra = 0
     can_delete = False
-    fields = ["at", "action", "actor", "actor_label", "note", "public"]
+    fields = ["at", "event", "actor", "actor_label", "note", "public"]
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
         return True
+
+    @admin.display(description=gettext_lazy("event"))
+    def event(self, obj):
+        return obj.get_action_display()
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -984,4 +988,5 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
         )
 
 
-from proposals import opinion_admin  # noqa: E402,F401  (residents' opinions: its own module)
+# Modules that register more admins; imported last because they import from this one.
+from proposals import clerk_admin, opinion_admin  # noqa: E402,F401

@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from proposals.models import Opinion, OpinionCategory, Rating, TimelineEntry
 
@@ -150,7 +151,7 @@ ACTION_LABELS = {
     "rated_basically": _("Rated: basically satisfied"),
     "rated_unsatisfied": _("Rated: unsatisfied"),
     "reopened": _("Reopened to be handled again"),
-    "closed": _("Closed"),
+    "closed": pgettext_lazy("event", "Closed"),
     "closed_unsatisfied": _("Closed; the resident remained unsatisfied"),
     "closed_unrated": _("Closed without a rating"),
     "note": _("Note"),

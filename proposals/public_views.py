@@ -31,7 +31,7 @@ from proposals.models import (
 # What the public timeline says for each action code the services write (proposals/services.py).
 TIMELINE_ACTIONS = {
     "submitted": gettext_lazy("Submitted"),
-    "registered": gettext_lazy("Registered"),
+    "registered": pgettext_lazy("event", "Registered"),
     "rejected": gettext_lazy("Not registered"),
     "merged": gettext_lazy("Merged into another suggestion"),
     "merged_in": gettext_lazy("Another suggestion merged into this one"),
@@ -46,11 +46,11 @@ TIMELINE_ACTIONS = {
     "extension_requested": gettext_lazy("The unit asked for more time"),
     "extended": gettext_lazy("More time granted"),
     "extension_refused": gettext_lazy("More time refused"),
-    "replied": gettext_lazy("Replied"),
+    "replied": pgettext_lazy("event", "Replied"),
     "followup_replied": gettext_lazy("Follow-up reply"),
     "reply_published": gettext_lazy("Reply published"),
     "rehandling": gettext_lazy("Sent back for handling again"),
-    "closed": gettext_lazy("Closed"),
+    "closed": pgettext_lazy("event", "Closed"),
     "key_flagged": gettext_lazy("Marked for key supervision"),
     "key_unflagged": gettext_lazy("Key supervision ended"),
     "look_back_flagged": gettext_lazy("Marked for the look-back review"),

@@ -72,4 +72,7 @@ def test_a_private_export_is_logged_with_who_when_and_how_many_rows(client):
     page = client.get("/admin/deputies/privateexport/").content.decode()
     assert "office-clerk" in page
     assert client.get(f"/admin/deputies/privateexport/{log.pk}/change/").status_code == 200
-    assert "_save" not in client.get(f"/admin/deputies/privateexport/{log.pk}/change/").content.decode()
+    assert (
+        "_save"
+        not in client.get(f"/admin/deputies/privateexport/{log.pk}/change/").content.decode()
+    )
