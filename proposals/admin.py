@@ -45,6 +45,7 @@ from proposals.models import (
     reply_class_choices,
 )
 from proposals.resources import SuggestionResource
+from proposals.todo import SuggestionQueueFilter
 
 # -- who is who ---------------------------------------------------------------------------------
 
@@ -315,6 +316,7 @@ class SuggestionAdmin(SheetAdmin):
     ]
     list_display_links = ["code", "title"]
     list_filter = [
+        SuggestionQueueFilter,
         "status",
         "session",
         "year",

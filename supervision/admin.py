@@ -36,6 +36,7 @@ from supervision.models import (
     SupervisionDocument,
     SupervisionItem,
 )
+from supervision.todo import PollQueueFilter
 
 
 class ServiceCheckedForm(forms.ModelForm):
@@ -289,7 +290,7 @@ RULE_FIELDS = ["kind", "method", "max_choices", "seats", "base", "majority"]
 @admin.register(Poll)
 class PollAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "opens_at", "closes_at", "roll_size"]
-    list_filter = ["kind", "status"]
+    list_filter = [PollQueueFilter, "kind", "status"]
     search_fields = ["title"]
     inlines = [PollOptionInline, PaperTallyInline]
     actions = ["open_polls", "close_polls", "publish_polls", "create_runoffs"]
