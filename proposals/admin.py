@@ -80,14 +80,50 @@ def is_clerk(request) -> bool:
 # -- forms of the actions and clerk pages ---------------------------------------------------------
 
 
+class UnitCheckboxes(forms.CheckboxSelectMultiple):
+    """Co-handling units as ticks (no Ctrl-click), laid out in columns by the admin's CSS."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "unit-checkboxes", **(attrs or {})})
+
+
 class AssignForm(forms.Form):
+    """One item's assignment: each item of a batch has its own (they rarely go to the same units)."""
+
     lead_unit = forms.ModelChoiceField(
-        Organisation.objects.active(), label=gettext_lazy("lead unit")
+        Organisation.objects.active(),
+        label=gettext_lazy("lead unit"),
+        empty_label=gettext_lazy("— choose the lead unit —"),
     )
     co_units = forms.ModelMultipleChoiceField(
-        Organisation.objects.active(), required=False, label=gettext_lazy("co-handling units")
+        Organisation.objects.active(),
+        required=False,
+        label=gettext_lazy("co-handling units"),
+        widget=UnitCheckboxes,
     )
     on = forms.DateField(label=gettext_lazy("assigned on"), initial=timezone.localdate)
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, co_units = cleaned.get("lead_unit"), cleaned.get("co_units") or []
+        if lead is not None and lead in co_units:
+            self.add_error("co_units", _("The lead unit cannot also be a co-handling unit."))
+        return cleaned
+
+
+def obvious_lead_unit(suggestion) -> Organisation | None:
+    """The unit to preselect when one choice is obvious: the item's last lead unit (assigned
+    again), else the only active unit; otherwise the clerk chooses."""
+    last = (
+        suggestion.assignments.filter(role=Assignment.Role.LEAD, organisation__active=True)
+        .order_by("-assigned_at", "-pk")
+        .values_list("organisation", flat=True)
+        .first()
+    )
+    if last:
+        return Organisation.objects.get(pk=last)
+    units = list(Organisation.objects.active()[:2])
+    return units[0] if len(units) == 1 else None
 
 
 class RejectForm(forms.Form):
@@ -117,7 +153,10 @@ class ReplyForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea, label=gettext_lazy("reason"))
     proposed_unit = forms.ModelChoiceField(
-        Organisation.objects.active(), required=False, label=gettext_lazy("proposed unit")
+        Organisation.objects.active(),
+        required=False,
+        label=gettext_lazy("proposed unit"),
+        empty_label=gettext_lazy("— no proposal —"),
     )
 
 
@@ -149,16 +188,17 @@ def run_service(request, call, success: str | None = None) -> bool:
     return True
 
 
-def apply_to_each(modeladmin, request, queryset, call, done_message: str):
-    done = 0
+def apply_to_each(modeladmin, request, queryset, call, done_message: str) -> list:
+    done = []
     for obj in queryset:
         try:
             call(obj)
-            done += 1
+            done.append(obj)
         except DomainError as error:
             modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
     if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        modeladmin.message_user(request, done_message % {"count": len(done)}, messages.SUCCESS)
+    return done
 
 
 def form_action(modeladmin, request, queryset, *, form_class, title, call, done_message):
@@ -444,13 +484,20 @@ class SuggestionAdmin(SheetAdmin):
     # Actions (office)
     @admin.action(description=gettext_lazy("Register the selected suggestions (立案)"))
     def register(self, request, queryset):
-        apply_to_each(
+        done = apply_to_each(
             self,
             request,
             queryset.order_by("submitted_at", "pk"),
             lambda s: services.suggestion_register(suggestion=s, by=request.user),
             _("%(count)s suggestions registered."),
         )
+        if done:  # the next step: assign them (交办)
+            return self._to_assign_page(done)
+        return None
+
+    def _to_assign_page(self, suggestions):
+        ids = ",".join(str(s.pk) for s in suggestions)
+        return HttpResponseRedirect(f"{reverse('admin:proposals_suggestion_assign')}?ids={ids}")
 
     @admin.action(description=gettext_lazy("Do not register (不予立案)…"))
     def reject(self, request, queryset):
@@ -468,20 +515,58 @@ class SuggestionAdmin(SheetAdmin):
 
     @admin.action(description=gettext_lazy("Assign to handling units (交办)…"))
     def assign(self, request, queryset):
-        return form_action(
-            self,
+        return self._to_assign_page(queryset.order_by("pk"))
+
+    def assign_view(self, request):
+        """Assign a batch: one row per item, each with its own lead and co-handling units."""
+        if not is_office(request.user):
+            raise PermissionDenied
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()]
+        items = list(
+            self.get_queryset(request)
+            .filter(pk__in=ids[:200], status=Suggestion.Status.REGISTERED)
+            .select_related("category", "lead")
+            .order_by("pk")
+        )
+        data = request.POST if request.method == "POST" else None
+        rows = [
+            (
+                item,
+                AssignForm(
+                    data, prefix=f"s{item.pk}", initial={"lead_unit": obvious_lead_unit(item)}
+                ),
+            )
+            for item in items
+        ]
+        if data is not None:
+            done = 0
+            for item, form in rows:
+                if form.is_valid() and run_service(
+                    request,
+                    lambda item=item, form=form: services.suggestion_assign(
+                        suggestion=item,
+                        lead_unit=form.cleaned_data["lead_unit"],
+                        co_units=form.cleaned_data["co_units"],
+                        on=form.cleaned_data["on"],
+                        by=request.user,
+                    ),
+                ):
+                    done += 1
+            if done:
+                messages.success(request, _("%(count)s suggestions assigned.") % {"count": done})
+            remaining = [item for item, form in rows if not form.is_valid()]
+            if not remaining:
+                return HttpResponseRedirect(reverse("admin:proposals_suggestion_changelist"))
+            rows = [(item, form) for item, form in rows if item in remaining]
+        return TemplateResponse(
             request,
-            queryset,
-            form_class=AssignForm,
-            title=_("Assign to handling units"),
-            call=lambda s, data: services.suggestion_assign(
-                suggestion=s,
-                lead_unit=data["lead_unit"],
-                co_units=data["co_units"],
-                on=data["on"],
-                by=request.user,
-            ),
-            done_message=_("%(count)s suggestions assigned."),
+            "admin/proposals/assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Assign to handling units"),
+                "rows": rows,
+                "opts": self.model._meta,
+            },
         )
 
     @admin.action(description=gettext_lazy("Mark for key supervision (重点督办)…"))
@@ -534,6 +619,7 @@ class SuggestionAdmin(SheetAdmin):
             return super().get_urls()
         wrap = self.admin_site.admin_view
         return [
+            path("assign/", wrap(self.assign_view), name="proposals_suggestion_assign"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_suggestion_reply"),
             path("<int:pk>/return/", wrap(self.return_view), name="proposals_suggestion_return"),
             path("<int:pk>/extend/", wrap(self.extend_view), name="proposals_suggestion_extend"),
