@@ -23,6 +23,13 @@ TRACKED = [
 ]
 
 
+def history_row_label(row) -> str:
+    """A history row as "<record> · 2022年3月1日 09:30" in Beijing time (simple-history's own
+    says "… as of <UTC time>")."""
+    when = date_format(timezone.localtime(row.history_date), "DATETIME_FORMAT")
+    return f"{row.instance} · {when}"
+
+
 HISTORY_EVENTS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
@@ -52,6 +59,14 @@ class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["history_user"]
     ordering = ["-history_date", "-history_id"]
 
+    def get_fields(self, request, obj=None):
+        # The record's own fields, then the history's, labelled (simple-history's are not).
+        own = [f.name for f in self.model._meta.fields if not f.name.startswith("history_")]
+        return [*own, "when", "event", "who"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     @admin.display(description=_("time"), ordering="history_date")
     def when(self, obj):
         return date_format(timezone.localtime(obj.history_date), "DATETIME_FORMAT")
@@ -79,6 +94,7 @@ for app_label, model_name, search in TRACKED:
     historical = model.history.model
     # simple-history names these "historical <name>" without gettext; set at run time (the
     # model's Meta is unchanged, so no migration), e.g. 代表建议 修改记录.
+    historical.__str__ = history_row_label
     historical._meta.verbose_name = format_lazy(_("{name} history"), name=model._meta.verbose_name)
     historical._meta.verbose_name_plural = format_lazy(
         _("{name} history"), name=model._meta.verbose_name

@@ -23,6 +23,11 @@ ENGLISH_LEFTOVERS = [
     "Simple history",
     "Import export",
     "Filter by",
+    "Can add",
+    "Can change",
+    "as of",
+    "History date",
+    "Label",
     "Tasks Database Backend",
 ]
 
@@ -52,10 +57,17 @@ def headers(html: str) -> list[str]:
 
 def test_main_admin_pages_show_no_english(office):
     factories.AssignmentFactory()
-    pages = ["/admin/"]
+    from proposals.models import Suggestion
+
+    suggestion = Suggestion.objects.get()
+    pages = [
+        "/admin/",
+        f"/admin/proposals/historicalsuggestion/{suggestion.history.get().pk}/change/",
+    ]
     for model in admin.site._registry:
         opts = model._meta
         pages.append(f"/admin/{opts.app_label}/{opts.model_name}/")
+        pages.append(f"/admin/{opts.app_label}/{opts.model_name}/add/")
     leftovers = {}
     for page in pages:
         response = office.get(page)
