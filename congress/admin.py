@@ -15,7 +15,6 @@ from congress.importing import SheetAdmin
 from congress.models import Category, Holiday, Meeting, Organisation, Session, Term, Town
 from congress.resources import OrganisationResource
 
-
 # Permission names are stored in English when the tables are made ("Can add deputy"); the user
 # and group pages show them in the reader's language instead: app · model · action.
 PERMISSION_ACTIONS = {
