@@ -4,6 +4,7 @@ The unit (Organisation) is a congress model; the clerk's membership is a proposa
 imports point one way, so this module extends the congress admin rather than the reverse."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -70,7 +71,7 @@ class UnitAdmin(OrganisationAdmin):
                     username=data["username"],
                     email=data["email"],
                     full_name=data["full_name"],
-                    base_url=request.build_absolute_uri("/"),
+                    base_url=settings.SITE_URL or request.build_absolute_uri("/"),
                     by=request.user,
                 ),
                 _(
