@@ -6,6 +6,9 @@ by whom and when, searchable and filterable. Nobody can add, edit or delete a hi
 
 from django.apps import apps
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.adminkit import ReadOnlyMixin
@@ -20,18 +23,62 @@ TRACKED = [
 ]
 
 
+def history_row_label(row) -> str:
+    """A history row as "<record> · 2022年3月1日 09:30" in Beijing time (simple-history's own
+    says "… as of <UTC time>")."""
+    when = date_format(timezone.localtime(row.history_date), "DATETIME_FORMAT")
+    return f"{row.instance} · {when}"
+
+
+HISTORY_EVENTS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+class HistoryTypeFilter(admin.ChoicesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("event")
+
+
+class HistoryDateFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("time")
+
+
 class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    # simple-history's own columns have untranslatable names (history_date …): each is shown
+    # through a labelled column, the time in Beijing time, the event as 创建/修改/删除.
     list_display = [
-        "history_date",
+        "when",
         "history_object_label",
-        "history_type",
-        "history_user",
+        "event",
+        "who",
         "status_if_any",
     ]
-    list_filter = ["history_type", "history_date"]
+    list_filter = [("history_type", HistoryTypeFilter), ("history_date", HistoryDateFilter)]
     list_select_related = ["history_user"]
-    date_hierarchy = "history_date"
     ordering = ["-history_date", "-history_id"]
+
+    def get_fields(self, request, obj=None):
+        # The record's own fields, then the history's, labelled (simple-history's are not).
+        own = [f.name for f in self.model._meta.fields if not f.name.startswith("history_")]
+        return [*own, "when", "event", "who"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("time"), ordering="history_date")
+    def when(self, obj):
+        return date_format(timezone.localtime(obj.history_date), "DATETIME_FORMAT")
+
+    @admin.display(description=_("event"), ordering="history_type")
+    def event(self, obj):
+        return HISTORY_EVENTS.get(obj.history_type, obj.history_type)
+
+    @admin.display(description=_("by"), ordering="history_user")
+    def who(self, obj):
+        user = obj.history_user
+        return (user.get_full_name() or user.get_username()) if user else "—"
 
     @admin.display(description=_("record"))
     def history_object_label(self, obj):
@@ -45,6 +92,13 @@ class HistoryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 for app_label, model_name, search in TRACKED:
     model = apps.get_model(app_label, model_name)
     historical = model.history.model
+    # simple-history names these "historical <name>" without gettext; set at run time (the
+    # model's Meta is unchanged, so no migration), e.g. 代表建议 修改记录.
+    historical.__str__ = history_row_label
+    historical._meta.verbose_name = format_lazy(_("{name} history"), name=model._meta.verbose_name)
+    historical._meta.verbose_name_plural = format_lazy(
+        _("{name} history"), name=model._meta.verbose_name
+    )
     admin.site.register(
         historical,
         type(f"{model_name}HistoryAdmin", (HistoryAdmin,), {"search_fields": search}),

@@ -24,6 +24,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from congress.importing import escape_formula
 
@@ -522,7 +523,7 @@ _dataset(
         ("session", _("Session")),
         ("title", _("Title")),
         ("lead", _("Lead deputy")),
-        ("cosigners", _("Co-signers")),
+        ("cosigners", _("Co-signing deputies")),
         ("status", _("Status")),
         ("review_outcome", _("Review outcome")),
         ("resolution_date", _("Resolution adopted on")),
@@ -828,8 +829,8 @@ if _opinion_model() is not None:
             ("month", _("Month")),
             ("station", _("Station")),
             ("category", _("Category")),
-            ("received", _("Received")),
-            ("closed", _("Closed")),
+            ("received", pgettext_lazy("count", "Received")),
+            ("closed", pgettext_lazy("count", "Closed")),
         ],
         _opinion_counts,
         lambda r: (

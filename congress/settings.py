@@ -240,8 +240,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Cookies travel over https only. A plain-http intranet test server turns this off
+    # (DJANGO_SECURE_COOKIES=0, with DJANGO_SECURE_SSL_REDIRECT=0), or no login would stick.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
 
 # Procedural rules that differ between congresses (domain.md): every deadline, threshold and
 # limit lives here, never as a constant in code. A deployment overrides them in its settings.

@@ -10,6 +10,7 @@ from congress import media, views
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_SITE_HEADER
+admin.site.index_template = "admin/todo_index.html"  # the day's work first (congress/todo.py)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

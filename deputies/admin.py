@@ -15,9 +15,12 @@ from deputies.models import (
     DeputyGroup,
     LiaisonStation,
     PointRule,
+    PrivateExport,
     Reception,
 )
 from deputies.resources import DeputyResource, LiaisonStationResource, PublicDeputyResource
+
+PRIVATE_EXPORT_PERM = "deputies.export_private_deputy"
 
 
 @admin.register(Delegation)
@@ -83,10 +86,24 @@ class DeputyAdmin(SheetAdmin):
         return [DeputyResource]
 
     def get_export_resource_classes(self, request):
-        # Private columns (phone, ID number, birth date) only for staff who may edit deputies.
-        if request.user.has_perm("deputies.change_deputy"):
-            return [DeputyResource, PublicDeputyResource]
+        # The public columns come first, so they are what the export form offers by default;
+        # phone, ID number and birth date need their own permission. A crafted POST naming a
+        # resource not in this list fails the form's validation.
+        if request.user.has_perm(PRIVATE_EXPORT_PERM):
+            return [PublicDeputyResource, DeputyResource]
         return [PublicDeputyResource]
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        resource_class = self.choose_export_resource_class(kwargs.get("export_form"), request)
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        if resource_class is DeputyResource:
+            PrivateExport.objects.create(
+                user=request.user,
+                username=request.user.get_username(),
+                rows=queryset.count(),
+                file_format=file_format.get_title(),
+            )
+        return data
 
 
 @admin.register(DeputyGroup)
@@ -166,3 +183,22 @@ class PointRuleAdmin(admin.ModelAdmin):
     list_display = ["kind", "points", "valid_from", "valid_to", "note"]
     list_filter = ["kind"]
     date_hierarchy = "valid_from"
+
+
+@admin.register(PrivateExport)
+class PrivateExportAdmin(admin.ModelAdmin):
+    """Who exported deputies' private columns, when, and how many rows: read-only."""
+
+    list_display = ["exported_at", "username", "rows", "file_format"]
+    list_filter = ["exported_at"]
+    search_fields = ["username"]
+    date_hierarchy = "exported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

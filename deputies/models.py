@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Term, Town
@@ -144,6 +145,8 @@ class Deputy(models.Model):
         ordering = ["delegation__town__order", "name", "id"]
         verbose_name = _("deputy")
         verbose_name_plural = _("deputies")
+        # Exporting phone, ID number and birth date is its own right, apart from editing deputies.
+        permissions = [("export_private_deputy", _("Can export deputies' private columns"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="serving", ended_on__isnull=True)
@@ -372,3 +375,28 @@ class PointRule(models.Model):
                     )
                 }
             )
+
+
+class PrivateExport(models.Model):
+    """One export of deputies' private columns from the admin: who, when, how many rows and in
+    which format — never the data itself."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    exported_at = models.DateTimeField(_("exported at"), default=timezone.now, db_index=True)
+    rows = models.PositiveIntegerField(_("number of rows"))
+    file_format = models.CharField(_("file format"), max_length=20)
+
+    class Meta:
+        ordering = ["-exported_at", "-id"]
+        verbose_name = _("private-column export")
+        verbose_name_plural = _("private-column exports")
+
+    def __str__(self):
+        return f"{self.username} {self.exported_at:%Y-%m-%d %H:%M}"

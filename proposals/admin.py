@@ -48,6 +48,7 @@ from proposals.models import (
 )
 from proposals.printing import suggestion_form_queryset, suggestion_form_response
 from proposals.resources import SuggestionResource
+from proposals.todo import SuggestionQueueFilter
 
 S = Suggestion.Status
 
@@ -60,16 +61,20 @@ def is_office(user) -> bool:
 
 
 def clerk_units(request) -> list[int]:
-    """The units the user answers for (cached on the request)."""
+    """The units the user answers for (cached on the request).
+
+    None for a visitor who is not logged in (the admin's login page asks every ModelAdmin's
+    has_module_permission with an AnonymousUser, and so does every page of an expired session),
+    nor for a disabled or non-staff account: the admin would not let them in anyway."""
     if not hasattr(request, "_proposal_units"):
-        if not (request.user.is_authenticated and request.user.is_active):
-            request._proposal_units = []  # the login page asks before anyone is logged in
-            return request._proposal_units
-        request._proposal_units = list(
-            UnitMembership.objects.filter(user=request.user).values_list(
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff:
+            units = UnitMembership.objects.filter(user=user).values_list(
                 "organisation_id", flat=True
             )
-        )
+            request._proposal_units = list(units)
+        else:
+            request._proposal_units = []
     return request._proposal_units
 
 
@@ -121,14 +126,50 @@ class PlainRelationsForClerks:
 # -- forms of the actions and clerk pages ---------------------------------------------------------
 
 
+class UnitCheckboxes(forms.CheckboxSelectMultiple):
+    """Co-handling units as ticks (no Ctrl-click), laid out in columns by the admin's CSS."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"class": "unit-checkboxes", **(attrs or {})})
+
+
 class AssignForm(forms.Form):
+    """One item's assignment: each item of a batch has its own (they rarely go to the same units)."""
+
     lead_unit = forms.ModelChoiceField(
-        Organisation.objects.active(), label=gettext_lazy("lead unit")
+        Organisation.objects.active(),
+        label=gettext_lazy("lead unit"),
+        empty_label=gettext_lazy("— choose the lead unit —"),
     )
     co_units = forms.ModelMultipleChoiceField(
-        Organisation.objects.active(), required=False, label=gettext_lazy("co-handling units")
+        Organisation.objects.active(),
+        required=False,
+        label=gettext_lazy("co-handling units"),
+        widget=UnitCheckboxes,
     )
     on = forms.DateField(label=gettext_lazy("assigned on"), initial=timezone.localdate)
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, co_units = cleaned.get("lead_unit"), cleaned.get("co_units") or []
+        if lead is not None and lead in co_units:
+            self.add_error("co_units", _("The lead unit cannot also be a co-handling unit."))
+        return cleaned
+
+
+def obvious_lead_unit(suggestion) -> Organisation | None:
+    """The unit to preselect when one choice is obvious: the item's last lead unit (assigned
+    again), else the only active unit; otherwise the clerk chooses."""
+    last = (
+        suggestion.assignments.filter(role=Assignment.Role.LEAD, organisation__active=True)
+        .order_by("-assigned_at", "-pk")
+        .values_list("organisation", flat=True)
+        .first()
+    )
+    if last:
+        return Organisation.objects.get(pk=last)
+    units = list(Organisation.objects.active()[:2])
+    return units[0] if len(units) == 1 else None
 
 
 class RejectForm(forms.Form):
@@ -158,7 +199,10 @@ class ReplyForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea, label=gettext_lazy("reason"))
     proposed_unit = forms.ModelChoiceField(
-        Organisation.objects.active(), required=False, label=gettext_lazy("proposed unit")
+        Organisation.objects.active(),
+        required=False,
+        label=gettext_lazy("proposed unit"),
+        empty_label=gettext_lazy("— no proposal —"),
     )
 
 
@@ -190,16 +234,17 @@ def run_service(request, call, success: str | None = None) -> bool:
     return True
 
 
-def apply_to_each(modeladmin, request, queryset, call, done_message: str):
-    done = 0
+def apply_to_each(modeladmin, request, queryset, call, done_message: str) -> list:
+    done = []
     for obj in queryset:
         try:
             call(obj)
-            done += 1
+            done.append(obj)
         except DomainError as error:
             modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
     if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        modeladmin.message_user(request, done_message % {"count": len(done)}, messages.SUCCESS)
+    return done
 
 
 def form_action(modeladmin, request, queryset, *, form_class, title, call, done_message):
@@ -347,11 +392,15 @@ class TimelineInline(PlainRelationsForClerks, ReadOnlyMixin, GenericTabularInlin
     ct_field, ct_fk_field = "content_type", "object_id"
     extra = 0
     can_delete = False
-    fields = ["at", "action", "actor", "actor_label", "note", "public"]
+    fields = ["at", "event", "actor", "actor_label", "note", "public"]
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
         return True
+
+    @admin.display(description=gettext_lazy("event"))
+    def event(self, obj):
+        return obj.get_action_display()
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -450,6 +499,7 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     ]
     list_display_links = ["code", "title"]
     list_filter = [
+        SuggestionQueueFilter,
         "status",
         "session",
         "year",
@@ -580,13 +630,20 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     # Actions (office)
     @admin.action(description=gettext_lazy("Register the selected suggestions (立案)"))
     def register(self, request, queryset):
-        apply_to_each(
+        done = apply_to_each(
             self,
             request,
             queryset.order_by("submitted_at", "pk"),
             lambda s: services.suggestion_register(suggestion=s, by=request.user),
             _("%(count)s suggestions registered."),
         )
+        if done:  # the next step: assign them (交办)
+            return self._to_assign_page(done)
+        return None
+
+    def _to_assign_page(self, suggestions):
+        ids = ",".join(str(s.pk) for s in suggestions)
+        return HttpResponseRedirect(f"{reverse('admin:proposals_suggestion_assign')}?ids={ids}")
 
     @admin.action(description=gettext_lazy("Do not register (不予立案)…"))
     def reject(self, request, queryset):
@@ -604,20 +661,58 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
 
     @admin.action(description=gettext_lazy("Assign to handling units (交办)…"))
     def assign(self, request, queryset):
-        return form_action(
-            self,
+        return self._to_assign_page(queryset.order_by("pk"))
+
+    def assign_view(self, request):
+        """Assign a batch: one row per item, each with its own lead and co-handling units."""
+        if not is_office(request.user):
+            raise PermissionDenied
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()]
+        items = list(
+            self.get_queryset(request)
+            .filter(pk__in=ids[:200], status=Suggestion.Status.REGISTERED)
+            .select_related("category", "lead")
+            .order_by("pk")
+        )
+        data = request.POST if request.method == "POST" else None
+        rows = [
+            (
+                item,
+                AssignForm(
+                    data, prefix=f"s{item.pk}", initial={"lead_unit": obvious_lead_unit(item)}
+                ),
+            )
+            for item in items
+        ]
+        if data is not None:
+            done = 0
+            for item, form in rows:
+                if form.is_valid() and run_service(
+                    request,
+                    lambda item=item, form=form: services.suggestion_assign(
+                        suggestion=item,
+                        lead_unit=form.cleaned_data["lead_unit"],
+                        co_units=form.cleaned_data["co_units"],
+                        on=form.cleaned_data["on"],
+                        by=request.user,
+                    ),
+                ):
+                    done += 1
+            if done:
+                messages.success(request, _("%(count)s suggestions assigned.") % {"count": done})
+            remaining = [item for item, form in rows if not form.is_valid()]
+            if not remaining:
+                return HttpResponseRedirect(reverse("admin:proposals_suggestion_changelist"))
+            rows = [(item, form) for item, form in rows if item in remaining]
+        return TemplateResponse(
             request,
-            queryset,
-            form_class=AssignForm,
-            title=_("Assign to handling units"),
-            call=lambda s, data: services.suggestion_assign(
-                suggestion=s,
-                lead_unit=data["lead_unit"],
-                co_units=data["co_units"],
-                on=data["on"],
-                by=request.user,
-            ),
-            done_message=_("%(count)s suggestions assigned."),
+            "admin/proposals/assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Assign to handling units"),
+                "rows": rows,
+                "opts": self.model._meta,
+            },
         )
 
     @admin.action(description=gettext_lazy("Mark for key supervision (重点督办)…"))
@@ -687,6 +782,7 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             return super().get_urls()
         wrap = self.admin_site.admin_view
         return [
+            path("assign/", wrap(self.assign_view), name="proposals_suggestion_assign"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_suggestion_reply"),
             path("<int:pk>/return/", wrap(self.return_view), name="proposals_suggestion_return"),
             path("<int:pk>/extend/", wrap(self.extend_view), name="proposals_suggestion_extend"),
@@ -1237,4 +1333,5 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
         )
 
 
-from proposals import opinion_admin  # noqa: E402,F401  (residents' opinions: its own module)
+# Modules that register more admins; imported last because they import from this one.
+from proposals import clerk_admin, opinion_admin  # noqa: E402,F401

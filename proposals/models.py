@@ -30,6 +30,68 @@ class TimelineEntryQuerySet(models.QuerySet):
         return self.filter(public=True)
 
 
+# What each action code the services write means, for staff (the admin's timeline and history)
+# and, where public, for everyone. Apps add their own codes with register_timeline_labels().
+TIMELINE_ACTION_LABELS = {
+    "created": _("Draft created"),
+    "edited": _("Draft edited"),
+    "attached": _("File attached"),
+    "signature_requested": _("Deputy asked to co-sign"),
+    "signature_confirmed": _("Co-signature confirmed"),
+    "signature_declined": _("Co-signature declined"),
+    "submitted": _("Submitted"),
+    "registered": pgettext_lazy("event", "Registered"),
+    "rejected": _("Not registered"),
+    "merged": _("Merged into another suggestion"),
+    "merged_in": _("Another suggestion merged into this one"),
+    "converted": _("Passed to another channel"),
+    "converted_from_motion": _("Handled as a suggestion, converted from a motion"),
+    "from_opinion": _("Taken up from a resident's opinion"),
+    "withdrawn": _("Withdrawn"),
+    "assigned": _("Assigned to handling units"),
+    "accepted": _("Signed for by the unit"),
+    "not_accepted": _("Not accepted"),
+    "return_requested": _("The unit asked to send it back"),
+    "returned": _("Sent back and reassigned"),
+    "return_refused": _("Request to send back refused"),
+    "extension_requested": _("The unit asked for more time"),
+    "extended": _("More time granted"),
+    "extension_refused": _("More time refused"),
+    "replied": pgettext_lazy("event", "Replied"),
+    "followup_replied": _("Follow-up reply"),
+    "reply_published": _("Reply published"),
+    "feedback": _("Deputy rated the reply"),
+    "unsatisfied": _("Rated: unsatisfied"),
+    "rehandling": _("Sent back for handling again"),
+    "closed": pgettext_lazy("event", "Closed"),
+    "key_flagged": _("Marked for key supervision"),
+    "key_unflagged": _("Key supervision ended"),
+    "look_back_flagged": _("Marked for the look-back review"),
+    "look_back_unflagged": _("Look-back review ended"),
+    "made_public": _("Made public"),
+    "listed": _("Listed as a congress motion"),
+    "not_listed": _("Not listed"),
+    "resolution": _("Resolution adopted"),
+    "progress": _("Progress reported"),
+    "inspection": _("Implementation inspected"),
+    "answered": _("Answered"),
+    "routed": _("Routed to a handling unit"),
+    "escalated": _("Taken up as a deputy's suggestion"),
+    "rated_satisfied": _("Rated: satisfied"),
+    "rated_basically": _("Rated: basically satisfied"),
+    "rated_unsatisfied": _("Rated: unsatisfied"),
+    "reopened": _("Reopened to be handled again"),
+    "closed_unsatisfied": _("Closed; the resident remained unsatisfied"),
+    "closed_unrated": _("Closed without a rating"),
+    "note": _("Note"),
+}
+
+
+def register_timeline_labels(labels: dict) -> None:
+    """Let an app label the action codes its services write (supervision: polls, projects)."""
+    TIMELINE_ACTION_LABELS.update(labels)
+
+
 class TimelineEntry(models.Model):
     """One dated, attributed step in the life of an item (a suggestion, an opinion, a poll …).
 
@@ -65,7 +127,11 @@ class TimelineEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        """The event's label (立案, 交办 …); an unknown code shows as itself."""
+        return str(TIMELINE_ACTION_LABELS.get(self.action, self.action))
 
 
 def timeline_write(
@@ -616,7 +682,7 @@ class Signature(models.Model):
     """A deputy asked to co-sign (附议) a suggestion or a motion, and their answer."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("requested")
+        REQUESTED = "requested", pgettext_lazy("co-signature status", "requested")
         CONFIRMED = "confirmed", _("confirmed")
         DECLINED = "declined", _("declined")
 
@@ -642,8 +708,8 @@ class Signature(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
     )
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
-    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

@@ -7,7 +7,7 @@ the one partial `includes/timeline.html` (`{% timeline rows %}`).
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
-from proposals.models import TimelineEntry
+from proposals.models import TIMELINE_ACTION_LABELS, TimelineEntry
 
 # The label of each action code the services write (proposals/services.py).
 TIMELINE_ACTIONS = {
@@ -82,7 +82,8 @@ def timeline_rows(entries, signers) -> list[dict]:
         {
             "at": entry.at,
             "action": entry.action,
-            "label": TIMELINE_ACTIONS.get(entry.action, GENERIC),
+            "label": TIMELINE_ACTIONS.get(entry.action)
+            or TIMELINE_ACTION_LABELS.get(entry.action, GENERIC),
             "who": entry.actor_label or names.get(entry.actor_id) or OFFICE,
             "detail": entry.note,
         }

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
@@ -15,8 +16,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.errors import DomainError
+from congress.models import Organisation, Session
 from supervision import rules, services
-from supervision.forms import PaperTallyForm
+from supervision.forms import MoneyField, PaperTallyForm, money_display
 from supervision.models import (
     Appointee,
     Inspection,
@@ -34,6 +36,7 @@ from supervision.models import (
     SupervisionDocument,
     SupervisionItem,
 )
+from supervision.todo import PollQueueFilter
 
 
 class ServiceCheckedForm(forms.ModelForm):
@@ -51,6 +54,39 @@ class ServiceCheckedForm(forms.ModelForm):
             except DomainError as error:
                 raise forms.ValidationError(error.message) from None
         return cleaned
+
+
+# Money fields (investment, a ballot line's amount) are entered in 万元 or 亿元, as written.
+MONEY_OVERRIDES = {models.DecimalField: {"form_class": MoneyField}}
+
+
+def default_opening(today: datetime.date | None = None) -> datetime.datetime:
+    """When a new vote opens unless staff say otherwise: 09:00 on the first day of the next
+    congress session (the livelihood vote is held at the session), else 09:00 tomorrow."""
+    today = today or timezone.localdate()
+    session = Session.objects.filter(start_date__gt=today).order_by("start_date").first()
+    day = session.start_date if session else today + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+VOTE_HOURS = 3  # a default window: a morning sitting
+
+
+def form_page(modeladmin, request, queryset, *, form, title, action):
+    """The intermediate page of an admin action that needs input."""
+    return TemplateResponse(
+        request,
+        "admin/proposals/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 def _run(request, func, **kwargs):
@@ -222,6 +258,7 @@ class PollOptionInline(admin.TabularInline):
     model = PollOption
     extra = 0
     fields = ["order", "label", "amount", "description"]
+    formfield_overrides = MONEY_OVERRIDES
 
     def _editable(self, obj):
         return obj is None or obj.status == Poll.Status.DRAFT
@@ -253,7 +290,7 @@ RULE_FIELDS = ["kind", "method", "max_choices", "seats", "base", "majority"]
 @admin.register(Poll)
 class PollAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "opens_at", "closes_at", "roll_size"]
-    list_filter = ["kind", "status"]
+    list_filter = [PollQueueFilter, "kind", "status"]
     search_fields = ["title"]
     inlines = [PollOptionInline, PaperTallyInline]
     actions = ["open_polls", "close_polls", "publish_polls", "create_runoffs"]
@@ -271,6 +308,14 @@ class PollAdmin(admin.ModelAdmin):
         "result_table",
         "tally_link",
     ]
+
+    def get_changeform_initial_data(self, request):
+        opens = default_opening()
+        return {
+            "opens_at": opens,
+            "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+            **super().get_changeform_initial_data(request),
+        }
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["status", "roll_size", "runoff_of", "result_table", "tally_link"]
@@ -317,7 +362,14 @@ class PollAdmin(admin.ModelAdmin):
     @admin.action(description=_("Close the selected votes and count them"))
     def close_polls(self, request, queryset):
         for poll in queryset:
-            _run(request, services.poll_close, poll=poll)
+            if not _run(request, services.poll_close, poll=poll):
+                continue
+            # A livelihood ballot's count decides which candidates are selected.
+            if LivelihoodProject.objects.filter(ballot_option__poll=poll).exists():
+                _run(request, services.livelihood_selection_record, poll=poll)
+            messages.success(
+                request, gettext("%(poll)s was closed and counted.") % {"poll": poll.title}
+            )
 
     @admin.action(description=_("Publish the results of the selected votes"))
     def publish_polls(self, request, queryset):
@@ -406,15 +458,190 @@ class InspectionInline(admin.StackedInline):
     autocomplete_fields = ["group"]
 
 
+class ApprovalStepForm(forms.Form):
+    step = forms.ChoiceField(choices=ProjectApproval.Step.choices, label=_("approval step"))
+    decided_on = forms.DateField(label=_("decided on"), initial=timezone.localdate)
+
+
+class BallotForm(forms.Form):
+    """The session's ballot among the year's approved candidates: choose K of N."""
+
+    title = forms.CharField(max_length=200, label=_("title"))
+    max_choices = forms.IntegerField(
+        min_value=1,
+        label=_("most choices per ballot"),
+        help_text=_("A ballot marking more candidates than this is invalid."),
+    )
+    seats = forms.IntegerField(
+        min_value=1,
+        label=_("projects to select"),
+        help_text=_("Fewer than the candidates: the vote is competitive (差额票决)."),
+    )
+    base = forms.ChoiceField(choices=rules.Base.choices, label=_("threshold base"))
+    majority = forms.ChoiceField(choices=rules.Majority.choices, label=_("majority"))
+    opens_at = forms.DateTimeField(label=_("opens at"))
+    closes_at = forms.DateTimeField(label=_("closes at"))
+
+    def clean(self):
+        cleaned = super().clean()
+        k, n = cleaned.get("max_choices"), cleaned.get("seats")
+        if k and n and k > n:
+            self.add_error(
+                "max_choices", _("A ballot may not mark more candidates than there are places.")
+            )
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("A vote must close after it opens."))
+        return cleaned
+
+
+class EvaluationForm(forms.Form):
+    title = forms.CharField(max_length=200, label=_("title"))
+    opens_at = forms.DateTimeField(label=_("opens at"))
+    closes_at = forms.DateTimeField(label=_("closes at"))
+
+
 @admin.register(LivelihoodProject)
 class LivelihoodProjectAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "owner", "investment", "status", "progress"]
+    """The year's livelihood projects: candidates (from the ideas), their approval chain, the
+    session's ballot, and once selected their implementation (milestones, inspections, progress)
+    and the year-end evaluation — all from here, each step through a service."""
+
+    formfield_overrides = MONEY_OVERRIDES
+    list_display = ["title", "year", "owner", "investment_display", "status", "progress"]
     list_filter = ["year", "status"]
     search_fields = ["title", "description"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     readonly_fields = ["status", "ballot_option", "evaluation_option"]
     inlines = [ApprovalInline, MilestoneInline, InspectionInline]
+    actions = ["record_approval", "create_ballot", "create_evaluation"]
+
+    @admin.display(description=_("investment"), ordering="investment")
+    def investment_display(self, obj):
+        return money_display(obj.investment)
+
+    @admin.action(description=_("Record an approval step for the selected candidates…"))
+    def record_approval(self, request, queryset):
+        form = ApprovalStepForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for project in queryset.order_by("order", "id"):
+                done += _run(
+                    request,
+                    services.project_approval_record,
+                    project=project,
+                    step=form.cleaned_data["step"],
+                    decided_on=form.cleaned_data["decided_on"],
+                )
+            if done:
+                messages.success(
+                    request, gettext("%(count)s approvals recorded.") % {"count": done}
+                )
+            return None
+        return form_page(
+            self,
+            request,
+            queryset,
+            form=form,
+            title=gettext("Record an approval step"),
+            action="record_approval",
+        )
+
+    @admin.action(description=_("Create the session ballot among the year's approved candidates…"))
+    def create_ballot(self, request, queryset):
+        years = sorted(set(queryset.values_list("year", flat=True)))
+        if len(years) != 1:
+            messages.error(request, gettext("Select candidates of one year."))
+            return None
+        year = years[0]
+        candidates = LivelihoodProject.objects.filter(
+            year=year,
+            status=LivelihoodProject.Status.CANDIDATE,
+            approvals__step=ProjectApproval.Step.STANDING,
+        ).count()
+        opens = default_opening()
+        form = BallotForm(
+            request.POST if "apply" in request.POST else None,
+            initial={
+                "title": gettext("Vote on the livelihood projects of %(year)s") % {"year": year},
+                "max_choices": max(candidates - 2, 1),
+                "seats": max(candidates - 2, 1),
+                "base": rules.Base.ELIGIBLE,
+                "majority": rules.Majority.MORE_THAN_HALF,
+                "opens_at": opens,
+                "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+            },
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                poll = services.livelihood_ballot_create(
+                    year=year,
+                    title=data["title"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    max_choices=data["max_choices"],
+                    seats=data["seats"],
+                    base=data["base"],
+                    majority=data["majority"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    gettext(
+                        "The ballot was created with %(count)s candidates: open it when the vote begins."
+                    )
+                    % {"count": poll.options.count()},
+                )
+                return redirect("admin:supervision_poll_change", poll.pk)
+        return form_page(
+            self,
+            request,
+            queryset,
+            form=form,
+            title=gettext("Create the ballot on the livelihood projects of %(year)s")
+            % {"year": year},
+            action="create_ballot",
+        )
+
+    @admin.action(description=_("Create the year-end satisfaction evaluation…"))
+    def create_evaluation(self, request, queryset):
+        years = sorted(set(queryset.values_list("year", flat=True)))
+        if len(years) != 1:
+            messages.error(request, gettext("Select projects of one year."))
+            return None
+        year = years[0]
+        opens = default_opening()
+        form = EvaluationForm(
+            request.POST if "apply" in request.POST else None,
+            initial={
+                "title": gettext("Satisfaction evaluation of the livelihood projects of %(year)s")
+                % {"year": year},
+                "opens_at": opens,
+                "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+            },
+        )
+        if form.is_valid():
+            try:
+                poll = services.livelihood_evaluation_create(
+                    year=year, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("admin:supervision_poll_change", poll.pk)
+        return form_page(
+            self,
+            request,
+            queryset,
+            form=form,
+            title=gettext("Create the year-end satisfaction evaluation"),
+            action="create_evaluation",
+        )
 
 
 class ProjectApprovalForm(ServiceCheckedForm):
@@ -451,16 +678,65 @@ class InspectionAdmin(admin.ModelAdmin):
     inlines = [type("PhotoInline", (admin.TabularInline,), {"model": InspectionPhoto, "extra": 0})]
 
 
+class CandidateForm(forms.Form):
+    title = forms.CharField(max_length=200, label=_("title"))
+    description = forms.CharField(widget=forms.Textarea, label=_("description"))
+    investment = MoneyField(label=_("investment"))
+    owner = forms.ModelChoiceField(
+        Organisation.objects.active(), required=False, label=_("owner unit")
+    )
+    area = forms.CharField(max_length=50, required=False, label=_("area"))
+
+
 @admin.register(ProjectIdea)
 class ProjectIdeaAdmin(admin.ModelAdmin):
-    list_display = ["year", "source", "received_on", "project"]
-    list_filter = ["year", "source"]
+    list_display = ["year", "source", "short_text", "received_on", "project"]
+    list_filter = ["year", "source", ("project", admin.EmptyFieldListFilter)]
     search_fields = ["text", "opinion_reference"]
     autocomplete_fields = ["project"]
+    actions = ["make_candidate"]
+
+    @admin.display(description=_("idea"))
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 40 else obj.text[:40] + "…"
+
+    @admin.action(description=_("Make a candidate project from the selected ideas…"))
+    def make_candidate(self, request, queryset):
+        years = sorted(set(queryset.values_list("year", flat=True)))
+        if len(years) != 1:
+            messages.error(request, gettext("Select ideas of one year."))
+            return None
+        form = CandidateForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"description": "\n".join(queryset.values_list("text", flat=True))},
+        )
+        if form.is_valid():
+            try:
+                project = services.livelihood_candidate_create(
+                    year=years[0], ideas=list(queryset), actor=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    gettext("%(title)s is now a candidate for %(year)s.")
+                    % {"title": project.title, "year": project.year},
+                )
+                return redirect("admin:supervision_livelihoodproject_change", project.pk)
+        return form_page(
+            self,
+            request,
+            queryset,
+            form=form,
+            title=gettext("Make a candidate project"),
+            action="make_candidate",
+        )
 
 
 @admin.register(MajorProject)
 class MajorProjectAdmin(admin.ModelAdmin):
+    formfield_overrides = MONEY_OVERRIDES
     list_display = ["name", "year", "investment", "needs_vote", "owner"]
     list_filter = ["year"]
     search_fields = ["name"]

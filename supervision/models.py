@@ -519,7 +519,7 @@ class PaperTallyCount(models.Model):
         PollOption, models.CASCADE, related_name="paper_counts", verbose_name=_("option")
     )
     grade = models.CharField(_("grade"), max_length=16)
-    count = models.PositiveIntegerField(_("count"))
+    count = models.PositiveIntegerField(pgettext_lazy("votes", "count"))
 
     class Meta:
         verbose_name = _("paper count")

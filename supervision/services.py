@@ -30,6 +30,7 @@ from supervision.models import (
     PollOption,
     PollVoter,
     ProjectApproval,
+    ProjectIdea,
     RectificationReport,
     Result,
     ReviewOpinion,
@@ -484,6 +485,40 @@ def project_approval_record(
         approval = ProjectApproval.objects.create(project=project, step=step, decided_on=decided_on)
         timeline_write(item=project, action=f"approval_{step}", actor=actor)
     return approval
+
+
+def livelihood_candidate_create(
+    *,
+    year: int,
+    title: str,
+    description: str,
+    investment,
+    owner=None,
+    area: str = "",
+    ideas: Iterable[ProjectIdea] = (),
+    actor=None,
+) -> LivelihoodProject:
+    """A candidate project for the year's vote, drawn from the ideas sent in (which point at it)."""
+    if LivelihoodProject.objects.filter(year=year, title=title).exists():
+        raise DomainError(
+            _("There is already a candidate of that title for %(year)s.") % {"year": year},
+            code="duplicate_candidate",
+        )
+    with transaction.atomic():
+        project = LivelihoodProject.objects.create(
+            year=year,
+            title=title,
+            description=description,
+            investment=investment,
+            owner=owner,
+            area=area,
+            order=LivelihoodProject.objects.filter(year=year).count() + 1,
+        )
+        idea_ids = [idea.pk for idea in ideas]
+        if idea_ids:
+            ProjectIdea.objects.filter(pk__in=idea_ids).update(project=project)
+        timeline_write(item=project, action="project_candidate", actor=actor)
+    return project
 
 
 def livelihood_ballot_create(

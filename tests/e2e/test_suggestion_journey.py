@@ -145,8 +145,9 @@ def test_suggestion_from_draft_to_closed(live_server, browser, page, cast):
     staff_page = staff_context.new_page()
     log_in(staff_page, base, "zhangsan")
     admin_action(staff_page, base, "suggestion", suggestion.pk, "register")
-    admin_action(staff_page, base, "suggestion", suggestion.pk, "assign")
-    staff_page.select_option("select[name=lead_unit]", str(cast["unit"].pk))
+    # 立案 leads straight to 交办: the item's own assignment form.
+    assert "/admin/proposals/suggestion/assign/" in staff_page.url
+    staff_page.select_option(f"select[name=s{suggestion.pk}-lead_unit]", str(cast["unit"].pk))
     staff_page.locator("input[type=submit]").click()
     staff_page.wait_for_load_state()
     suggestion.refresh_from_db()

@@ -161,22 +161,64 @@ def test_register_action(office, lead, session):
 def test_assign_action_with_its_intermediate_form(office, lead, session, unit, other_unit):
     items = [SuggestionFactory(lead=lead, session=session, status=S.REGISTERED) for _ in range(3)]
     data = {"action": "assign", ACTION_CHECKBOX_NAME: [s.pk for s in items]}
-    page = office.post(reverse(CHANGELIST), data)
-    assert page.status_code == 200 and "lead_unit" in page.content.decode()
+    page = office.post(reverse(CHANGELIST), data, follow=True)
+    assert page.status_code == 200 and f"s{items[0].pk}-lead_unit" in page.content.decode()
+    assert f'type="checkbox" name="s{items[0].pk}-co_units"' in page.content.decode()
     assert not Assignment.objects.exists()
-    office.post(
-        reverse(CHANGELIST),
-        {
-            **data,
-            "apply": "1",
-            "lead_unit": unit.pk,
-            "co_units": [other_unit.pk],
-            "on": "2022-03-18",
-        },
-    )
+    fields = {}
+    for item in items:
+        fields |= {
+            f"s{item.pk}-lead_unit": unit.pk,
+            f"s{item.pk}-co_units": [other_unit.pk],
+            f"s{item.pk}-on": "2022-03-18",
+        }
+    office.post(page.redirect_chain[-1][0], fields)
     assert Assignment.objects.filter(role="lead", organisation=unit).count() == 3
     assert Assignment.objects.filter(role="co", organisation=other_unit).count() == 3
     assert set(Suggestion.objects.values_list("status", flat=True)) == {S.ASSIGNED}
+
+
+def test_a_batch_goes_to_different_units_and_a_bad_row_stays_with_its_error(
+    office, lead, session, unit, other_unit
+):
+    first, second, third = [
+        SuggestionFactory(lead=lead, session=session, status=S.REGISTERED) for _ in range(3)
+    ]
+    url = reverse("admin:proposals_suggestion_assign") + f"?ids={first.pk},{second.pk},{third.pk}"
+    response = office.post(
+        url,
+        {
+            f"s{first.pk}-lead_unit": unit.pk,
+            f"s{first.pk}-on": "2022-03-18",
+            f"s{second.pk}-lead_unit": other_unit.pk,
+            f"s{second.pk}-co_units": [unit.pk],
+            f"s{second.pk}-on": "2022-03-18",
+            # the third: no lead unit chosen
+            f"s{third.pk}-on": "2022-03-18",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "errorlist" in page and third.title in page and first.title not in page
+    assert first.assignments.get().organisation == unit
+    assert {(a.organisation, a.role) for a in second.assignments.all()} == {
+        (other_unit, "lead"),
+        (unit, "co"),
+    }
+    third.refresh_from_db()
+    assert third.status == S.REGISTERED and not third.assignments.exists()
+
+
+def test_registering_leads_to_assigning(office, lead, session):
+    items = [SuggestionFactory(lead=lead, session=session, status=S.SUBMITTED) for _ in range(2)]
+    response = office.post(
+        reverse("admin:proposals_submittedsuggestion_changelist"),
+        {"action": "register", ACTION_CHECKBOX_NAME: [s.pk for s in items]},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:proposals_suggestion_assign"))
+    page = office.get(response["Location"]).content.decode()
+    assert all(f"s{s.pk}-lead_unit" in page for s in items)
 
 
 def test_reject_action_needs_a_reason(office, lead, session):
@@ -221,3 +263,21 @@ def test_changelist_query_count_is_flat(office, lead, session, unit):
     few = _count_changelist_queries(office)
     make(45, 6)
     assert _count_changelist_queries(office) == few
+
+
+def test_the_only_unit_is_preselected_and_otherwise_the_prompt_is_chinese(client, lead, session):
+    from tests.factories import OrganisationFactory, StaffFactory
+
+    StaffFactory(username="desk")
+    client.post("/admin/login/", {"username": "desk", "password": "pw-for-tests"})
+    only = OrganisationFactory()
+    item = SuggestionFactory(lead=lead, session=session, status=S.REGISTERED)
+    url = reverse("admin:proposals_suggestion_assign") + f"?ids={item.pk}"
+
+    page = client.get(url).content.decode()
+    assert f'<option value="{only.pk}" selected>' in page
+
+    OrganisationFactory()
+    page = client.get(url).content.decode()
+    assert "selected>" not in page.split(f"s{item.pk}-lead_unit")[1].split("</select>")[0]
+    assert "请选择主办单位" in page and "Select an option" not in page

@@ -1,0 +1,33 @@
+"""The staff to-do list on the admin's front page: what is waiting for whom, with counts that
+link to the filtered lists.
+
+Each app contributes its rows with `register(provider)`; a provider takes the request and returns
+TodoItem rows for the user (the office sees everything, a unit clerk only their unit's). The
+page asks the registry and nothing else (congress never imports the apps)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False  # overdue and the like: shown first and marked
+
+
+_providers: list[Callable] = []
+
+
+def register(provider: Callable) -> Callable:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def items_for(request) -> list[TodoItem]:
+    if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        return []
+    items = [item for provider in _providers for item in provider(request)]
+    return sorted(items, key=lambda item: not item.urgent)

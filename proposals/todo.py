@@ -1,0 +1,133 @@
+"""The proposals' rows of the staff to-do list (congress/todo.py) and the changelist filters the
+counts link to, so that a count and its list are always the same query."""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress import todo
+from proposals.models import (
+    Decision,
+    ExtensionRequest,
+    Feedback,
+    Rating,
+    Reply,
+    ReturnRequest,
+    Suggestion,
+)
+
+S = Suggestion.Status
+
+
+def unsatisfied_awaiting_decision(queryset=None):
+    """Replied suggestions whose latest round of ratings has an 不满意 on which staff have not yet
+    decided (re-handle or close with reasons). The one place this is defined: point it at a
+    decision record when there is one."""
+    queryset = Suggestion.objects.all() if queryset is None else queryset
+    unsatisfied = Feedback.objects.filter(
+        suggestion=OuterRef("pk"), given_at__gte=OuterRef("replied_at")
+    ).filter(Q(result_rating=Rating.UNSATISFIED) | Q(process_rating=Rating.UNSATISFIED))
+    return queryset.filter(status=S.REPLIED).filter(Exists(unsatisfied))
+
+
+# What each value of the `todo` filter selects, given a queryset of suggestions.
+SUGGESTION_QUEUES = {
+    "to_reply": (gettext_lazy("to reply"), lambda qs: qs.filter(status__in=S.in_handling())),
+    "overdue": (gettext_lazy("overdue"), lambda qs: qs.overdue()),
+    "unsatisfied": (
+        gettext_lazy("rated 不满意, awaiting a decision"),
+        unsatisfied_awaiting_decision,
+    ),
+    "to_close": (
+        gettext_lazy("replied, to close"),
+        lambda qs: qs.filter(status=S.REPLIED).exclude(
+            pk__in=unsatisfied_awaiting_decision().values("pk")
+        ),
+    ),
+}
+
+
+class SuggestionQueueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("to do")
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _select) in SUGGESTION_QUEUES.items()]
+
+    def queryset(self, request, queryset):
+        queue = SUGGESTION_QUEUES.get(self.value())
+        return queue[1](queryset) if queue else queryset
+
+
+def _url(name: str, **params) -> str:
+    url = reverse(f"admin:{name}")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def office_items(request) -> list[todo.TodoItem]:
+    from proposals.admin import clerk_units, is_office
+
+    if is_office(request.user):
+        suggestions = Suggestion.objects.all()
+        return [
+            todo.TodoItem(
+                _("Suggestions waiting for review"),
+                suggestions.filter(status=S.SUBMITTED).count(),
+                _url("proposals_submittedsuggestion_changelist"),
+            ),
+            todo.TodoItem(
+                _("Requests to send an item back, to decide"),
+                ReturnRequest.objects.filter(decision=Decision.PENDING).count(),
+                _url("proposals_returnrequest_changelist", decision__exact=Decision.PENDING),
+            ),
+            todo.TodoItem(
+                _("Requests for more time, to decide"),
+                ExtensionRequest.objects.filter(decision=Decision.PENDING).count(),
+                _url("proposals_extensionrequest_changelist", decision__exact=Decision.PENDING),
+            ),
+            todo.TodoItem(
+                _("Replies to check and publish"),
+                Reply.objects.filter(suggestion__isnull=False, published_at__isnull=True).count(),
+                _url("proposals_reply_changelist", published_at__isempty=1),
+            ),
+            todo.TodoItem(
+                _("Overdue suggestions"),
+                suggestions.overdue().count(),
+                _url("proposals_suggestion_changelist", todo="overdue"),
+                urgent=True,
+            ),
+            todo.TodoItem(
+                _("Unsatisfied ratings (不满意) waiting for a decision"),
+                unsatisfied_awaiting_decision(suggestions).count(),
+                _url("proposals_suggestion_changelist", todo="unsatisfied"),
+                urgent=True,
+            ),
+        ]
+    units = clerk_units(request)
+    if not units:
+        return []
+    mine = Suggestion.objects.for_unit(units)
+    return [
+        todo.TodoItem(
+            _("Our unit's suggestions to answer"),
+            mine.filter(status__in=S.in_handling()).count(),
+            _url("proposals_suggestion_changelist", todo="to_reply"),
+        ),
+        todo.TodoItem(
+            _("Our unit's overdue suggestions"),
+            mine.overdue().count(),
+            _url("proposals_suggestion_changelist", todo="overdue"),
+            urgent=True,
+        ),
+        todo.TodoItem(
+            _("Our unit's suggestions rated 不满意, waiting for the office's decision"),
+            unsatisfied_awaiting_decision(mine).count(),
+            _url("proposals_suggestion_changelist", todo="unsatisfied"),
+        ),
+    ]
+
+
+todo.register(office_items)

@@ -1,0 +1,54 @@
+"""The votes' rows of the staff to-do list (congress/todo.py), and the poll filter they link to."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress import todo
+from supervision.models import Poll
+
+P = Poll.Status
+
+POLL_QUEUES = {
+    "to_open": (
+        gettext_lazy("due to open"),
+        lambda qs, now: qs.filter(status=P.DRAFT, opens_at__lte=now),
+    ),
+    "to_close": (
+        gettext_lazy("due to close"),
+        lambda qs, now: qs.filter(status=P.OPEN, closes_at__lte=now),
+    ),
+    "to_publish": (gettext_lazy("counted, to publish"), lambda qs, now: qs.filter(status=P.CLOSED)),
+}
+
+
+class PollQueueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("to do")
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _select) in POLL_QUEUES.items()]
+
+    def queryset(self, request, queryset):
+        queue = POLL_QUEUES.get(self.value())
+        return queue[1](queryset, timezone.now()) if queue else queryset
+
+
+def poll_items(request) -> list[todo.TodoItem]:
+    if not request.user.has_perm("supervision.change_poll"):
+        return []
+    now, url = timezone.now(), reverse("admin:supervision_poll_changelist")
+    labels = {
+        "to_open": _("Votes due to open"),
+        "to_close": _("Votes due to close and count"),
+        "to_publish": _("Vote results to publish"),
+    }
+    return [
+        todo.TodoItem(labels[key], select(Poll.objects.all(), now).count(), f"{url}?todo={key}")
+        for key, (_label, select) in POLL_QUEUES.items()
+    ]
+
+
+todo.register(poll_items)
