@@ -126,6 +126,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seals the ballots waiting in a poll's pool (supervision/ballot_seal.py); empty: derived from
+# SECRET_KEY. Kept out of the database and its backups; never change it while a poll is open
+# (the old value can go in BALLOT_SEAL_KEY_FALLBACKS, comma-separated).
+BALLOT_SEAL_KEY = os.environ.get("BALLOT_SEAL_KEY", "")
+BALLOT_SEAL_KEY_FALLBACKS = [
+    k for k in os.environ.get("BALLOT_SEAL_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -270,6 +277,10 @@ CONGRESS_RULES = {
     # B and C replies ("being solved", "planned") stay tracked with follow-up replies.
     "TRACKED_REPLY_CLASSES": ["B", "C"],
     "SUPERVISION_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
+    # Secret ballots: electronic ballots are written in shuffled batches of at least this many
+    # (or the whole roll, when it is smaller), so that no copy of the database links a ballot to
+    # its voter within fewer voters (README, "How the secret ballot stays secret").
+    "BALLOT_ANONYMITY_SET": 20,
     # Residents' opinions (domain.md §5)
     "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "OPINION_MAX_PHOTOS": 3,
