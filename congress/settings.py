@@ -281,6 +281,9 @@ CONGRESS_RULES = {
     # (or the whole roll, when it is smaller), so that no copy of the database links a ballot to
     # its voter within fewer voters (README, "How the secret ballot stays secret").
     "BALLOT_ANONYMITY_SET": 20,
+    # The admin's "view on site" shortcut, per user (congress/view_on_site.py).
+    "VIEW_ON_SITE_RATE_PER_USER": 60,
+    "VIEW_ON_SITE_RATE_SECONDS": 600,
     # Residents' opinions (domain.md §5)
     "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "OPINION_MAX_PHOTOS": 3,

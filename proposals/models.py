@@ -1103,6 +1103,9 @@ class OpinionQuerySet(models.QuerySet):
 class Opinion(models.Model):
     """A resident's opinion (群众意见), sent by scanning a code or told to a deputy at a reception."""
 
+    # Its URL carries the tracking code, the resident's only key: the admin never links to it.
+    url_is_capability = True
+
     class Source(models.TextChoices):
         STATION_QR = "station_qr", _("station QR code")
         DEPUTY_QR = "deputy_qr", _("deputy QR code")
