@@ -44,7 +44,9 @@ def main() -> int:
             timeout=300,
         )
     except subprocess.TimeoutExpired:
-        print(f"dependency audit: NOT RUN — the advisory source ({service}) did not answer in time.")
+        print(
+            f"dependency audit: NOT RUN — the advisory source ({service}) did not answer in time."
+        )
         return 0
     try:
         report = json.loads(run.stdout or "{}")
