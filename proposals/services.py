@@ -25,6 +25,7 @@ from congress.models import Category, Meeting, Organisation, Session
 from congress.workdays import add_working_days
 from deputies.models import Deputy
 from proposals.models import (
+    ATTACHMENT_EXTENSIONS,
     Assignment,
     Decision,
     ExtensionRequest,
@@ -38,6 +39,7 @@ from proposals.models import (
     Signature,
     Suggestion,
     SuggestionAttachment,
+    attachment_kind,
     timeline_write,
     validate_attachment,
 )
@@ -213,7 +215,8 @@ def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAt
             original_name=getattr(file, "name", "")[:200] or "file",
             size=file.size,
         )
-        attachment.file.save(attachment.original_name, file, save=False)
+        kind = attachment_kind(file)
+        attachment.file.save(f"attachment.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         attachment.save()
         _timeline(suggestion, "attached", by, attachment.original_name, public=False)
     return attachment
@@ -865,7 +868,8 @@ def reply_record(
             recorded_by=by,
         )
         if file:
-            reply.file.save(getattr(file, "name", "reply.pdf"), file, save=False)
+            kind = attachment_kind(file)
+            reply.file.save(f"reply.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         reply.save()
         tracked = reply_class in rule("TRACKED_REPLY_CLASSES", ["B", "C"])
         fields = ["tracking"]
