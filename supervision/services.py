@@ -304,6 +304,8 @@ def ballot_pool_flush(*, poll: Poll, everything: bool = False) -> int:
     place among the batch, so none can be told from the others of its batch. With `everything`
     (at close) the pool is emptied whatever its size. Returns the number of ballots written.
     """
+    if not everything and SealedBallot.objects.filter(poll=poll).count() < anonymity_set(poll):
+        return 0  # the common case, without taking the poll's lock a second time
     with transaction.atomic():
         poll = _locked(Poll, poll)
         pool = list(SealedBallot.objects.filter(poll=poll).values_list("pk", "sealed"))
