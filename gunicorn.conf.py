@@ -22,3 +22,8 @@ errorlog = "-"
 # The access log shows paths but not query strings or bodies: no resident's data reaches it.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Request line and headers are capped here; the body by the proxy (client_max_body_size) and by
+# the app (REQUEST_BODY_MAX_MB → 413). gunicorn's defaults, stated so that they are reviewed.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190

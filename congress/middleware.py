@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -37,3 +38,29 @@ class DatabaseUnavailableMiddleware:
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """A request whose declared body is larger than REQUEST_BODY_MAX_BYTES → 413, unread.
+
+    Django's own limits cover form fields in memory (DATA_UPLOAD_MAX_MEMORY_SIZE) but not the
+    size of uploaded files, which it streams to disk; this caps the whole body before anything
+    is read. The proxy (client_max_body_size) and gunicorn (limit_request_*) cap it in front,
+    and catch bodies sent without a Content-Length (README, deploying).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit and length > limit:
+            body = loader.get_template("413.html").render({"limit_mb": limit // (1024 * 1024)})
+            response = HttpResponse(body, status=413)
+            response["Connection"] = "close"  # the unread body is not worth keeping the socket
+            return response
+        return self.get_response(request)

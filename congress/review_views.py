@@ -29,8 +29,20 @@ def review_detail(request, year: int):
 
 @require_safe
 def review_preview(request, year: int):
-    """Staff read a review as the public will, published or not; others get a 404."""
-    if not request.user.is_active or not request.user.is_staff:
+    """Staff who may read reviews in the admin see one as the public will, published or not.
+
+    Anyone else — a unit clerk or any staff login without the review's view or change
+    permission — gets the same 404 as a stranger: an unpublished review is not yet public.
+    """
+    user = request.user
+    if not (
+        user.is_active
+        and user.is_staff
+        and (
+            user.has_perm("congress.view_annualreview")
+            or user.has_perm("congress.change_annualreview")
+        )
+    ):
         raise Http404
     review = get_object_or_404(AnnualReview, year=year)
     context = build(review, staff=True)

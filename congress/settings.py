@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it.
+    "congress.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "congress.pagecache.PageCacheMiddleware",
@@ -76,6 +78,12 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest request body the app accepts (a suggestion with several attachments fits);
+# larger ones get a 413 page before they are read. Form fields held in memory are capped lower.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_MB", "50")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated: fields other than files
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 ROOT_URLCONF = "congress.urls"
 WSGI_APPLICATION = "congress.wsgi.application"
@@ -126,6 +134,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seals the ballots waiting in a poll's pool (supervision/ballot_seal.py); empty: derived from
+# SECRET_KEY. Kept out of the database and its backups; never change it while a poll is open
+# (the old value can go in BALLOT_SEAL_KEY_FALLBACKS, comma-separated).
+BALLOT_SEAL_KEY = os.environ.get("BALLOT_SEAL_KEY", "")
+BALLOT_SEAL_KEY_FALLBACKS = [
+    k for k in os.environ.get("BALLOT_SEAL_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -282,6 +297,13 @@ CONGRESS_RULES = {
     # B and C replies ("being solved", "planned") stay tracked with follow-up replies.
     "TRACKED_REPLY_CLASSES": ["B", "C"],
     "SUPERVISION_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
+    # Secret ballots: electronic ballots are written in shuffled batches of at least this many
+    # (or the whole roll, when it is smaller), so that no copy of the database links a ballot to
+    # its voter within fewer voters (README, "How the secret ballot stays secret").
+    "BALLOT_ANONYMITY_SET": 20,
+    # The admin's "view on site" shortcut, per user (congress/view_on_site.py).
+    "VIEW_ON_SITE_RATE_PER_USER": 60,
+    "VIEW_ON_SITE_RATE_SECONDS": 600,
     # Residents' opinions (domain.md §5)
     "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "OPINION_MAX_PHOTOS": 3,

@@ -5,7 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from congress import media, views
+from congress import media, view_on_site, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -26,6 +26,11 @@ urlpatterns += i18n_patterns(
     path("", include("congress.review_urls")),
     path("", include("congress.opendata_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before the admin's own "view on site" route, which checks no permission (view_on_site.py).
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,7 +1,10 @@
 """Suggestions, motions, residents' opinions and the handling machinery they share."""
 
 import datetime
+import re
+import uuid
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -210,10 +213,55 @@ def attachment_kind(file) -> str | None:
         file.seek(position)
 
 
+# The extension a stored attachment gets, from its content (the client's name is only shown).
+ATTACHMENT_EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "docx": "docx"}
+
+# PDF names that run code in a reader: JavaScript (also from /OpenAction or /AA) or /Launch.
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+
+
+def _pdf_is_active(data: bytes) -> bool:
+    """Whether a PDF carries JavaScript or a launch action, in plain or compressed objects."""
+    chunks = [data]
+    for match in _PDF_STREAM.finditer(data):
+        try:  # object streams (PDF 1.5) hide dictionaries in Flate-compressed streams
+            chunks.append(zlib.decompressobj().decompress(match.group(1), 20 * 1024 * 1024))
+        except zlib.error:
+            continue
+    for chunk in chunks:
+        unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), chunk)
+        if _PDF_ACTIVE.search(unescaped):
+            return True
+    return False
+
+
+def _docx_has_macros(file) -> bool:
+    position = file.tell()
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    finally:
+        file.seek(position)
+
+
+def _read_all(file) -> bytes:
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        return file.read()
+    finally:
+        file.seek(position)
+
+
 def validate_attachment(file) -> None:
     """Reject a file that is too large or is not a PDF, PNG, JPEG or Word (.docx) document.
 
-    Used by SuggestionAttachment and by the forms that upload attachments.
+    Judged by content, never by the name: a PDF that carries JavaScript or a launch action and a
+    Word file with macros are refused too. Used by SuggestionAttachment and by the forms that
+    upload attachments.
     """
     limit = settings.CONGRESS_RULES["ATTACHMENT_MAX_BYTES"]
     if file.size > limit:
@@ -222,8 +270,21 @@ def validate_attachment(file) -> None:
             code="too_large",
             params={"size": f"{file.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"},
         )
-    if attachment_kind(file) is None:
+    kind = attachment_kind(file)
+    if kind is None:
         raise ValidationError(_("Attach a PDF, PNG, JPEG or Word (.docx) file."), code="bad_type")
+    if kind == "pdf" and _pdf_is_active(_read_all(file)):
+        raise ValidationError(
+            _(
+                "This PDF contains scripts or actions; save it again as a plain PDF and attach that."
+            ),
+            code="active_pdf",
+        )
+    if kind == "docx" and _docx_has_macros(file):
+        raise ValidationError(
+            _("This Word file contains macros; save it as a plain .docx and attach that."),
+            code="macros",
+        )
 
 
 class Rating(models.TextChoices):
@@ -743,7 +804,9 @@ class Signature(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"suggestions/{timezone.now():%Y/%m}/{filename}"
+    """A generated name with the extension of the content's kind; the client's name is kept only
+    in `original_name`, for display. The service passes "attachment.<kind's extension>"."""
+    return _generated_name("suggestions", filename)
 
 
 class SuggestionAttachment(models.Model):
@@ -913,8 +976,16 @@ class ReplyQuerySet(models.QuerySet):
         return self.filter(published_at__isnull=False)
 
 
+def _generated_name(folder: str, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in ATTACHMENT_EXTENSIONS.values():
+        extension = "bin"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
 def reply_path(instance, filename):
-    return f"replies/{timezone.now():%Y/%m}/{filename}"
+    """Like attachments: a generated name, the extension of the content's kind."""
+    return _generated_name("replies", filename)
 
 
 class Reply(models.Model):
@@ -1183,6 +1254,9 @@ class OpinionQuerySet(models.QuerySet):
 
 class Opinion(models.Model):
     """A resident's opinion (群众意见), sent by scanning a code or told to a deputy at a reception."""
+
+    # Its URL carries the tracking code, the resident's only key: the admin never links to it.
+    url_is_capability = True
 
     class Source(models.TextChoices):
         STATION_QR = "station_qr", _("station QR code")

@@ -148,6 +148,7 @@ PUBLIC_READONLY = [
 
 @admin.register(Opinion)
 class OpinionAdmin(admin.ModelAdmin):
+    view_on_site = False  # the tracking URL is the resident's secret (congress/view_on_site.py)
     list_display = [
         "code",
         "submitted_at",

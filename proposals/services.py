@@ -28,6 +28,7 @@ from congress.notify import notify_all
 from congress.workdays import add_working_days
 from deputies.models import Deputy
 from proposals.models import (
+    ATTACHMENT_EXTENSIONS,
     Assignment,
     CoHandlerView,
     Decision,
@@ -42,6 +43,7 @@ from proposals.models import (
     Signature,
     Suggestion,
     SuggestionAttachment,
+    attachment_kind,
     timeline_write,
     validate_attachment,
 )
@@ -217,7 +219,8 @@ def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAt
             original_name=getattr(file, "name", "")[:200] or "file",
             size=file.size,
         )
-        attachment.file.save(attachment.original_name, file, save=False)
+        kind = attachment_kind(file)
+        attachment.file.save(f"attachment.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         attachment.save()
         _timeline(suggestion, "attached", by, attachment.original_name, public=False)
     return attachment
@@ -872,7 +875,8 @@ def reply_record(
         )
         if file:
             reply.file_name = getattr(file, "name", "") or "reply.pdf"
-            reply.file.save(reply.file_name, file, save=False)
+            kind = attachment_kind(file)
+            reply.file.save(f"reply.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         reply.save()
         tracked = reply_class in rule("TRACKED_REPLY_CLASSES", ["B", "C"])
         fields = ["tracking"]

@@ -169,7 +169,18 @@ def opinion_track_detail(request, code):
     if clean != code:
         return redirect("opinions_track_detail", code=clean)
     rating_form = None
-    if opinion.status == Opinion.Status.REPLIED:
+    # The rating is the resident's, and residents have no accounts: every login belongs to someone
+    # who handles opinions (staff, unit clerks, deputies), so a logged-in session may not rate.
+    signed_in = request.user.is_authenticated
+    if signed_in and opinion.status == Opinion.Status.REPLIED and request.method == "POST":
+        messages.error(request, _("Only the resident can rate an answer: log out to rate."))
+        return render(
+            request,
+            "proposals/opinion_track_detail.html",
+            _track_context(request, opinion, rating_form=None, signed_in=True),
+            status=403,
+        )
+    if not signed_in and opinion.status == Opinion.Status.REPLIED:
         rating_form = RatingForm(request.POST or None)
         if request.method == "POST" and rating_form.is_valid():
             try:
@@ -189,15 +200,20 @@ def opinion_track_detail(request, code):
     return render(
         request,
         "proposals/opinion_track_detail.html",
-        {
-            "opinion": opinion,
-            "just_sent": request.GET.get("new") == "1",
-            "timeline": selectors.public_timeline(opinion),
-            "replies": selectors.public_replies(opinion),
-            "photo_count": opinion.photos.count(),
-            "rating_form": rating_form,
-        },
+        _track_context(request, opinion, rating_form=rating_form, signed_in=signed_in),
     )
+
+
+def _track_context(request, opinion, *, rating_form, signed_in) -> dict:
+    return {
+        "opinion": opinion,
+        "just_sent": request.GET.get("new") == "1",
+        "timeline": selectors.public_timeline(opinion),
+        "replies": selectors.public_replies(opinion),
+        "photo_count": opinion.photos.count(),
+        "rating_form": rating_form,
+        "rating_refused": signed_in and opinion.status == Opinion.Status.REPLIED,
+    }
 
 
 def opinion_stats(request):

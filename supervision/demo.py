@@ -21,6 +21,7 @@ What the article gives, and what is assumed:
 
 import datetime
 import random
+import secrets
 import sys
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -302,7 +303,7 @@ def _project_ballot(say, term, projects, roll) -> None:
         while len(left_out) < wanted:
             left_out.add(rng.choices(range(len(options)), weights)[0])
         ballots.append({str(o.pk): rules.YES for i, o in enumerate(options) if i not in left_out})
-    _store_ballots(poll, voters, ballots, rng)
+    _store_ballots(poll, voters, ballots)
     result = services.poll_close(poll=poll, present=session_present(term))
     services.poll_publish(poll=poll)
     _settle(poll, result, at(day, 11, 45))
@@ -320,9 +321,13 @@ def session_present(term) -> int | None:
     return session.deputies_present if session else None
 
 
-def _store_ballots(poll, voters, ballots, rng) -> None:
-    """Receipts and ballots in bulk, the ballots shuffled: their order says nothing of the voters."""
-    rng.shuffle(ballots)
+def _store_ballots(poll, voters, ballots) -> None:
+    """Receipts and ballots in bulk, the ballots shuffled: their order says nothing of the voters.
+
+    The marks come from the seeded draw, so who cast which must not: the shuffle is drawn from
+    the system's random source, never from the seed (rerunning the draw would relink them).
+    """
+    secrets.SystemRandom().shuffle(ballots)
     BallotReceipt.objects.bulk_create(BallotReceipt(poll=poll, voter=v) for v in voters)
     Ballot.objects.bulk_create(Ballot(poll=poll, marks=marks) for marks in ballots)
 
@@ -400,7 +405,7 @@ def _project_evaluation(say, term, committee) -> None:
     rng = _rng("project-evaluation")
     voters = sorted(rng.sample(committee, 33), key=lambda d: d.card_number)
     options = list(poll.options.all())
-    _store_ballots(poll, voters, _graded_ballots(options, voters, rng, [85, 14, 1]), rng)
+    _store_ballots(poll, voters, _graded_ballots(options, voters, rng, [85, 14, 1]))
     result = services.poll_close(poll=poll)
     services.poll_publish(poll=poll)
     _settle(poll, result, at(day, 16, 30))
@@ -466,7 +471,7 @@ def _environment_evaluation(say, term, items, committee) -> None:
     rng = _rng("environment-evaluation")
     voters = sorted(rng.sample(committee, 32), key=lambda d: d.card_number)
     options = list(poll.options.all())
-    _store_ballots(poll, voters, _graded_ballots(options, voters, rng, [80, 18, 2]), rng)
+    _store_ballots(poll, voters, _graded_ballots(options, voters, rng, [80, 18, 2]))
     result = services.poll_close(poll=poll)
     services.poll_publish(poll=poll)
     _settle(poll, result, at(day, 16, 15))
@@ -498,7 +503,7 @@ def _major_projects(say, term, orgs, committee) -> None:
     options = list(poll.options.all())
     grades = rules.grade_codes(rules.Method.APPROVAL)
     ballots = [{str(o.pk): rng.choices(grades, [95, 2, 3])[0] for o in options} for _v in voters]
-    _store_ballots(poll, voters, ballots, rng)
+    _store_ballots(poll, voters, ballots)
     result = services.poll_close(poll=poll)
     services.poll_publish(poll=poll)
     _settle(poll, result, at(day, 16, 15))

@@ -452,10 +452,37 @@ class BallotReceipt(models.Model):
         return f"{self.poll} · {self.voter}"
 
 
+class SealedBallot(models.Model):
+    """A ballot waiting in the poll's pool: its marks sealed (AES-GCM, padded to one length).
+
+    The voter's transaction writes this row with their receipt, so it carries the same `xmin`:
+    what keeps the vote secret is that the key (`BALLOT_SEAL_KEY`) is never in the database, and
+    that the row lives only until the pool holds an anonymity set of ballots. Then another
+    transaction opens the whole pool, writes the ballots in a random order and deletes it
+    (`services.ballot_pool_flush`). No timestamp, a random key.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(
+        Poll, models.PROTECT, related_name="sealed_ballots", verbose_name=_("poll")
+    )
+    sealed = models.BinaryField(_("sealed marks"))
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self):
+        return str(_("sealed ballot"))
+
+
 class Ballot(models.Model):
     """A secret ballot: the poll and the marks only. No voter, no time, a random key.
 
     `marks` maps option ids (as strings) to a grade code of the poll's method (`rules.GRADES`).
+    Ballots are only ever written in shuffled batches of at least an anonymity set, by a
+    transaction no voter's receipt is part of (see `SealedBallot`), and rewritten together,
+    shuffled, when the poll closes.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

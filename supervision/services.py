@@ -7,6 +7,8 @@ writes a timeline entry.
 
 import calendar
 import datetime
+import logging
+import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from django.conf import settings
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from congress.errors import DomainError
 from deputies.models import Deputy
 from proposals.models import timeline_write
-from supervision import rules
+from supervision import ballot_seal, rules
 from supervision.models import (
     Ballot,
     BallotReceipt,
@@ -34,8 +36,11 @@ from supervision.models import (
     RectificationReport,
     Result,
     ReviewOpinion,
+    SealedBallot,
     SupervisionItem,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class PaperTallyInvalid(DomainError):
@@ -226,11 +231,16 @@ def ballot_cast(
     option_ids: Collection[int] | None = None,
     now: datetime.datetime | None = None,
 ) -> None:
-    """Cast a deputy's secret ballot: a receipt in their name and a ballot with no name, together.
+    """Cast a deputy's secret ballot: a receipt in their name and the marks sealed in the pool.
 
     `option_ids` is the short form for a pick (each marked "yes"). An electronic ballot that would
     be invalid is refused, not stored: the portal tells the deputy instead. No timeline entry is
     written: a dated, named entry per vote would help match voters with ballots.
+
+    The voter's transaction writes no `Ballot`: it writes the receipt and a `SealedBallot` (the
+    marks encrypted with a key kept out of the database). Once the pool holds an anonymity set,
+    another transaction turns it into ballots in a random order (`ballot_pool_flush`), so the
+    ballots' system columns (xmin, ctid), their order and a dump's order show only the batch.
     """
     if marks is None:
         marks = dict.fromkeys(option_ids or (), rules.YES)
@@ -261,7 +271,70 @@ def ballot_cast(
             raise DomainError(
                 _("You have already voted in this vote."), code="already_voted"
             ) from None
-        Ballot.objects.create(poll=poll, marks=marks, valid=True)
+        SealedBallot.objects.create(
+            poll=poll,
+            sealed=ballot_seal.seal(
+                poll.pk, marks, ballot_seal.padded_size(option_pks, rule.method)
+            ),
+        )
+    # A transaction of its own, after the voter's has committed (unless a caller holds one open).
+    # The vote is cast either way: a pool that cannot be opened now fails loudly at close.
+    try:
+        ballot_pool_flush(poll=poll)
+    except ballot_seal.SealBroken:
+        logger.exception(
+            "The ballot pool of poll %s cannot be opened with the configured key.", poll.pk
+        )
+
+
+def anonymity_set(poll: Poll) -> int:
+    """How many ballots the pool must hold before they are written: K, or the whole roll."""
+    k = int(settings.CONGRESS_RULES.get("BALLOT_ANONYMITY_SET", 20))
+    return max(1, min(k, poll.roll_size or k))
+
+
+def _shuffled(items: list) -> list:
+    secrets.SystemRandom().shuffle(items)
+    return items
+
+
+def ballot_pool_flush(*, poll: Poll, everything: bool = False) -> int:
+    """Write the poll's sealed ballots as ballots, shuffled, once there are enough of them.
+
+    Runs in its own transaction: every ballot it writes has that transaction's xmin and a random
+    place among the batch, so none can be told from the others of its batch. With `everything`
+    (at close) the pool is emptied whatever its size. Returns the number of ballots written.
+    """
+    if not everything and SealedBallot.objects.filter(poll=poll).count() < anonymity_set(poll):
+        return 0  # the common case, without taking the poll's lock a second time
+    with transaction.atomic():
+        poll = _locked(Poll, poll)
+        pool = list(SealedBallot.objects.filter(poll=poll).values_list("pk", "sealed"))
+        if not pool or (not everything and len(pool) < anonymity_set(poll)):
+            return 0
+        marks = _shuffled([ballot_seal.unseal(poll.pk, sealed) for _pk, sealed in pool])
+        Ballot.objects.bulk_create(
+            [Ballot(poll=poll, marks=m, valid=True) for m in marks], batch_size=1000
+        )
+        SealedBallot.objects.filter(pk__in=[pk for pk, _sealed in pool]).delete()
+    return len(marks)
+
+
+def _ballots_mix(poll: Poll) -> None:
+    """At close: the pool and every batch written so far, rewritten as one shuffled batch.
+
+    Whatever the size of the last batch, the ballots of a closed poll share one xmin and a random
+    order: the anonymity set is everyone who voted electronically.
+    """
+    rows = [
+        ballot_seal.unseal(poll.pk, s) for s in poll.sealed_ballots.values_list("sealed", flat=True)
+    ]
+    rows = [(m, True) for m in rows] + list(poll.ballots.values_list("marks", "valid"))
+    poll.sealed_ballots.all().delete()
+    poll.ballots.all().delete()
+    Ballot.objects.bulk_create(
+        [Ballot(poll=poll, marks=m, valid=v) for m, v in _shuffled(rows)], batch_size=1000
+    )
 
 
 def paper_tally_enter(
@@ -354,6 +427,7 @@ def poll_close(*, poll: Poll, actor=None, present: int | None = None) -> Result:
             )
         if poll.present is not None and poll.present > poll.roll_size:
             raise DomainError(_("More voters present than on the roll."), code="present_above_roll")
+        _ballots_mix(poll)
         rule = poll.rule
         option_ids = list(poll.options.values_list("pk", flat=True))
         ballots = poll.ballots.values_list("marks", "valid")

@@ -10,8 +10,17 @@ from congress.errors import DomainError
 from deputies.models import Deputy
 from proposals.models import TimelineEntry
 from supervision import rules, services
-from supervision.models import Ballot, BallotReceipt, PaperTally, PaperTallyCount, Poll, Result
+from supervision.models import (
+    Ballot,
+    BallotReceipt,
+    PaperTally,
+    PaperTallyCount,
+    Poll,
+    Result,
+    SealedBallot,
+)
 from tests.factories import DeputyFactory
+from tests.supervision.ballots import stored_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +52,15 @@ def test_a_ballot_is_stored_with_a_receipt_and_without_the_voter(make_poll):
     poll, options, (voter, *_rest) = make_poll()
     cast(poll, voter, options[0], options[2])
     receipt = BallotReceipt.objects.get()
-    ballot = Ballot.objects.get()
     assert receipt.voter == voter and receipt.poll == poll
+    # One of three on the roll: the ballot waits sealed in the pool, not written yet.
+    assert not Ballot.objects.exists() and SealedBallot.objects.get().poll == poll
+    assert b"yes" not in bytes(SealedBallot.objects.get().sealed)
+    assert stored_marks() == [{str(options[0].pk): "yes", str(options[2].pk): "yes"}]
+    services.poll_close(poll=poll)
+    ballot = Ballot.objects.get()
     assert ballot.marks == {str(options[0].pk): "yes", str(options[2].pk): "yes"}
-    assert ballot.valid
+    assert ballot.valid and not SealedBallot.objects.exists()
 
 
 def test_nothing_stored_links_a_ballot_to_a_voter():
@@ -72,7 +86,7 @@ def test_a_second_ballot_is_refused(make_poll):
         cast(poll, voter, options[1])
     assert error.value.code == "already_voted"
     assert "already voted" in error.value.message
-    assert BallotReceipt.objects.count() == 1 and Ballot.objects.count() == 1
+    assert BallotReceipt.objects.count() == 1 and len(stored_marks()) == 1
 
 
 def test_the_database_refuses_a_second_receipt(make_poll):
@@ -88,13 +102,13 @@ def test_more_than_k_choices_are_refused_and_nothing_is_stored(make_poll):
         cast(poll, voter, *options[:3])
     assert error.value.code == "too_many_choices"
     assert "at most 2" in error.value.message
-    assert not BallotReceipt.objects.exists() and not Ballot.objects.exists()
+    assert not BallotReceipt.objects.exists() and not stored_marks()
 
 
 def test_a_blank_ballot_is_accepted_as_an_abstention(make_poll):
     poll, options, (voter, *_rest) = make_poll()
     cast(poll, voter)
-    assert Ballot.objects.get().marks == {}
+    assert stored_marks()[0] == {}
 
 
 def test_a_closed_poll_refuses_ballots(make_poll):
@@ -104,7 +118,7 @@ def test_a_closed_poll_refuses_ballots(make_poll):
     with pytest.raises(DomainError) as error:
         cast(poll, second, options[0])
     assert error.value.code == "poll_not_open"
-    assert Ballot.objects.count() == 1
+    assert len(stored_marks()) == 1
 
 
 def test_a_poll_outside_its_window_refuses_ballots(make_poll):

@@ -1,0 +1,63 @@
+"""The admin's "view on site" shortcut (/admin/r/<content type>/<id>/), without its side doors.
+
+Django's own shortcut redirects any staff login to any object's `get_absolute_url()`, with no
+permission check: for a model whose URL is a capability (a resident's opinion: its URL carries
+the tracking code) that hands out the secret. Here:
+
+- a model that declares `url_is_capability = True` has no shortcut at all (404);
+- for the others the object must be one the user may view in the admin (the model is registered,
+  the object is in the admin's own, scoped queryset and `has_view_permission` says yes), else 404
+  — the same answer as for an object that does not exist, so ids cannot be probed;
+- each user may follow it at most VIEW_ON_SITE_RATE_PER_USER times per
+  VIEW_ON_SITE_RATE_SECONDS (a 429 page beyond).
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+
+from congress import ratelimit
+
+
+def _rule(key: str, default: int) -> int:
+    return int(settings.CONGRESS_RULES.get(key, default))
+
+
+def view_on_site(request, content_type_id, object_id):
+    seconds = _rule("VIEW_ON_SITE_RATE_SECONDS", 600)
+    if not ratelimit.hit(
+        "admin-view-on-site",
+        str(request.user.pk),
+        limit=_rule("VIEW_ON_SITE_RATE_PER_USER", 60),
+        seconds=seconds,
+    ):
+        response = render(
+            request,
+            "admin/view_on_site_429.html",
+            {"minutes": max(1, seconds // 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(seconds)
+        return response
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+    except (ValueError, ObjectDoesNotExist):
+        raise Http404 from None
+    model_admin = admin.site._registry.get(model)
+    if (
+        model is None
+        or model_admin is None
+        or getattr(model, "url_is_capability", False)
+        or not hasattr(model, "get_absolute_url")
+    ):
+        raise Http404
+    try:
+        obj = model_admin.get_queryset(request).get(pk=object_id)
+    except (model.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if not model_admin.has_view_permission(request, obj):
+        raise Http404
+    return HttpResponseRedirect(obj.get_absolute_url())
