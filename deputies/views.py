@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.listing import FilteredListView
+from congress.pagecache import accept_params
 from congress.qr import opinion_form_url, qr_svg_response
 from deputies import selectors
 from deputies.filters import DeputyFilter
@@ -23,6 +24,7 @@ class DeputyListView(FilteredListView):
 
 
 def _year_param(request, default):
+    accept_params(request, ["year"])
     raw = request.GET.get("year")
     if raw in (None, ""):
         return default

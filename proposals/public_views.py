@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from congress.listing import FilteredListView
+from congress.pagecache import accept_params
 from proposals import selectors
 from proposals.exports import csv_stream
 from proposals.filters import MotionFilter, StatsFilter, SuggestionFilter, lead_unit_of
@@ -200,6 +201,7 @@ def per_unit_table(queryset) -> list[dict]:
 
 
 def suggestion_stats(request):
+    accept_params(request, StatsFilter.base_filters)
     filterset = StatsFilter(request.GET or None, queryset=Suggestion.objects.public())
     if filterset.is_bound and not filterset.is_valid():
         request.invalid_filter_form = filterset.form

@@ -9,7 +9,6 @@ import hashlib
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from congress import ratelimit
+from congress.pagecache import accept_params
 from congress.errors import DomainError
 from congress.qr import opinion_form_url
+from congress.sharedcache import shared
 from deputies.models import Deputy, LiaisonStation
 from proposals import opinion_selectors as selectors
 from proposals.models import Opinion, normalise_opinion_code
@@ -203,6 +204,7 @@ def opinion_track_detail(request, code):
 def opinion_stats(request):
     """/opinions/stats/: received, closed, closure rate and satisfaction, with filters."""
     form = StatsFilterForm(request.GET or None)
+    accept_params(request, form.fields)
     filters = {}
     if form.is_bound:
         if not form.is_valid():
@@ -247,7 +249,7 @@ def station_poster(request, pk):
             ).encode()
         ).hexdigest()
     )
-    pdf = cache.get(key)
+    pdf = shared.get(key)
     if pdf is None:
         html = render_to_string(
             "proposals/poster.html",
@@ -255,7 +257,7 @@ def station_poster(request, pk):
             request,
         )
         pdf = HTML(string=html, base_url=str(settings.BASE_DIR / "static") + "/").write_pdf()
-        cache.set(key, pdf, 3600)
+        shared.set(key, pdf, 3600)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="poster-{station.pk}.pdf"'
     return response
