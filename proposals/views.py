@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from congress import ratelimit
-from congress.pagecache import accept_params
 from congress.errors import DomainError
+from congress.pagecache import accept_params
 from congress.qr import opinion_form_url
 from congress.sharedcache import shared
 from deputies.models import Deputy, LiaisonStation
