@@ -56,6 +56,11 @@ class TolerantCache:
             self._failed(operation, error)
             return default
 
+    def reset(self) -> None:
+        """Forget a recent failure (tests; a changed CACHES setting)."""
+        with self._lock:
+            self._down_until = 0.0
+
     def ping(self) -> bool:
         """Try the cache now, even during a retry pause (for /healthz)."""
         try:
