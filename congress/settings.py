@@ -293,6 +293,9 @@ CONGRESS_RULES = {
     # Residents' opinions (domain.md §5)
     "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "OPINION_MAX_PHOTOS": 3,
+    # Larger pictures are refused from their header, before anything is decoded: a 150 KB PNG
+    # can unpack to 120 MB. 25 million pixels is more than any phone camera takes.
+    "OPINION_PHOTO_MAX_PIXELS": 25_000_000,
     "OPINION_REPLY_DAYS": 15,  # a routed opinion's unit answers within this many days
     # Anonymous forms are rate-limited per client address and per station (a 429 page beyond).
     "OPINION_RATE_PER_ADDRESS": 5,
