@@ -302,6 +302,12 @@ CONGRESS_RULES = {
     "OPINION_RATE_PER_ADDRESS_SECONDS": 600,
     "OPINION_RATE_PER_STATION": 60,
     "OPINION_RATE_PER_STATION_SECONDS": 3600,
+    # Beyond the per-address or per-station count the form asks a simple question a person
+    # answers (congress/challenge.py) instead of refusing; beyond this many posts from one
+    # address in the window it refuses, keeping what was typed.
+    "OPINION_RATE_PER_ADDRESS_HARD": 30,
+    # A reception session (接待日) lifts the per-address limit for its station this long.
+    "RECEPTION_SESSION_HOURS": 4,
     "OPINION_TRACK_RATE_PER_ADDRESS": 30,
     "OPINION_TRACK_RATE_SECONDS": 600,
     # The header the trusted proxies (TRUSTED_PROXIES) put the client's address in; empty means

@@ -12,13 +12,17 @@ import datetime
 import io
 import logging
 import re
+import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
@@ -254,6 +258,85 @@ def photo_reencode(photo_id: int) -> bool:
     row.save(update_fields=["image", "width", "height", "size", "ready"])
     row.image.storage.delete(raw_name)  # the upload as sent (with its EXIF) is gone
     return True
+
+
+# -- photos kept between two posts of the form ------------------------------------------------
+#
+# A form sent back to the resident (a question to answer, a mistake to correct, a refusal) keeps
+# what they typed; a browser cannot refill a file field, so the photos they chose wait on the
+# server under random names, referenced by a signed token in the form. A token older than
+# PENDING_PHOTOS_SECONDS is refused and its files are removed by the next purge.
+
+PENDING_PHOTOS_DIR = "opinions/pending/"
+PENDING_PHOTOS_SALT = "proposals.opinion-pending-photos"
+PENDING_PHOTOS_SECONDS = 2 * 3600
+_last_purge = [0.0]
+
+
+def pending_photos_keep(photos: list[CheckedPhoto]) -> str:
+    """Store checked photos for a later post of the form; returns the token that names them."""
+    _pending_photos_purge()
+    names = [
+        default_storage.save(
+            f"{PENDING_PHOTOS_DIR}{secrets.token_hex(16)}.{photo.extension}",
+            ContentFile(photo.content),
+        )
+        for photo in photos
+    ]
+    return signing.dumps(names, salt=PENDING_PHOTOS_SALT) if names else ""
+
+
+def _pending_names(token: str) -> list[str]:
+    if not token:
+        return []
+    try:
+        names = signing.loads(token, salt=PENDING_PHOTOS_SALT, max_age=PENDING_PHOTOS_SECONDS)
+    except signing.BadSignature:
+        return []
+    if not isinstance(names, list):
+        return []
+    return [n for n in names if isinstance(n, str) and n.startswith(PENDING_PHOTOS_DIR)]
+
+
+def pending_photos_count(token: str) -> int:
+    return len(_pending_names(token))
+
+
+def pending_photos_take(token: str) -> list[CheckedPhoto]:
+    """The photos a token names, checked again; missing or expired ones are left out."""
+    photos = []
+    for name in _pending_names(token):
+        try:
+            with default_storage.open(name, "rb") as handle:
+                photos.append(clean_photo(ContentFile(handle.read(), name=name)))
+        except (OSError, ValidationError):
+            continue
+    return photos
+
+
+def pending_photos_drop(token: str) -> None:
+    for name in _pending_names(token):
+        default_storage.delete(name)
+
+
+def _pending_photos_purge() -> None:
+    """Remove kept photos nobody came back for (at most once an hour per process)."""
+    now = time.monotonic()
+    if now - _last_purge[0] < 3600:
+        return
+    _last_purge[0] = now
+    cutoff = timezone.now() - datetime.timedelta(seconds=PENDING_PHOTOS_SECONDS)
+    try:
+        _dirs, files = default_storage.listdir(PENDING_PHOTOS_DIR)
+    except (FileNotFoundError, OSError):
+        return
+    for name in files:
+        path = PENDING_PHOTOS_DIR + name
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, OSError, NotImplementedError):
+            continue
 
 
 def check_photos(files) -> list[CheckedPhoto]:
