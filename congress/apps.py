@@ -7,6 +7,6 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
-        from congress import pagecache
+        from congress import pagecache, ratelimit  # noqa: F401 (ratelimit registers a check)
 
         pagecache.connect_signals()

@@ -16,6 +16,7 @@ import time
 from functools import cache as memoize
 
 from django.conf import settings
+from django.core.checks import Tags, Warning, register
 
 from congress.sharedcache import shared
 
@@ -67,6 +68,23 @@ def client_address(request) -> str:
         if not _trusted(address, networks):
             break
     return str(client)
+
+
+@register(Tags.security, deploy=True)
+def check_proxy_settings(app_configs=None, **kwargs):
+    """CLIENT_IP_HEADER used to be trusted from anyone; now it needs TRUSTED_PROXIES."""
+    if settings.CONGRESS_RULES.get("CLIENT_IP_HEADER") and not getattr(
+        settings, "TRUSTED_PROXIES", None
+    ):
+        return [
+            Warning(
+                "CLIENT_IP_HEADER is set but TRUSTED_PROXIES is empty: the header is ignored "
+                "and every client is its REMOTE_ADDR.",
+                hint="List your reverse proxies' addresses in TRUSTED_PROXIES.",
+                id="congress.W001",
+            )
+        ]
+    return []
 
 
 def _key(scope: str, subject: str, seconds: int) -> str:

@@ -151,6 +151,8 @@ CACHE_RETRY_SECONDS = 5
 # Whole public pages are cached for visitors without cookies and dropped on any write
 # (congress/pagecache.py). It needs a cache every app server shares, so it is on with Redis.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# At most this many query strings of one page are stored per data generation.
+PAGE_CACHE_VARIANTS = 200
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
