@@ -70,11 +70,21 @@ def bump_generation(**_signal_kwargs) -> None:
         shared.add(GENERATION_KEY, 2, timeout=None)
 
 
+def committed_bump() -> None:
+    """The after-commit callback: one per transaction however many rows it wrote."""
+    bump_generation()
+
+
 def _bump_after_commit(sender, **_kwargs) -> None:
     if sender._meta.app_label not in SITE_APPS:
         return
+    connection = transaction.get_connection()
+    # Already waiting for this transaction's commit? (A savepoint rolled back takes its
+    # callbacks with it, so a later write registers again.)
+    if any(func is committed_bump for _sids, func, _robust in connection.run_on_commit):
+        return
     # robust: a failing callback (there should be none) never breaks the write that came first.
-    transaction.on_commit(bump_generation, robust=True)
+    transaction.on_commit(committed_bump, robust=True)
 
 
 def connect_signals() -> None:

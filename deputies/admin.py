@@ -183,7 +183,11 @@ class ReceptionSessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # For the "close" action only; the rows themselves stay read-only (no change form).
-        return obj is None and request.user.has_perm("deputies.change_liaisonstation")
+        return (
+            obj is None
+            and request.user.has_perm("deputies.view_receptionsession")
+            and request.user.has_perm("deputies.change_liaisonstation")
+        )
 
     @admin.action(
         description=_("Close the selected reception sessions now"), permissions=["change"]
