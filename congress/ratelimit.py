@@ -70,6 +70,13 @@ def client_address(request) -> str:
     return str(client)
 
 
+def axes_client_ip(request) -> str | None:
+    """client_address for django-axes (AXES_CLIENT_IP_CALLABLE): None rather than a non-address
+    (a request built in code, e.g. force_login, has no REMOTE_ADDR; the column is an inet)."""
+    address = client_address(request)
+    return address if _parse(address) is not None else None
+
+
 @register(Tags.security, deploy=True)
 def check_proxy_settings(app_configs=None, **kwargs):
     """CLIENT_IP_HEADER used to be trusted from anyone; now it needs TRUSTED_PROXIES."""
