@@ -9,7 +9,7 @@ class CongressConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from congress import pagecache
+        from congress import pagecache, ratelimit  # noqa: F401 (ratelimit registers a check)
 
         pagecache.connect_signals()
         # Third-party apps whose names are not translatable strings: name them in Chinese here

@@ -3,6 +3,8 @@
 from django.core.exceptions import BadRequest
 from django.views.generic import ListView
 
+from congress.pagecache import accept_params
+
 
 class FilteredListView(ListView):
     """ListView + FilterSet. Subclasses set `filterset_class` and `get_base_queryset()`.
@@ -18,6 +20,7 @@ class FilteredListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
+        accept_params(self.request, [*self.filterset_class.base_filters, self.page_kwarg])
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )

@@ -1,6 +1,5 @@
 """/open-data/ and its downloads: every public dataset as CSV (with a BOM, for Excel) and JSON."""
 
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -9,16 +8,17 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from congress import opendata
+from congress.sharedcache import shared
 
 COUNTS_SECONDS = 600  # the row counts on the index page: cheap to be a little late
 
 
 def _counts() -> dict[str, int]:
     key = "opendata:counts"
-    counts = cache.get(key)
+    counts = shared.get(key)
     if counts is None:
         counts = {d.slug: d.count(None) for d in opendata.all_datasets()}
-        cache.set(key, counts, COUNTS_SECONDS)
+        shared.set(key, counts, COUNTS_SECONDS)
     return counts
 
 

@@ -1,29 +1,97 @@
-"""Fixed-window rate limits kept in Django's cache (Redis in production, shared by every server).
+"""Fixed-window rate limits kept in the shared cache (Redis in production, shared by every server),
+and the one definition of "the client's address" that every limit and django-axes use.
 
 `hit("opinion-ip", address, limit=5, seconds=600)` counts one event and says whether it is still
 within the limit. The count is one atomic increment (Redis INCR; the local-memory cache takes a
 lock), so concurrent requests on several workers never both slip under the limit.
+
+Without a reachable cache the limits fail open (`hit` answers True): they guard against floods,
+and refusing every resident because Redis is down would be worse than a flood. Login throttling
+does not depend on them: django-axes keeps its attempts in the database.
 """
 
 import hashlib
+import ipaddress
 import time
+from functools import cache as memoize
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.checks import Tags, Warning, register
+
+from congress.sharedcache import shared
+
+
+@memoize
+def _networks(proxies: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _parse(value: str):
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # 203.0.113.7:5123
+        value = value.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def _trusted(address, networks) -> bool:
+    return address is not None and any(address in network for network in networks)
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind a reverse proxy the header it sets.
+    """The client's address, read from the trusted proxy chain.
 
-    CONGRESS_RULES["CLIENT_IP_HEADER"] (e.g. "HTTP_X_FORWARDED_FOR") names that header; the
-    right-most entry is used, the one our own proxy added (the left ones are the client's word).
+    settings.TRUSTED_PROXIES lists the reverse proxies' addresses or networks (CIDR). When the
+    request comes straight from one of them, the forwarded header (CONGRESS_RULES
+    ["CLIENT_IP_HEADER"], X-Forwarded-For by default) is read from the right, skipping the
+    trusted proxies' own entries: the first address left is the client. Entries further left
+    are the client's own word and never used. A request from any other peer, or with no
+    TRUSTED_PROXIES configured, is its REMOTE_ADDR whatever headers it carries.
     """
-    header = settings.CONGRESS_RULES.get("CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        if value:
-            return value.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    peer = _parse(remote)
+    if not networks or not _trusted(peer, networks):
+        return str(peer) if peer is not None else remote
+    header = settings.CONGRESS_RULES.get("CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
+    hops = [h for h in request.META.get(header, "").split(",") if h.strip()]
+    client = peer
+    for hop in reversed(hops):
+        address = _parse(hop)
+        if address is None:
+            break  # garbage: stop at the last address a trusted proxy vouched for
+        client = address
+        if not _trusted(address, networks):
+            break
+    return str(client)
+
+
+def axes_client_ip(request) -> str | None:
+    """client_address for django-axes (AXES_CLIENT_IP_CALLABLE): None rather than a non-address
+    (a request built in code, e.g. force_login, has no REMOTE_ADDR; the column is an inet)."""
+    address = client_address(request)
+    return address if _parse(address) is not None else None
+
+
+@register(Tags.security, deploy=True)
+def check_proxy_settings(app_configs=None, **kwargs):
+    """CLIENT_IP_HEADER used to be trusted from anyone; now it needs TRUSTED_PROXIES."""
+    if settings.CONGRESS_RULES.get("CLIENT_IP_HEADER") and not getattr(
+        settings, "TRUSTED_PROXIES", None
+    ):
+        return [
+            Warning(
+                "CLIENT_IP_HEADER is set but TRUSTED_PROXIES is empty: the header is ignored "
+                "and every client is its REMOTE_ADDR.",
+                hint="List your reverse proxies' addresses in TRUSTED_PROXIES.",
+                id="congress.W001",
+            )
+        ]
+    return []
 
 
 def _key(scope: str, subject: str, seconds: int) -> str:
@@ -34,18 +102,23 @@ def _key(scope: str, subject: str, seconds: int) -> str:
 
 
 def hit(scope: str, subject: str, *, limit: int, seconds: int) -> bool:
-    """Count one event for `subject`; True while the window's count is within `limit`."""
+    """Count one event for `subject`; True while the window's count is within `limit`.
+
+    True as well when the cache cannot be reached (fail open, see the module's docstring).
+    """
     key = _key(scope, str(subject), seconds)
-    if cache.add(key, 1, timeout=seconds + 5):
+    if shared.add(key, 1, timeout=seconds + 5):
         return 1 <= limit
     try:
-        count = cache.incr(key)
+        count = shared.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=seconds + 5)
+        shared.add(key, 1, timeout=seconds + 5)
         count = 1
+    if count is None:
+        return True
     return count <= limit
 
 
 def peek(scope: str, subject: str, *, seconds: int) -> int:
-    """The window's count so far, without counting."""
-    return int(cache.get(_key(scope, str(subject), seconds)) or 0)
+    """The window's count so far, without counting (0 without a cache)."""
+    return int(shared.get(_key(scope, str(subject), seconds)) or 0)

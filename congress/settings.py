@@ -142,21 +142,32 @@ BALLOT_SEAL_KEY_FALLBACKS = [
     k for k in os.environ.get("BALLOT_SEAL_KEY_FALLBACKS", "").split(",") if k.strip()
 ]
 if REDIS_URL:
+    # The cache is optional at run time (congress/sharedcache.py): short socket time-outs, so
+    # an unreachable Redis costs a fraction of a second, then is left alone for a few seconds.
+    _CACHE_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renda",
+            "OPTIONS": {
+                "socket_connect_timeout": _CACHE_TIMEOUT,
+                "socket_timeout": _CACHE_TIMEOUT,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# After a failed call the shared cache is not tried again for this many seconds (per worker).
+CACHE_RETRY_SECONDS = 5
 
 # Whole public pages are cached for visitors without cookies and dropped on any write
 # (congress/pagecache.py). It needs a cache every app server shares, so it is on with Redis.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# At most this many query strings of one page are stored per data generation.
+PAGE_CACHE_VARIANTS = 200
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,17 +179,28 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The reverse proxies in front of the app (addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").
+# Only a request from one of them has its X-Forwarded-For read (from the right, skipping these);
+# any other peer is its own REMOTE_ADDR. One definition for the whole site: every rate limit
+# and django-axes use congress.ratelimit.client_address. Behind a proxy and without this
+# setting every resident shares the proxy's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
 # Login throttling (django-axes): after 5 failures for one user name from one address, that
-# pair is locked for 15 minutes; the lockout page says so. Attempts are kept in the database,
-# so several app servers share them.
+# pair is locked for 15 minutes (others, and the same user from another address, still log
+# in); and an address with 30 failures across any accounts in that time is locked for every
+# account (congress.loginguard). The lockout page says so. Attempts are kept in the database,
+# so several app servers share them, and the locks hold with the cache down.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "congress.loginguard.LoginGuardHandler"
+AXES_CLIENT_IP_CALLABLE = "congress.ratelimit.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind a reverse proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_* then).
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -307,16 +329,25 @@ CONGRESS_RULES = {
     # Residents' opinions (domain.md §5)
     "OPINION_PHOTO_MAX_BYTES": 5 * 1024 * 1024,
     "OPINION_MAX_PHOTOS": 3,
+    # Larger pictures are refused from their header, before anything is decoded: a 150 KB PNG
+    # can unpack to 120 MB. 25 million pixels is more than any phone camera takes.
+    "OPINION_PHOTO_MAX_PIXELS": 25_000_000,
     "OPINION_REPLY_DAYS": 15,  # a routed opinion's unit answers within this many days
     # Anonymous forms are rate-limited per client address and per station (a 429 page beyond).
     "OPINION_RATE_PER_ADDRESS": 5,
     "OPINION_RATE_PER_ADDRESS_SECONDS": 600,
     "OPINION_RATE_PER_STATION": 60,
     "OPINION_RATE_PER_STATION_SECONDS": 3600,
+    # Beyond the per-address or per-station count the form asks a simple question a person
+    # answers (congress/challenge.py) instead of refusing; beyond this many posts from one
+    # address in the window it refuses, keeping what was typed.
+    "OPINION_RATE_PER_ADDRESS_HARD": 30,
+    # A reception session (接待日) lifts the per-address limit for its station this long.
+    "RECEPTION_SESSION_HOURS": 4,
     "OPINION_TRACK_RATE_PER_ADDRESS": 30,
     "OPINION_TRACK_RATE_SECONDS": 600,
-    # Behind a reverse proxy the client address is in a header the proxy sets, e.g.
-    # "HTTP_X_FORWARDED_FOR" (its right-most entry is used); empty: REMOTE_ADDR.
+    # The header the trusted proxies (TRUSTED_PROXIES) put the client's address in; empty means
+    # X-Forwarded-For. Read only on requests that come from a trusted proxy.
     "CLIENT_IP_HEADER": os.environ.get("CLIENT_IP_HEADER", ""),
 }
 

@@ -1,12 +1,13 @@
 """Site-wide views: home, health check and the error pages."""
 
 from django.db import connection
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from congress.pagecache import remember
+from congress.sharedcache import shared
 from deputies import selectors as deputy_selectors
 from proposals import figures_suggestions
 from proposals.models import Reply, Suggestion
@@ -52,10 +53,21 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    """For load balancers: 200 when the database answers."""
+    """For load balancers: 200 when the database answers.
+
+    The shared cache is optional (congress.sharedcache): without it the answer is still 200,
+    with "cache": "degraded" for monitoring to pick up. No database: the 503 page
+    (DatabaseUnavailableMiddleware).
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    cache_ok = shared.ping()
+    body = {
+        "status": "ok" if cache_ok else "degraded",
+        "database": "ok",
+        "cache": "ok" if cache_ok else "degraded",
+    }
+    return JsonResponse(body)
 
 
 def bad_request(request, exception=None, template_name="400.html"):

@@ -2,9 +2,12 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from congress.adminkit import ReadOnlyMixin
+from congress.errors import DomainError
 from congress.importing import SheetAdmin
 from congress.privacy import mask_phone
 from deputies import services
@@ -17,6 +20,7 @@ from deputies.models import (
     PointRule,
     PrivateExport,
     Reception,
+    ReceptionSession,
 )
 from deputies.resources import DeputyResource, LiaisonStationResource, PublicDeputyResource
 
@@ -130,9 +134,36 @@ class LiaisonStationAdmin(SheetAdmin):
     list_select_related = ["town"]
     search_fields = ["name", "address"]
     autocomplete_fields = ["town", "deputies"]
+    actions = ["open_reception_session"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deputy_count=Count("deputies"))
+
+    @admin.action(
+        description=_("Open a reception session (residents sharing one address are not limited)"),
+        permissions=["change"],
+    )
+    def open_reception_session(self, request, queryset):
+        opened = []
+        for station in queryset:
+            try:
+                session = services.reception_session_open(station=station, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{station}: {error.message}", messages.ERROR)
+            else:
+                opened.append(session)
+        if opened:
+            ends = timezone.localtime(max(s.ends_at for s in opened))
+            self.message_user(
+                request,
+                ngettext(
+                    "Reception session open at %(count)d station until %(time)s.",
+                    "Reception sessions open at %(count)d stations until %(time)s.",
+                    len(opened),
+                )
+                % {"count": len(opened), "time": f"{ends:%H:%M}"},
+                messages.SUCCESS,
+            )
 
     @admin.display(
         description=LiaisonStation._meta.get_field("deputies").verbose_name,
@@ -150,6 +181,52 @@ class ReceptionAdmin(admin.ModelAdmin):
     search_fields = ["theme", "station__name", "notes"]
     autocomplete_fields = ["station", "deputies"]
     date_hierarchy = "date"
+
+
+@admin.register(ReceptionSession)
+class ReceptionSessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Sessions are opened from the station list (an action) or the deputy's workspace."""
+
+    list_display = ["station", "opened_at", "ends_at", "opened_by", "open_now"]
+    list_filter = ["station__town"]
+    list_select_related = ["station", "opened_by"]
+    search_fields = ["station__name"]
+    date_hierarchy = "opened_at"
+    actions = ["close_sessions"]
+
+    @admin.display(boolean=True, description=_("open now"))
+    def open_now(self, obj):
+        return obj.is_open
+
+    def has_change_permission(self, request, obj=None):
+        # For the "close" action only; the rows themselves stay read-only (no change form).
+        return (
+            obj is None
+            and request.user.has_perm("deputies.view_receptionsession")
+            and request.user.has_perm("deputies.change_liaisonstation")
+        )
+
+    @admin.action(
+        description=_("Close the selected reception sessions now"), permissions=["change"]
+    )
+    def close_sessions(self, request, queryset):
+        closed = 0
+        for session in queryset.select_related("station"):
+            try:
+                services.reception_session_close(session=session, by=request.user)
+            except DomainError:
+                continue
+            closed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d reception session closed.",
+                "%(count)d reception sessions closed.",
+                closed,
+            )
+            % {"count": closed},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Activity)

@@ -276,6 +276,59 @@ class Reception(models.Model):
         return f"{self.station} {self.date:%Y-%m-%d}"
 
 
+class ReceptionSessionQuerySet(models.QuerySet):
+    def open(self, at=None):
+        """Sessions running at `at` (now by default)."""
+        at = at or timezone.now()
+        return self.filter(opened_at__lte=at, ends_at__gt=at)
+
+
+class ReceptionSession(models.Model):
+    """A few hours of a reception day (接待日) at a station, opened by a deputy or staff.
+
+    While one is open, residents sending opinions to the station from one shared address (the
+    station's Wi-Fi, a carrier's shared address) are not held to the per-address limit of the
+    opinion form; the per-station limit still applies, as a challenge a person passes.
+    """
+
+    station = models.ForeignKey(
+        LiaisonStation,
+        models.CASCADE,
+        related_name="reception_sessions",
+        verbose_name=_("station"),
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    objects = ReceptionSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("reception session")
+        verbose_name_plural = _("reception sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("opened_at")), name="receptionsession_ends_after_opening"
+            )
+        ]
+        indexes = [models.Index(fields=["station", "ends_at"])]
+
+    def __str__(self):
+        return f"{self.station} {timezone.localtime(self.opened_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at <= timezone.now() < self.ends_at
+
+
 class ActivityKind(models.TextChoices):
     MEETING = "meeting", _("congress or standing-committee meeting")
     INSPECTION = "inspection", _("inspection")

@@ -5,14 +5,16 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from congress.errors import DomainError
 from deputies import selectors, services
 from deputies.forms import ActivityForm
-from deputies.models import Activity, Deputy
+from deputies.models import Activity, Deputy, ReceptionSession
 
 
 def deputy_required(view):
@@ -56,17 +58,53 @@ def _panels(request, deputy) -> list[str]:
 def home(request, deputy):
     years = selectors.activity_years(deputy)
     record = selectors.performance_record(deputy, years[0] if years else None)
+    stations = list(deputy.stations.filter(active=True).select_related("town"))
+    sessions = {
+        s.station_id: s
+        for s in ReceptionSession.objects.open().filter(station__in=stations).order_by("ends_at")
+    }
+    for station in stations:
+        station.open_session = sessions.get(station.pk)
     return render(
         request,
         "portal/home.html",
         {
             "deputy": deputy,
             "record": record,
-            "stations": deputy.stations.filter(active=True).select_related("town"),
+            "stations": stations,
+            "session_hours": services.reception_session_hours(),
             "pending": Activity.objects.filter(deputy=deputy, verified=False).count(),
             "panels": _panels(request, deputy),
         },
     )
+
+
+@deputy_required
+@require_POST
+def reception_session(request, deputy, pk):
+    """Open (or extend) or close the reception session of one of the deputy's stations."""
+    station = get_object_or_404(deputy.stations.filter(active=True), pk=pk)
+    try:
+        if request.POST.get("action") == "close":
+            session = ReceptionSession.objects.filter(station=station).open().first()
+            if session is None:
+                raise DomainError(_("No reception session is open at this station."))
+            services.reception_session_close(session=session, by=request.user, deputy=deputy)
+            messages.success(request, _("The reception session is closed."))
+        else:
+            session = services.reception_session_open(
+                station=station, by=request.user, deputy=deputy
+            )
+            messages.success(
+                request,
+                _(
+                    "Reception session open until %(time)s: residents sending from the station's own network are not held up."
+                )
+                % {"time": f"{timezone.localtime(session.ends_at):%H:%M}"},
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("deputies:portal")
 
 
 @deputy_required

@@ -3,11 +3,13 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.errors import DomainError
-from deputies.models import Activity, Deputy
+from deputies.models import Activity, Deputy, LiaisonStation, ReceptionSession
 from proposals.models import timeline_write
 
 
@@ -44,3 +46,54 @@ def activities_verify(*, activities, by) -> int:
         for activity in pending:
             timeline_write(item=activity, action="activity.verified", actor=by, public=False)
     return len(pending)
+
+
+def reception_session_hours() -> float:
+    return float(settings.CONGRESS_RULES.get("RECEPTION_SESSION_HOURS", 4))
+
+
+def reception_session_open(*, station: LiaisonStation, by, deputy: Deputy | None = None):
+    """Open a reception session at the station for RECEPTION_SESSION_HOURS (or extend the open one).
+
+    `deputy`: when a deputy opens it from the workspace, they must be stationed there; staff
+    (the admin) pass none. Returns the session.
+    """
+    if not station.active:
+        raise DomainError(_("This station is not active."))
+    if deputy is not None and not station.deputies.filter(pk=deputy.pk).exists():
+        raise DomainError(
+            _("Only a deputy stationed at this station can open a reception session.")
+        )
+    now = timezone.now()
+    ends = now + datetime.timedelta(hours=reception_session_hours())
+    with transaction.atomic():
+        LiaisonStation.objects.select_for_update().get(pk=station.pk)
+        session = ReceptionSession.objects.filter(station=station).open(now).first()
+        if session is not None:
+            session.ends_at = max(session.ends_at, ends)
+            session.save(update_fields=["ends_at"])
+            action = "reception_session.extended"
+        else:
+            session = ReceptionSession.objects.create(
+                station=station, opened_by=by, opened_at=now, ends_at=ends
+            )
+            action = "reception_session.opened"
+        timeline_write(item=session, action=action, actor=by, public=False)
+    return session
+
+
+def reception_session_close(*, session: ReceptionSession, by, deputy: Deputy | None = None):
+    """End a reception session now."""
+    if deputy is not None and not session.station.deputies.filter(pk=deputy.pk).exists():
+        raise DomainError(
+            _("Only a deputy stationed at this station can close its reception session.")
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        session = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+        if session.ends_at <= now:
+            raise DomainError(_("This reception session has already ended."))
+        session.ends_at = max(now, session.opened_at)
+        session.save(update_fields=["ends_at"])
+        timeline_write(item=session, action="reception_session.closed", actor=by, public=False)
+    return session

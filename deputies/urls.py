@@ -14,4 +14,9 @@ urlpatterns = [
     path("stations/<int:pk>/qr.svg", views.station_qr, name="station_qr"),
     path("portal/", portal.home, name="portal"),
     path("portal/activities/", portal.activities, name="portal_activities"),
+    path(
+        "portal/stations/<int:pk>/reception-session/",
+        portal.reception_session,
+        name="portal_reception_session",
+    ),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from congress.listing import FilteredListView
+from congress.pagecache import accept_params
 from congress.printing import html_to_pdf, pdf_response
 from congress.qr import opinion_form_url, qr_svg_response
 from deputies import selectors
@@ -27,6 +28,7 @@ class DeputyListView(FilteredListView):
 
 
 def _year_param(request, default):
+    accept_params(request, ["year"])
     raw = request.GET.get("year")
     if raw in (None, ""):
         return default

@@ -1463,7 +1463,8 @@ def opinion_photo_path(instance, filename):
 
 
 class OpinionPhoto(models.Model):
-    """A photo sent with an opinion, re-encoded on upload so that no metadata (GPS) is kept."""
+    """A photo sent with an opinion, re-encoded in the background so that no metadata (GPS) is
+    kept; shown to deputies and staff only once that is done (`ready`)."""
 
     opinion = models.ForeignKey(
         Opinion, models.CASCADE, related_name="photos", verbose_name=_("opinion")
@@ -1472,6 +1473,9 @@ class OpinionPhoto(models.Model):
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # False while the photo waits to be re-encoded in the background: until then it is the
+    # file as sent (with its metadata) and nobody is shown it.
+    ready = models.BooleanField(_("processed"), default=True)
 
     class Meta:
         ordering = ["id"]

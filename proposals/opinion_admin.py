@@ -98,6 +98,8 @@ class PhotoInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("photo"))
     def view(self, obj):
+        if not obj.ready:
+            return _("Being processed")
         url = reverse("admin:proposals_opinion_photo", args=[obj.opinion_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Open"))
 
@@ -374,7 +376,7 @@ class OpinionAdmin(admin.ModelAdmin):
 
     def photo_view(self, request, pk, photo_pk):
         opinion = self._visible(request, pk)
-        photo = get_object_or_404(OpinionPhoto, pk=photo_pk, opinion=opinion)
+        photo = get_object_or_404(OpinionPhoto, pk=photo_pk, opinion=opinion, ready=True)
         content_type = "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
         return FileResponse(photo.image.open("rb"), content_type=content_type)
 

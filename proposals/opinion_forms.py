@@ -34,7 +34,7 @@ class PhotosField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data]
         files = [super(PhotosField, self).clean(f, initial) for f in files if f]
-        return check_photos(files)  # ValidationError beside the field; CleanPhoto objects
+        return check_photos(files)  # ValidationError beside the field; CheckedPhoto objects
 
 
 CATEGORY_CHOICES = [("", _("— choose —")), *OpinionCategory.choices]

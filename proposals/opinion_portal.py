@@ -142,7 +142,7 @@ def opinion_detail(request, deputy, pk):
                     ("not_accept", Opinion.Status.NOT_ACCEPTED),
                 )
             },
-            "photos": opinion.photos.all(),
+            "photos": opinion.photos.filter(ready=True),
             "timeline": selectors.full_timeline(opinion),
             "replies": opinion.replies.select_related("organisation"),
             "assignments": opinion.assignments.select_related("organisation"),
@@ -154,7 +154,7 @@ def opinion_detail(request, deputy, pk):
 def opinion_photo(request, deputy, pk, photo_pk):
     """A photo of one of the deputy's opinions (media files of opinions are not public)."""
     opinion = _own(deputy, pk)
-    photo = get_object_or_404(OpinionPhoto, pk=photo_pk, opinion=opinion)
+    photo = get_object_or_404(OpinionPhoto, pk=photo_pk, opinion=opinion, ready=True)
     try:
         handle = photo.image.open("rb")
     except FileNotFoundError:

@@ -10,16 +10,22 @@ The resident's name and phone never go into a timeline note, an e-mail or a log 
 
 import datetime
 import io
+import logging
 import re
+import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -43,11 +49,10 @@ from proposals.models import (
 from proposals.services import _mail_on_commit, _unit_users, suggestion_create_draft
 
 User = AbstractBaseUser
+logger = logging.getLogger(__name__)
 ST = Opinion.Status
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-# Larger pictures are refused before they are decoded (a small file can unpack to gigabytes).
-PHOTO_MAX_PIXELS = 40_000_000
 # Kept photos are scaled down to this many pixels on the long side: plenty to see a crack.
 PHOTO_MAX_SIDE = 2560
 
@@ -124,8 +129,8 @@ def validate_content(raw: str) -> str:
 
 
 @dataclass(frozen=True)
-class CleanPhoto:
-    """A photo decoded and written again: JPEG or PNG bytes without any metadata."""
+class CheckedPhoto:
+    """A photo checked by its header: the bytes as sent, re-encoded later (`photo_reencode`)."""
 
     content: bytes
     extension: str
@@ -133,12 +138,18 @@ class CleanPhoto:
     height: int
 
 
-def clean_photo(file) -> CleanPhoto:
-    """Check a photo by its content and re-encode it; ValidationError for anything else.
+def _pixel_limit() -> int:
+    return rule("OPINION_PHOTO_MAX_PIXELS", 25_000_000)
+
+
+def clean_photo(file) -> CheckedPhoto:
+    """Check a photo by its content, cheaply; ValidationError for anything else.
 
     The size limit is OPINION_PHOTO_MAX_BYTES. Only JPEG and PNG pass, whatever the file is called.
-    The picture is turned upright from its EXIF orientation, then saved afresh: EXIF (GPS
-    position, camera, time), XMP, comments and text chunks are not copied.
+    Only the header is read (format, width, height) and the file's structure checked: a picture
+    above OPINION_PHOTO_MAX_PIXELS is refused before anything is decoded — a 150 KB PNG can
+    unpack to 120 MB. Decoding and writing it afresh (which drops EXIF GPS and the rest) is
+    background work: `photo_reencode`.
     """
     limit = settings.CONGRESS_RULES["OPINION_PHOTO_MAX_BYTES"]
     size = getattr(file, "size", None)
@@ -157,16 +168,46 @@ def clean_photo(file) -> CleanPhoto:
             kind = image.format
             if kind not in ("JPEG", "PNG"):
                 raise not_a_photo
-            if image.width * image.height > PHOTO_MAX_PIXELS:
-                raise ValidationError(_("This picture is too large to process."), code="pixels")
-            image.load()
-            upright = ImageOps.exif_transpose(image)
+            _check_pixels(image)
+            width, height = image.size
+            image.verify()  # chunk structure and checksums; decodes nothing
+        file.seek(0)
+        content = file.read()
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise not_a_photo from None
     finally:
         file.seek(0)
+    return CheckedPhoto(content, "jpg" if kind == "JPEG" else "png", width, height)
+
+
+def _check_pixels(image) -> None:
+    if image.width * image.height > _pixel_limit():
+        raise ValidationError(
+            _("This picture has too many pixels (at most %(limit)s million). Send a smaller one."),
+            code="pixels",
+            params={"limit": f"{_pixel_limit() / 1_000_000:g}"},
+        )
+
+
+def reencode_photo(content: bytes) -> CheckedPhoto:
+    """Decode a checked photo and write it again: upright, at most PHOTO_MAX_SIDE, no metadata.
+
+    A JPEG is decoded straight at a reduced scale (Pillow's draft mode: 1/2, 1/4 or 1/8) when
+    it is much larger than what is kept, so its decoding never needs the full-size bitmap.
+    """
+    with Image.open(io.BytesIO(content)) as image:
+        kind = image.format
+        if kind not in ("JPEG", "PNG"):
+            raise ValidationError("not a photo", code="bad_type")
+        _check_pixels(image)
+        if kind == "JPEG":
+            ratio = min(1.0, PHOTO_MAX_SIDE / max(image.size))
+            target = (max(1, int(image.width * ratio)), max(1, int(image.height * ratio)))
+            image.draft("RGB" if image.mode not in ("L", "RGB") else image.mode, target)
+        image.load()
+        upright = ImageOps.exif_transpose(image)
     upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
     upright.info = {}  # nothing of the original's metadata travels with the copy
     buffer = io.BytesIO()
@@ -180,18 +221,133 @@ def clean_photo(file) -> CleanPhoto:
             upright = upright.convert("RGBA")
         upright.save(buffer, format="PNG")
         extension = "png"
-    return CleanPhoto(buffer.getvalue(), extension, upright.width, upright.height)
+    return CheckedPhoto(buffer.getvalue(), extension, upright.width, upright.height)
 
 
-def check_photos(files) -> list[CleanPhoto]:
-    """At most OPINION_MAX_PHOTOS photos, each checked (CleanPhoto objects pass as they are)."""
+@task()
+def photo_reencode(photo_id: int) -> bool:
+    """Background: re-encode one received photo; only then is it shown to deputies and staff.
+
+    A photo that cannot be decoded after all is dropped (its row and file) and the opinion
+    keeps its text. Nothing about the resident is logged.
+    """
+    try:
+        row = OpinionPhoto.objects.get(pk=photo_id)
+    except OpinionPhoto.DoesNotExist:
+        return False
+    if row.ready:
+        return True
+    raw_name = row.image.name
+    try:
+        with row.image.open("rb") as handle:
+            clean = reencode_photo(handle.read())
+    except (
+        ValidationError,
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
+        logger.warning("opinion photo %s dropped: %s", photo_id, type(error).__name__)
+        row.image.delete(save=False)
+        row.delete()
+        return False
+    row.image.save(f"photo.{clean.extension}", ContentFile(clean.content), save=False)
+    row.width, row.height, row.size, row.ready = clean.width, clean.height, len(clean.content), True
+    row.save(update_fields=["image", "width", "height", "size", "ready"])
+    row.image.storage.delete(raw_name)  # the upload as sent (with its EXIF) is gone
+    return True
+
+
+# -- photos kept between two posts of the form ------------------------------------------------
+#
+# A form sent back to the resident (a question to answer, a mistake to correct, a refusal) keeps
+# what they typed; a browser cannot refill a file field, so the photos they chose wait on the
+# server under random names, referenced by a signed token in the form. A token older than
+# PENDING_PHOTOS_SECONDS is refused and its files are removed by the next purge.
+
+PENDING_PHOTOS_DIR = "opinions/pending/"
+PENDING_PHOTOS_SALT = "proposals.opinion-pending-photos"
+PENDING_PHOTOS_SECONDS = 2 * 3600
+_last_purge = [0.0]
+
+
+def pending_photos_keep(photos: list[CheckedPhoto]) -> str:
+    """Store checked photos for a later post of the form; returns the token that names them."""
+    _pending_photos_purge()
+    names = [
+        default_storage.save(
+            f"{PENDING_PHOTOS_DIR}{secrets.token_hex(16)}.{photo.extension}",
+            ContentFile(photo.content),
+        )
+        for photo in photos
+    ]
+    return signing.dumps(names, salt=PENDING_PHOTOS_SALT) if names else ""
+
+
+def _pending_names(token: str) -> list[str]:
+    if not token:
+        return []
+    try:
+        names = signing.loads(token, salt=PENDING_PHOTOS_SALT, max_age=PENDING_PHOTOS_SECONDS)
+    except signing.BadSignature:
+        return []
+    if not isinstance(names, list):
+        return []
+    return [n for n in names if isinstance(n, str) and n.startswith(PENDING_PHOTOS_DIR)]
+
+
+def pending_photos_count(token: str) -> int:
+    return len(_pending_names(token))
+
+
+def pending_photos_take(token: str) -> list[CheckedPhoto]:
+    """The photos a token names, checked again; missing or expired ones are left out."""
+    photos = []
+    for name in _pending_names(token):
+        try:
+            with default_storage.open(name, "rb") as handle:
+                photos.append(clean_photo(ContentFile(handle.read(), name=name)))
+        except (OSError, ValidationError):
+            continue
+    return photos
+
+
+def pending_photos_drop(token: str) -> None:
+    for name in _pending_names(token):
+        default_storage.delete(name)
+
+
+def _pending_photos_purge() -> None:
+    """Remove kept photos nobody came back for (at most once an hour per process)."""
+    now = time.monotonic()
+    if now - _last_purge[0] < 3600:
+        return
+    _last_purge[0] = now
+    cutoff = timezone.now() - datetime.timedelta(seconds=PENDING_PHOTOS_SECONDS)
+    try:
+        _dirs, files = default_storage.listdir(PENDING_PHOTOS_DIR)
+    except (FileNotFoundError, OSError):
+        return
+    for name in files:
+        path = PENDING_PHOTOS_DIR + name
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, OSError, NotImplementedError):
+            continue
+
+
+def check_photos(files) -> list[CheckedPhoto]:
+    """At most OPINION_MAX_PHOTOS photos, each checked (CheckedPhoto objects pass as they are)."""
     files = [f for f in files if f]
     most = settings.CONGRESS_RULES["OPINION_MAX_PHOTOS"]
     if len(files) > most:
         raise ValidationError(
             _("Send at most %(max)s photos."), code="too_many", params={"max": most}
         )
-    return [f if isinstance(f, CleanPhoto) else clean_photo(f) for f in files]
+    return [f if isinstance(f, CheckedPhoto) else clean_photo(f) for f in files]
 
 
 # -- intake --------------------------------------------------------------------------------------
@@ -213,8 +369,10 @@ def opinion_submit(
 ) -> Opinion:
     """A resident's opinion, received through a code or at a reception; returns it with its code.
 
-    `photos` are uploaded files (checked and re-encoded here) or CleanPhoto objects already
-    checked by a form.
+    `photos` are uploaded files (checked here) or CheckedPhoto objects already checked by a
+    form. Each is kept as sent but not shown until `photo_reencode` has written it afresh: the
+    task is queued in this transaction (with the database task backend its row commits with
+    the opinion; the immediate backend of a debug run and the tests runs it at once).
     """
     if source not in Opinion.Source.values:
         _refuse(_("Unknown source."), code="source")
@@ -259,10 +417,15 @@ def opinion_submit(
                     raise
         for photo in cleaned:
             row = OpinionPhoto(
-                opinion=opinion, width=photo.width, height=photo.height, size=len(photo.content)
+                opinion=opinion,
+                width=photo.width,
+                height=photo.height,
+                size=len(photo.content),
+                ready=False,
             )
             row.image.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
             row.save()
+            photo_reencode.enqueue(row.pk)
         label = deputy.name if source == Opinion.Source.RECEPTION and deputy else ""
         _timeline(opinion, "submitted", by, label=label or _label_of(opinion))
         _notify_deputies(opinion)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from congress.listing import FilteredListView
+from congress.pagecache import accept_params
 from proposals import selectors
 from proposals.exports import csv_stream
 from proposals.filters import MotionFilter, StatsFilter, SuggestionFilter, lead_unit_of
@@ -153,6 +154,7 @@ def per_unit_table(queryset) -> list[dict]:
 
 
 def suggestion_stats(request):
+    accept_params(request, StatsFilter.base_filters)
     filterset = StatsFilter(request.GET or None, queryset=Suggestion.objects.public())
     if filterset.is_bound and not filterset.is_valid():
         request.invalid_filter_form = filterset.form

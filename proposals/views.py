@@ -9,7 +9,6 @@ import hashlib
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,14 +19,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from congress import ratelimit
+from congress import challenge, ratelimit
 from congress.errors import DomainError
+from congress.pagecache import accept_params
 from congress.qr import opinion_form_url
-from deputies.models import Deputy, LiaisonStation
+from congress.sharedcache import shared
+from deputies.models import Deputy, LiaisonStation, ReceptionSession
 from proposals import opinion_selectors as selectors
 from proposals.models import Opinion, normalise_opinion_code
 from proposals.opinion_forms import OpinionForm, RatingForm, StatsFilterForm, TrackForm
-from proposals.opinion_services import opinion_rate, opinion_submit, rule
+from proposals.opinion_services import (
+    opinion_rate,
+    opinion_submit,
+    pending_photos_count,
+    pending_photos_drop,
+    pending_photos_keep,
+    pending_photos_take,
+    rule,
+)
 
 
 def _lookup(model, raw):
@@ -57,10 +66,26 @@ def _limited(request, scope: str, subject: str, limit_key: str, limit: int, wind
     return None if allowed else too_many_requests(request, seconds)
 
 
+def _reception_session_open(stations) -> bool:
+    return ReceptionSession.objects.open().filter(station__in=stations).exists()
+
+
+def _opinion_page(request, context, *, status=200):
+    return render(request, "proposals/opinion_new.html", context, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opinion_new(request):
-    """The mobile form a station's or a deputy's QR code opens; works without JavaScript."""
+    """The mobile form a station's or a deputy's QR code opens; works without JavaScript.
+
+    Limits (per client address, per station) never turn a resident away with what they typed
+    lost. Beyond the soft limits the form comes back with the text and photos kept and a
+    small question to answer (congress.challenge); only beyond OPINION_RATE_PER_ADDRESS_HARD
+    posts from one address is it refused for a while — still with the text kept. While a
+    reception session is open at the station, the per-address limits do not apply: a queue of
+    residents on the station's Wi-Fi all share one address.
+    """
     station = _lookup(LiaisonStation, request.GET.get("station"))
     deputy = _lookup(Deputy, request.GET.get("deputy"))
     if station is None and deputy is None:
@@ -68,33 +93,60 @@ def opinion_new(request):
     stations = (
         [station] if station else list(deputy.stations.filter(active=True).select_related("town"))
     )
-    if request.method == "POST":
-        address = ratelimit.client_address(request)
-        refused = _limited(
-            request,
+    context = {"station": station, "deputy": deputy, "stations": stations}
+    if request.method != "POST":
+        return _opinion_page(request, {**context, "form": OpinionForm()})
+
+    kept_token = request.POST.get("kept_photos", "")
+    address_window = rule("OPINION_RATE_PER_ADDRESS_SECONDS", 600)
+    address_ok = True
+    if not _reception_session_open(stations):
+        address_ok = ratelimit.hit(
             "opinion-address",
-            address,
-            "OPINION_RATE_PER_ADDRESS",
-            5,
-            "OPINION_RATE_PER_ADDRESS_SECONDS",
-            600,
+            ratelimit.client_address(request),
+            limit=rule("OPINION_RATE_PER_ADDRESS", 5),
+            seconds=address_window,
         )
-        if refused:
-            return refused
-        form = OpinionForm(request.POST, request.FILES)
-        if form.is_valid():
-            target = f"station:{station.pk}" if station else f"deputy:{deputy.pk}"
-            refused = _limited(
+        posts = ratelimit.peek(
+            "opinion-address", ratelimit.client_address(request), seconds=address_window
+        )
+        if posts > rule("OPINION_RATE_PER_ADDRESS_HARD", 30):
+            # Refused for a while, without looking at the photos; the text stays in the form.
+            response = _opinion_page(
                 request,
-                "opinion-station",
-                target,
-                "OPINION_RATE_PER_STATION",
-                60,
-                "OPINION_RATE_PER_STATION_SECONDS",
-                3600,
+                {
+                    **context,
+                    "form": OpinionForm(request.POST),
+                    "refused_minutes": max(1, address_window // 60),
+                    "kept_photos": kept_token,
+                    "kept_photo_count": pending_photos_count(kept_token),
+                    "reattach": [f.name for f in request.FILES.getlist("photos")],
+                },
+                status=429,
             )
-            if refused:
-                return refused
+            response["Retry-After"] = str(address_window)
+            return response
+
+    form = OpinionForm(request.POST, request.FILES)
+    valid = form.is_valid()
+    new_photos = form.cleaned_data.get("photos") if "photos" in form.cleaned_data else None
+    photos = new_photos
+    if new_photos:  # newly chosen photos replace the kept ones
+        pending_photos_drop(kept_token)
+        kept_token = ""
+    challenge_failed = False
+    if valid:
+        if not photos and kept_token:
+            photos = pending_photos_take(kept_token)
+        target = f"station:{station.pk}" if station else f"deputy:{deputy.pk}"
+        station_ok = ratelimit.hit(
+            "opinion-station",
+            target,
+            limit=rule("OPINION_RATE_PER_STATION", 60),
+            seconds=rule("OPINION_RATE_PER_STATION_SECONDS", 3600),
+        )
+        answer = request.POST.get("challenge_answer", "")
+        if address_ok and station_ok or challenge.passed(request.POST.get("challenge", ""), answer):
             data = form.cleaned_data
             try:
                 opinion = opinion_submit(
@@ -104,7 +156,7 @@ def opinion_new(request):
                     deputy=deputy,
                     category=data["category"],
                     content=data["content"],
-                    photos=data["photos"],
+                    photos=photos,
                     name=data["name"],
                     phone=data["phone"],
                     consent=data["consent"],
@@ -112,14 +164,23 @@ def opinion_new(request):
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
+                pending_photos_drop(kept_token)
                 return redirect(reverse("opinions_track_detail", args=[opinion.code]) + "?new=1")
-    else:
-        form = OpinionForm()
-    return render(
-        request,
-        "proposals/opinion_new.html",
-        {"form": form, "station": station, "deputy": deputy, "stations": stations},
+        else:
+            challenge_failed = bool(answer)
+    # Back to the resident with everything kept: the text in the bound form, the photos on
+    # the server, and — when a limit was reached — a question to answer.
+    if new_photos:
+        kept_token = pending_photos_keep(new_photos)
+    asking = valid and not form.errors
+    context.update(
+        form=form,
+        kept_photos=kept_token,
+        kept_photo_count=pending_photos_count(kept_token),
+        challenge=challenge.new() if asking else None,
+        challenge_failed=challenge_failed,
     )
+    return _opinion_page(request, context, status=429 if asking else 200)
 
 
 def _track_limited(request):
@@ -219,6 +280,7 @@ def _track_context(request, opinion, *, rating_form, signed_in) -> dict:
 def opinion_stats(request):
     """/opinions/stats/: received, closed, closure rate and satisfaction, with filters."""
     form = StatsFilterForm(request.GET or None)
+    accept_params(request, form.fields)
     filters = {}
     if form.is_bound:
         if not form.is_valid():
@@ -263,7 +325,7 @@ def station_poster(request, pk):
             ).encode()
         ).hexdigest()
     )
-    pdf = cache.get(key)
+    pdf = shared.get(key)
     if pdf is None:
         html = render_to_string(
             "proposals/poster.html",
@@ -271,7 +333,7 @@ def station_poster(request, pk):
             request,
         )
         pdf = HTML(string=html, base_url=str(settings.BASE_DIR / "static") + "/").write_pdf()
-        cache.set(key, pdf, 3600)
+        shared.set(key, pdf, 3600)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="poster-{station.pk}.pdf"'
     return response

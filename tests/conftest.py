@@ -6,8 +6,12 @@ def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counters and cached figures are per test."""
     from django.core.cache import cache
 
+    from congress.sharedcache import shared
+
+    shared.reset()
     cache.clear()
     yield
+    shared.reset()
     cache.clear()
 
 

@@ -204,13 +204,22 @@ def test_three_photos_are_accepted(client, station):
     assert OpinionPhoto.objects.count() == 3
 
 
+def _answer(response) -> dict:
+    """What a person types for the question on the page (the sum of its two numbers)."""
+    import re
+
+    challenge = response.context["challenge"]
+    a, b = (int(n) for n in re.findall(r"\d+", str(challenge.question)))
+    return {"challenge": challenge.token, "challenge_answer": str(a + b)}
+
+
 @override_settings(
     CONGRESS_RULES={
         **__import__("django.conf").conf.settings.CONGRESS_RULES,
         "OPINION_RATE_PER_ADDRESS": 2,
     }
 )
-def test_over_the_limit_per_address_is_429_and_nothing_more_is_stored(client, station):
+def test_over_the_limit_per_address_asks_a_question_and_keeps_the_text(client, station):
     assert (
         post(client, station, content="第一条：路口红绿灯时间太短，老人过马路来不及。").status_code
         == 302
@@ -221,9 +230,19 @@ def test_over_the_limit_per_address_is_429_and_nothing_more_is_stored(client, st
     )
     response = post(client, station, content="第三条：公园厕所晚上不开门，很不方便。")
     assert response.status_code == 429
-    assert "Retry-After" in response
-    assert "Too many requests" in response.content.decode()
+    page = response.content.decode()
+    assert "One more step" in page and 'name="challenge_answer"' in page
+    assert "第三条：公园厕所晚上不开门，很不方便。" in page
     assert Opinion.objects.count() == 2
+    # A wrong answer: a new question, still nothing stored and the text still there.
+    wrong = {**_answer(response), "challenge_answer": "99"}
+    again = post(client, station, content="第三条：公园厕所晚上不开门，很不方便。", **wrong)
+    assert again.status_code == 429 and "not the right answer" in again.content.decode()
+    assert Opinion.objects.count() == 2
+    # The right answer sends it.
+    sent = post(client, station, content="第三条：公园厕所晚上不开门，很不方便。", **_answer(again))
+    assert sent.status_code == 302
+    assert Opinion.objects.count() == 3
     # Another address is not affected.
     assert post(client, station, address="10.0.0.2").status_code == 302
 
@@ -234,23 +253,28 @@ def test_over_the_limit_per_address_is_429_and_nothing_more_is_stored(client, st
         "OPINION_RATE_PER_STATION": 2,
     }
 )
-def test_over_the_limit_per_station_is_429_and_nothing_more_is_stored(client, station):
+def test_over_the_limit_per_station_asks_a_question_and_nothing_more_is_stored(client, station):
     for i in range(2):
         assert post(client, station, address=f"10.1.0.{i}").status_code == 302
     response = post(client, station, address="10.1.0.9")
     assert response.status_code == 429
+    assert response.context["challenge"] is not None
     assert Opinion.objects.count() == 2
     other = StationFactory()
     assert post(client, other, address="10.1.0.10").status_code == 302
+    assert post(client, station, address="10.1.0.9", **_answer(response)).status_code == 302
 
 
-def test_the_429_page_is_in_chinese_by_default(client, station, settings):
+def test_the_question_is_in_chinese_by_default(client, station, settings):
     from django.utils import translation
 
     settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "OPINION_RATE_PER_ADDRESS": 0}
     with translation.override("zh-hans"):
-        response = post(client, station)
+        response = client.post(f"/opinions/new/?station={station.pk}", GOOD, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
+    page = response.content.decode()
+    assert "还差一步" in page and "等于几" in page
+    assert GOOD["content"] in page
     assert Opinion.objects.count() == 0
 
 

@@ -35,6 +35,7 @@ from congress.settings import *  # noqa: F401,F403
 CONGRESS_RULES = {
     **CONGRESS_RULES,
     "OPINION_RATE_PER_ADDRESS": 1_000_000,
+    "OPINION_RATE_PER_ADDRESS_HARD": 1_000_000,
     "OPINION_RATE_PER_STATION": 1_000_000,
 }
 # The bench talks plain http to 127.0.0.1: cookies marked Secure would never come back.
