@@ -19,14 +19,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -606,6 +617,10 @@ class SheetResult(Result):
         return [(error_row.number, error_row.errors) for error_row in self.error_rows]
 
 
+def _comparable(value):
+    return {obj.pk for obj in value} if isinstance(value, list) else value
+
+
 def bulk_set_m2m(model, attribute: str, links: dict) -> None:
     """Replace the related rows of many objects at once: `links` maps a pk to related pks.
 
@@ -651,6 +666,9 @@ class SheetResource(resources.ModelResource):
         # Unchanged rows are counted but neither written nor listed: the preview shows what changes.
         skip_unchanged = True
         report_skipped = False
+        # No per-row deepcopy and HTML diff: rows are compared column by column (skip_row) and
+        # the preview shows the changed cells of its first rows (summary).
+        skip_diff = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -667,8 +685,10 @@ class SheetResource(resources.ModelResource):
         # Values put in their register form: (sheet, row, column, typed, kept), the first few.
         self.normalised, self.normalised_count = [], 0
         self.progress = None  # called with the number of rows read, now and then
+        self.samples = defaultdict(list)  # import type → the first rows of that kind
 
     NORMALISED_KEPT = 50
+    PREVIEW_ROWS = 10
 
     def get_result_class(self):
         resource = self
@@ -733,11 +753,14 @@ class SheetResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._pending_m2m, self._seen_keys = [], {}
+        self.samples = defaultdict(list)
+        self.normalised, self.normalised_count = [], 0
         for column in self.fields.values():
             if isinstance(column.widget, _Lookup):
                 column.widget.reset()
         if dataset.headers:
             dataset.headers = [_text(header) for header in dataset.headers]
+        self._headers = list(dataset.headers or ())
         # Before the instance loader reads the key column: an exported "'=x" is the key "=x".
         for index, values in enumerate(dataset):
             if any(unescape_formula(value) is not value for value in values):
@@ -779,29 +802,73 @@ class SheetResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        if not new:  # read from the prefetch cache before the library copies the instance
+        self._current = instance
+        if not new:  # read from the prefetch cache, and remember the values before the row
             instance._m2m_before = {
                 attribute: list(getattr(instance, attribute).all())
                 for attribute in self._relations(widgets.ManyToManyWidget)
             }
+            instance._before = {
+                column.column_name: _comparable(column.get_value(instance))
+                for column in self.get_import_fields()
+                if column.attribute
+            }
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        # The library's version reads many-to-many cells again, without the row's scope.
-        if (
-            not self._meta.skip_unchanged
-            or import_validation_errors
-            or not original
-            or not original.pk
-        ):
+        # Compared with the values remembered in after_init_instance, column by column; the
+        # library's version reads many-to-many cells again, without the row's scope.
+        before = getattr(instance, "_before", None)
+        instance._changed = set()
+        if before is None:
             return False
-
-        def comparable(value):
-            return {obj.pk for obj in value} if isinstance(value, list) else value
-
-        return all(
-            comparable(column.get_value(instance)) == comparable(column.get_value(original))
-            for column in self.get_import_fields()
+        instance._changed = {
+            name
+            for name, value in before.items()
+            if _comparable(self.fields_by_header[name].get_value(instance)) != value
+        }
+        return bool(
+            self._meta.skip_unchanged and not import_validation_errors and not instance._changed
         )
+
+    @cached_property
+    def fields_by_header(self):
+        return {column.column_name: column for column in self.get_import_fields()}
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        kind = row_result.import_type
+        if len(self.samples[kind]) < self.PREVIEW_ROWS:
+            changed = getattr(self._current, "_changed", ())
+            self.samples[kind].append(
+                {
+                    "where": self.where(),
+                    "cells": [
+                        (header, _text(value), header in changed) for header, value in row.items()
+                    ],
+                }
+            )
+
+    def summary(self, result) -> dict:
+        """Counts of each kind of row, with the first rows of each kind, for the preview."""
+        totals = result.totals
+        kinds = [
+            ("new", _("New"), RowResult.IMPORT_TYPE_NEW),
+            ("update", _("Changed"), RowResult.IMPORT_TYPE_UPDATE),
+            ("skip", _("Unchanged"), RowResult.IMPORT_TYPE_SKIP),
+        ]
+        return {
+            "headers": list(self._headers),
+            "kinds": [
+                {
+                    "key": key,
+                    "label": label,
+                    "count": totals.get(key, 0),
+                    "rows": self.samples.get(kind, []),
+                }
+                for key, label, kind in kinds
+            ],
+            "refused": totals.get("invalid", 0) + totals.get("error", 0),
+        }
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # Lookup widgets need the row's instance for their scope (the deputy's term).
@@ -998,22 +1065,154 @@ class CSV(base_formats.CSV):
 SHEET_FORMATS = [base_formats.XLSX, CSV]
 
 
+def import_prepared(resource, prepared, dry_run, user=None, file=""):
+    """Run a prepared file through a resource: the whole file, or nothing."""
+    resource.row_labels, resource.several_sheets = prepared.labels, prepared.several_sheets
+    return resource.import_data(
+        prepared.dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        rollback_on_validation_errors=True,
+        file_name=file,
+        user=user,
+    )
+
+
+class UploadForm(forms.Form):
+    import_file = forms.FileField(label=gettext_lazy("File (xlsx or CSV)"))
+
+
+class ConfirmForm(forms.Form):
+    upload = forms.CharField(widget=forms.HiddenInput)
+    original_file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+
+
 class SheetAdmin(ImportExportModelAdmin):
     """Admin with xlsx/CSV import and export through a `SheetResource`.
 
-    Import stays two-step (a dry run shows a preview or every row's errors, then staff confirm).
+    Import is two steps. The upload is read safely (congress.sheetfile), mapped to the
+    resource's columns (`prepare`) and dry-run: the page shows every refusal with its row, or a
+    summary of what would change. Confirming enqueues the import as a background task
+    (congress.import_jobs) and shows its progress page.
     """
 
     import_formats = SHEET_FORMATS
     export_formats = SHEET_FORMATS
     import_template_name = "admin/sheet_import.html"
+    import_job_template_name = "admin/sheet_import_job.html"
+    MAX_ERRORS_SHOWN = 200
 
-    def process_result(self, result, request):
+    def get_urls(self):
+        app_label, model_name = self.get_model_info()
+        return [
+            path(
+                "import/job/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{app_label}_{model_name}_import_job",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _admin_url(self, name, *args):
+        app_label, model_name = self.get_model_info()
+        return reverse(
+            f"admin:{app_label}_{model_name}_{name}", args=args, current_app=self.admin_site.name
+        )
+
+    def _import_resource(self, request):
+        return self.get_import_resource_classes(request)[0](
+            **self.get_import_resource_kwargs(request)
+        )
+
+    def _page(self, request, **context):
+        context.update(self.admin_site.each_context(request))
+        context.setdefault("title", _("Import"))
+        context["opts"] = self.model._meta
+        resource = self._import_resource(request)
+        context["headers"] = [column.column_name for column in resource.get_import_fields()]
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def import_action(self, request, **kwargs):
+        from congress.import_jobs import UploadStore
+        from congress.sheetfile import SheetFileError, limits, read_sheets, too_big
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if not (request.method == "POST" and form.is_valid()):
+            return self._page(request, form=form)
+        upload = form.cleaned_data["import_file"]
+        resource = self._import_resource(request)
+        try:
+            if upload.size > limits()["bytes"]:  # refused before reading it into memory
+                raise SheetFileError(too_big(upload.size))
+            data = b"".join(upload.chunks())
+            prepared = prepare(resource, read_sheets(data, upload.name))
+        except (SheetFileError, ImportFileError) as error:
+            form.add_error("import_file", str(error))
+            return self._page(request, form=form)
+        result = import_prepared(
+            resource, prepared, dry_run=True, user=request.user, file=upload.name
+        )
+        context = {"form": form, "result": result, "prepared": prepared, "file_name": upload.name}
         if result.has_errors() or result.has_validation_errors():
-            # The file changed between preview and confirmation; the import rolled back.
-            messages.error(
-                request,
-                _("Nothing was imported: the file has errors. Upload it again to see them."),
-            )
-            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        return super().process_result(result, request)
+            context["invalid_rows"] = result.invalid_rows[: self.MAX_ERRORS_SHOWN]
+            context["more_errors"] = max(0, len(result.invalid_rows) - self.MAX_ERRORS_SHOWN)
+            return self._page(request, **context)
+        key = UploadStore().save(data)
+        context["confirm_form"] = ConfirmForm(
+            initial={"upload": key, "original_file_name": upload.name}
+        )
+        context["summary"] = resource.summary(result)
+        context["normalised"] = resource.normalised
+        context["normalised_count"] = resource.normalised_count
+        return self._page(request, **context)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        from congress.import_jobs import UploadStore, run_import
+        from congress.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ConfirmForm(request.POST)
+        import_url = self._admin_url("import")
+        if not form.is_valid() or UploadStore().read(form.cleaned_data["upload"]) is None:
+            messages.error(request, _("The uploaded file has expired. Upload it again."))
+            return redirect(import_url)
+        resource = self.get_import_resource_classes(request)[0]
+        job = ImportJob.objects.create(
+            user=request.user,
+            content_type=ContentType.objects.get_for_model(self.model),
+            resource=f"{resource.__module__}.{resource.__qualname__}",
+            file_name=form.cleaned_data["original_file_name"],
+            upload_key=form.cleaned_data["upload"],
+        )
+        run_import.enqueue(job.pk)
+        return redirect(self._admin_url("import_job", job.pk))
+
+    def import_job_view(self, request, job_id):
+        from congress.import_jobs import progress
+        from congress.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            ImportJob,
+            pk=job_id,
+            content_type=ContentType.objects.get_for_model(self.model),
+        )
+        if job.user_id != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        context = self.admin_site.each_context(request)
+        context.update(
+            title=_("Import"),
+            opts=self.model._meta,
+            job=job,
+            done_rows=progress(job.pk),
+            running=job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+            changelist_url=self._admin_url("changelist"),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_job_template_name], context)

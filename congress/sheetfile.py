@@ -58,16 +58,20 @@ def limits() -> dict:
     }
 
 
+def too_big(size: int) -> str:
+    return _("The file is %(size)s MB; at most %(limit)s MB can be imported at once. Split it.") % {
+        "size": round(size / 1048576, 1),
+        "limit": limits()["bytes"] // 1048576,
+    }
+
+
 def read_sheets(data: bytes, file_name: str = "") -> list[Sheet]:
     """Every sheet of the file with its non-empty rows (see the module docstring)."""
     limit = limits()
     if not data:
         raise SheetFileError(_("The file is empty."))
     if len(data) > limit["bytes"]:
-        raise SheetFileError(
-            _("The file is %(size)s MB; at most %(limit)s MB can be imported at once. Split it.")
-            % {"size": round(len(data) / 1048576, 1), "limit": limit["bytes"] // 1048576}
-        )
+        raise SheetFileError(too_big(len(data)))
     extension = posixpath.splitext(file_name.lower())[1]
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _read_xlsx(data, limit)
