@@ -1016,8 +1016,22 @@ class SheetResource(resources.ModelResource):
         message = error.message % error.params if error.params else error.message
         return str(message)
 
+    def _writes_nothing(self, kwargs) -> bool:
+        # A bulk resource's preview validates every row and writes nothing, not even in a
+        # transaction rolled back. (Its rows are written in batches, so no row reads another
+        # row of the same file from the database anyway; others, such as units whose parent is
+        # listed above them, write and roll back.)
+        return self._is_dry_run(kwargs) and (
+            self._meta.use_bulk or not self._is_using_transactions(kwargs)
+        )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._writes_nothing(kwargs):
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def save_m2m(self, instance, row, **kwargs):
-        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+        if self._writes_nothing(kwargs):
             return
         if self._meta.use_bulk:
             self._pending_m2m.append(instance)  # written in after_import, once it has a key

@@ -284,6 +284,12 @@ CONGRESS_RULES = {
     # Behind a reverse proxy the client address is in a header the proxy sets, e.g.
     # "HTTP_X_FORWARDED_FOR" (its right-most entry is used); empty: REMOTE_ADDR.
     "CLIENT_IP_HEADER": os.environ.get("CLIENT_IP_HEADER", ""),
+    # Spreadsheet imports (congress/sheetfile.py): files over these limits are refused before
+    # they are parsed; the upload waits for the clerk's confirmation this long at most.
+    "IMPORT_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
+    "IMPORT_MAX_UNPACKED_BYTES": 100 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 20000,
+    "IMPORT_UPLOAD_SECONDS": 3600,
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

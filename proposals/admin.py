@@ -56,6 +56,8 @@ def is_office(user) -> bool:
 
 def clerk_units(request) -> list[int]:
     """The units the user answers for (cached on the request)."""
+    if not request.user.is_authenticated:  # the admin's own login page asks too
+        return []
     if not hasattr(request, "_proposal_units"):
         request._proposal_units = list(
             UnitMembership.objects.filter(user=request.user).values_list(
