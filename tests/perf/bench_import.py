@@ -32,10 +32,11 @@ import openpyxl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
 from congress.importing import import_prepared, prepare  # noqa: E402
 from congress.models import Term, Town  # noqa: E402
-from deputies.models import Delegation, Deputy, DeputyGroup  # noqa: E402
 from congress.sheetfile import read_sheets  # noqa: E402
+from deputies.models import Delegation, Deputy, DeputyGroup  # noqa: E402
 from deputies.resources import DeputyResource  # noqa: E402
 
 TOWNS = [
