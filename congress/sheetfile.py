@@ -372,17 +372,17 @@ def _date_styles(zf, names, rels) -> set[int]:
     }
 
 
-def _cell_value(cell, shared, date_styles, epoch):
+def _cell_value(cell, ns, shared, date_styles, epoch):
     kind = cell.get("t", "n")
-    value_element = inline = None
-    for child in cell:
-        name = _local(child.tag)
-        if name == "v":
-            value_element = child
-        elif name == "is":
-            inline = child
     if kind == "inlineStr":
-        return _text_of(inline) if inline is not None else ""
+        inline = cell.find(ns + "is")
+        if inline is None:
+            return ""
+        first = inline.find(ns + "t")
+        if first is not None and len(inline) == 1:
+            return first.text or ""  # the usual case: one plain <t>
+        return _text_of(inline)
+    value_element = cell.find(ns + "v")
     text = value_element.text if value_element is not None else None
     if text is None:
         return None
@@ -398,7 +398,8 @@ def _cell_value(cell, shared, date_styles, epoch):
         except ValueError:
             return text
     number = float(text)
-    if int(cell.get("s", "0")) in date_styles and 0 < number < 2958466:
+    style = cell.get("s")
+    if style is not None and int(style) in date_styles and 0 < number < 2958466:
         moment = epoch + timedelta(days=number)
         if moment.time() == datetime.min.time():
             return date(moment.year, moment.month, moment.day)
@@ -407,18 +408,21 @@ def _cell_value(cell, shared, date_styles, epoch):
 
 
 def _read_sheet(zf, path, sheet, shared, date_styles, epoch, count) -> Sheet:
-    row_number = 0
+    row_number, ns, row_tag = 0, None, None
     for _event, element in _parse(zf, path):
-        if _local(element.tag) != "row":
+        tag = element.tag
+        if row_tag is None:
+            if not tag.endswith("}row") and tag != "row":
+                continue
+            ns, row_tag = tag[:-3], tag  # the namespace as this file writes it
+        elif tag != row_tag:
             continue
         row_number = int(element.get("r") or row_number + 1)
         values, column = {}, -1
         for cell in element:
-            if _local(cell.tag) != "c":
-                continue
             ref = cell.get("r")
             column = _column_index(ref) if ref else column + 1
-            value = _cell_value(cell, shared, date_styles, epoch)
+            value = _cell_value(cell, ns, shared, date_styles, epoch)
             if value is not None and value != "":
                 values[column] = value
         element.clear()
