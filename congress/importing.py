@@ -748,6 +748,14 @@ class SheetResource(resources.ModelResource):
     NORMALISED_KEPT = 50
     PREVIEW_ROWS = 10
 
+    def get_import_fields(self):
+        # Asked several times per row; the columns do not change during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    _import_fields = None
+
     def get_result_class(self):
         resource = self
 
