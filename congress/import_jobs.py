@@ -24,6 +24,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from congress.models import ImportJob
+from congress.pagecache import bump_generation
 
 logger = logging.getLogger(__name__)
 KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -135,6 +136,8 @@ def run_import(job_id: int) -> str | None:
     finally:
         store.remove(job.upload_key)
         cache.delete(progress_key(job.pk))
+    # Bulk writes send no signals, and a worker is outside any request: drop cached pages.
+    bump_generation()
     counts = {key: result.totals.get(key, 0) for key in ("new", "update", "skip")}
     LogEntry.objects.create(
         user_id=job.user_id,
