@@ -119,9 +119,12 @@ class DeputyResource(PublicDeputyResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        # Whose each ID number is: one person is one deputy, whatever card number a file gives.
+        # Whose each ID number is: one person is one deputy of a term, whatever card number a
+        # file gives (a deputy re-elected has a new card in the next term).
         self._id_holders = dict(
-            Deputy.objects.exclude(id_number="").values_list("id_number", "card_number")
+            Deputy.objects.filter(term=self.term)
+            .exclude(id_number="")
+            .values_list("id_number", "card_number")
         )
         self._ids_seen = {}
 

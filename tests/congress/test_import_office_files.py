@@ -402,6 +402,20 @@ def test_an_id_number_held_by_another_deputy_is_refused(admin_client, delegation
     assert list(Deputy.objects.values_list("card_number", flat=True)) == ["OLD1"]
 
 
+def test_the_same_person_may_be_a_deputy_of_an_earlier_term(admin_client, delegation):
+    earlier = TermFactory(number=15, start_date=datetime.date(2017, 1, 1))
+    DeputyFactory(
+        term=earlier,
+        delegation=DelegationFactory(term=earlier, town=delegation.town, name="十五届代表团"),
+        card_number="T15-1",
+        id_number=id_for(1),
+    )
+
+    import_file(admin_client, workbook(("Sheet1", [HEADERS, row(1)])))
+
+    assert Deputy.objects.get(card_number="P001").id_number == id_for(1)
+
+
 def test_a_missing_birth_date_is_taken_from_the_id_number(admin_client, delegation):
     preview = import_file(admin_client, workbook(("Sheet1", [HEADERS, row(1, birth=None)])))
 
