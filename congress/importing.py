@@ -15,22 +15,35 @@ units, and a file exported from the English admin must still import.
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models
-from django.shortcuts import redirect
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import connections, models, router
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import Result, RowResult
+from tablib import Dataset
 
 # OWASP's list: a cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -250,13 +263,105 @@ class ManyLookupWidget(_Lookup, widgets.ManyToManyWidget):
         return self.separator.join(str(getattr(obj, self.field)) for obj in related)
 
 
+# Normalisers: one form for values typed several ways. Each returns the value to keep; a change
+# is listed in the preview ("已规范化") with its row, column, the value typed and the value kept.
+
+PARTY_SYNONYMS = {
+    "中国共产党": "中共党员",
+    "中国共产党党员": "中共党员",
+    "共产党员": "中共党员",
+    "中共": "中共党员",
+    "党员": "中共党员",
+    "中国共产党预备党员": "中共预备党员",
+    "预备党员": "中共预备党员",
+    "中国国民党革命委员会": "民革党员",
+    "民革": "民革党员",
+    "中国民主同盟": "民盟盟员",
+    "民盟": "民盟盟员",
+    "中国民主建国会": "民建会员",
+    "民建": "民建会员",
+    "中国民主促进会": "民进会员",
+    "民进": "民进会员",
+    "中国农工民主党": "农工党党员",
+    "农工党": "农工党党员",
+    "中国致公党": "致公党党员",
+    "致公党": "致公党党员",
+    "九三学社": "九三学社社员",
+    "台湾民主自治同盟": "台盟盟员",
+    "台盟": "台盟盟员",
+    "无党派": "无党派人士",
+}
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
+_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.\s\u3000\u00a0]+")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
+
+
+def normalise_party(value):
+    if not isinstance(value, str):
+        return value
+    return PARTY_SYNONYMS.get(_SPACES.sub("", value), _SPACES.sub("", value))
+
+
+def normalise_name(value):
+    """王　伟 → 王伟: spaces inside an all-Chinese name are padding (not in 'Maria Li')."""
+    if isinstance(value, str) and _CJK_NAME.fullmatch(value):
+        return _SPACES.sub("", value)
+    return value
+
+
+def normalise_phone(value):
+    """138 1234 5678, 138-1234-5678, +86 13812345678 → 13812345678; anything else as typed."""
+    if not isinstance(value, str) or not value:
+        return value
+    digits = re.sub(r"[\s\u3000\u00a0\-()（）]", "", value.translate(_FULL_WIDTH_DIGITS))
+    if re.fullmatch(r"(\+?86)?1\d{10}", digits):
+        return digits[-11:]
+    return value
+
+
+def normalise_id_number(value):
+    """Spaces out, a lower-case x upper-cased (the check digit 10 is written X)."""
+    if not isinstance(value, str):
+        return value
+    return _SPACES.sub("", value.translate(_FULL_WIDTH_DIGITS)).upper()
+
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number_problem(number: str):
+    """Why an 18-character resident ID number (GB 11643-1999) cannot be right, or None.
+
+    Returns (message, birth date or None).
+    """
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        return _("Enter the 18-character resident ID number, such as 33048219800101123X."), None
+    total = sum(int(digit) * weight for digit, weight in zip(number, ID_WEIGHTS, strict=False))
+    if "10X98765432"[total % 11] != number[-1]:
+        return (
+            _(
+                "The check digit (the last character) does not match the other 17: the number "
+                "is mistyped, or a spreadsheet turned its last digits into 000. Type it again as "
+                "text."
+            ),
+            None,
+        )
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return _("The date of birth inside the number (digits 7–14) is not a real date."), None
+    return None, born
+
+
 class Column(fields.Field):
     """One column of a sheet: the model attribute, its Chinese header and its widget."""
 
-    def __init__(self, attribute, header, widget=None, **kwargs):
+    def __init__(self, attribute, header, widget=None, normalise=None, **kwargs):
         super().__init__(
             attribute=attribute, column_name=header, widget=widget or TextWidget(), **kwargs
         )
+        # A function from the cleaned value to the form the register keeps (see normalise_*).
+        self.normalise = normalise
 
     def get_value(self, instance):
         # During an import, many-to-many values are lists kept on the instance: the new ones are
@@ -278,17 +383,330 @@ class ImportFileError(Exception):
     """The file as a whole cannot be read (a required column is missing)."""
 
 
+# -- Headers as offices write them ------------------------------------------------------------
+
+# Other wordings of a column's header. A synonym applies to a resource that has the column and
+# does not have a column of that very name (a station's 电话 stays 电话).
+HEADER_SYNONYMS = {
+    "代表证号": ["代表证编号", "代表证", "代表编号", "证号"],
+    "姓名": ["代表姓名", "名字"],
+    "党派": ["政治面貌", "党派面貌", "党派团体", "党派情况"],
+    "职务": ["工作单位及职务", "工作单位和职务", "单位及职务", "单位职务", "工作单位职务",
+             "现任职务", "职业及职务"],
+    "代表团": ["所属代表团", "代表团名称"],
+    "选区": ["选区名称", "所在选区", "选举单位"],
+    "代表小组": ["所属代表小组", "小组", "代表小组名称"],
+    "状态": ["代表状态", "履职状态"],
+    "终止日期": ["代表资格终止日期", "终止时间"],
+    "简介": ["个人简介", "代表简介", "简历"],
+    "手机": ["手机号码", "手机号", "联系电话", "移动电话", "联系方式", "电话号码", "电话"],
+    "身份证号": ["身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码"],
+    "出生日期": ["出生年月", "出生年月日", "生日"],
+    "电话": ["联系电话", "电话号码", "联系方式"],
+    "地址": ["地点", "详细地址", "站点地址"],
+    "驻站代表": ["进站代表"],
+    "名称": ["单位名称"],
+    "上级单位": ["上级", "主管单位"],
+    "编号": ["建议编号", "案号"],
+    "标题": ["建议标题", "题目", "案由"],
+    "领衔代表": ["领衔人", "提出人"],
+    "附议代表": ["附议人"],
+    "主办单位": ["承办单位"],
+    "内容": ["建议内容", "正文"],
+}  # fmt: skip
+# Columns an office adds that carry nothing to import: ignored, whatever they hold.
+IGNORED_HEADERS = {"序号", "序", "行号", "no", "no."}
+TOTAL_ROWS = {"合计", "总计", "小计", "共计"}
+_HEADER_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_HEADER_NOISE = re.compile(r"[\s\u3000\u00a0*＊:：]+")
+HEADER_SEARCH_ROWS = 5  # a title and a subtitle may stand above the header
+
+
+def header_key(value) -> str:
+    """手机（号码）, 身份证号(18位), *姓名：→ 手机, 身份证号, 姓名."""
+    return _HEADER_NOISE.sub("", _HEADER_NOTE.sub("", _text(value))).casefold()
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Prepared:
+    """A file read into one dataset, with where each row came from and what was passed over."""
+
+    dataset: Dataset
+    labels: list  # (sheet name, row number in the sheet) of each dataset row
+    sheets: list  # names of the sheets read
+    notes: list  # sentences: rows and sheets passed over, and why
+
+    @property
+    def several_sheets(self) -> bool:
+        return len(self.sheets) > 1
+
+
+def header_map(resource) -> dict[str, str]:
+    """Header key → the resource's column header, its synonyms included."""
+    headers = [column.column_name for column in resource.get_import_fields()]
+    mapping = {header_key(header): header for header in headers}
+    extra = getattr(resource, "header_synonyms", {})
+    for header in headers:
+        for synonym in list(extra.get(header, ())) + HEADER_SYNONYMS.get(header, []):
+            mapping.setdefault(header_key(synonym), header)
+    return mapping
+
+
+def prepare(resource, sheets) -> Prepared:
+    """The sheets' rows as one dataset with the resource's headers, or ImportFileError.
+
+    Every non-empty sheet with a header row is read; the header may stand below a title. A
+    column not recognised is refused if it holds anything; a header given twice is refused.
+    """
+    mapping = header_map(resource)
+    found, notes, without_header = [], [], []
+    for sheet in sheets:
+        if not sheet.rows:
+            continue
+        header_at = None
+        for position, (_number, values) in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            keys = [header_key(value) for value in values]
+            if sum(key in mapping for key in keys) >= min(2, len(mapping)):
+                header_at = position
+                break
+        if header_at is None:
+            without_header.append(sheet.name)
+            continue
+        for number, values in sheet.rows[:header_at]:
+            notes.append(
+                _(
+                    "Sheet “%(sheet)s”, row %(row)s (“%(text)s”) is a title above the header: not imported."
+                )
+                % {
+                    "sheet": sheet.name,
+                    "row": number,
+                    "text": "".join(_text(v) for v in values)[:40],
+                }
+            )
+        found.append((sheet, header_at))
+    if not found:
+        raise ImportFileError(
+            _(
+                "No sheet of this file has the header row. The first row of the table must hold the headers: %(all)s."
+            )
+            % {"all": "、".join(column.column_name for column in resource.get_import_fields())}
+        )
+    columns_by_sheet = []
+    for sheet, header_at in found:
+        number, header_values = sheet.rows[header_at]
+        body = sheet.rows[header_at + 1 :]
+        width = max([len(header_values)] + [len(values) for _n, values in body])
+        used = {}
+        for index in range(width):
+            raw = header_values[index] if index < len(header_values) else None
+            key = header_key(raw)
+            filled = any(index < len(values) and _text(values[index]) for _n, values in body)
+            where = {"sheet": sheet.name, "column": column_letter(index), "header": _text(raw)}
+            if key in IGNORED_HEADERS:
+                continue
+            if key in mapping:
+                header = mapping[key]
+                if header in used:
+                    first = used[header]
+                    raise ImportFileError(
+                        _(
+                            "Sheet “%(sheet)s”: the column “%(header)s” appears twice (columns "
+                            "%(first)s and %(second)s, perhaps one of them hidden). Delete the "
+                            "one that is out of date."
+                        )
+                        % {
+                            "sheet": sheet.name,
+                            "header": header,
+                            "first": column_letter(first),
+                            "second": column_letter(index),
+                        }
+                    )
+                used[header] = index
+            elif filled:
+                if not key:
+                    message = _(
+                        "Sheet “%(sheet)s”: column %(column)s has values but no header. Give it "
+                        "one of the headers below, or delete it."
+                    )
+                else:
+                    message = _(
+                        "Sheet “%(sheet)s”: the column “%(header)s” (column %(column)s) is not one "
+                        "this import knows, and it holds values that would be lost. Rename its "
+                        "header to one of the headers below, or delete the column."
+                    )
+                raise ImportFileError(
+                    (message % where)
+                    + " "
+                    + _("Headers: %(all)s.")
+                    % {
+                        "all": "、".join(
+                            column.column_name for column in resource.get_import_fields()
+                        )
+                    }
+                )
+        columns_by_sheet.append(used)
+    first_sheet, _at = found[0]
+    headers = list(columns_by_sheet[0])
+    for (sheet, _at), used in zip(found[1:], columns_by_sheet[1:], strict=True):
+        if set(used) != set(headers):
+            raise ImportFileError(
+                _(
+                    "The sheets “%(first)s” and “%(other)s” both hold rows but not the same "
+                    "columns (%(difference)s). Give every sheet the same columns, or import the "
+                    "sheets as separate files."
+                )
+                % {
+                    "first": first_sheet.name,
+                    "other": sheet.name,
+                    "difference": "、".join(sorted(set(used) ^ set(headers))),
+                }
+            )
+    dataset, labels = Dataset(headers=headers), []
+    for (sheet, header_at), used in zip(found, columns_by_sheet, strict=True):
+        order = [used[header] for header in headers]
+        for number, values in sheet.rows[header_at + 1 :]:
+            first_text = next((_text(v) for v in values if _text(v)), "")
+            if _SPACES.sub("", first_text) in TOTAL_ROWS:
+                notes.append(
+                    _("Sheet “%(sheet)s”, row %(row)s is a totals row (%(text)s): not imported.")
+                    % {"sheet": sheet.name, "row": number, "text": first_text}
+                )
+                continue
+            dataset.append([values[i] if i < len(values) else None for i in order])
+            labels.append((sheet.name, number))
+    for name in without_header:
+        notes.append(
+            _("Sheet “%(sheet)s” has no header row (instructions or notes?): not imported.")
+            % {"sheet": name}
+        )
+    return Prepared(dataset, labels, [sheet.name for sheet, _at in found], notes)
+
+
 class SheetResult(Result):
-    """Numbers rows as the spreadsheet does: the header is row 1, the first record row 2."""
+    """Numbers rows as the spreadsheet does: the header is row 1, the first record row 2.
+
+    When the file was read through `prepare`, a row is numbered where it stands in its sheet
+    (below a title row, on the second sheet...).
+    """
+
+    labels = None
+    several_sheets = False
+
+    def _number(self, number):
+        if self.labels and 0 < number <= len(self.labels):
+            sheet, line = self.labels[number - 1]
+            return f"{sheet} {line}" if self.several_sheets else line
+        return number + 1
 
     def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + 1, row, validation_error)
+        super().append_invalid_row(self._number(number), row, validation_error)
 
     def append_error_row(self, number, row, errors):
-        super().append_error_row(number + 1, row, errors)
+        super().append_error_row(self._number(number), row, errors)
 
     def row_errors(self):
         return [(error_row.number, error_row.errors) for error_row in self.error_rows]
+
+
+# Field types whose Python values the database drivers take as they are.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def fast_bulk_create(model, objs, batch_size=2000) -> None:
+    """INSERT many rows with one prepared statement, without Django's per-value compilation.
+
+    For the rows an import writes beside its records (co-signers, assignments, replies, links
+    of many-to-many fields): bulk_create spends most of a big import compiling their SQL. The
+    objects' primary keys are not set and no signal is sent.
+    """
+    objs = list(objs)
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    converters = [
+        None
+        if isinstance(f, _PLAIN_FIELDS) and not f.choices and not isinstance(f, models.JSONField)
+        else f
+        for f in fields
+    ]
+    quote = connection.ops.quote_name
+    # Names from the model, quoted; every value is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            rows = []
+            for obj in objs[start : start + batch_size]:
+                for field in stamped:
+                    field.pre_save(obj, add=True)
+                rows.append(
+                    [
+                        getattr(obj, f.attname)
+                        if convert is None
+                        else f.get_db_prep_save(getattr(obj, f.attname), connection)
+                        for f, convert in zip(fields, converters, strict=True)
+                    ]
+                )
+            cursor.executemany(sql, rows)
+
+
+def _prepared_value(field, obj, connection):
+    value = getattr(obj, field.attname)
+    if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.JSONField):
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
+def fast_bulk_update(model, objs, field_names) -> None:
+    """UPDATE the given fields of many rows with one prepared statement (see fast_bulk_create)."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in field_names]
+    fields = [f for f in fields if f.concrete and not f.primary_key]
+    for field in fields:
+        if getattr(field, "auto_now", False):
+            for obj in objs:
+                field.pre_save(obj, add=False)
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    # Names from the model, quoted; every value is a parameter.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [[_prepared_value(f, obj, connection) for f in fields] + [obj.pk] for obj in objs],
+        )
+
+
+def _comparable(value):
+    return {obj.pk for obj in value} if isinstance(value, list) else value
 
 
 def bulk_set_m2m(model, attribute: str, links: dict) -> None:
@@ -304,10 +722,13 @@ def bulk_set_m2m(model, attribute: str, links: dict) -> None:
     else:
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     through._default_manager.filter(**{f"{source}__in": list(links)}).delete()
-    through._default_manager.bulk_create(
-        through(**{f"{source}_id": pk, f"{target}_id": other})
-        for pk, others in links.items()
-        for other in others
+    fast_bulk_create(
+        through,
+        (
+            through(**{f"{source}_id": pk, f"{target}_id": other})
+            for pk, others in links.items()
+            for other in others
+        ),
     )
 
 
@@ -336,6 +757,9 @@ class SheetResource(resources.ModelResource):
         # Unchanged rows are counted but neither written nor listed: the preview shows what changes.
         skip_unchanged = True
         report_skipped = False
+        # No per-row deepcopy and HTML diff: rows are compared column by column (skip_row) and
+        # the preview shows the changed cells of its first rows (summary).
+        skip_diff = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -346,10 +770,34 @@ class SheetResource(resources.ModelResource):
                 column.default = model_field.default
         self._pending_m2m = []
         self._seen_keys = {}
-        self._row, self._line = {}, 0
+        self._row, self._line, self._sheet = {}, 0, None
+        # Set by the admin from `prepare`: where each dataset row stands in the file.
+        self.row_labels, self.several_sheets = None, False
+        # Values put in their register form: (sheet, row, column, typed, kept), the first few.
+        self.normalised, self.normalised_count = [], 0
+        self.progress = None  # called with the number of rows read, now and then
+        self.samples = defaultdict(list)  # import type → the first rows of that kind
+
+    NORMALISED_KEPT = 50
+    PREVIEW_ROWS = 10
+
+    def get_import_fields(self):
+        # Asked several times per row; the columns do not change during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    _import_fields = None
 
     def get_result_class(self):
-        return SheetResult
+        resource = self
+
+        def result():
+            result = SheetResult()
+            result.labels, result.several_sheets = resource.row_labels, resource.several_sheets
+            return result
+
+        return result
 
     def _model_field(self, column):
         try:
@@ -384,13 +832,12 @@ class SheetResource(resources.ModelResource):
         ]
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        # Django's bulk_update builds a CASE per field and row: slower here than an UPDATE per
-        # changed row (unchanged rows never get here).
+        # Django's bulk_update builds a CASE per field and row; save() compiles an UPDATE per
+        # row. One prepared UPDATE run for every changed row (unchanged rows never get here).
         if self.update_instances and (using_transactions or not dry_run):
             fields = self.get_bulk_update_fields()
             try:
-                for instance in self.update_instances:
-                    instance.save(update_fields=fields)
+                fast_bulk_update(self._meta.model, self.update_instances, fields)
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
             finally:
@@ -404,11 +851,14 @@ class SheetResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._pending_m2m, self._seen_keys = [], {}
+        self.samples = defaultdict(list)
+        self.normalised, self.normalised_count = [], 0
         for column in self.fields.values():
             if isinstance(column.widget, _Lookup):
                 column.widget.reset()
         if dataset.headers:
             dataset.headers = [_text(header) for header in dataset.headers]
+        self._headers = list(dataset.headers or ())
         # Before the instance loader reads the key column: an exported "'=x" is the key "=x".
         for index, values in enumerate(dataset):
             if any(unescape_formula(value) is not value for value in values):
@@ -433,7 +883,14 @@ class SheetResource(resources.ModelResource):
             )
 
     def import_row(self, row, instance_loader, **kwargs):
-        self._row, self._line = row, kwargs["row_number"] + 1
+        number = kwargs["row_number"]
+        if self.row_labels:
+            self._sheet, self._line = self.row_labels[number - 1]
+        else:
+            self._sheet, self._line = None, number + 1
+        self._row = row
+        if self.progress and number % 500 == 0:
+            self.progress(number)
         if not any(_text(value) for value in row.values()):
             # Excel often keeps blank, formatted rows below the data.
             skipped = self.get_row_result_class()()
@@ -443,29 +900,73 @@ class SheetResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        if not new:  # read from the prefetch cache before the library copies the instance
+        self._current = instance
+        if not new:  # read from the prefetch cache, and remember the values before the row
             instance._m2m_before = {
                 attribute: list(getattr(instance, attribute).all())
                 for attribute in self._relations(widgets.ManyToManyWidget)
             }
+            instance._before = {
+                column.column_name: _comparable(column.get_value(instance))
+                for column in self.get_import_fields()
+                if column.attribute
+            }
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        # The library's version reads many-to-many cells again, without the row's scope.
-        if (
-            not self._meta.skip_unchanged
-            or import_validation_errors
-            or not original
-            or not original.pk
-        ):
+        # Compared with the values remembered in after_init_instance, column by column; the
+        # library's version reads many-to-many cells again, without the row's scope.
+        before = getattr(instance, "_before", None)
+        instance._changed = set()
+        if before is None:
             return False
-
-        def comparable(value):
-            return {obj.pk for obj in value} if isinstance(value, list) else value
-
-        return all(
-            comparable(column.get_value(instance)) == comparable(column.get_value(original))
-            for column in self.get_import_fields()
+        instance._changed = {
+            name
+            for name, value in before.items()
+            if _comparable(self.fields_by_header[name].get_value(instance)) != value
+        }
+        return bool(
+            self._meta.skip_unchanged and not import_validation_errors and not instance._changed
         )
+
+    @cached_property
+    def fields_by_header(self):
+        return {column.column_name: column for column in self.get_import_fields()}
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        kind = row_result.import_type
+        if len(self.samples[kind]) < self.PREVIEW_ROWS:
+            changed = getattr(self._current, "_changed", ())
+            self.samples[kind].append(
+                {
+                    "where": self.where(),
+                    "cells": [
+                        (header, _text(value), header in changed) for header, value in row.items()
+                    ],
+                }
+            )
+
+    def summary(self, result) -> dict:
+        """Counts of each kind of row, with the first rows of each kind, for the preview."""
+        totals = result.totals
+        kinds = [
+            ("new", _("New"), RowResult.IMPORT_TYPE_NEW),
+            ("update", _("Changed"), RowResult.IMPORT_TYPE_UPDATE),
+            ("skip", _("Unchanged"), RowResult.IMPORT_TYPE_SKIP),
+        ]
+        return {
+            "headers": list(self._headers),
+            "kinds": [
+                {
+                    "key": key,
+                    "label": label,
+                    "count": totals.get(key, 0),
+                    "rows": self.samples.get(kind, []),
+                }
+                for key, label, kind in kinds
+            ],
+            "refused": totals.get("invalid", 0) + totals.get("error", 0),
+        }
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # Lookup widgets need the row's instance for their scope (the deputy's term).
@@ -484,6 +985,8 @@ class SheetResource(resources.ModelResource):
                     instance._import_m2m[column.attribute] = column.clean(row, target=instance)
                 else:
                     self.import_field(column, instance, row, **kwargs)
+                    if column.normalise:
+                        self._normalise(instance, column)
             except ValidationError as error:
                 errors[column.attribute] = error
             except ValueError as error:
@@ -493,6 +996,24 @@ class SheetResource(resources.ModelResource):
         self._check_repeated_key(row, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _normalise(self, instance, column):
+        typed = getattr(instance, column.attribute)
+        kept = column.normalise(typed)
+        if kept != typed:
+            setattr(instance, column.attribute, kept)
+            self.note_normalised(column.column_name, typed, kept)
+
+    def note_normalised(self, column_name, typed, kept):
+        self.normalised_count += 1
+        if len(self.normalised) < self.NORMALISED_KEPT:
+            self.normalised.append((self._sheet, self._line, column_name, typed, kept))
+
+    def where(self) -> str:
+        """The current row as the messages name it: its number, and its sheet if several."""
+        if self.several_sheets and self._sheet:
+            return f"{self._sheet} {self._line}"
+        return str(self._line)
 
     def _check_repeated_key(self, row, errors):
         """Two rows of one file for the same record: the second would silently win."""
@@ -508,7 +1029,7 @@ class SheetResource(resources.ModelResource):
                 "", code="repeated", params={"first": self._seen_keys[key]}
             )
         else:
-            self._seen_keys[key] = self._line
+            self._seen_keys[key] = self.where()
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -554,11 +1075,14 @@ class SheetResource(resources.ModelResource):
                 except FieldDoesNotExist:
                     column = key
             cell = _text(self._row.get(column))
-            for error in ValidationError(error_list).error_list:
+            errors_here = ValidationError(error_list).error_list
+            if len(errors_here) > 1:
+                # Too long *and* not a phone number: the specific sentence is the useful one.
+                errors_here = [e for e in errors_here if e.code != "max_length"] or errors_here
+            for error in errors_here:
                 params = {"row": self._line, "column": column, "value": cell}
                 params.update(error.params or {})
-                message = str(error.message) % error.params if error.params else str(error.message)
-                params["message"] = message
+                params["message"] = self._sentence(error)
                 if column is None:
                     template = _("Row %(row)s: %(message)s")
                 elif error.code in self.ERROR_TEMPLATES:
@@ -567,11 +1091,45 @@ class SheetResource(resources.ModelResource):
                     template = _("Row %(row)s, column “%(column)s”: %(message)s")
                 else:
                     template = _("Row %(row)s, column “%(column)s”, value “%(value)s”: %(message)s")
-                explained.setdefault(column or NON_FIELD_ERRORS, []).append(template % params)
+                message = template % params
+                if self.several_sheets and self._sheet:
+                    message = _("Sheet “%(sheet)s”: %(message)s") % {
+                        "sheet": self._sheet,
+                        "message": message,
+                    }
+                explained.setdefault(column or NON_FIELD_ERRORS, []).append(message)
         return explained
 
+    @staticmethod
+    def _sentence(error) -> str:
+        """The reason, in a sentence a clerk reads (Django's own ones say "null", or nothing)."""
+        if error.code in ("null", "blank", "required"):
+            return _("This cell is empty; fill it in.")
+        if error.code == "max_length" and error.params:
+            return _("This is %(length)s characters long; at most %(limit)s fit.") % {
+                "length": error.params.get("show_value"),
+                "limit": error.params.get("limit_value"),
+            }
+        # Format before str(): a lazy plural message needs its number to find its text.
+        message = error.message % error.params if error.params else error.message
+        return str(message)
+
+    def _writes_nothing(self, kwargs) -> bool:
+        # A bulk resource's preview validates every row and writes nothing, not even in a
+        # transaction rolled back. (Its rows are written in batches, so no row reads another
+        # row of the same file from the database anyway; others, such as units whose parent is
+        # listed above them, write and roll back.)
+        return self._is_dry_run(kwargs) and (
+            self._meta.use_bulk or not self._is_using_transactions(kwargs)
+        )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._writes_nothing(kwargs):
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def save_m2m(self, instance, row, **kwargs):
-        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+        if self._writes_nothing(kwargs):
             return
         if self._meta.use_bulk:
             self._pending_m2m.append(instance)  # written in after_import, once it has a key
@@ -619,22 +1177,154 @@ class CSV(base_formats.CSV):
 SHEET_FORMATS = [base_formats.XLSX, CSV]
 
 
+def import_prepared(resource, prepared, dry_run, user=None, file=""):
+    """Run a prepared file through a resource: the whole file, or nothing."""
+    resource.row_labels, resource.several_sheets = prepared.labels, prepared.several_sheets
+    return resource.import_data(
+        prepared.dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        rollback_on_validation_errors=True,
+        file_name=file,
+        user=user,
+    )
+
+
+class UploadForm(forms.Form):
+    import_file = forms.FileField(label=gettext_lazy("File (xlsx or CSV)"))
+
+
+class ConfirmForm(forms.Form):
+    upload = forms.CharField(widget=forms.HiddenInput)
+    original_file_name = forms.CharField(widget=forms.HiddenInput, max_length=255)
+
+
 class SheetAdmin(ImportExportModelAdmin):
     """Admin with xlsx/CSV import and export through a `SheetResource`.
 
-    Import stays two-step (a dry run shows a preview or every row's errors, then staff confirm).
+    Import is two steps. The upload is read safely (congress.sheetfile), mapped to the
+    resource's columns (`prepare`) and dry-run: the page shows every refusal with its row, or a
+    summary of what would change. Confirming enqueues the import as a background task
+    (congress.import_jobs) and shows its progress page.
     """
 
     import_formats = SHEET_FORMATS
     export_formats = SHEET_FORMATS
     import_template_name = "admin/sheet_import.html"
+    import_job_template_name = "admin/sheet_import_job.html"
+    MAX_ERRORS_SHOWN = 200
 
-    def process_result(self, result, request):
+    def get_urls(self):
+        app_label, model_name = self.get_model_info()
+        return [
+            path(
+                "import/job/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{app_label}_{model_name}_import_job",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _admin_url(self, name, *args):
+        app_label, model_name = self.get_model_info()
+        return reverse(
+            f"admin:{app_label}_{model_name}_{name}", args=args, current_app=self.admin_site.name
+        )
+
+    def _import_resource(self, request):
+        return self.get_import_resource_classes(request)[0](
+            **self.get_import_resource_kwargs(request)
+        )
+
+    def _page(self, request, **context):
+        context.update(self.admin_site.each_context(request))
+        context.setdefault("title", _("Import"))
+        context["opts"] = self.model._meta
+        resource = self._import_resource(request)
+        context["headers"] = [column.column_name for column in resource.get_import_fields()]
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def import_action(self, request, **kwargs):
+        from congress.import_jobs import UploadStore
+        from congress.sheetfile import SheetFileError, limits, read_sheets, too_big
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if not (request.method == "POST" and form.is_valid()):
+            return self._page(request, form=form)
+        upload = form.cleaned_data["import_file"]
+        resource = self._import_resource(request)
+        try:
+            if upload.size > limits()["bytes"]:  # refused before reading it into memory
+                raise SheetFileError(too_big(upload.size))
+            data = b"".join(upload.chunks())
+            prepared = prepare(resource, read_sheets(data, upload.name))
+        except (SheetFileError, ImportFileError) as error:
+            form.add_error("import_file", str(error))
+            return self._page(request, form=form)
+        result = import_prepared(
+            resource, prepared, dry_run=True, user=request.user, file=upload.name
+        )
+        context = {"form": form, "result": result, "prepared": prepared, "file_name": upload.name}
         if result.has_errors() or result.has_validation_errors():
-            # The file changed between preview and confirmation; the import rolled back.
-            messages.error(
-                request,
-                _("Nothing was imported: the file has errors. Upload it again to see them."),
-            )
-            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        return super().process_result(result, request)
+            context["invalid_rows"] = result.invalid_rows[: self.MAX_ERRORS_SHOWN]
+            context["more_errors"] = max(0, len(result.invalid_rows) - self.MAX_ERRORS_SHOWN)
+            return self._page(request, **context)
+        key = UploadStore().save(data)
+        context["confirm_form"] = ConfirmForm(
+            initial={"upload": key, "original_file_name": upload.name}
+        )
+        context["summary"] = resource.summary(result)
+        context["normalised"] = resource.normalised
+        context["normalised_count"] = resource.normalised_count
+        return self._page(request, **context)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        from congress.import_jobs import UploadStore, run_import
+        from congress.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ConfirmForm(request.POST)
+        import_url = self._admin_url("import")
+        if not form.is_valid() or UploadStore().read(form.cleaned_data["upload"]) is None:
+            messages.error(request, _("The uploaded file has expired. Upload it again."))
+            return redirect(import_url)
+        resource = self.get_import_resource_classes(request)[0]
+        job = ImportJob.objects.create(
+            user=request.user,
+            content_type=ContentType.objects.get_for_model(self.model),
+            resource=f"{resource.__module__}.{resource.__qualname__}",
+            file_name=form.cleaned_data["original_file_name"],
+            upload_key=form.cleaned_data["upload"],
+        )
+        run_import.enqueue(job.pk)
+        return redirect(self._admin_url("import_job", job.pk))
+
+    def import_job_view(self, request, job_id):
+        from congress.import_jobs import progress
+        from congress.models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(
+            ImportJob,
+            pk=job_id,
+            content_type=ContentType.objects.get_for_model(self.model),
+        )
+        if job.user_id != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        context = self.admin_site.each_context(request)
+        context.update(
+            title=_("Import"),
+            opts=self.model._meta,
+            job=job,
+            done_rows=progress(job.pk),
+            running=job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+            changelist_url=self._admin_url("changelist"),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_job_template_name], context)

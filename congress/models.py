@@ -1,5 +1,6 @@
 """Congress-wide reference data: terms, sessions, meetings, towns, handling units, categories."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -399,3 +400,43 @@ class ReviewPdf(models.Model):
 
     def __str__(self):
         return f"{self.review} ({self.language}, {self.get_status_display()})"
+
+
+class ImportJob(models.Model):
+    """One confirmed spreadsheet import, run as a background task (congress.import_jobs).
+
+    The uploaded file itself waits in the cache or a private temporary folder only until the
+    task has read it; this row keeps who imported which file and what came of it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("not imported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("user")
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", models.CASCADE, verbose_name=_("records of")
+    )
+    resource = models.CharField(_("resource"), max_length=200)
+    file_name = models.CharField(_("file name"), max_length=255)
+    upload_key = models.CharField(_("upload key"), max_length=64)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self):
+        return self.file_name

@@ -12,6 +12,11 @@ from congress.importing import (
     LookupWidget,
     ManyLookupWidget,
     SheetResource,
+    id_number_problem,
+    normalise_id_number,
+    normalise_name,
+    normalise_party,
+    normalise_phone,
 )
 from congress.models import Term, Town
 from deputies.models import Delegation, Deputy, DeputyGroup, LiaisonStation
@@ -37,14 +42,14 @@ class PublicDeputyResource(SheetResource):
     """Deputies with their public fields only: what a public export page may offer."""
 
     card_number = Column("card_number", "代表证号")
-    name = Column("name", "姓名")
+    name = Column("name", "姓名", normalise=normalise_name)
     gender = Column(
         "gender",
         "性别",
         ChoiceWidget(Deputy.Gender, {"男": "M", "女": "F", "男性": "M", "女性": "F"}),
     )
     ethnicity = Column("ethnicity", "民族")
-    party = Column("party", "党派")
+    party = Column("party", "党派", normalise=normalise_party)
     occupation = Column("occupation", "职务")
     # New deputies belong to the current term (see init_instance), so that is where their
     # delegation and groups are looked up; an existing deputy keeps the term it has.
@@ -98,8 +103,8 @@ class PublicDeputyResource(SheetResource):
 class DeputyResource(PublicDeputyResource):
     """Deputies with every field, private ones included: staff only, through the admin."""
 
-    phone = Column("phone", "手机")
-    id_number = Column("id_number", "身份证号")
+    phone = Column("phone", "手机", normalise=normalise_phone)
+    id_number = Column("id_number", "身份证号", normalise=normalise_id_number)
     birth_date = Column("birth_date", "出生日期", DateWidget())
 
     class Meta:
@@ -111,6 +116,69 @@ class DeputyResource(PublicDeputyResource):
 
     def filter_export(self, queryset, **kwargs):
         return self.with_relations(queryset)
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Whose each ID number is: one person is one deputy of a term, whatever card number a
+        # file gives (a deputy re-elected has a new card in the next term).
+        self._id_holders = dict(
+            Deputy.objects.filter(term=self.term)
+            .exclude(id_number="")
+            .values_list("id_number", "card_number")
+        )
+        self._ids_seen = {}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "id_number" not in errors and instance.id_number:
+            self._check_id_number(instance, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_id_number(self, instance, errors):
+        number = instance.id_number
+        problem, born = id_number_problem(number)
+        if problem:
+            errors["id_number"] = [ValidationError(problem, code="id_number")]
+            return
+        if "birth_date" not in errors:
+            if instance.birth_date is None:
+                instance.birth_date = born
+                self.note_normalised("出生日期", "", born.isoformat())
+            elif instance.birth_date != born:
+                errors["birth_date"] = [
+                    ValidationError(
+                        _("The ID number says this person was born on %(born)s.")
+                        % {"born": born.isoformat()},
+                        code="id_birth",
+                    )
+                ]
+        if number in self._ids_seen:
+            errors["id_number"] = [
+                ValidationError(
+                    _("The same ID number is already in row %(first)s: one person is one deputy.")
+                    % {"first": self._ids_seen[number]},
+                    code="id_repeated",
+                )
+            ]
+            return
+        self._ids_seen[number] = self.where()
+        holder = self._id_holders.get(number)
+        if holder is not None and holder != instance.card_number:
+            errors["id_number"] = [
+                ValidationError(
+                    _(
+                        "This ID number belongs to the deputy with card number %(card)s already: "
+                        "one person is one deputy. Correct the number, or use that card number."
+                    )
+                    % {"card": holder},
+                    code="id_held",
+                )
+            ]
 
 
 class LiaisonStationResource(SheetResource):

@@ -30,6 +30,7 @@ from congress.importing import (
     YesNoWidget,
     _text,
     escape_formula,
+    fast_bulk_create,
 )
 from congress.models import Category, Organisation, Session, Term
 from deputies.models import Deputy
@@ -299,11 +300,12 @@ class SuggestionResource(SheetResource):
                         recorded_at=now,
                     )
                 )
-        Signature.objects.bulk_create(signatures, batch_size=2000)
-        Assignment.objects.bulk_create(assignments, batch_size=2000)
-        Reply.objects.bulk_create(replies, batch_size=2000)
+        fast_bulk_create(Signature, signatures)
+        fast_bulk_create(Assignment, assignments)
+        fast_bulk_create(Reply, replies)
         content_type = ContentType.objects.get_for_model(Suggestion)
-        TimelineEntry.objects.bulk_create(
+        fast_bulk_create(
+            TimelineEntry,
             [
                 TimelineEntry(
                     content_type=content_type,
@@ -315,7 +317,6 @@ class SuggestionResource(SheetResource):
                 for item in items
                 if item.pk not in existing
             ],
-            batch_size=2000,
         )
 
     # -- export -----------------------------------------------------------------------------
