@@ -101,12 +101,16 @@ def run_action(page, base, pk, action):
 
 
 def choose_co_unit(page, unit):
-    """Co-units: a multi-select today, perhaps checkboxes tomorrow — pick the unit either way."""
-    select = page.locator("select[name=co_units]")
+    """Co-units: checkboxes folded under 协办单位 (one form per item, its fields prefixed), or a
+    multi-select — pick the unit either way."""
+    select = page.locator("select[name$=co_units]")
     if select.count():
         select.select_option(str(unit.pk))
-    else:
-        page.check(f"input[name=co_units][value='{unit.pk}']")
+        return
+    box = page.locator(f"input[name$=co_units][value='{unit.pk}']")
+    if not box.is_visible():
+        page.locator("details:has(input[name$=co_units]) summary").click()
+    box.check()
 
 
 def clerk_reply(page, base, pk, reply_class, text, letter=None):
@@ -164,9 +168,9 @@ def test_the_office_handling_loop_through_the_front_doors(live_server, browser, 
 
     # 2. Assign: 市交通运输局 leads, 市住房和城乡建设局 co-handles.
     run_action(staff, base, pk, "assign")
-    staff.select_option("select[name=lead_unit]", str(cast["lead_unit"].pk))
+    staff.select_option("select[name$=lead_unit]", str(cast["lead_unit"].pk))
     choose_co_unit(staff, cast["co_unit"])
-    staff.get_by_role("button", name="确认").click()
+    staff.get_by_role("button", name="交办").click()
     staff.wait_for_load_state()
     suggestion.refresh_from_db()
     assert suggestion.status == "assigned"
