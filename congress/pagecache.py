@@ -124,8 +124,13 @@ def _key(request, generation: int, host: str) -> str:
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.timeout = getattr(settings, "PAGE_CACHE_SECONDS", 300)
         self.variants = getattr(settings, "PAGE_CACHE_VARIANTS", 200)
+
+    @property
+    def timeout(self) -> int:
+        # Read on every request, not once at start-up: a server started before the setting
+        # changed (tests that turn the cache on, a long-lived live server) must still obey it.
+        return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 
     def __call__(self, request):
         if not self.timeout:

@@ -10,15 +10,14 @@ deputy's and the official's contact details, so it stays with the people above e
 reply is public. Everyone else gets a 404, as if the file did not exist.
 """
 
-import re
-import unicodedata
 from pathlib import PurePosixPath
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from congress.files import safe_name, serve_private
 from proposals.models import (
     Assignment,
     Reply,
@@ -28,14 +27,6 @@ from proposals.models import (
     UnitMembership,
     attachment_kind,
 )
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpeg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-INLINE = {"pdf", "png", "jpeg"}  # shown in the browser; a Word file is downloaded
 
 
 def may_see_files(user, suggestion: Suggestion) -> bool:
@@ -61,39 +52,8 @@ def may_see_files(user, suggestion: Suggestion) -> bool:
     ).exists()
 
 
-def safe_name(name: str, fallback: str) -> str:
-    """The file name to offer: no directories, control characters or quotes."""
-    name = PurePosixPath(name.replace("\\", "/")).name
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = re.sub(r'["<>:|?*;]', "_", name).strip(" .")
-    return name[:150] or fallback
-
-
 def _serve(file_field, name: str):
-    try:
-        handle = file_field.storage.open(file_field.name, "rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    kind = attachment_kind(handle)
-    if kind is None:  # stored before the content check, or tampered with: never served
-        handle.close()
-        raise Http404
-    extension = {"jpeg": "jpg"}.get(kind, kind)
-    if not name.lower().endswith(f".{extension}") and not (
-        kind == "jpeg" and name.lower().endswith(".jpeg")
-    ):
-        name = f"{name}.{extension}"
-    response = FileResponse(
-        handle,
-        content_type=CONTENT_TYPES[kind],
-        as_attachment=kind not in INLINE,
-        filename=name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return serve_private(file_field, name, attachment_kind)
 
 
 @require_GET

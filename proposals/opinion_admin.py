@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import BadRequest
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.adminkit import ReadOnlyInline
+from congress.files import serve_private
 from congress.models import Organisation
 from congress.privacy import mask_phone
 from proposals import opinion_selectors as selectors
@@ -38,7 +39,14 @@ from proposals.admin import (
     form_action,
     run_service,
 )
-from proposals.models import Assignment, Opinion, OpinionChannel, OpinionPhoto, Reply
+from proposals.models import (
+    Assignment,
+    Opinion,
+    OpinionChannel,
+    OpinionPhoto,
+    Reply,
+    attachment_kind,
+)
 from proposals.opinion_forms import StatsFilterForm
 
 CONTACT_PERM = "proposals.view_opinion_contact"
@@ -377,8 +385,9 @@ class OpinionAdmin(admin.ModelAdmin):
     def photo_view(self, request, pk, photo_pk):
         opinion = self._visible(request, pk)
         photo = get_object_or_404(OpinionPhoto, pk=photo_pk, opinion=opinion, ready=True)
-        content_type = "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
-        return FileResponse(photo.image.open("rb"), content_type=content_type)
+        # A resident's upload: inert (nosniff, sandbox), private, and only if it is an image.
+        name = f"{opinion.code}-{photo.pk}"
+        return serve_private(photo.image, name, attachment_kind, {"png", "jpeg"})
 
     def stats_view(self, request):
         if not is_opinion_office(request.user):

@@ -10,16 +10,16 @@ are not shown here: only staff with the contact permission see them.
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congress.errors import DomainError
+from congress.files import serve_private
 from deputies.portal import deputy_required
 from proposals import opinion_selectors as selectors
 from proposals import opinion_services as services
-from proposals.models import Opinion, OpinionPhoto
+from proposals.models import Opinion, OpinionPhoto, attachment_kind
 from proposals.opinion_forms import (
     AnswerForm,
     EscalateForm,
@@ -155,14 +155,10 @@ def opinion_photo(request, deputy, pk, photo_pk):
     """A photo of one of the deputy's opinions (media files of opinions are not public)."""
     opinion = _own(deputy, pk)
     photo = get_object_or_404(OpinionPhoto, pk=photo_pk, opinion=opinion, ready=True)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = "image/png" if photo.image.name.endswith(".png") else "image/jpeg"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=600"
-    return response
+    # A resident's upload: inert (nosniff, sandbox), private, and only if it is an image.
+    return serve_private(
+        photo.image, f"{opinion.code}-{photo.pk}", attachment_kind, {"png", "jpeg"}
+    )
 
 
 @deputy_required

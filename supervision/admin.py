@@ -16,8 +16,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.errors import DomainError
+from congress.files import CheckedFileInput
 from congress.models import Organisation, Session
-from supervision import rules, services
+from supervision import files, rules, services
 from supervision.forms import MoneyField, PaperTallyForm, money_display
 from supervision.models import (
     Appointee,
@@ -110,9 +111,37 @@ class AppointeeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
 
 
+class DocumentForm(forms.ModelForm):
+    """The current file links to the checked view: /media/ serves only public items' papers."""
+
+    class Meta:
+        model = SupervisionDocument
+        fields = ["title", "file", "order"]
+        widgets = {"file": CheckedFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file and "file" in self.fields:
+            self.fields["file"].widget.open_url = files.document_url(self.instance)
+
+
 class DocumentInline(admin.TabularInline):
     model = SupervisionDocument
+    form = DocumentForm
     extra = 0
+    readonly_fields = ["document_file"]
+
+    def get_fields(self, request, obj=None):
+        # Read-only, the file would be shown with its /media/ address: link the checked view.
+        if self.has_change_permission(request, obj):
+            return ["title", "file", "order"]
+        return ["title", "document_file", "order"]
+
+    @admin.display(description=_("PDF file"))
+    def document_file(self, obj):
+        if not obj.pk or not obj.file:
+            return "-"
+        return format_html('<a href="{}">{}</a>', files.document_url(obj), gettext("Open the PDF"))
 
 
 class ReviewOpinionInline(admin.TabularInline):
@@ -170,11 +199,22 @@ class ReportStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+def report_file_link(report):
+    if not report.file:
+        return "-"
+    return format_html('<a href="{}">{}</a>', files.report_url(report), gettext("Open the PDF"))
+
+
 class RectificationReportInline(admin.StackedInline):
     model = RectificationReport
     extra = 0
-    readonly_fields = ["received_on", "text", "file"]
+    fields = ["received_on", "text", "report_file"]
+    readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=_("PDF file"))
+    def report_file(self, obj):
+        return report_file_link(obj)
 
     def has_add_permission(self, request, obj=None):
         return False  # received through the handling report page (a service)
@@ -228,6 +268,12 @@ class RectificationReportForm(ServiceCheckedForm):
     class Meta:
         model = RectificationReport
         fields = ["opinion", "received_on", "text", "file"]
+        widgets = {"file": CheckedFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.file and "file" in self.fields:
+            self.fields["file"].widget.open_url = files.report_url(self.instance)
 
 
 @admin.register(RectificationReport)
@@ -236,6 +282,17 @@ class RectificationReportAdmin(admin.ModelAdmin):
     list_display = ["opinion", "received_on"]
     list_select_related = ["opinion__item"]
     autocomplete_fields = ["opinion"]
+    readonly_fields = ["report_file"]
+
+    def get_fields(self, request, obj=None):
+        # Read-only, the file would be shown with its /media/ address: link the checked view.
+        if obj is None or self.has_change_permission(request, obj):
+            return ["opinion", "received_on", "text", "file"]
+        return ["opinion", "received_on", "text", "report_file"]
+
+    @admin.display(description=_("PDF file"))
+    def report_file(self, obj):
+        return report_file_link(obj)
 
     def save_model(self, request, obj, form, change):
         if change:

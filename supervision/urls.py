@@ -1,12 +1,15 @@
 from django.urls import path
 
-from supervision import views
+from supervision import files, views
 
 app_name = "supervision"
 
 urlpatterns = [
     path("supervision/", views.SupervisionListView.as_view(), name="item_list"),
     path("supervision/<int:pk>/", views.item_detail, name="item_detail"),
+    # Papers of items not yet public, for the back office (supervision/files.py)
+    path("files/supervision-document/<int:pk>/", files.document_file, name="file_document"),
+    path("files/rectification-report/<int:pk>/", files.report_file, name="file_report"),
     path("projects/", views.project_years, name="project_years"),
     path("projects/<int:year>/", views.project_year, name="project_year"),
     path("portal/votes/", views.vote_list, name="vote_list"),

@@ -1,15 +1,24 @@
-"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server."""
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+They run on production-like settings: DEBUG off (tests/settings.py), the page cache on, and
+Redis as the cache when REDIS_URL is set (CI sets it; locmem otherwise), so a page that stays
+stale after a write fails a journey here as it would fail a user.
+"""
 
 import json
 import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself
 # (creating fixtures) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+REDIS_URL = os.environ.get("REDIS_URL", "")
+E2E_PAGE_CACHE_SECONDS = 300
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -21,6 +30,32 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def e2e_caches():
+    if REDIS_URL:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "e2e",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def production_cache():
+    """The page cache on, on Redis when REDIS_URL is set; an empty cache for every test.
+
+    The middleware reads PAGE_CACHE_SECONDS on each request, so the live server (started once
+    for the session) obeys the override. Only the database index in REDIS_URL is flushed
+    (FLUSHDB through the cache's clear(), never FLUSHALL).
+    """
+    with override_settings(CACHES=e2e_caches(), PAGE_CACHE_SECONDS=E2E_PAGE_CACHE_SECONDS):
+        cache.clear()
+        yield
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

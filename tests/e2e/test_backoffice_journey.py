@@ -100,11 +100,16 @@ def run_action(page, base, pk, action):
     page.wait_for_load_state()
 
 
-def choose_co_unit(page, unit, prefix=""):
-    """Co-units are ticked, not Ctrl-clicked: open the list if it is folded, tick the unit."""
-    box = page.locator(f"input[name='{prefix}co_units'][value='{unit.pk}']")
+def choose_co_unit(page, unit):
+    """Co-units: checkboxes folded under 协办单位 (one form per item, its fields prefixed), or a
+    multi-select — pick the unit either way."""
+    select = page.locator("select[name$=co_units]")
+    if select.count():
+        select.select_option(str(unit.pk))
+        return
+    box = page.locator(f"input[name$=co_units][value='{unit.pk}']")
     if not box.is_visible():
-        box.locator("xpath=ancestor::details/summary").click()
+        page.locator("details:has(input[name$=co_units]) summary").click()
     box.check()
 
 
@@ -161,11 +166,11 @@ def test_the_office_handling_loop_through_the_front_doors(live_server, browser, 
     suggestion.refresh_from_db()
     assert suggestion.status == "registered"
 
-    # 2. 立案 leads straight to 交办: 市交通运输局 leads, 市住房和城乡建设局 co-handles (ticked).
-    assert "/admin/proposals/suggestion/assign/" in staff.url
-    staff.select_option(f"select[name=s{pk}-lead_unit]", str(cast["lead_unit"].pk))
-    choose_co_unit(staff, cast["co_unit"], prefix=f"s{pk}-")
-    staff.locator("input[type=submit]").click()
+    # 2. Assign: 市交通运输局 leads, 市住房和城乡建设局 co-handles.
+    run_action(staff, base, pk, "assign")
+    staff.select_option("select[name$=lead_unit]", str(cast["lead_unit"].pk))
+    choose_co_unit(staff, cast["co_unit"])
+    staff.get_by_role("button", name="交办").click()
     staff.wait_for_load_state()
     suggestion.refresh_from_db()
     assert suggestion.status == "assigned"

@@ -2,7 +2,10 @@
 
 A deputy logs in where the site sends deputies (/accounts/login/), drafts a suggestion with an
 attachment, finds a co-signer by typing, the co-signer accepts from their overview with one tap,
-the lead submits. A resident without a QR code starts from the home page, picks town → station,
+the lead submits. The office moves it forward (register, assign, the unit's reply with its
+signed letter, publish — through the services, as tests/e2e/test_backoffice_journey.py does it
+in the admin); the deputy opens the letter from the workspace, rates 不满意, reads what happens
+next, and after the office's decision sees it on the item's page. A resident without a QR code starts from the home page, picks town → station,
 sends an opinion, follows it and rates the answer.
 
 Every page visited is checked by axe (no serious or critical finding) and, at 375 px, for
@@ -12,17 +15,20 @@ anything wider than the screen; a screenshot of each goes to /tmp/h11-shots/.
 import datetime
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from proposals import opinion_services
+from proposals import opinion_services, services
 from proposals.models import Opinion, Signature, Suggestion
 from tests.e2e.conftest import assert_accessible
 from tests.factories import (
     CategoryFactory,
     DelegationFactory,
     DeputyFactory,
+    OrganisationFactory,
     SessionFactory,
     StaffFactory,
     StationFactory,
@@ -209,6 +215,59 @@ def test_a_deputy_drafts_finds_a_cosigner_by_typing_and_submits(
     assert suggestion.status == Suggestion.Status.SUBMITTED
     assert "提交" in page.locator(".timeline").inner_text()
     check(page, size, "07-lead-submitted")
+
+    # The office's part (the admin's side is the back-office journey's): register, assign,
+    # the unit's reply with its signed letter, publish.
+    staff, unit = cast["staff"], OrganisationFactory(name="市交通运输局")
+    services.suggestion_register(suggestion=suggestion, by=staff)
+    services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
+    reply = services.reply_record(
+        suggestion=suggestion,
+        organisation=unit,
+        reply_class="B",
+        text="已列入明年农村道路亮化计划，分两年实施。",
+        by=staff,
+        file=SimpleUploadedFile("答复函.pdf", PDF, content_type="application/pdf"),
+    )
+    services.reply_publish(reply=reply, by=staff)
+
+    # The deputy, later, opens the unit's signed letter from the workspace.
+    page.goto(f"{base}/portal/")
+    check(page, size, "08-lead-overview-replied")
+    page.goto(f"{base}/portal/suggestions/{suggestion.pk}/")
+    assert "已列入明年农村道路亮化计划" in page.locator("main").inner_text()
+    check(page, size, "09-lead-replied")
+    link = page.get_by_role("link", name="打开签章答复函")
+    letter = page.request.get(urljoin(page.url, link.get_attribute("href")))
+    assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
+    assert letter.body().startswith(b"%PDF-")
+
+    # Rates 不满意 and reads what happens next.
+    page.get_by_role("link", name="评价本次答复").click()
+    page.wait_for_load_state()
+    check(page, size, "09a-lead-rating-form")
+    page.check("input[name=process_rating][value=basically]")
+    page.check("input[name=result_rating][value=unsatisfied]")
+    page.fill("textarea[name=comment]", "路灯何时安装没有说明。")
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_url(f"**/portal/suggestions/{suggestion.pk}/")
+    next_step = page.locator(".next-step")
+    assert "接下来会怎样" in next_step.locator("h2").inner_text()
+    assert "办公室" in next_step.inner_text()
+    check(page, size, "09b-lead-rated-unsatisfied")
+
+    # The office decides to handle it again; the deputy sees the decision on the item's page.
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.REPLIED
+    services.suggestion_decide_unsatisfied(
+        suggestion=suggestion, rehandle=True, by=staff, reason="请与代表当面沟通后重新答复。"
+    )
+    page.goto(f"{base}/portal/suggestions/{suggestion.pk}/")
+    next_step = page.locator(".next-step").inner_text()
+    due = suggestion.lead_assignment().due_date
+    assert "重新办理" in next_step and "请与代表当面沟通后重新答复。" in next_step
+    assert f"{due.year}年{due.month}月{due.day}日" in next_step
+    check(page, size, "09c-lead-decision")
     context.close()
 
 
