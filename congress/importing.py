@@ -41,7 +41,7 @@ from django.views.decorators.http import require_POST
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
-from import_export.instance_loaders import CachedInstanceLoader
+from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 from tablib import Dataset
 
@@ -732,6 +732,68 @@ def bulk_set_m2m(model, attribute: str, links: dict) -> None:
     )
 
 
+class SheetInstanceLoader(BaseInstanceLoader):
+    """The file's existing records, read in one query keyed by the import id column.
+
+    Their many-to-many values are read in two more queries (the links, then the related rows)
+    and kept on each instance as `_m2m_before`, rather than through a prefetch cache, whose
+    related managers cost more to build than the rest of a row's import.
+    """
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.instances = {}
+        names = resource.get_import_id_fields()
+        if len(names) != 1 or not dataset or not dataset.headers:
+            return
+        self.column = resource.fields[names[0]]
+        if self.column.column_name not in dataset.headers:
+            return
+        index = dataset.headers.index(self.column.column_name)
+        keys = {self.key(values[index]) for values in dataset}
+        keys.discard(None)
+        keys.discard("")
+        if not keys:
+            return
+        queryset = resource.get_queryset().prefetch_related(None)
+        self.instances = {
+            self.column.get_value(instance): instance
+            for instance in queryset.filter(**{f"{self.column.attribute}__in": list(keys)})
+        }
+        for attribute in resource._relations(widgets.ManyToManyWidget):
+            self._read_m2m(resource._meta.model, attribute)
+
+    def key(self, value):
+        return self.column.clean({self.column.column_name: value})
+
+    def _read_m2m(self, model, attribute):
+        descriptor = getattr(model, attribute)
+        field, through = descriptor.field, descriptor.through
+        if descriptor.reverse:
+            source, target = field.m2m_reverse_field_name(), field.m2m_field_name()
+            related_model = field.model
+        else:
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            related_model = field.related_model
+        by_pk = {instance.pk: instance for instance in self.instances.values()}
+        links = defaultdict(list)
+        for owner, other in through._default_manager.filter(
+            **{f"{source}_id__in": list(by_pk)}
+        ).values_list(f"{source}_id", f"{target}_id"):
+            links[other].append(owner)
+        for instance in by_pk.values():
+            instance.__dict__.setdefault("_m2m_before", {})[attribute] = []
+        # In the related model's own order, as the prefetch cache would list them.
+        for related in related_model._default_manager.filter(pk__in=list(links)):
+            for owner in links[related.pk]:
+                by_pk[owner]._m2m_before[attribute].append(related)
+
+    def get_instance(self, row):
+        if not self.instances:
+            return None
+        return self.instances.get(self.key(row[self.column.column_name]))
+
+
 class SheetResource(resources.ModelResource):
     """Base of the project's resources; see the module docstring.
 
@@ -753,7 +815,7 @@ class SheetResource(resources.ModelResource):
     class Meta:
         use_transactions = True
         clean_model_instances = True
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = SheetInstanceLoader
         # Unchanged rows are counted but neither written nor listed: the preview shows what changes.
         skip_unchanged = True
         report_skipped = False
@@ -901,11 +963,12 @@ class SheetResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
         self._current = instance
-        if not new:  # read from the prefetch cache, and remember the values before the row
-            instance._m2m_before = {
-                attribute: list(getattr(instance, attribute).all())
-                for attribute in self._relations(widgets.ManyToManyWidget)
-            }
+        if not new:  # remember the values before the row (see SheetInstanceLoader)
+            if not hasattr(instance, "_m2m_before"):
+                instance._m2m_before = {
+                    attribute: list(getattr(instance, attribute).all())
+                    for attribute in self._relations(widgets.ManyToManyWidget)
+                }
             instance._before = {
                 column.column_name: _comparable(column.get_value(instance))
                 for column in self.get_import_fields()
