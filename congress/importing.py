@@ -23,6 +23,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
@@ -1108,6 +1109,9 @@ class SheetResource(resources.ModelResource):
                     for field in instance._meta.concrete_fields
                     if field.is_relation and getattr(instance, field.attname) is not None
                 }
+                # Values that plainly pass (text that fits, a valid choice, a date) are not
+                # cleaned again: Django's clean_fields costs more than reading the row.
+                exclude |= self._plainly_valid(instance)
             try:
                 # Bulk resources also skip the unique and constraint checks, a query per row
                 # each: they check their keys (repeated keys) and rules (import_instance)
@@ -1121,6 +1125,64 @@ class SheetResource(resources.ModelResource):
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(self.explain(errors))
+
+    @cached_property
+    def _plain_checks(self):
+        """(field name, attname, test) for fields whose value a simple test proves clean.
+
+        A test is only for fields with no validators beyond the ones it checks itself; a value
+        that fails it goes through Django's clean_fields as before, for the same message.
+        """
+        checks = []
+        for field in self._meta.model._meta.concrete_fields:
+            if field.primary_key or field.is_relation or field.generated:
+                continue
+            if not all(
+                isinstance(
+                    v, (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
+                )
+                for v in field.validators
+            ):
+                continue
+            choices = {str(value) for value, _label in field.flatchoices} if field.choices else None
+            if isinstance(field, (models.CharField, models.TextField)):
+                limit, blank = field.max_length, field.blank
+
+                def test(value, limit=limit, blank=blank, choices=choices):
+                    return (
+                        isinstance(value, str)
+                        and (blank or value != "")
+                        and (limit is None or len(value) <= limit)
+                        and (choices is None or value in choices or (blank and value == ""))
+                        and "\x00" not in value
+                    )
+
+            elif isinstance(field, models.DateTimeField) or field.choices:
+                continue
+            elif isinstance(field, models.DateField):
+
+                def test(value, blank=field.blank, null=field.null):
+                    if value is None:
+                        return blank and null
+                    return type(value) is date
+
+            elif isinstance(field, models.BooleanField):
+
+                def test(value):
+                    return type(value) is bool
+
+            else:
+                continue
+            checks.append((field.name, field.attname, test))
+        return checks
+
+    def _plainly_valid(self, instance) -> set:
+        values = instance.__dict__
+        return {
+            name
+            for name, attname, test in self._plain_checks
+            if attname in values and test(values[attname])
+        }
 
     def explain(self, errors: dict) -> dict[str, list[str]]:
         """Rewrite errors keyed by model field as sentences keyed by column header.
