@@ -1034,7 +1034,16 @@ class SheetResource(resources.ModelResource):
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # Lookup widgets need the row's instance for their scope (the deputy's term).
-        super().import_field(field, instance, row, is_m2m, target=instance, **kwargs)
+        if is_m2m or not isinstance(field, Column) or "__" in (field.attribute or "__"):
+            super().import_field(field, instance, row, is_m2m, target=instance, **kwargs)
+            return
+        # The library's Field.save, without its per-call checks and path splitting (a column
+        # sets one plain attribute): the same value, set in the same cases.
+        if field.column_name not in row or field.readonly:
+            return
+        cleaned = field.clean(row, target=instance, **kwargs)
+        if cleaned is not None or field.saves_null_values:
+            setattr(instance, field.attribute, cleaned)
 
     def import_instance(self, instance, row, **kwargs):
         """Set every column's value, collecting each bad cell as an error of its column."""
