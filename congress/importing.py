@@ -635,6 +635,11 @@ def fast_bulk_create(model, objs, batch_size=2000) -> None:
     of many-to-many fields): bulk_create spends most of a big import compiling their SQL. The
     objects' primary keys are not set and no signal is sent.
     """
+    insert_rows(model, objs, batch_size)
+
+
+def insert_rows(model, objs, batch_size=2000) -> None:
+    """The INSERT of `fast_bulk_create`; SheetResource writes its new records with it."""
     objs = list(objs)
     if not objs:
         return
@@ -893,6 +898,37 @@ class SheetResource(resources.ModelResource):
             and name not in self.get_import_id_fields()
             and not isinstance(column.widget, widgets.ManyToManyWidget)
         ]
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # Django's bulk_create compiles every value of every row into its SQL (a sixth of a
+        # big import). New rows are written with one prepared INSERT instead, and their keys read
+        # back by the import id, which a new row holds alone: the loader found no row with it.
+        if not self.create_instances or not (using_transactions or not dry_run):
+            return
+        model, instances = self._meta.model, self.create_instances
+        names = self.get_import_id_fields()
+        keys = []
+        if len(names) == 1:
+            attribute = self.fields[names[0]].attribute
+            keys = [getattr(instance, attribute, None) for instance in instances]
+        if not keys or "" in keys or None in keys or len(set(keys)) != len(keys):
+            return super().bulk_create(
+                using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result
+            )
+        try:
+            insert_rows(model, instances)
+            pks = dict(
+                model._default_manager.filter(**{f"{attribute}__in": keys}).values_list(
+                    attribute, "pk"
+                )
+            )
+            for instance, key in zip(instances, keys, strict=True):
+                instance.pk = pks[key]
+                instance._state.adding, instance._state.db = False, model._default_manager.db
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         # Django's bulk_update builds a CASE per field and row; save() compiles an UPDATE per
