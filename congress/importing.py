@@ -727,7 +727,26 @@ def bulk_set_m2m(model, attribute: str, links: dict) -> None:
         source, target = field.m2m_reverse_field_name(), field.m2m_field_name()
     else:
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    through._default_manager.filter(**{f"{source}__in": list(links)}).delete()
+    # One DELETE per 500 objects: the ORM's delete() of a through table collects the rows first
+    # and deletes them 100 at a time. An auto-created link row has nothing depending on it.
+    if not through._meta.auto_created:  # a model of its own may have rows depending on it
+        through._default_manager.filter(**{f"{source}__in": list(links)}).delete()
+        links_to_delete = []
+    else:
+        links_to_delete = list(links)
+    connection = connections[router.db_for_write(through)]
+    column = through._meta.get_field(source).column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for start in range(0, len(links_to_delete), 500):
+            chunk = links_to_delete[start : start + 500]
+            # Names from the model, quoted; every value is a parameter.
+            cursor.execute(
+                "DELETE FROM {} WHERE {} IN ({})".format(  # noqa: S608
+                    quote(through._meta.db_table), quote(column), ", ".join(["%s"] * len(chunk))
+                ),
+                chunk,
+            )
     fast_bulk_create(
         through,
         (
