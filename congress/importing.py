@@ -23,6 +23,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
@@ -41,7 +42,7 @@ from django.views.decorators.http import require_POST
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
-from import_export.instance_loaders import CachedInstanceLoader
+from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import Result, RowResult
 from tablib import Dataset
 
@@ -634,6 +635,11 @@ def fast_bulk_create(model, objs, batch_size=2000) -> None:
     of many-to-many fields): bulk_create spends most of a big import compiling their SQL. The
     objects' primary keys are not set and no signal is sent.
     """
+    insert_rows(model, objs, batch_size)
+
+
+def insert_rows(model, objs, batch_size=2000) -> None:
+    """The INSERT of `fast_bulk_create`; SheetResource writes its new records with it."""
     objs = list(objs)
     if not objs:
         return
@@ -721,7 +727,26 @@ def bulk_set_m2m(model, attribute: str, links: dict) -> None:
         source, target = field.m2m_reverse_field_name(), field.m2m_field_name()
     else:
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    through._default_manager.filter(**{f"{source}__in": list(links)}).delete()
+    # One DELETE per 500 objects: the ORM's delete() of a through table collects the rows first
+    # and deletes them 100 at a time. An auto-created link row has nothing depending on it.
+    if not through._meta.auto_created:  # a model of its own may have rows depending on it
+        through._default_manager.filter(**{f"{source}__in": list(links)}).delete()
+        links_to_delete = []
+    else:
+        links_to_delete = list(links)
+    connection = connections[router.db_for_write(through)]
+    column = through._meta.get_field(source).column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for start in range(0, len(links_to_delete), 500):
+            chunk = links_to_delete[start : start + 500]
+            # Names from the model, quoted; every value is a parameter.
+            cursor.execute(
+                "DELETE FROM {} WHERE {} IN ({})".format(  # noqa: S608
+                    quote(through._meta.db_table), quote(column), ", ".join(["%s"] * len(chunk))
+                ),
+                chunk,
+            )
     fast_bulk_create(
         through,
         (
@@ -730,6 +755,68 @@ def bulk_set_m2m(model, attribute: str, links: dict) -> None:
             for other in others
         ),
     )
+
+
+class SheetInstanceLoader(BaseInstanceLoader):
+    """The file's existing records, read in one query keyed by the import id column.
+
+    Their many-to-many values are read in two more queries (the links, then the related rows)
+    and kept on each instance as `_m2m_before`, rather than through a prefetch cache, whose
+    related managers cost more to build than the rest of a row's import.
+    """
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.instances = {}
+        names = resource.get_import_id_fields()
+        if len(names) != 1 or not dataset or not dataset.headers:
+            return
+        self.column = resource.fields[names[0]]
+        if self.column.column_name not in dataset.headers:
+            return
+        index = dataset.headers.index(self.column.column_name)
+        keys = {self.key(values[index]) for values in dataset}
+        keys.discard(None)
+        keys.discard("")
+        if not keys:
+            return
+        queryset = resource.get_queryset().prefetch_related(None)
+        self.instances = {
+            self.column.get_value(instance): instance
+            for instance in queryset.filter(**{f"{self.column.attribute}__in": list(keys)})
+        }
+        for attribute in resource._relations(widgets.ManyToManyWidget):
+            self._read_m2m(resource._meta.model, attribute)
+
+    def key(self, value):
+        return self.column.clean({self.column.column_name: value})
+
+    def _read_m2m(self, model, attribute):
+        descriptor = getattr(model, attribute)
+        field, through = descriptor.field, descriptor.through
+        if descriptor.reverse:
+            source, target = field.m2m_reverse_field_name(), field.m2m_field_name()
+            related_model = field.model
+        else:
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            related_model = field.related_model
+        by_pk = {instance.pk: instance for instance in self.instances.values()}
+        links = defaultdict(list)
+        for owner, other in through._default_manager.filter(
+            **{f"{source}_id__in": list(by_pk)}
+        ).values_list(f"{source}_id", f"{target}_id"):
+            links[other].append(owner)
+        for instance in by_pk.values():
+            instance.__dict__.setdefault("_m2m_before", {})[attribute] = []
+        # In the related model's own order, as the prefetch cache would list them.
+        for related in related_model._default_manager.filter(pk__in=list(links)):
+            for owner in links[related.pk]:
+                by_pk[owner]._m2m_before[attribute].append(related)
+
+    def get_instance(self, row):
+        if not self.instances:
+            return None
+        return self.instances.get(self.key(row[self.column.column_name]))
 
 
 class SheetResource(resources.ModelResource):
@@ -753,7 +840,7 @@ class SheetResource(resources.ModelResource):
     class Meta:
         use_transactions = True
         clean_model_instances = True
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = SheetInstanceLoader
         # Unchanged rows are counted but neither written nor listed: the preview shows what changes.
         skip_unchanged = True
         report_skipped = False
@@ -831,6 +918,37 @@ class SheetResource(resources.ModelResource):
             and not isinstance(column.widget, widgets.ManyToManyWidget)
         ]
 
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # Django's bulk_create compiles every value of every row into its SQL (a sixth of a
+        # big import). New rows are written with one prepared INSERT instead, and their keys read
+        # back by the import id, which a new row holds alone: the loader found no row with it.
+        if not self.create_instances or not (using_transactions or not dry_run):
+            return
+        model, instances = self._meta.model, self.create_instances
+        names = self.get_import_id_fields()
+        keys = []
+        if len(names) == 1:
+            attribute = self.fields[names[0]].attribute
+            keys = [getattr(instance, attribute, None) for instance in instances]
+        if not keys or "" in keys or None in keys or len(set(keys)) != len(keys):
+            return super().bulk_create(
+                using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result
+            )
+        try:
+            insert_rows(model, instances)
+            pks = dict(
+                model._default_manager.filter(**{f"{attribute}__in": keys}).values_list(
+                    attribute, "pk"
+                )
+            )
+            for instance, key in zip(instances, keys, strict=True):
+                instance.pk = pks[key]
+                instance._state.adding, instance._state.db = False, model._default_manager.db
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         # Django's bulk_update builds a CASE per field and row; save() compiles an UPDATE per
         # row. One prepared UPDATE run for every changed row (unchanged rows never get here).
@@ -901,11 +1019,12 @@ class SheetResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
         self._current = instance
-        if not new:  # read from the prefetch cache, and remember the values before the row
-            instance._m2m_before = {
-                attribute: list(getattr(instance, attribute).all())
-                for attribute in self._relations(widgets.ManyToManyWidget)
-            }
+        if not new:  # remember the values before the row (see SheetInstanceLoader)
+            if not hasattr(instance, "_m2m_before"):
+                instance._m2m_before = {
+                    attribute: list(getattr(instance, attribute).all())
+                    for attribute in self._relations(widgets.ManyToManyWidget)
+                }
             instance._before = {
                 column.column_name: _comparable(column.get_value(instance))
                 for column in self.get_import_fields()
@@ -970,7 +1089,16 @@ class SheetResource(resources.ModelResource):
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # Lookup widgets need the row's instance for their scope (the deputy's term).
-        super().import_field(field, instance, row, is_m2m, target=instance, **kwargs)
+        if is_m2m or not isinstance(field, Column) or "__" in (field.attribute or "__"):
+            super().import_field(field, instance, row, is_m2m, target=instance, **kwargs)
+            return
+        # The library's Field.save, without its per-call checks and path splitting (a column
+        # sets one plain attribute): the same value, set in the same cases.
+        if field.column_name not in row or field.readonly:
+            return
+        cleaned = field.clean(row, target=instance, **kwargs)
+        if cleaned is not None or field.saves_null_values:
+            setattr(instance, field.attribute, cleaned)
 
     def import_instance(self, instance, row, **kwargs):
         """Set every column's value, collecting each bad cell as an error of its column."""
@@ -1045,6 +1173,9 @@ class SheetResource(resources.ModelResource):
                     for field in instance._meta.concrete_fields
                     if field.is_relation and getattr(instance, field.attname) is not None
                 }
+                # Values that plainly pass (text that fits, a valid choice, a date) are not
+                # cleaned again: Django's clean_fields costs more than reading the row.
+                exclude |= self._plainly_valid(instance)
             try:
                 # Bulk resources also skip the unique and constraint checks, a query per row
                 # each: they check their keys (repeated keys) and rules (import_instance)
@@ -1058,6 +1189,64 @@ class SheetResource(resources.ModelResource):
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(self.explain(errors))
+
+    @cached_property
+    def _plain_checks(self):
+        """(field name, attname, test) for fields whose value a simple test proves clean.
+
+        A test is only for fields with no validators beyond the ones it checks itself; a value
+        that fails it goes through Django's clean_fields as before, for the same message.
+        """
+        checks = []
+        for field in self._meta.model._meta.concrete_fields:
+            if field.primary_key or field.is_relation or field.generated:
+                continue
+            if not all(
+                isinstance(
+                    v, (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
+                )
+                for v in field.validators
+            ):
+                continue
+            choices = {str(value) for value, _label in field.flatchoices} if field.choices else None
+            if isinstance(field, (models.CharField, models.TextField)):
+                limit, blank = field.max_length, field.blank
+
+                def test(value, limit=limit, blank=blank, choices=choices):
+                    return (
+                        isinstance(value, str)
+                        and (blank or value != "")
+                        and (limit is None or len(value) <= limit)
+                        and (choices is None or value in choices or (blank and value == ""))
+                        and "\x00" not in value
+                    )
+
+            elif isinstance(field, models.DateTimeField) or field.choices:
+                continue
+            elif isinstance(field, models.DateField):
+
+                def test(value, blank=field.blank, null=field.null):
+                    if value is None:
+                        return blank and null
+                    return type(value) is date
+
+            elif isinstance(field, models.BooleanField):
+
+                def test(value):
+                    return type(value) is bool
+
+            else:
+                continue
+            checks.append((field.name, field.attname, test))
+        return checks
+
+    def _plainly_valid(self, instance) -> set:
+        values = instance.__dict__
+        return {
+            name
+            for name, attname, test in self._plain_checks
+            if attname in values and test(values[attname])
+        }
 
     def explain(self, errors: dict) -> dict[str, list[str]]:
         """Rewrite errors keyed by model field as sentences keyed by column header.

@@ -409,27 +409,60 @@ def _cell_value(cell, ns, shared, date_styles, epoch):
 
 def _read_sheet(zf, path, sheet, shared, date_styles, epoch, count) -> Sheet:
     row_number, ns, row_tag = 0, None, None
-    for _event, element in _parse(zf, path):
-        tag = element.tag
-        if row_tag is None:
-            if not tag.endswith("}row") and tag != "row":
-                continue
-            ns, row_tag = tag[:-3], tag  # the namespace as this file writes it
-        elif tag != row_tag:
-            continue
-        row_number = int(element.get("r") or row_number + 1)
-        values, column = {}, -1
-        for cell in element:
-            ref = cell.get("r")
-            column = _column_index(ref) if ref else column + 1
-            value = _cell_value(cell, ns, shared, date_styles, epoch)
-            if value is not None and value != "":
-                values[column] = value
-        element.clear()
-        if values and any(str(v).strip() for v in values.values()):
-            count.add()
-            row = [None] * (max(values) + 1)
-            for index, value in values.items():
-                row[index] = value
-            sheet.rows.append((row_number, row))
-    return sheet
+    value_tag = inline_tag = text_tag = None
+    columns = {}  # column letters → index, for the few letters a sheet uses
+    append = sheet.rows.append
+    parser = XMLPullParser(events=("end",))
+    with zf.open(path) as part:
+        while True:
+            chunk = part.read(1 << 16)
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            # Only rows matter: their cells are read from the row element, then cleared.
+            for _event, element in parser.read_events():
+                tag = element.tag
+                if row_tag is None:
+                    if not tag.endswith("}row") and tag != "row":
+                        continue
+                    ns, row_tag = tag[:-3], tag  # the namespace as this file writes it
+                    value_tag, inline_tag, text_tag = ns + "v", ns + "is", ns + "t"
+                elif tag != row_tag:
+                    continue
+                row_number = int(element.get("r") or row_number + 1)
+                values, column = {}, -1
+                for cell in element:
+                    ref = cell.get("r")
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        column = columns.get(letters)
+                        if column is None:
+                            column = columns[letters] = _column_index(letters)
+                    else:
+                        column += 1
+                    kind = cell.get("t")
+                    if kind == "s":  # the usual text cell: a shared string
+                        found = cell.find(value_tag)
+                        if found is None or found.text is None:
+                            continue
+                        value = shared[int(found.text)]
+                    elif kind == "inlineStr" and len(cell) == 1 and len(cell[0]) == 1:
+                        found = cell[0][0]  # <is><t>text</t></is>, the usual inline string
+                        if found.tag != text_tag or cell[0].tag != inline_tag:
+                            value = _cell_value(cell, ns, shared, date_styles, epoch)
+                        else:
+                            value = found.text or ""
+                    else:
+                        value = _cell_value(cell, ns, shared, date_styles, epoch)
+                    if value is not None and value != "":
+                        values[column] = value
+                element.clear()
+                if values and any(str(v).strip() for v in values.values()):
+                    count.add()
+                    row = [None] * (max(values) + 1)
+                    for index, value in values.items():
+                        row[index] = value
+                    append((row_number, row))
+            if not chunk:
+                return sheet
