@@ -15,7 +15,8 @@ trusts the file:
   are neither kept nor counted;
 - the cells kept (each row up to its last value) are counted too, past `IMPORT_MAX_CELLS`: a
   100 KB file whose rows each hold one value in column XFD would otherwise become rows of 16,384
-  cells each (gigabytes); a cell reference beyond XFD is a damaged file;
+  cells each (gigabytes); a cell reference beyond XFD is a damaged file, and a shared-strings
+  table longer than that budget is refused as it is read;
 - xlsx sheets are read by streaming their XML, so files Excel and WPS write legitimately import:
   no `<dimension>` or a wrong one, shared or inline strings, cells without a reference, dates as
   numbers with a date format.
@@ -58,7 +59,7 @@ def limits() -> dict:
         "bytes": rules.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         "unpacked": rules.get("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
         "rows": rules.get("IMPORT_MAX_ROWS", 20000),
-        "cells": rules.get("IMPORT_MAX_CELLS", 2_000_000),
+        "cells": rules.get("IMPORT_MAX_CELLS", 1_000_000),
     }
 
 
@@ -365,6 +366,14 @@ def _read_workbook(zf, names, limit) -> list[Sheet]:
         for _event, element in _parse(zf, shared_path):
             if _local(element.tag) == "si":
                 shared.append(_text_of(element))
+                if len(shared) > limit["cells"]:  # each is some cell's text: over the budget
+                    raise SheetFileError(
+                        _(
+                            "The workbook holds more than %(limit)s different texts, too many "
+                            "to import at once. Split the file."
+                        )
+                        % {"limit": limit["cells"]}
+                    )
                 element.clear()
     date_styles = _date_styles(zf, names, rels)
     # Naive on purpose: a cell holds a wall-clock date and time, in no zone.

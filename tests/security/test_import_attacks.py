@@ -120,3 +120,18 @@ def test_a_csv_with_a_million_columns_is_refused(admin_client, delegation):
 
     assert "单元格" in message
     assert Deputy.objects.count() == 0
+
+
+def test_a_shared_strings_table_longer_than_the_cell_budget_is_refused(
+    admin_client, delegation, settings
+):
+    """4.4 million short texts (10 MB zipped, 91 MB unpacked: under the unpacked limit) held a
+    worker for 30 s until gunicorn killed it; the table is refused once past the cell budget."""
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "IMPORT_MAX_CELLS": 1000}
+    texts = [[f"文字{r}-{c}" for c in range(12)] for r in range(84)]  # 1,008 distinct texts
+    data = handmade_xlsx([HEADERS, row(1), *texts])
+
+    message = refusal(upload(admin_client, data))
+
+    assert "超过 1000 条" in message
+    assert Deputy.objects.count() == 0
