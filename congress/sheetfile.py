@@ -204,7 +204,7 @@ class _RowCount:
 
     def __init__(self, limit: dict):
         self.limit, self.cells_limit = limit["rows"], limit["cells"]
-        self.count = self.cells = 0
+        self.count = self.cells = self.elements = 0
 
     def add(self, sheet: str, width: int):
         self.count += 1
@@ -223,6 +223,22 @@ class _RowCount:
                 )
                 % {"sheet": sheet, "column": _letter(width - 1), "limit": self.cells_limit}
             )
+
+    def element(self):
+        """Every <row>, empty ones too: 16 million empty rows fit in 100 MB unpacked."""
+        self.elements += 1
+        if self.elements > MAX_ROW_ELEMENTS:
+            raise SheetFileError(
+                _(
+                    "The workbook has more than %(limit)s rows, most of them empty but "
+                    "formatted. Delete the empty formatted rows below the data, or copy the "
+                    "data into a new workbook."
+                )
+                % {"limit": MAX_ROW_ELEMENTS}
+            )
+
+
+MAX_ROW_ELEMENTS = 1_048_576  # one sheet formatted down to Excel's last row
 
 
 def _letter(index: int) -> str:
@@ -459,6 +475,7 @@ def _read_sheet(zf, path, sheet, shared, date_styles, epoch, count) -> Sheet:
         elif tag != row_tag:
             continue
         row_number = int(element.get("r") or row_number + 1)
+        count.element()
         values, column = {}, -1
         for cell in element:
             ref = cell.get("r")
