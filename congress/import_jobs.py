@@ -1,8 +1,8 @@
 """Confirmed spreadsheet imports, run as background tasks, and the uploads they read.
 
 The admin's preview keeps the uploaded file in an `UploadStore` (Redis when the site has it,
-else a private temporary folder) for `IMPORT_UPLOAD_SECONDS` at most; a refused file is never
-kept. On confirmation an `ImportJob` row is created and `run_import` enqueued with Django's
+else — or while Redis cannot be reached — a private temporary folder on this server) for
+`IMPORT_UPLOAD_SECONDS` at most; a refused file is never kept. On confirmation an `ImportJob` row is created and `run_import` enqueued with Django's
 Tasks API (immediate in development and tests, `db_worker` in production); the clerk watches a
 progress page. The task deletes the upload whatever happens, and writes one admin log entry for
 the whole import.
@@ -17,7 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.cache import cache
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from congress.models import ImportJob
 from congress.pagecache import bump_generation
+from congress.sharedcache import shared
 
 logger = logging.getLogger(__name__)
 KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -43,19 +43,22 @@ class UploadStore:
 
     def save(self, data: bytes) -> str:
         key = secrets.token_urlsafe(24)
-        if self.shared_cache:
-            cache.set(f"import-upload:{key}", data, upload_seconds())
-        else:
-            self.folder.mkdir(mode=0o700, exist_ok=True)
-            self._drop_stale()
-            (self.folder / key).write_bytes(data)
+        if self.shared_cache and shared.set(f"import-upload:{key}", data, upload_seconds()):
+            return key
+        # No Redis, or Redis unreachable just now: this server's private folder. A confirmation
+        # (or a db_worker) on another server then finds nothing and says the upload has expired.
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        self._drop_stale()
+        (self.folder / key).write_bytes(data)
         return key
 
     def read(self, key: str) -> bytes | None:
         if not KEY.fullmatch(key or ""):
             return None
         if self.shared_cache:
-            return cache.get(f"import-upload:{key}")
+            data = shared.get(f"import-upload:{key}")
+            if data is not None:
+                return data
         path = self.folder / key
         if not path.exists() or time.time() - path.stat().st_mtime > upload_seconds():
             return None
@@ -65,9 +68,8 @@ class UploadStore:
         if not KEY.fullmatch(key or ""):
             return
         if self.shared_cache:
-            cache.delete(f"import-upload:{key}")
-        else:
-            (self.folder / key).unlink(missing_ok=True)
+            shared.delete(f"import-upload:{key}")
+        (self.folder / key).unlink(missing_ok=True)
 
     def _drop_stale(self):
         limit = time.time() - upload_seconds()
@@ -85,7 +87,7 @@ def progress_key(job_id: int) -> str:
 
 def progress(job_id: int) -> int | None:
     """Rows read so far by a running job (from the cache; None if the cache cannot tell)."""
-    return cache.get(progress_key(job_id))
+    return shared.get(progress_key(job_id))
 
 
 def summary_message(file_name: str, counts: dict) -> str:
@@ -116,7 +118,7 @@ def run_import(job_id: int) -> str | None:
         del data
         job.total_rows = len(prepared.dataset)
         job.save(update_fields=["total_rows"])
-        resource.progress = lambda done: cache.set(progress_key(job.pk), done, 3600)
+        resource.progress = lambda done: shared.set(progress_key(job.pk), done, 3600)
         result = import_prepared(
             resource, prepared, dry_run=False, user=job.user, file=job.file_name
         )
@@ -135,7 +137,7 @@ def run_import(job_id: int) -> str | None:
         )
     finally:
         store.remove(job.upload_key)
-        cache.delete(progress_key(job.pk))
+        shared.delete(progress_key(job.pk))
     # Bulk writes send no signals, and a worker is outside any request: drop cached pages.
     bump_generation()
     counts = {key: result.totals.get(key, 0) for key in ("new", "update", "skip")}

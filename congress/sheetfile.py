@@ -13,6 +13,10 @@ trusts the file:
 - rows are counted as they are read, and reading stops (refusing the file) past
   `IMPORT_MAX_ROWS` non-empty rows; empty rows (Excel keeps formatted ones down to row 1,048,576)
   are neither kept nor counted;
+- the cells kept (each row up to its last value) are counted too, past `IMPORT_MAX_CELLS`: a
+  100 KB file whose rows each hold one value in column XFD would otherwise become rows of 16,384
+  cells each (gigabytes); a cell reference beyond XFD is a damaged file, and a shared-strings
+  table longer than that budget is refused as it is read;
 - xlsx sheets are read by streaming their XML, so files Excel and WPS write legitimately import:
   no `<dimension>` or a wrong one, shared or inline strings, cells without a reference, dates as
   numbers with a date format.
@@ -55,6 +59,7 @@ def limits() -> dict:
         "bytes": rules.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
         "unpacked": rules.get("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
         "rows": rules.get("IMPORT_MAX_ROWS", 20000),
+        "cells": rules.get("IMPORT_MAX_CELLS", 1_000_000),
     }
 
 
@@ -175,11 +180,15 @@ def _read_csv(data: bytes, limit: dict) -> Sheet:
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    sheet, count = Sheet(name="CSV"), _RowCount(limit["rows"])
+    sheet, count = Sheet(name="CSV"), _RowCount(limit)
+    if text.count(delimiter) > limit["cells"]:  # before csv builds a row of millions of cells
+        widest = max(line.count(delimiter) for line in text.splitlines())
+        count.cells = limit["cells"]
+        count.add(sheet.name, widest + 1)
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
             if any(value.strip() for value in values):
-                count.add()
+                count.add(sheet.name, len(values))
                 sheet.rows.append((number, values))
     except csv.Error:
         raise SheetFileError(
@@ -191,16 +200,53 @@ def _read_csv(data: bytes, limit: dict) -> Sheet:
 
 
 class _RowCount:
-    def __init__(self, limit: int):
-        self.limit, self.count = limit, 0
+    """Non-empty rows and the cells kept for them (each row up to its last value)."""
 
-    def add(self):
+    def __init__(self, limit: dict):
+        self.limit, self.cells_limit = limit["rows"], limit["cells"]
+        self.count = self.cells = self.elements = 0
+
+    def add(self, sheet: str, width: int):
         self.count += 1
         if self.count > self.limit:
             raise SheetFileError(
                 _("The file has more than %(limit)s rows; import at most %(limit)s at once.")
                 % {"limit": self.limit}
             )
+        self.cells += width
+        if self.cells > self.cells_limit:
+            raise SheetFileError(
+                _(
+                    "The sheet “%(sheet)s” has values as far right as column %(column)s: more "
+                    "than %(limit)s cells in all, too many to import at once. Delete the unused "
+                    "columns on the right, or split the file."
+                )
+                % {"sheet": sheet, "column": _letter(width - 1), "limit": self.cells_limit}
+            )
+
+    def element(self):
+        """Every <row>, empty ones too: 16 million empty rows fit in 100 MB unpacked."""
+        self.elements += 1
+        if self.elements > MAX_ROW_ELEMENTS:
+            raise SheetFileError(
+                _(
+                    "The workbook has more than %(limit)s rows, most of them empty but "
+                    "formatted. Delete the empty formatted rows below the data, or copy the "
+                    "data into a new workbook."
+                )
+                % {"limit": MAX_ROW_ELEMENTS}
+            )
+
+
+MAX_ROW_ELEMENTS = 1_048_576  # one sheet formatted down to Excel's last row
+
+
+def _letter(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # -- xlsx --------------------------------------------------------------------------------------
@@ -242,10 +288,13 @@ def _text_of(element) -> str:
     return "".join(parts)
 
 
+LAST_COLUMN = 16383  # XFD, Excel's and WPS's last column
+
+
 def _column_index(ref: str) -> int:
     index = 0
     for char in ref:
-        if "A" <= char <= "Z":
+        if "A" <= char <= "Z" and index <= LAST_COLUMN:
             index = index * 26 + ord(char) - 64
         else:
             break
@@ -333,11 +382,19 @@ def _read_workbook(zf, names, limit) -> list[Sheet]:
         for _event, element in _parse(zf, shared_path):
             if _local(element.tag) == "si":
                 shared.append(_text_of(element))
+                if len(shared) > limit["cells"]:  # each is some cell's text: over the budget
+                    raise SheetFileError(
+                        _(
+                            "The workbook holds more than %(limit)s different texts, too many "
+                            "to import at once. Split the file."
+                        )
+                        % {"limit": limit["cells"]}
+                    )
                 element.clear()
     date_styles = _date_styles(zf, names, rels)
     # Naive on purpose: a cell holds a wall-clock date and time, in no zone.
     epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)  # noqa: DTZ001
-    count = _RowCount(limit["rows"])
+    count = _RowCount(limit)
     result = []
     for sheet_name, path in sheets:
         if path not in names:
@@ -431,6 +488,7 @@ def _read_sheet(zf, path, sheet, shared, date_styles, epoch, count) -> Sheet:
                 elif tag != row_tag:
                     continue
                 row_number = int(element.get("r") or row_number + 1)
+                count.element()
                 values, column = {}, -1
                 for cell in element:
                     ref = cell.get("r")
@@ -441,6 +499,8 @@ def _read_sheet(zf, path, sheet, shared, date_styles, epoch, count) -> Sheet:
                             column = columns[letters] = _column_index(letters)
                     else:
                         column += 1
+                    if column > LAST_COLUMN:
+                        raise ValueError(ref)  # beyond XFD: no spreadsheet writes that
                     kind = cell.get("t")
                     if kind == "s":  # the usual text cell: a shared string
                         found = cell.find(value_tag)
@@ -459,7 +519,7 @@ def _read_sheet(zf, path, sheet, shared, date_styles, epoch, count) -> Sheet:
                         values[column] = value
                 element.clear()
                 if values and any(str(v).strip() for v in values.values()):
-                    count.add()
+                    count.add(sheet.name, max(values) + 1)
                     row = [None] * (max(values) + 1)
                     for index, value in values.items():
                         row[index] = value

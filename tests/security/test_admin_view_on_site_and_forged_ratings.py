@@ -49,9 +49,11 @@ def test_enumerating_opinion_ids_through_view_on_site_yields_no_tracking_code(
         "superuser": StaffFactory,
     }[who]()
     client.force_login(user)
-    last = max(o.pk for o in opinions)
+    # The opinions' ids and a few around them (PostgreSQL does not restart ids between tests,
+    # so start from the first one rather than from 1: the walk stays under the rate limit).
+    first, last = min(o.pk for o in opinions), max(o.pk for o in opinions)
     codes = {o.code for o in opinions}
-    for pk in range(1, last + 3):
+    for pk in range(max(first - 2, 1), last + 3):
         response = client.get(shortcut(Opinion, pk))
         assert response.status_code == 404
         assert not any(code in response.get("Location", "") for code in codes)
