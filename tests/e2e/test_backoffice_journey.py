@@ -10,6 +10,7 @@ staff decide to re-handle → the deputy sees the decision → the unit replies 
 """
 
 import datetime
+import re
 from urllib.parse import urljoin
 
 import pytest
@@ -102,11 +103,15 @@ def run_action(page, base, pk, action):
 
 def choose_co_unit(page, unit):
     """Co-units: a multi-select today, perhaps checkboxes tomorrow — pick the unit either way."""
-    select = page.locator("select[name=co_units]")
+    # The batch page prefixes each item's fields (s<pk>-co_units).
+    select = page.locator("select[name$=co_units]")
     if select.count():
         select.select_option(str(unit.pk))
     else:
-        page.check(f"input[name=co_units][value='{unit.pk}']")
+        box = page.locator(f"input[name$=co_units][value='{unit.pk}']")
+        if not box.is_visible():  # the ticks sit in a folded <details>: unfold it
+            page.locator("details", has=box).locator("summary").click()
+        box.check()
 
 
 def clerk_reply(page, base, pk, reply_class, text, letter=None):
@@ -164,9 +169,9 @@ def test_the_office_handling_loop_through_the_front_doors(live_server, browser, 
 
     # 2. Assign: 市交通运输局 leads, 市住房和城乡建设局 co-handles.
     run_action(staff, base, pk, "assign")
-    staff.select_option("select[name=lead_unit]", str(cast["lead_unit"].pk))
+    staff.select_option("select[name$=lead_unit]", str(cast["lead_unit"].pk))
     choose_co_unit(staff, cast["co_unit"])
-    staff.get_by_role("button", name="确认").click()
+    staff.get_by_role("button", name=re.compile("确认|交办")).click()
     staff.wait_for_load_state()
     suggestion.refresh_from_db()
     assert suggestion.status == "assigned"
