@@ -1,12 +1,13 @@
 """Chinese for the words other apps show in the admin that their own catalogues lack in zh-hans
-(django-axes, django-tasks-db, django-simple-history, and Django 6.1's newest strings).
+(django-axes, django-tasks-db, django-simple-history, django-import-export, and Django 6.1's
+newest strings).
 
 Django merges every catalogue into one per language and LOCALE_PATHS comes first, so a msgid
 translated in locale/ applies to the library's own gettext() call. Marking the msgids here keeps
 makemessages (and scripts/check_translations.py) from dropping them; nothing imports this module.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 MSGIDS = [
     # Django 6.1: the empty choice of a select
@@ -61,4 +62,21 @@ MSGIDS = [
     gettext_noop("history user"),
     gettext_noop("history change reason"),
     gettext_noop("history id"),
+    # django-import-export (the export and import pages)
+    gettext_noop("Select all"),
+    gettext_noop("Resource"),
+    gettext_noop('Select at least 1 field for "%(resource_name)s" to export'),
+    gettext_noop("Value could not be parsed."),
+    gettext_noop("export failed due to IllegalCharacterError"),
+    gettext_noop(
+        "%(exc_name)s encountered while trying to read file. "
+        "Ensure you have chosen the correct format for the file."
+    ),
+    gettext_noop(
+        "No valid data to import. Ensure your file has the correct headers or data for import."
+    ),
 ]
+
+
+def _plurals():  # never called: marks plural msgids for makemessages
+    ngettext("Export %(len)s selected item.", "Export %(len)s selected items.", 1)

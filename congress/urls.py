@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("supervision.urls")),
     path("", include("congress.review_urls")),
     path("", include("congress.opendata_urls")),
+    path("accounts/login/", views.RoleLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before the admin's own "view on site" route, which checks no permission (view_on_site.py).
     path(

@@ -1,8 +1,9 @@
 """Site-wide views: home, health check and the error pages."""
 
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
@@ -83,3 +84,18 @@ def server_error(request, template_name="500.html"):
     # No context processors: the database may be what failed.
     body = loader.get_template(template_name).render({})
     return HttpResponse(body, status=500)
+
+
+class RoleLoginView(LoginView):
+    """/accounts/login/ without a `next`: a deputy lands in the workspace, staff and unit clerks in
+    the admin's to-do page, anyone else on the home page (LOGIN_REDIRECT_URL)."""
+
+    def get_default_redirect_url(self):
+        if self.next_page:
+            return resolve_url(self.next_page)
+        user = self.request.user
+        if getattr(user, "deputy", None) is not None:
+            return resolve_url("deputies:portal")
+        if user.is_staff:
+            return resolve_url("admin:index")
+        return super().get_default_redirect_url()

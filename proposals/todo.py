@@ -35,6 +35,10 @@ def unsatisfied_awaiting_decision(queryset=None):
 
 # What each value of the `todo` filter selects, given a queryset of suggestions.
 SUGGESTION_QUEUES = {
+    "to_assign": (
+        gettext_lazy("registered, to assign"),
+        lambda qs: qs.filter(status=S.REGISTERED),
+    ),
     "to_reply": (gettext_lazy("to reply"), lambda qs: qs.filter(status__in=S.in_handling())),
     "overdue": (gettext_lazy("overdue"), lambda qs: qs.overdue()),
     "unsatisfied": (
@@ -77,6 +81,11 @@ def office_items(request) -> list[todo.TodoItem]:
                 _("Suggestions waiting for review"),
                 suggestions.filter(status=S.SUBMITTED).count(),
                 _url("proposals_submittedsuggestion_changelist"),
+            ),
+            todo.TodoItem(
+                _("Registered suggestions to assign to handling units"),
+                suggestions.filter(status=S.REGISTERED).count(),
+                _url("proposals_suggestion_changelist", todo="to_assign"),
             ),
             todo.TodoItem(
                 _("Requests to send an item back, to decide"),

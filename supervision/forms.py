@@ -126,6 +126,8 @@ class PaperTallyForm(forms.Form):
 
 UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 UNIT_ALIASES = {"亿元": "亿元", "亿": "亿元", "万元": "万元", "万": "万元", "元": "元"}
+# The model's label names the stored unit ("投资额（元）"); beside a unit picker that reads as a lie.
+STORED_UNIT_RE = re.compile(r"\s*[（(]\s*(?:元|yuan)\s*[)）]\s*$")
 AMOUNT_RE = re.compile(r"^\s*([0-9][0-9,，]*(?:\.[0-9]+)?)\s*(亿元|亿|万元|万|元)?\s*$")
 
 
@@ -185,6 +187,8 @@ class MoneyField(forms.MultiValueField):
     def __init__(self, *, required=True, **kwargs):
         kwargs.pop("max_digits", None)
         kwargs.pop("decimal_places", None)
+        if kwargs.get("label"):
+            kwargs["label"] = STORED_UNIT_RE.sub("", str(kwargs["label"]))
         super().__init__(
             fields=[
                 forms.CharField(required=False),

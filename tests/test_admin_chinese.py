@@ -29,6 +29,8 @@ ENGLISH_LEFTOVERS = [
     "History date",
     "Label",
     "Tasks Database Backend",
+    "Select all",  # django-import-export's export page
+    "Resource",
 ]
 
 
@@ -68,6 +70,8 @@ def test_main_admin_pages_show_no_english(office):
         opts = model._meta
         pages.append(f"/admin/{opts.app_label}/{opts.model_name}/")
         pages.append(f"/admin/{opts.app_label}/{opts.model_name}/add/")
+        pages.append(f"/admin/{opts.app_label}/{opts.model_name}/export/")
+        pages.append(f"/admin/{opts.app_label}/{opts.model_name}/import/")
     leftovers = {}
     for page in pages:
         response = office.get(page)

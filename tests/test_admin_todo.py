@@ -37,6 +37,7 @@ def desk():
     today = timezone.localdate()
     unit, other = factories.OrganisationFactory(), factories.OrganisationFactory()
     factories.SuggestionFactory.create_batch(2, status=S.SUBMITTED, submitted_at=timezone.now())
+    factories.SuggestionFactory(status=S.REGISTERED, submitted_at=timezone.now())
     late = factories.AssignmentFactory(
         organisation=unit, due_date=today - datetime.timedelta(days=3)
     )
@@ -73,6 +74,7 @@ def test_the_office_sees_every_queue_and_each_count_opens_its_list(client, desk)
 
     counts = {label: count for label, (url, count) in rows.items()}
     assert counts["待审查的代表建议"] == 2
+    assert counts["已立案、待交办的建议"] == 1  # 立案 leads on to 交办
     assert counts["待决定的退回申请"] == 1
     assert counts["待决定的延期申请"] == 1
     assert counts["待审核公开的答复"] == 1

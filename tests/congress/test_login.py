@@ -57,3 +57,23 @@ def test_login_form_has_csrf_protection(db):
     response = strict.post("/accounts/login/", {"username": "ph16-001", "password": "pw-for-tests"})
     assert response.status_code == 403
     assert get_user_model().objects.get(username="ph16-001").last_login is None
+
+
+def test_a_deputy_lands_in_the_workspace_and_staff_in_the_admin(client):
+    """Without a `next`, each role lands where its day starts, not on the public home page."""
+    from tests.factories import DeputyFactory, StaffFactory
+
+    DeputyFactory(user=UserFactory(username="ph16-002"))
+    response = client.post("/accounts/login/", {"username": "ph16-002", "password": "pw-for-tests"})
+    assert response["Location"] == "/portal/"
+    assert client.get("/portal/").status_code == 200
+    client.logout()
+    StaffFactory(username="office")
+    response = client.post("/accounts/login/", {"username": "office", "password": "pw-for-tests"})
+    assert response["Location"] == "/admin/"
+    client.logout()
+    response = client.post(
+        "/accounts/login/",
+        {"username": "ph16-002", "password": "pw-for-tests", "next": "/suggestions/"},
+    )
+    assert response["Location"] == "/suggestions/"

@@ -183,7 +183,7 @@ def test_detail_shows_units_replies_signers_and_public_timeline(client, world):
     assert f'href="/deputies/{item.lead.pk}/"' in html
     assert f'href="/deputies/{cosigner.pk}/"' in html
     assert "市交通运输局" in html and "国网浙江平湖市供电公司" in html
-    assert "2022-06-18" in html  # the lead unit's due date
+    assert "2022年6月18日" in html  # the lead unit's due date
     assert "答复正文7" in html
     assert "秘密评价" not in html
     assert "wangwu" not in html and "王五" not in html and "五王" not in html
@@ -340,7 +340,7 @@ def test_motion_pages(client, world, motion):
     response = client.get(f"/motions/{motion.pk}/")
     html = response.content.decode()
     assert "关于推进共同富裕的决议全文" in html and "决议落实督查会" in html
-    assert "2022-12-01" in html and response.context["signer_count"] == 4
+    assert "2022年12月1日" in html and response.context["signer_count"] == 4
     assert motion.lead.phone not in html
 
 

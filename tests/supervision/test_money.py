@@ -19,3 +19,16 @@ from supervision.templatetags.money import format_yuan
 def test_money_reads_well_in_both_languages(amount, zh, en):
     assert format_yuan(amount, "zh-hans") == zh
     assert format_yuan(amount, "en") == en
+
+
+@pytest.mark.django_db
+def test_an_amount_entered_in_wan_is_not_labelled_yuan_in_the_admin(client):
+    """The livelihood project's and the ballot line's amount: a 万元/亿元 picker beside a label
+    that said 投资额（元） told the clerk to type yuan."""
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(is_superuser=True))
+    for url in ("/admin/supervision/livelihoodproject/add/", "/admin/supervision/poll/add/"):
+        page = client.get(url).content.decode()
+        assert "万元" in page and "亿元" in page, url
+        assert "（元）" not in page, url

@@ -85,7 +85,7 @@ def test_detail_shows_documents_opinions_and_whether_the_report_was_on_time(clie
     html = response.content.decode()
     assert response.status_code == 200
     assert "厘清国资家底" in html and "on time" in html and "after the due date" in html
-    assert "2023-01-02" in html  # the due date
+    assert "Jan. 2, 2023" in html  # the due date
 
 
 def test_detail_of_a_debt_item_shows_the_amount(client):
