@@ -32,9 +32,11 @@ def run_action(page, admin_url, changelist, action, rows=None):
         for row in rows:
             page.locator("tr", has_text=row).locator("input[name=_selected_action]").check()
     page.select_option("select[name=action]", action)
-    page.locator(
-        "button[name=index], input[name=index], .actions button[type=submit]"
-    ).first.click()
+    # Wait for the action's answer: reading the page or the database before it lands is a race.
+    with page.expect_navigation():
+        page.locator(
+            "button[name=index], input[name=index], .actions button[type=submit]"
+        ).first.click()
 
 
 def test_staff_run_the_livelihood_vote_from_the_admin(live_server, page):
