@@ -2,7 +2,6 @@
 counts link to, so that a count and its list are always the same query."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -12,8 +11,6 @@ from congress import todo
 from proposals.models import (
     Decision,
     ExtensionRequest,
-    Feedback,
-    Rating,
     Reply,
     ReturnRequest,
     Suggestion,
@@ -23,14 +20,11 @@ S = Suggestion.Status
 
 
 def unsatisfied_awaiting_decision(queryset=None):
-    """Replied suggestions whose latest round of ratings has an 不满意 on which staff have not yet
-    decided (re-handle or close with reasons). The one place this is defined: point it at a
-    decision record when there is one."""
+    """Replied suggestions whose current reply a signer rated 不满意 and on which staff have not
+    yet decided (re-handle or close with reasons): the same rows as the admin's filter
+    "不满意待处理", from the one definition on the QuerySet."""
     queryset = Suggestion.objects.all() if queryset is None else queryset
-    unsatisfied = Feedback.objects.filter(
-        suggestion=OuterRef("pk"), given_at__gte=OuterRef("replied_at")
-    ).filter(Q(result_rating=Rating.UNSATISFIED) | Q(process_rating=Rating.UNSATISFIED))
-    return queryset.filter(status=S.REPLIED).filter(Exists(unsatisfied))
+    return queryset.unsatisfied_pending()
 
 
 # What each value of the `todo` filter selects, given a queryset of suggestions.
