@@ -89,6 +89,8 @@ def opinion_new(request):
     station = _lookup(LiaisonStation, request.GET.get("station"))
     deputy = _lookup(Deputy, request.GET.get("deputy"))
     if station is None and deputy is None:
+        if request.method == "GET":  # no QR code: the way in picks the town, then the station
+            return redirect("opinions_start")
         raise BadRequest("no station or deputy")
     stations = (
         [station] if station else list(deputy.stations.filter(active=True).select_related("town"))

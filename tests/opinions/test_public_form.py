@@ -58,8 +58,15 @@ def test_unknown_station_or_deputy_is_404(client, station, query):
     assert client.get(f"/opinions/new/{query}").status_code == 404
 
 
-def test_neither_station_nor_deputy_is_400(client, db):
-    assert client.get("/opinions/new/").status_code == 400
+def test_without_station_or_deputy_the_form_sends_the_resident_to_the_way_in(client, db):
+    response = client.get("/opinions/new/")
+    assert response.status_code == 302
+    assert response["Location"] == "/opinions/start/"
+    # A post that names neither is still refused: there is nobody to send it to.
+    assert (
+        client.post("/opinions/new/", {"content": "路灯坏了很久了，请尽快修理。"}).status_code
+        == 400
+    )
 
 
 def test_an_inactive_station_is_404(client, db):
