@@ -19,6 +19,7 @@ from tests.factories import (
     StationFactory,
     SuggestionFactory,
     TermFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,19 @@ def test_the_performance_record_pdf(zh, world):
 )
 def test_unknown_deputy_or_year_is_404(zh, world, url):
     assert zh.get(url.format(pk=world["deputy"].pk)).status_code == 404
+
+
+def test_the_deputy_prints_their_record_from_the_workspace_overview(zh, world):
+    deputy = world["deputy"]
+    deputy.user = UserFactory(username="panxiao")
+    deputy.save(update_fields=["user"])
+    response = zh.post(
+        "/accounts/login/", {"username": "panxiao", "password": "pw-for-tests"}, follow=True
+    )
+    assert response.request["PATH_INFO"] == "/portal/"  # deputies land in their workspace
+    page = response.content.decode()
+    link = re.search(r'href="(/deputies/\d+/record-(\d{4})\.pdf)"', page)
+    assert link, "the overview links the year's performance record"
+    pdf = zh.get(link.group(1))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert deputy.name in pypdf.PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
