@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -581,7 +582,7 @@ def opinion_route(
         _mail_on_commit(
             subject=_("Residents' opinion %(code)s routed to you") % {"code": opinion.code},
             body=_("Please answer it in the back office by %(due)s.")
-            % {"due": assignment.due_date.isoformat()},
+            % {"due": date_format(assignment.due_date, "DATE_FORMAT")},
             users=_unit_users(organisation),
         )
     return assignment

@@ -345,8 +345,8 @@ def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
                     "as a between-session suggestion instead."
                 )
                 % {
-                    "deadline": timezone.localtime(session.suggestion_deadline).strftime(
-                        "%Y-%m-%d %H:%M"
+                    "deadline": date_format(
+                        timezone.localtime(session.suggestion_deadline), "DATETIME_FORMAT"
                     )
                 },
                 code="deadline",
@@ -514,7 +514,7 @@ def _notify_unit(assignment: Assignment, suggestion: Suggestion) -> None:
             "title": suggestion.title,
             "unit": assignment.organisation.name,
             "role": assignment.get_role_display(),
-            "due": assignment.due_date.isoformat(),
+            "due": date_format(assignment.due_date, "DATE_FORMAT"),
         },
         users=_unit_users(assignment.organisation),
     )
