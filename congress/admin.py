@@ -7,13 +7,11 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from congress import (  # noqa: F401  (they register their admins)
-    history_admin,
-    review_admin,
-)
 from congress.importing import SheetAdmin
+from congress.kit import history_admin  # noqa: F401  (they register their admins)
 from congress.models import Category, Holiday, Meeting, Organisation, Session, Term, Town
 from congress.resources import OrganisationResource
+from congress.review import admin as review_admin  # noqa: F401  (they register their admins)
 
 # Permission names are stored in English when the tables are made ("Can add deputy"); the user
 # and group pages show them in the reader's language instead: app · model · action.

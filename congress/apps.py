@@ -9,11 +9,14 @@ class CongressConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from congress import pagecache, ratelimit  # noqa: F401 (ratelimit registers a check)
+        from congress.kit import (
+            pagecache,  # noqa: F401 (ratelimit registers a check)
+            ratelimit,  # noqa: F401 (ratelimit registers a check)
+        )
 
         pagecache.connect_signals()
         # Third-party apps whose names are not translatable strings: name them in Chinese here
-        # (their models' names are translated in locale/, see congress/third_party_i18n.py).
+        # (their models' names are translated in locale/, see congress/kit/third_party_i18n.py).
         for label, name in (
             ("axes", _("Login lockouts")),
             ("django_tasks_database", _("Background tasks")),

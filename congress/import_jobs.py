@@ -22,9 +22,9 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from congress.kit.pagecache import bump_generation
+from congress.kit.sharedcache import shared
 from congress.models import ImportJob
-from congress.pagecache import bump_generation
-from congress.sharedcache import shared
 
 logger = logging.getLogger(__name__)
 KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")

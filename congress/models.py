@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congress.numerals import ordinals
+from congress.kit.numerals import ordinals
 
 
 class TermQuerySet(models.QuerySet):
@@ -215,7 +215,7 @@ class Holiday(models.Model):
     """A day that breaks the Monday–Friday rule: a public holiday, or a weekend made a working day.
 
     The State Council publishes the holiday arrangement each year (调休); staff enter it here and
-    every working-day deadline (congress.workdays) follows it.
+    every working-day deadline (congress.kit.workdays) follows it.
     """
 
     date = models.DateField(_("date"), unique=True)

@@ -60,10 +60,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it.
-    "congress.middleware.RequestBodyLimitMiddleware",
+    "congress.kit.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "congress.pagecache.PageCacheMiddleware",
+    "congress.kit.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change kept by django-simple-history.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "congress.middleware.DatabaseUnavailableMiddleware",
+    "congress.kit.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,7 +142,7 @@ BALLOT_SEAL_KEY_FALLBACKS = [
     k for k in os.environ.get("BALLOT_SEAL_KEY_FALLBACKS", "").split(",") if k.strip()
 ]
 if REDIS_URL:
-    # The cache is optional at run time (congress/sharedcache.py): short socket time-outs, so
+    # The cache is optional at run time (congress/kit/sharedcache.py): short socket time-outs, so
     # an unreachable Redis costs a fraction of a second, then is left alone for a few seconds.
     _CACHE_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
     CACHES = {
@@ -164,7 +164,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHE_RETRY_SECONDS = 5
 
 # Whole public pages are cached for visitors without cookies and dropped on any write
-# (congress/pagecache.py). It needs a cache every app server shares, so it is on with Redis.
+# (congress/kit/pagecache.py). It needs a cache every app server shares, so it is on with Redis.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 # At most this many query strings of one page are stored per data generation.
 PAGE_CACHE_VARIANTS = 200
@@ -182,21 +182,21 @@ AUTHENTICATION_BACKENDS = [
 # The reverse proxies in front of the app (addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").
 # Only a request from one of them has its X-Forwarded-For read (from the right, skipping these);
 # any other peer is its own REMOTE_ADDR. One definition for the whole site: every rate limit
-# and django-axes use congress.ratelimit.client_address. Behind a proxy and without this
+# and django-axes use congress.kit.ratelimit.client_address. Behind a proxy and without this
 # setting every resident shares the proxy's address.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # Login throttling (django-axes): after 5 failures for one user name from one address, that
 # pair is locked for 15 minutes (others, and the same user from another address, still log
 # in); and an address with 30 failures across any accounts in that time is locked for every
-# account (congress.loginguard). The lockout page says so. Attempts are kept in the database,
+# account (congress.kit.loginguard). The lockout page says so. Attempts are kept in the database,
 # so several app servers share them, and the locks hold with the cache down.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "30"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HANDLER = "congress.loginguard.LoginGuardHandler"
-AXES_CLIENT_IP_CALLABLE = "congress.ratelimit.axes_client_ip"
+AXES_HANDLER = "congress.kit.loginguard.LoginGuardHandler"
+AXES_CLIENT_IP_CALLABLE = "congress.kit.ratelimit.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -323,7 +323,7 @@ CONGRESS_RULES = {
     # (or the whole roll, when it is smaller), so that no copy of the database links a ballot to
     # its voter within fewer voters (README, "How the secret ballot stays secret").
     "BALLOT_ANONYMITY_SET": 20,
-    # The admin's "view on site" shortcut, per user (congress/view_on_site.py).
+    # The admin's "view on site" shortcut, per user (congress/kit/view_on_site.py).
     "VIEW_ON_SITE_RATE_PER_USER": 60,
     "VIEW_ON_SITE_RATE_SECONDS": 600,
     # Residents' opinions (domain.md §5)
@@ -339,7 +339,7 @@ CONGRESS_RULES = {
     "OPINION_RATE_PER_STATION": 60,
     "OPINION_RATE_PER_STATION_SECONDS": 3600,
     # Beyond the per-address or per-station count the form asks a simple question a person
-    # answers (congress/challenge.py) instead of refusing; beyond this many posts from one
+    # answers (congress/kit/challenge.py) instead of refusing; beyond this many posts from one
     # address in the window it refuses, keeping what was typed.
     "OPINION_RATE_PER_ADDRESS_HARD": 30,
     # A reception session (接待日) lifts the per-address limit for its station this long.
@@ -357,9 +357,9 @@ CONGRESS_RULES = {
     "IMPORT_UPLOAD_SECONDS": 3600,
 }
 
-# Notification channels (congress/notify.py): each sends a notice to a user its own way. E-mail is
+# Notification channels (congress/kit/notify.py): each sends a notice to a user its own way. E-mail is
 # built in; an SMS gateway is added by naming a class with the same `send` method here.
-NOTIFY_CHANNELS = ["congress.notify.EmailChannel"]
+NOTIFY_CHANNELS = ["congress.kit.notify.EmailChannel"]
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The import preview and its confirmation are two requests that may reach different app

@@ -5,12 +5,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from congress import media, view_on_site, views
+from congress import views
+from congress.kit import media, view_on_site
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_SITE_HEADER
-admin.site.index_template = "admin/todo_index.html"  # the day's work first (congress/todo.py)
+admin.site.index_template = "admin/todo_index.html"  # the day's work first (congress/kit/todo.py)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -23,8 +24,8 @@ urlpatterns += i18n_patterns(
     path("", include("deputies.urls")),
     path("", include("proposals.urls")),
     path("", include("supervision.urls")),
-    path("", include("congress.review_urls")),
-    path("", include("congress.opendata_urls")),
+    path("", include("congress.review.urls")),
+    path("", include("congress.opendata.urls")),
     path("accounts/login/", views.RoleLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before the admin's own "view on site" route, which checks no permission (view_on_site.py).

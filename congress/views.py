@@ -7,11 +7,11 @@ from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from congress.pagecache import remember
-from congress.sharedcache import shared
+from congress.kit.pagecache import remember
+from congress.kit.sharedcache import shared
 from deputies import selectors as deputy_selectors
-from proposals import figures_suggestions
 from proposals.models import Reply, Suggestion
+from proposals.suggestions import figures as figures_suggestions
 
 
 def latest_replies(limit: int = 5):
@@ -48,7 +48,7 @@ def _home_context() -> dict:
 
 
 def home(request):
-    # The figures are the same for everyone until the next write (congress.pagecache).
+    # The figures are the same for everyone until the next write (congress.kit.pagecache).
     return render(request, "home.html", remember("home", _home_context))
 
 
@@ -56,7 +56,7 @@ def home(request):
 def healthz(request):
     """For load balancers: 200 when the database answers.
 
-    The shared cache is optional (congress.sharedcache): without it the answer is still 200,
+    The shared cache is optional (congress.kit.sharedcache): without it the answer is still 200,
     with "cache": "degraded" for monitoring to pick up. No database: the 503 page
     (DatabaseUnavailableMiddleware).
     """

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from congress.adminkit import ReadOnlyMixin
-from congress.errors import DomainError
 from congress.importing import SheetAdmin
-from congress.privacy import mask_phone
+from congress.kit.admin import ReadOnlyMixin
+from congress.kit.errors import DomainError
+from congress.kit.privacy import mask_phone
 from deputies import services
 from deputies.models import (
     Activity,

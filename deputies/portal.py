@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from deputies import selectors, services
 from deputies.forms import ActivityForm
 from deputies.models import Activity, Deputy, ReceptionSession

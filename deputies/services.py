@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from deputies.models import Activity, Deputy, LiaisonStation, ReceptionSession
 from proposals.models import timeline_write
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from congress.listing import FilteredListView
-from congress.pagecache import accept_params
-from congress.printing import html_to_pdf, pdf_response
-from congress.qr import opinion_form_url, qr_svg_response
+from congress.kit.listing import FilteredListView
+from congress.kit.pagecache import accept_params
+from congress.kit.printing import html_to_pdf, pdf_response
+from congress.kit.qr import opinion_form_url, qr_svg_response
 from deputies import selectors
 from deputies.filters import DeputyFilter
 from deputies.models import Deputy, LiaisonStation, Reception

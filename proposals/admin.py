@@ -23,11 +23,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.adminkit import ReadOnlyInline, ReadOnlyMixin
-from congress.errors import DomainError
 from congress.importing import SheetAdmin
+from congress.kit.admin import ReadOnlyInline, ReadOnlyMixin
+from congress.kit.errors import DomainError
 from congress.models import Organisation
-from proposals import clocks, files, services
+from proposals import files, services
+from proposals.handling import clocks
 from proposals.models import (
     Assignment,
     CoHandlerView,
@@ -1080,7 +1081,7 @@ class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
     list_select_related = ["suggestion", "organisation"]
     search_fields = ["suggestion__code", "suggestion__title", "letter_number"]
     actions = ["publish"]
-    # The stored file's own address is not served (congress/media.py): link the checked view.
+    # The stored file's own address is not served (congress/kit/media.py): link the checked view.
     exclude = ["file"]
     readonly_fields = ["letter"]
 
@@ -1334,4 +1335,5 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
 
 
 # Modules that register more admins; imported last because they import from this one.
-from proposals import clerk_admin, opinion_admin  # noqa: E402,F401
+from proposals.handling import clerk_admin  # noqa: E402,F401
+from proposals.opinions import admin as opinion_admin  # noqa: E402,F401

@@ -29,8 +29,8 @@ import random
 from django.contrib.contenttypes.models import ContentType
 
 from congress.demo.base import SEED, at, sync_rows
+from congress.kit.workdays import add_working_days
 from congress.models import Category, Meeting, Organisation, Session, Term
-from congress.workdays import add_working_days
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,

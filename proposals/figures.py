@@ -3,4 +3,5 @@
 Discovered by the registry (autodiscover_modules("figures")); each area registers its own.
 """
 
-from proposals import figures_opinions, figures_suggestions  # noqa: F401
+from proposals.opinions import figures as figures_opinions  # noqa: F401
+from proposals.suggestions import figures as figures_suggestions  # noqa: F401

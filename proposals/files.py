@@ -1,6 +1,6 @@
 """A suggestion's private files: its attachments and the units' signed reply letters (答复函).
 
-They are never public by address (congress/media.py refuses them): this view serves a file
+They are never public by address (congress/kit/media.py refuses them): this view serves a file
 only to a user who may see the item it belongs to —
 - committee staff with the view permission on suggestions,
 - the clerks of a unit the item is (actively) assigned to,
@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from congress.files import safe_name, serve_private
+from congress.kit.files import safe_name, serve_private
 from proposals.models import (
     Assignment,
     Reply,

@@ -1,7 +1,7 @@
 """Filters of the public suggestion and motion lists, the statistics page and the CSV export.
 
 Every filter validates its value: an unknown id, status or class makes the form invalid and the
-page answers 400 (congress.listing.FilteredListView). Filters read published data only: the
+page answers 400 (congress.kit.listing.FilteredListView). Filters read published data only: the
 reply class is that of a published reply.
 """
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from congress.kit.numerals import chinese_numeral
 from congress.models import Category, Meeting, Organisation, Session, Term
-from congress.numerals import chinese_numeral
 from deputies.models import Deputy
 
 
@@ -1247,7 +1247,7 @@ class OpinionQuerySet(models.QuerySet):
         Callable without arguments, so that a template can ask a station for its block:
         `{% with f=station.opinions.figures %}`.
         """
-        from proposals.opinion_selectors import latest_year_figures
+        from proposals.opinions.selectors import latest_year_figures
 
         return latest_year_figures(self)
 

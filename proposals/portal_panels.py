@@ -4,7 +4,7 @@ day to answer by and one-tap buttons to co-sign or decline."""
 from django.conf import settings
 from django.utils import timezone
 
-from congress.workdays import add_working_days
+from congress.kit.workdays import add_working_days
 from proposals import selectors
 
 

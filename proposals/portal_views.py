@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from deputies.portal import deputy_required
-from proposals import clocks, selectors, services
+from proposals import selectors, services
 from proposals.forms import (
     MotionForm,
     RatingForm,
@@ -27,6 +27,7 @@ from proposals.forms import (
     cosigner_label,
     cosigner_queryset,
 )
+from proposals.handling import clocks
 from proposals.models import (
     Assignment,
     Feedback,

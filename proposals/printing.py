@@ -1,13 +1,13 @@
 """The official suggestion form (代表建议) as congress offices print it: number, session,
 category, title, lead and co-signers, the text, the handling units. One PDF for the deputy's
-workspace and for the back office (congress/printing.py renders it with embedded CJK fonts)."""
+workspace and for the back office (congress/kit/printing.py renders it with embedded CJK fonts)."""
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.printing import html_to_pdf, pdf_response
+from congress.kit.printing import html_to_pdf, pdf_response
 from proposals.models import Assignment, Signature, Suggestion
 
 

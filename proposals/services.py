@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
+from congress.kit.notify import notify_all
+from congress.kit.workdays import add_working_days
 from congress.models import Category, Meeting, Organisation, Session
-from congress.notify import notify_all
-from congress.workdays import add_working_days
 from deputies.models import Deputy
 from proposals.models import (
     ATTACHMENT_EXTENSIONS,

@@ -1,4 +1,4 @@
-"""The proposals' rows of the staff to-do list (congress/todo.py) and the changelist filters the
+"""The proposals' rows of the staff to-do list (congress/kit/todo.py) and the changelist filters the
 counts link to, so that a count and its list are always the same query."""
 
 from django.contrib import admin
@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress import todo
+from congress.kit import todo
 from proposals.models import (
     Decision,
     ExtensionRequest,

@@ -3,6 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("proposals.urls_suggestions")),
-    path("", include("proposals.urls_opinions")),
+    path("", include("proposals.suggestions.urls")),
+    path("", include("proposals.opinions.urls")),
 ]

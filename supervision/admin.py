@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from congress.errors import DomainError
-from congress.files import CheckedFileInput
+from congress.kit.errors import DomainError
+from congress.kit.files import CheckedFileInput
 from congress.models import Organisation, Session
 from supervision import files, rules, services
 from supervision.forms import MoneyField, PaperTallyForm, money_display

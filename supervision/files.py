@@ -1,6 +1,6 @@
 """Supervision papers (documents, handling reports) served through a permission check.
 
-Once the item is public, /media/ serves them to everyone (congress/media.py). Before that they
+Once the item is public, /media/ serves them to everyone (congress/kit/media.py). Before that they
 are the back office's: staff with the view permission on the record open them here, through
 the links on the admin pages; anyone else gets a 404, as if the file did not exist.
 """
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from congress.files import serve_private
+from congress.kit.files import serve_private
 from proposals.models import attachment_kind
 from supervision.models import RectificationReport, SupervisionDocument
 

@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from deputies.models import Deputy
 from proposals.models import timeline_write
 from supervision import ballot_seal, rules

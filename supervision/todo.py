@@ -1,4 +1,4 @@
-"""The votes' rows of the staff to-do list (congress/todo.py), and the poll filter they link to."""
+"""The votes' rows of the staff to-do list (congress/kit/todo.py), and the poll filter they link to."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress import todo
+from congress.kit import todo
 from supervision.models import Poll
 
 P = Poll.Status

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congress.errors import DomainError
-from congress.listing import FilteredListView
+from congress.kit.errors import DomainError
+from congress.kit.listing import FilteredListView
 from deputies.models import Deputy
 from supervision import rules, selectors, services
 from supervision.filters import SupervisionFilter

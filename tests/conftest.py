@@ -6,7 +6,7 @@ def _fresh_cache():
     """Each test starts with an empty cache: rate-limit counters and cached figures are per test."""
     from django.core.cache import cache
 
-    from congress.sharedcache import shared
+    from congress.kit.sharedcache import shared
 
     shared.reset()
     cache.clear()

@@ -86,7 +86,7 @@ STEPS += [
     ),
     Step(
         "opinions",
-        app_step("proposals.opinion_demo"),
+        app_step("proposals.opinions.demo"),
         (apps.get_model("proposals", "Opinion"), apps.get_model("proposals", "OpinionPhoto")),
     ),
     Step(
@@ -104,7 +104,7 @@ STEPS += [
             )
         ),
     ),
-    Step("review", app_step("congress.review_demo"), (AnnualReview, ReviewSection)),
+    Step("review", app_step("congress.review.demo"), (AnnualReview, ReviewSection)),
 ]
 
 

@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from congress.kit.pagecache import remember
 from congress.models import AnnualReview, ReviewSection
-from congress.pagecache import remember
 from congress.review import charts, registry
 from congress.review.markup import render_markdown
 from congress.review.registry import Figure, FigureKind

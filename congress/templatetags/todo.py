@@ -1,6 +1,6 @@
 from django import template
 
-from congress import todo
+from congress.kit import todo
 
 register = template.Library()
 

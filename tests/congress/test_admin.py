@@ -12,8 +12,8 @@ from django.utils import translation
 from import_export.formats.base_formats import XLSX
 
 from congress.importing import CSV
+from congress.kit.privacy import mask_phone
 from congress.models import Organisation, Term
-from congress.privacy import mask_phone
 from congress.resources import OrganisationResource
 from tests.factories import (
     CategoryFactory,

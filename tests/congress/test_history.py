@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from proposals import opinion_services
 from proposals.models import Opinion, Suggestion
+from proposals.opinions import services as opinion_services
 from tests.factories import StationFactory
 from tests.proposals import helpers
 

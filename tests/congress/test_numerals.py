@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from congress.numerals import chinese_numeral, english_ordinal, ordinals
+from congress.kit.numerals import chinese_numeral, english_ordinal, ordinals
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from congress import opendata
 from congress.models import AnnualReview, ReviewSection
+from congress.opendata import datasets as opendata
 from proposals.models import Suggestion
 from supervision import rules, services
 from supervision.models import Ballot, BallotReceipt, Poll

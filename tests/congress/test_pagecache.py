@@ -93,7 +93,7 @@ def test_english_and_chinese_pages_are_cached_apart(client):
 
 
 def test_remembered_figures_are_recomputed_after_a_write(settings):
-    from congress.pagecache import remember
+    from congress.kit.pagecache import remember
     from deputies.models import Deputy
 
     calls = []

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from congress.kit.workdays import add_working_days, working_days_between
 from congress.models import Holiday
-from congress.workdays import add_working_days, working_days_between
 
 pytestmark = pytest.mark.django_db
 

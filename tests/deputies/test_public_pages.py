@@ -222,7 +222,7 @@ def _decode_qr_url(**params):
     """What the station's code encodes, via the same helper the view uses."""
     from django.test import RequestFactory
 
-    from congress.qr import opinion_form_url
+    from congress.kit.qr import opinion_form_url
 
     return opinion_form_url(RequestFactory().get("/"), **params)
 
@@ -230,7 +230,7 @@ def _decode_qr_url(**params):
 def test_qr_uses_site_url_when_configured(settings, two_towns):
     from django.test import RequestFactory
 
-    from congress.qr import opinion_form_url
+    from congress.kit.qr import opinion_form_url
 
     settings.SITE_URL = "https://rd.pinghu.gov.cn"
     assert opinion_form_url(RequestFactory().get("/"), deputy=7) == (

@@ -21,8 +21,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from proposals import opinion_services, services
+from proposals import services
 from proposals.models import Opinion, Signature, Suggestion
+from proposals.opinions import services as opinion_services
 from tests.e2e.conftest import assert_accessible
 from tests.factories import (
     CategoryFactory,

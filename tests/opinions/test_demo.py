@@ -6,9 +6,9 @@ import time
 import pytest
 
 from congress.demo import DemoContext, run
-from proposals import opinion_demo
 from proposals.models import Assignment, Opinion, Reply, TimelineEntry
-from proposals.opinion_selectors import opinion_stats
+from proposals.opinions import demo as opinion_demo
+from proposals.opinions.selectors import opinion_stats
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from congress.review import registry
 from proposals.models import Opinion
-from proposals.opinion_selectors import OpinionFigures, opinion_stats
+from proposals.opinions.selectors import OpinionFigures, opinion_stats
 from tests.factories import OpinionFactory, StationFactory, TownFactory
 
 pytestmark = pytest.mark.django_db

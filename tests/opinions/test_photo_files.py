@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 
-from proposals import opinion_services as services
+from proposals.opinions import services
 from tests.factories import UserFactory
 from tests.opinions.conftest import upload
 

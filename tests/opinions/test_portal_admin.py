@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 
-from proposals import opinion_services as services
 from proposals.models import Opinion, Suggestion
+from proposals.opinions import services
 from tests.factories import (
     OpinionFactory,
     ReceptionFactory,

@@ -3,9 +3,9 @@
 import pytest
 from django.core import mail
 
-from congress.errors import DomainError
-from proposals import opinion_services as services
+from congress.kit.errors import DomainError
 from proposals.models import Assignment, Opinion, Reply, Suggestion, TimelineEntry
+from proposals.opinions import services
 from tests.factories import OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from proposals import opinion_services as services
 from proposals.models import Opinion
+from proposals.opinions import services
 from tests.factories import StaffFactory
 from tests.opinions.conftest import PHONE
 

@@ -89,7 +89,7 @@ def build(scale: int = 10, seed: int = 2026, say=print) -> Built:  # noqa: C901 
         Term,
         Town,
     )
-    from congress.review_demo import REVIEW, SECTIONS
+    from congress.review.demo import REVIEW, SECTIONS
     from deputies.models import (
         Activity,
         ActivityKind,

@@ -11,10 +11,11 @@ from django.test import override_settings
 from django.utils import translation
 from django.utils.formats import date_format
 
-from congress import notify
-from congress.errors import DomainError
+from congress.kit import notify
+from congress.kit.errors import DomainError
 from congress.models import Holiday
-from proposals import clocks, services
+from proposals import services
+from proposals.handling import clocks
 from proposals.models import CoHandlerView, Feedback, ReminderSent, Suggestion, TimelineEntry
 from tests.factories import UnitMembershipFactory, UserFactory
 from tests.proposals import helpers
@@ -387,7 +388,7 @@ def test_a_failing_channel_is_logged_without_personal_data_and_others_still_deli
 ):
     settings.NOTIFY_CHANNELS = [
         "tests.proposals.test_handling_loop.BrokenChannel",
-        "congress.notify.EmailChannel",
+        "congress.kit.notify.EmailChannel",
     ]
     user = UserFactory(username="someone", email="secret-person@example.cn")
     mail.outbox.clear()

@@ -7,7 +7,7 @@ from django.forms.models import model_to_dict
 from django.test import override_settings
 from django.utils import timezone
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from proposals import services
 from proposals.models import Motion, Signature, Suggestion
 

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from congress import pagecache
-from congress.errors import DomainError
+from congress.kit import pagecache
+from congress.kit.errors import DomainError
 from proposals import services
 from proposals.models import (
     Assignment,
@@ -116,7 +116,7 @@ def test_mail_waits_for_the_commit(ctx, make_deputy, django_capture_on_commit_ca
     a = make_deputy()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.signature_request(item=suggestion, deputy=a, by=ctx["by"])
-    # Besides the mail, the page cache waits for the commit too (congress.pagecache).
+    # Besides the mail, the page cache waits for the commit too (congress.kit.pagecache).
     mails = [c for c in callbacks if c is not pagecache.committed_bump]
     assert len(mail.outbox) == 0 and len(mails) == 1
     mails[0]()

@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from congress import review_demo
 from congress.models import AnnualReview
+from congress.review import demo as review_demo
 from congress.review import registry
 
 pytestmark = pytest.mark.django_db

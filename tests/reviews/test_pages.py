@@ -6,8 +6,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from congress import review_admin  # noqa: F401  (registers the admin until congress/admin.py does)
 from congress.models import AnnualReview, ReviewSection
+from congress.review import admin as review_admin  # noqa: F401  (registers the admin until congress/admin.py does)
 from tests.factories import UserFactory
 from tests.reviews.conftest import make_review
 

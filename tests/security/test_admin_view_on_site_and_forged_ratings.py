@@ -11,8 +11,8 @@ code, a logged-in clerk included.
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from proposals import opinion_services
 from proposals.models import Opinion, Suggestion, TimelineEntry
+from proposals.opinions import services as opinion_services
 from tests.factories import (
     OpinionFactory,
     OrganisationFactory,

@@ -45,7 +45,7 @@ def redis_down(settings):
         }
     }
     yield
-    from congress.sharedcache import shared
+    from congress.kit.sharedcache import shared
 
     shared.reset()
 

@@ -190,7 +190,7 @@ def test_a_form_with_a_mistake_keeps_the_photos_too(station):
 def test_a_kept_photos_token_cannot_name_other_files(station):
     from django.core import signing
 
-    from proposals.opinion_services import PENDING_PHOTOS_SALT
+    from proposals.opinions.services import PENDING_PHOTOS_SALT
 
     forged = signing.dumps(["opinions/2026/01/someone-elses.png"], salt=PENDING_PHOTOS_SALT + "x")
     assert _send(station, "203.0.113.7", kept_photos=forged).status_code == 302

@@ -8,7 +8,7 @@ client talking to the app directly could forge X-Forwarded-For to dodge every li
 import pytest
 from django.test import Client
 
-from congress.ratelimit import client_address
+from congress.kit.ratelimit import client_address
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,7 @@ def redis_down(settings):
     settings.CACHES = _redis("redis://127.0.0.1:1/0")
     settings.PAGE_CACHE_SECONDS = 300
     yield
-    from congress.sharedcache import shared
+    from congress.kit.sharedcache import shared
 
     shared.reset()
 

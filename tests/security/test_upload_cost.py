@@ -15,7 +15,7 @@ from django.test import Client
 from PIL import Image
 
 from proposals.models import Opinion, OpinionPhoto
-from proposals.opinion_services import photo_reencode
+from proposals.opinions.services import photo_reencode
 from tests.factories import DeputyFactory, StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from supervision import services
 from supervision.models import BallotReceipt
 from tests.supervision.ballots import stored_marks

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from deputies.models import Deputy
 from proposals.models import TimelineEntry
 from supervision import rules, services

@@ -1,7 +1,7 @@
 """Papers of supervision items not yet public: staff open them from the admin, nobody else.
 
 /media/ serves a supervision document or handling report only once its item is public
-(congress/media.py); before that the admin links them to a checked view (supervision/files.py).
+(congress/kit/media.py); before that the admin links them to a checked view (supervision/files.py).
 """
 
 import datetime

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from proposals.models import TimelineEntry
 from supervision import services
 from supervision.models import (

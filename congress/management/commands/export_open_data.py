@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from congress import opendata
+from congress.opendata import datasets as opendata
 
 WRITERS = {"csv": opendata.csv_chunks, "json": opendata.json_chunks}
 

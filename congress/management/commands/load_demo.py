@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from congress.demo import DEFAULT_PASSWORD, STEPS, DemoContext, run
-from congress.pagecache import bump_generation
+from congress.kit.pagecache import bump_generation
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from proposals.reminders import send_reminders
+from proposals.handling.reminders import send_reminders
 
 
 class Command(BaseCommand):

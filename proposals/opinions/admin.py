@@ -2,7 +2,7 @@
 
 Committee staff (superusers or holders of proposals.handle_opinion) see every opinion and take the
 same steps as the deputies in their portal — accept, answer, route, turn down — plus closing an
-answered opinion the resident never rated; each action calls proposals.opinion_services. Status
+answered opinion the resident never rated; each action calls proposals.opinions.services. Status
 fields are read-only.
 
 A handling-unit clerk (UnitMembership) sees only the opinions routed to their unit, read-only,
@@ -26,12 +26,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.adminkit import ReadOnlyInline
-from congress.files import serve_private
+from congress.kit.admin import ReadOnlyInline
+from congress.kit.files import serve_private
+from congress.kit.privacy import mask_phone
 from congress.models import Organisation
-from congress.privacy import mask_phone
-from proposals import opinion_selectors as selectors
-from proposals import opinion_services as services
 from proposals.admin import (
     TimelineInline,
     apply_to_each,
@@ -47,7 +45,8 @@ from proposals.models import (
     Reply,
     attachment_kind,
 )
-from proposals.opinion_forms import StatsFilterForm
+from proposals.opinions import selectors, services
+from proposals.opinions.forms import StatsFilterForm
 
 CONTACT_PERM = "proposals.view_opinion_contact"
 
@@ -158,7 +157,7 @@ PUBLIC_READONLY = [
 
 @admin.register(Opinion)
 class OpinionAdmin(admin.ModelAdmin):
-    view_on_site = False  # the tracking URL is the resident's secret (congress/view_on_site.py)
+    view_on_site = False  # the tracking URL is the resident's secret (congress/kit/view_on_site.py)
     list_display = [
         "code",
         "submitted_at",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from congress import review_views as views
+from congress.review import views
 
 app_name = "reviews"
 

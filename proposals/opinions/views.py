@@ -19,16 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from congress import challenge, ratelimit
-from congress.errors import DomainError
-from congress.pagecache import accept_params
-from congress.qr import opinion_form_url
-from congress.sharedcache import shared
+from congress.kit import challenge, ratelimit
+from congress.kit.errors import DomainError
+from congress.kit.pagecache import accept_params
+from congress.kit.qr import opinion_form_url
+from congress.kit.sharedcache import shared
 from deputies.models import Deputy, LiaisonStation, ReceptionSession
-from proposals import opinion_selectors as selectors
 from proposals.models import Opinion, normalise_opinion_code
-from proposals.opinion_forms import OpinionForm, RatingForm, StatsFilterForm, TrackForm
-from proposals.opinion_services import (
+from proposals.opinions import selectors
+from proposals.opinions.forms import OpinionForm, RatingForm, StatsFilterForm, TrackForm
+from proposals.opinions.services import (
     opinion_rate,
     opinion_submit,
     pending_photos_count,
@@ -81,7 +81,7 @@ def opinion_new(request):
 
     Limits (per client address, per station) never turn a resident away with what they typed
     lost. Beyond the soft limits the form comes back with the text and photos kept and a
-    small question to answer (congress.challenge); only beyond OPINION_RATE_PER_ADDRESS_HARD
+    small question to answer (congress.kit.challenge); only beyond OPINION_RATE_PER_ADDRESS_HARD
     posts from one address is it refused for a while — still with the text kept. While a
     reception session is open at the station, the per-address limits do not apply: a queue of
     residents on the station's Wi-Fi all share one address.

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils.translation import gettext as _
 
-from congress.sharedcache import shared
+from congress.kit.sharedcache import shared
 
-SALT = "congress.challenge"
+SALT = "congress.kit.challenge"
 MAX_AGE = 15 * 60  # seconds a question stays answerable
 
 

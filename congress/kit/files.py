@@ -1,6 +1,6 @@
 """Serving a private upload to someone already checked: the shared half of every file view.
 
-Public uploads go through congress/media.py. Private ones (suggestion attachments, reply
+Public uploads go through congress/kit/media.py. Private ones (suggestion attachments, reply
 letters, supervision papers of items not yet public, residents' photos) are served by views
 that first decide who may see them and then call `serve_private`, which
 - serves only a file whose content is one of the allowed kinds (never trusting the name),

@@ -5,7 +5,7 @@ back (7 working days), the lead's reply (3 months, or as extended), the latest d
 can reach (6 months), each co-handler's view (1 month), a re-handling (1 month) and the office's
 decision on a 不满意. The admin change page, the unit clerk and the deputy's workspace show them
 ("距答复期限还有 23 个工作日（2022年5月18日）"); `manage.py send_reminders` reminds from them.
-Working days come from congress.workdays (weekends and the Holiday table).
+Working days come from congress.kit.workdays (weekends and the Holiday table).
 """
 
 import datetime
@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from congress.workdays import working_days_between
+from congress.kit.workdays import working_days_between
 from proposals import services
 from proposals.models import Assignment, Decision, Suggestion
 

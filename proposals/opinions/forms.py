@@ -16,7 +16,7 @@ from proposals.models import (
     Rating,
     normalise_opinion_code,
 )
-from proposals.opinion_services import check_photos, validate_content, validate_phone
+from proposals.opinions.services import check_photos, validate_content, validate_phone
 
 
 class MultipleFileInput(forms.ClearableFileInput):

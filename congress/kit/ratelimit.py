@@ -18,7 +18,7 @@ from functools import cache as memoize
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-from congress.sharedcache import shared
+from congress.kit.sharedcache import shared
 
 
 @memoize

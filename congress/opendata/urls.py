@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from congress import opendata_views as views
+from congress.opendata import views
 
 app_name = "opendata"
 

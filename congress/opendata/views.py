@@ -7,8 +7,8 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from congress import opendata
-from congress.sharedcache import shared
+from congress.kit.sharedcache import shared
+from congress.opendata import datasets as opendata
 
 COUNTS_SECONDS = 600  # the row counts on the index page: cheap to be a little late
 

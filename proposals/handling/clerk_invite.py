@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from congress.models import Organisation
 from proposals.models import UnitMembership
 

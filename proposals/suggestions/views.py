@@ -9,8 +9,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from congress.listing import FilteredListView
-from congress.pagecache import accept_params
+from congress.kit.listing import FilteredListView
+from congress.kit.pagecache import accept_params
 from proposals import selectors
 from proposals.exports import csv_stream
 from proposals.filters import MotionFilter, StatsFilter, SuggestionFilter, lead_unit_of

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from congress.adminkit import ReadOnlyMixin
+from congress.kit.admin import ReadOnlyMixin
 
 TRACKED = [
     ("proposals", "Suggestion", ["code", "title"]),

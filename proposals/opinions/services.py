@@ -31,7 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from congress.errors import DomainError
+from congress.kit.errors import DomainError
 from congress.models import Organisation
 from deputies.models import Deputy, LiaisonStation, Reception
 from proposals.models import (

@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from congress.errors import DomainError
-from congress.files import serve_private
+from congress.kit.errors import DomainError
+from congress.kit.files import serve_private
 from deputies.portal import deputy_required
-from proposals import opinion_selectors as selectors
-from proposals import opinion_services as services
 from proposals.models import Opinion, OpinionPhoto, attachment_kind
-from proposals.opinion_forms import (
+from proposals.opinions import selectors, services
+from proposals.opinions.forms import (
     AnswerForm,
     EscalateForm,
     NotAcceptForm,

@@ -6,7 +6,7 @@ top, an address with LOGIN_FAILURE_LIMIT_PER_ADDRESS failures over any accounts 
 cool-off time is locked for every account — guessing passwords for many accounts from one
 address is throttled too. Both counts are read from axes' AccessAttempt table (the database),
 so they hold across app servers and without the cache. The address is
-congress.ratelimit.client_address (AXES_CLIENT_IP_CALLABLE).
+congress.kit.ratelimit.client_address (AXES_CLIENT_IP_CALLABLE).
 """
 
 from axes.attempts import get_cool_off_threshold

@@ -6,7 +6,9 @@ tracking page: keep these addresses stable.
 
 from django.urls import path
 
-from proposals import opinion_entry, opinion_portal, views
+from proposals.opinions import entry as opinion_entry
+from proposals.opinions import portal as opinion_portal
+from proposals.opinions import views
 
 urlpatterns = [
     path("opinions/start/", opinion_entry.opinion_start, name="opinions_start"),

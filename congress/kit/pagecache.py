@@ -22,7 +22,7 @@ cache. What is never cached: anything for a visitor who has a session or message
 token (the opinion form), streamed files, non-200 answers (a 404 for a made-up address too),
 and the admin, portal and account pages.
 
-Without a reachable cache (congress.sharedcache) pages are simply rendered every time.
+Without a reachable cache (congress.kit.sharedcache) pages are simply rendered every time.
 """
 
 import hashlib
@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
-from congress.sharedcache import shared
+from congress.kit.sharedcache import shared
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The handling unit's admin page, with a way to invite the unit's clerk (proposals.clerk_invite).
+"""The handling unit's admin page, with a way to invite the unit's clerk (proposals.handling.clerk_invite).
 
 The unit (Organisation) is a congress model; the clerk's membership is a proposals one, and
 imports point one way, so this module extends the congress admin rather than the reverse."""
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from congress.admin import OrganisationAdmin
 from congress.models import Organisation
 from proposals.admin import is_office, run_service
-from proposals.clerk_invite import unit_clerk_invite
+from proposals.handling.clerk_invite import unit_clerk_invite
 
 
 class InviteClerkForm(forms.Form):

@@ -19,7 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 
-from congress import ratelimit
+from congress.kit import ratelimit
 
 
 def _rule(key: str, default: int) -> int:

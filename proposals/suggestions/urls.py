@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from proposals import files, portal_views, public_views
+from proposals import files, portal_views
+from proposals.suggestions import views as public_views
 
 urlpatterns = [
     # Public

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.review.registry import FigureKind, data_version, figure
 from proposals.models import Opinion
-from proposals.opinion_selectors import by_month, by_station, figures_of
+from proposals.opinions.selectors import by_month, by_station, figures_of
 
 
 @figure(

@@ -3,7 +3,7 @@
 from django.core.exceptions import BadRequest
 from django.views.generic import ListView
 
-from congress.pagecache import accept_params
+from congress.kit.pagecache import accept_params
 
 
 class FilteredListView(ListView):

@@ -1,11 +1,11 @@
 """Reminders of the handling deadlines (run daily by `manage.py send_reminders`).
 
-For every running clock of every item being handled (proposals/clocks.py): the people who
+For every running clock of every item being handled (proposals/handling/clocks.py): the people who
 work against it — the unit's clerks for a unit's deadline, the office's staff for a decision —
 are reminded once when it is REMINDER_WORKING_DAYS_BEFORE working days away or nearer, and
 once on the first day it is missed. A ReminderSent row per (clock, due date, stage) makes a
 second run the same day, or the next day, send nothing new; a moved due date (an extension)
-starts over. Sending goes through congress.notify after the row is committed.
+starts over. Sending goes through congress.kit.notify after the row is committed.
 """
 
 import datetime
@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congress.notify import notify_all
-from proposals import clocks, services
+from congress.kit.notify import notify_all
+from proposals import services
+from proposals.handling import clocks
 from proposals.models import ReminderSent, Suggestion
 
 S = Suggestion.Status
