@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from congress.kit.files import safe_name, serve_private
+from congress.kit.uploads import attachment_kind
 from proposals.models import (
     Assignment,
     Reply,
@@ -25,7 +26,6 @@ from proposals.models import (
     Suggestion,
     SuggestionAttachment,
     UnitMembership,
-    attachment_kind,
 )
 
 

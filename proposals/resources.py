@@ -384,6 +384,6 @@ class SuggestionResource(SheetResource):
 
 
 def _due(on):
-    from proposals.services import reply_due  # services import the models this module reads
+    from proposals.handling.services import reply_due
 
     return reply_due(on)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.kit import todo
+from proposals.access import clerk_units, is_office
 from proposals.models import (
     Decision,
     ExtensionRequest,
@@ -66,8 +67,6 @@ def _url(name: str, **params) -> str:
 
 
 def office_items(request) -> list[todo.TodoItem]:
-    from proposals.admin import clerk_units, is_office
-
     if is_office(request.user):
         suggestions = Suggestion.objects.all()
         return [

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from congress.kit.files import serve_private
-from proposals.models import attachment_kind
+from congress.kit.uploads import attachment_kind
 from supervision.models import RectificationReport, SupervisionDocument
 
 PDF_ONLY = frozenset({"pdf"})

@@ -89,8 +89,8 @@ def test_the_labels_officials_read(office, client):
 
     from django.utils import timezone
 
-    from proposals import services
     from proposals.models import Signature, Suggestion
+    from proposals.suggestions import services as suggestion_services
 
     staff = factories.StaffFactory(username="office")
     suggestion = factories.SuggestionFactory(
@@ -101,7 +101,7 @@ def test_the_labels_officials_read(office, client):
     )
     # 2022-03-01 01:30 UTC is 09:30 in Beijing.
     at = datetime.datetime(2022, 3, 1, 1, 30, tzinfo=datetime.UTC)
-    services.suggestion_register(suggestion=suggestion, by=staff)
+    suggestion_services.suggestion_register(suggestion=suggestion, by=staff)
     suggestion.history.update(history_date=at)
 
     changelist = office.get("/admin/proposals/suggestion/").content.decode()

@@ -53,7 +53,7 @@ def serve_private(
     """`file_field` (a FieldFile) as a response, if `kind_of(handle)` is one of `allowed`.
 
     `kind_of` reads the file's first bytes and returns 'pdf', 'png', 'jpeg', 'docx' or None
-    (proposals.models.attachment_kind).
+    (congress.kit.uploads.attachment_kind).
     """
     if not file_field:
         raise Http404

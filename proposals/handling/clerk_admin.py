@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from congress.admin import OrganisationAdmin
 from congress.models import Organisation
-from proposals.admin import is_office, run_service
+from proposals.access import is_office
+from proposals.adminkit import run_service
 from proposals.handling.clerk_invite import unit_clerk_invite
 
 

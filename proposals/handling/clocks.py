@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from congress.kit.workdays import working_days_between
-from proposals import services
+from proposals.handling import services as handling_services
 from proposals.models import Assignment, Decision, Suggestion
 
 S = Suggestion.Status
@@ -109,13 +109,13 @@ def item_clocks(
             "today": today,
         }
         if handling:
-            last_return = services.return_deadline(assignment)
+            last_return = handling_services.return_deadline(assignment)
             if today <= last_return:
                 clocks.append(Clock("return", last_return, remind=False, **unit))
         if assignment.role == Assignment.Role.LEAD:
             if handling:
                 clocks.append(Clock("reply", assignment.due_date, **unit))
-                limit = services.extension_limit(assignment)
+                limit = handling_services.extension_limit(assignment)
                 if limit > assignment.due_date:
                     clocks.append(Clock("extend", limit, remind=False, **unit))
             elif suggestion.status == S.REHANDLING:
@@ -124,7 +124,7 @@ def item_clocks(
             suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING)
             and getattr(assignment, "cohandler_view", None) is None
         ):
-            clocks.append(Clock("view", services.cohandler_view_due(assignment), **unit))
+            clocks.append(Clock("view", handling_services.cohandler_view_due(assignment), **unit))
         for kind, requests in (
             ("return_decide", assignment.return_requests.all()),
             ("extension_decide", assignment.extension_requests.all()),
@@ -134,18 +134,18 @@ def item_clocks(
                     clocks.append(
                         Clock(
                             kind,
-                            services.office_decision_due(request.requested_at),
+                            handling_services.office_decision_due(request.requested_at),
                             today,
                             OFFICE,
                             row=f"{kind}:{request.pk}",
                         )
                     )
-    unsatisfied = services.unsatisfied_feedback(suggestion)
+    unsatisfied = handling_services.unsatisfied_feedback(suggestion)
     if unsatisfied is not None:
         clocks.append(
             Clock(
                 "decide",
-                services.office_decision_due(unsatisfied.given_at),
+                handling_services.office_decision_due(unsatisfied.given_at),
                 today,
                 OFFICE,
                 row=f"feedback:{unsatisfied.pk}",

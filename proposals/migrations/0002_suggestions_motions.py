@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import congress.kit.uploads
 import proposals.models
 from django.conf import settings
 from django.db import migrations, models
@@ -158,7 +159,7 @@ class Migration(migrations.Migration):
                 ('reply_class', models.CharField(choices=proposals.models.reply_class_choices, max_length=2, verbose_name='class')),
                 ('letter_number', models.CharField(blank=True, max_length=60, verbose_name='letter number')),
                 ('text', models.TextField(verbose_name='text')),
-                ('file', models.FileField(blank=True, upload_to=proposals.models.reply_path, validators=[proposals.models.validate_attachment], verbose_name='signed letter')),
+                ('file', models.FileField(blank=True, upload_to=proposals.models.reply_path, validators=[congress.kit.uploads.validate_attachment], verbose_name='signed letter')),
                 ('replied_at', models.DateField(verbose_name='replied on')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
                 ('is_followup', models.BooleanField(default=False, verbose_name='follow-up reply')),
@@ -226,7 +227,7 @@ class Migration(migrations.Migration):
             name='SuggestionAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=proposals.models.attachment_path, validators=[proposals.models.validate_attachment], verbose_name='file')),
+                ('file', models.FileField(upload_to=proposals.models.attachment_path, validators=[congress.kit.uploads.validate_attachment], verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import congress.kit.uploads
 import proposals.models
 import simple_history.models
 from django.conf import settings
@@ -108,7 +109,7 @@ class Migration(migrations.Migration):
                 ('reply_class', models.CharField(blank=True, choices=proposals.models.reply_class_choices, max_length=2, verbose_name='class')),
                 ('letter_number', models.CharField(blank=True, max_length=60, verbose_name='letter number')),
                 ('text', models.TextField(verbose_name='text')),
-                ('file', models.TextField(blank=True, max_length=100, validators=[proposals.models.validate_attachment], verbose_name='signed letter')),
+                ('file', models.TextField(blank=True, max_length=100, validators=[congress.kit.uploads.validate_attachment], verbose_name='signed letter')),
                 ('replied_at', models.DateField(verbose_name='replied on')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
                 ('is_followup', models.BooleanField(default=False, verbose_name='follow-up reply')),

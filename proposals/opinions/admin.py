@@ -29,22 +29,11 @@ from django.utils.translation import gettext_lazy
 from congress.kit.admin import ReadOnlyInline
 from congress.kit.files import serve_private
 from congress.kit.privacy import mask_phone
+from congress.kit.uploads import attachment_kind
 from congress.models import Organisation
-from proposals.admin import (
-    TimelineInline,
-    apply_to_each,
-    clerk_units,
-    form_action,
-    run_service,
-)
-from proposals.models import (
-    Assignment,
-    Opinion,
-    OpinionChannel,
-    OpinionPhoto,
-    Reply,
-    attachment_kind,
-)
+from proposals.access import clerk_units
+from proposals.adminkit import TimelineInline, apply_to_each, form_action, run_service
+from proposals.models import Assignment, Opinion, OpinionChannel, OpinionPhoto, Reply
 from proposals.opinions import selectors, services
 from proposals.opinions.forms import StatsFilterForm
 

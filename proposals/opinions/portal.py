@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from congress.kit.errors import DomainError
 from congress.kit.files import serve_private
+from congress.kit.uploads import attachment_kind
 from deputies.portal import deputy_required
-from proposals.models import Opinion, OpinionPhoto, attachment_kind
+from proposals.models import Opinion, OpinionPhoto
 from proposals.opinions import selectors, services
 from proposals.opinions.forms import (
     AnswerForm,

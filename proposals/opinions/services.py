@@ -47,7 +47,8 @@ from proposals.models import (
     new_opinion_code,
     timeline_write,
 )
-from proposals.services import _mail_on_commit, _unit_users, suggestion_create_draft
+from proposals.services import _mail_on_commit, _unit_users
+from proposals.suggestions.services import suggestion_create_draft
 
 User = AbstractBaseUser
 logger = logging.getLogger(__name__)

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from proposals import files, portal_views
+from proposals import files, portal
+from proposals.motions import portal as motion_portal
+from proposals.suggestions import portal as suggestion_portal
 from proposals.suggestions import views as public_views
 
 urlpatterns = [
@@ -21,32 +23,36 @@ urlpatterns = [
     ),
     path("files/reply-letter/<int:pk>/", files.reply_letter, name="file_reply_letter"),
     # Deputy portal
-    path("portal/suggestions/", portal_views.suggestions, name="portal_suggestions"),
-    path("portal/suggestions/new/", portal_views.suggestion_new, name="portal_suggestion_new"),
-    path("portal/suggestions/<int:pk>/", portal_views.suggestion_detail, name="portal_suggestion"),
+    path("portal/suggestions/", suggestion_portal.suggestions, name="portal_suggestions"),
+    path("portal/suggestions/new/", suggestion_portal.suggestion_new, name="portal_suggestion_new"),
+    path(
+        "portal/suggestions/<int:pk>/",
+        suggestion_portal.suggestion_detail,
+        name="portal_suggestion",
+    ),
     path(
         "portal/suggestions/<int:pk>/edit/",
-        portal_views.suggestion_edit,
+        suggestion_portal.suggestion_edit,
         name="portal_suggestion_edit",
     ),
     path(
         "portal/suggestions/<int:pk>/form.pdf",
-        portal_views.suggestion_form_pdf,
+        suggestion_portal.suggestion_form_pdf,
         name="portal_suggestion_form_pdf",
     ),
     path(
         "portal/suggestions/<int:pk>/submit/",
-        portal_views.suggestion_submit,
+        suggestion_portal.suggestion_submit,
         name="portal_suggestion_submit",
     ),
-    path("portal/cosigners/search/", portal_views.cosigner_search, name="portal_cosigner_search"),
-    path("portal/signatures/<int:pk>/", portal_views.signature_answer, name="portal_signature"),
-    path("portal/replies/<int:pk>/rate/", portal_views.reply_rate, name="portal_reply_rate"),
-    path("portal/motions/", portal_views.motions, name="portal_motions"),
-    path("portal/motions/new/", portal_views.motion_new, name="portal_motion_new"),
-    path("portal/motions/<int:pk>/", portal_views.motion_detail, name="portal_motion"),
-    path("portal/motions/<int:pk>/edit/", portal_views.motion_edit, name="portal_motion_edit"),
+    path("portal/cosigners/search/", portal.cosigner_search, name="portal_cosigner_search"),
+    path("portal/signatures/<int:pk>/", portal.signature_answer, name="portal_signature"),
+    path("portal/replies/<int:pk>/rate/", suggestion_portal.reply_rate, name="portal_reply_rate"),
+    path("portal/motions/", motion_portal.motions, name="portal_motions"),
+    path("portal/motions/new/", motion_portal.motion_new, name="portal_motion_new"),
+    path("portal/motions/<int:pk>/", motion_portal.motion_detail, name="portal_motion"),
+    path("portal/motions/<int:pk>/edit/", motion_portal.motion_edit, name="portal_motion_edit"),
     path(
-        "portal/motions/<int:pk>/submit/", portal_views.motion_submit, name="portal_motion_submit"
+        "portal/motions/<int:pk>/submit/", motion_portal.motion_submit, name="portal_motion_submit"
     ),
 ]

@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 import pytest
 from django.utils import timezone
 
-from proposals import services
 from proposals.models import Suggestion
+from proposals.suggestions import services as suggestion_services
 from tests.e2e.conftest import assert_accessible
 from tests.factories import (
     CategoryFactory,
@@ -56,7 +56,7 @@ def cast():
     for username, unit in (("lead-clerk", lead_unit), ("co-clerk", co_unit)):
         UnitMembershipFactory(organisation=unit, user=UserFactory(username=username, is_staff=True))
     # The deputy's part before the office's day: a submitted suggestion waiting in the queue.
-    suggestion = services.suggestion_create_draft(
+    suggestion = suggestion_services.suggestion_create_draft(
         lead=lead,
         title=TITLE,
         body="农村道路夜间照明不足，建议加快路灯建设。",
@@ -64,7 +64,7 @@ def cast():
         session=session,
         by=lead.user,
     )
-    services.suggestion_submit(suggestion=suggestion, by=lead.user)
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=lead.user)
     return {"suggestion": suggestion, "lead_unit": lead_unit, "co_unit": co_unit}
 
 

@@ -21,9 +21,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from proposals import services
+from proposals.handling import services as handling_services
 from proposals.models import Opinion, Signature, Suggestion
 from proposals.opinions import services as opinion_services
+from proposals.suggestions import services as suggestion_services
 from tests.e2e.conftest import assert_accessible
 from tests.factories import (
     CategoryFactory,
@@ -220,9 +221,9 @@ def test_a_deputy_drafts_finds_a_cosigner_by_typing_and_submits(
     # The office's part (the admin's side is the back-office journey's): register, assign,
     # the unit's reply with its signed letter, publish.
     staff, unit = cast["staff"], OrganisationFactory(name="市交通运输局")
-    services.suggestion_register(suggestion=suggestion, by=staff)
-    services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
-    reply = services.reply_record(
+    suggestion_services.suggestion_register(suggestion=suggestion, by=staff)
+    handling_services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
+    reply = handling_services.reply_record(
         suggestion=suggestion,
         organisation=unit,
         reply_class="B",
@@ -230,7 +231,7 @@ def test_a_deputy_drafts_finds_a_cosigner_by_typing_and_submits(
         by=staff,
         file=SimpleUploadedFile("答复函.pdf", PDF, content_type="application/pdf"),
     )
-    services.reply_publish(reply=reply, by=staff)
+    handling_services.reply_publish(reply=reply, by=staff)
 
     # The deputy, later, opens the unit's signed letter from the workspace.
     page.goto(f"{base}/portal/")
@@ -260,7 +261,7 @@ def test_a_deputy_drafts_finds_a_cosigner_by_typing_and_submits(
     # The office decides to handle it again; the deputy sees the decision on the item's page.
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.REPLIED
-    services.suggestion_decide_unsatisfied(
+    handling_services.suggestion_decide_unsatisfied(
         suggestion=suggestion, rehandle=True, by=staff, reason="请与代表当面沟通后重新答复。"
     )
     page.goto(f"{base}/portal/suggestions/{suggestion.pk}/")

@@ -2,12 +2,13 @@
 
 import datetime
 
-from proposals import services
+from proposals.handling import services as handling_services
 from proposals.models import Suggestion
+from proposals.suggestions import services as suggestion_services
 
 
 def draft(*, lead, session, category, by, title="关于加快农村道路亮化设施建设的建议"):
-    return services.suggestion_create_draft(
+    return suggestion_services.suggestion_create_draft(
         lead=lead,
         title=title,
         body="农村道路夜间照明不足，建议加快建设。",
@@ -19,17 +20,17 @@ def draft(*, lead, session, category, by, title="关于加快农村道路亮化�
 
 def submitted(**kwargs):
     suggestion = draft(**kwargs)
-    return services.suggestion_submit(suggestion=suggestion, by=kwargs["by"])
+    return suggestion_services.suggestion_submit(suggestion=suggestion, by=kwargs["by"])
 
 
 def registered(**kwargs):
     suggestion = submitted(**kwargs)
-    return services.suggestion_register(suggestion=suggestion, by=kwargs["by"])
+    return suggestion_services.suggestion_register(suggestion=suggestion, by=kwargs["by"])
 
 
 def assigned(*, unit, co_units=(), on=datetime.date(2022, 3, 18), **kwargs):
     suggestion = registered(**kwargs)
-    services.suggestion_assign(
+    handling_services.suggestion_assign(
         suggestion=suggestion, lead_unit=unit, co_units=co_units, by=kwargs["by"], on=on
     )
     return Suggestion.objects.get(pk=suggestion.pk)
@@ -37,7 +38,7 @@ def assigned(*, unit, co_units=(), on=datetime.date(2022, 3, 18), **kwargs):
 
 def replied(*, unit, reply_class="A", **kwargs):
     suggestion = assigned(unit=unit, **kwargs)
-    reply = services.reply_record(
+    reply = handling_services.reply_record(
         suggestion=suggestion,
         organisation=unit,
         reply_class=reply_class,

@@ -10,6 +10,7 @@ from django.test import Client
 from congress.models import Holiday
 from proposals import services
 from proposals.models import Signature, Suggestion
+from proposals.suggestions import services as suggestion_services
 from tests.factories import DelegationFactory, DeputyFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_search_matches_name_card_number_and_delegation_with_public_fields_only(
 
 def test_search_leaves_out_deputies_already_asked_for_the_item(me, lead, make_deputy):
     wang = make_deputy("王芳")
-    draft = services.suggestion_create_draft(lead=lead, title="草稿", by=lead.user)
+    draft = suggestion_services.suggestion_create_draft(lead=lead, title="草稿", by=lead.user)
     services.signature_request(item=draft, deputy=wang, by=lead.user)
     url = "/portal/cosigners/search/"
     assert me.get(url, {"q": "王芳", "suggestion": draft.pk}).json()["results"] == []
@@ -111,7 +112,9 @@ def test_search_needs_a_deputy_login(client, lead):
 
 
 def _asked(lead, deputy, *, requested_at=None):
-    draft = services.suggestion_create_draft(lead=lead, title="关于路灯的建议", by=lead.user)
+    draft = suggestion_services.suggestion_create_draft(
+        lead=lead, title="关于路灯的建议", by=lead.user
+    )
     signature = services.signature_request(item=draft, deputy=deputy, by=lead.user)
     if requested_at:
         Signature.objects.filter(pk=signature.pk).update(requested_at=requested_at)

@@ -9,7 +9,9 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from proposals import services
+from proposals.handling import services as handling_services
 from proposals.models import SuggestionAttachment
+from proposals.suggestions import services as suggestion_services
 from tests.factories import (
     DeputyFactory,
     SignatureFactory,
@@ -32,17 +34,17 @@ def login(client, path, username):
 def item(lead, session, category, staff, unit, other_unit, make_deputy):
     """An item with an attachment and a reply with a signed letter; 王芳 co-signed."""
     suggestion = helpers.draft(lead=lead, session=session, category=category, by=staff)
-    services.suggestion_attach(
+    suggestion_services.suggestion_attach(
         suggestion=suggestion,
         file=SimpleUploadedFile("现场照片说明.pdf", PDF, content_type="application/pdf"),
         by=lead.user,
     )
     cosigner = make_deputy("王芳")
     SignatureFactory(suggestion=suggestion, deputy=cosigner)
-    services.suggestion_submit(suggestion=suggestion, by=lead.user)
-    services.suggestion_register(suggestion=suggestion, by=staff)
-    services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
-    reply = services.reply_record(
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=lead.user)
+    suggestion_services.suggestion_register(suggestion=suggestion, by=staff)
+    handling_services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
+    reply = handling_services.reply_record(
         suggestion=suggestion,
         organisation=unit,
         reply_class="A",
@@ -142,7 +144,7 @@ def test_strangers_get_404_never_the_file(client, item):
             assert client.get(url).status_code == 404
         client.logout()
     # Published or not, the letter stays with the item's people; the media URL never serves it.
-    services.reply_publish(reply=item["reply"], by=item["clerk"])
+    handling_services.reply_publish(reply=item["reply"], by=item["clerk"])
     assert client.get(urls[1]).status_code == 404
     assert client.get(f"/media/{item['reply'].file.name}").status_code == 404
     assert client.get("/files/reply-letter/999999/").status_code == 404
@@ -166,7 +168,7 @@ def test_a_drafts_attachment_opens_for_its_author_and_the_deputy_asked_to_co_sig
     client, lead, session, category, staff, make_deputy
 ):
     suggestion = helpers.draft(lead=lead, session=session, category=category, by=staff)
-    services.suggestion_attach(
+    suggestion_services.suggestion_attach(
         suggestion=suggestion,
         file=SimpleUploadedFile("草稿附件.pdf", PDF, content_type="application/pdf"),
         by=lead.user,

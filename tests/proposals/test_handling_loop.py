@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 from congress.kit import notify
 from congress.kit.errors import DomainError
 from congress.models import Holiday
-from proposals import services
 from proposals.handling import clocks
+from proposals.handling import services as handling_services
 from proposals.models import CoHandlerView, Feedback, ReminderSent, Suggestion, TimelineEntry
 from tests.factories import UnitMembershipFactory, UserFactory
 from tests.proposals import helpers
@@ -129,14 +129,14 @@ def test_a_clerk_of_another_unit_cannot_send_a_view(client, co_handled, unit, ot
     translation.activate("en")  # the request above switched this thread to Chinese
     assignment = suggestion.assignments.get(organisation=other_unit)
     with pytest.raises(DomainError, match="Only a clerk of the co-handling unit"):
-        services.cohandler_view_submit(assignment=assignment, text="越权意见", by=outsider)
+        handling_services.cohandler_view_submit(assignment=assignment, text="越权意见", by=outsider)
     # The lead unit's clerk is not the co-handler either, and the lead is not a co-handler.
     with pytest.raises(DomainError, match="Only a clerk of the co-handling unit"):
-        services.cohandler_view_submit(
+        handling_services.cohandler_view_submit(
             assignment=assignment, text="越权意见", by=co_handled["lead_clerk"]
         )
     with pytest.raises(DomainError, match="Only an active co-handling unit"):
-        services.cohandler_view_submit(
+        handling_services.cohandler_view_submit(
             assignment=suggestion.assignments.get(organisation=unit),
             text="主办单位",
             by=co_handled["lead_clerk"],
@@ -148,10 +148,14 @@ def test_a_clerk_of_another_unit_cannot_send_a_view(client, co_handled, unit, ot
 def test_a_view_needs_text_and_is_sent_once(co_handled, other_unit):
     assignment = co_handled["suggestion"].assignments.get(organisation=other_unit)
     with pytest.raises(DomainError, match="Write the unit's view"):
-        services.cohandler_view_submit(assignment=assignment, text="  ", by=co_handled["co_clerk"])
-    services.cohandler_view_submit(assignment=assignment, text="同意", by=co_handled["co_clerk"])
+        handling_services.cohandler_view_submit(
+            assignment=assignment, text="  ", by=co_handled["co_clerk"]
+        )
+    handling_services.cohandler_view_submit(
+        assignment=assignment, text="同意", by=co_handled["co_clerk"]
+    )
     with pytest.raises(DomainError, match="sent its view already"):
-        services.cohandler_view_submit(
+        handling_services.cohandler_view_submit(
             assignment=assignment, text="再次", by=co_handled["co_clerk"]
         )
     assert CoHandlerView.objects.count() == 1
@@ -160,7 +164,7 @@ def test_a_view_needs_text_and_is_sent_once(co_handled, other_unit):
 @override_settings()
 def test_the_rule_can_let_the_lead_reply_without_views(settings, co_handled, unit):
     settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "REPLY_NEEDS_CO_HANDLER_VIEWS": False}
-    services.reply_record(
+    handling_services.reply_record(
         suggestion=co_handled["suggestion"],
         organisation=unit,
         reply_class="A",
@@ -248,7 +252,7 @@ def test_staff_are_reminded_of_an_undecided_unsatisfied_rating(
     ctx, unit, django_capture_on_commit_callbacks
 ):
     suggestion, reply = helpers.replied(unit=unit, **ctx)
-    services.feedback_give(
+    handling_services.feedback_give(
         reply=reply,
         rater=ctx["lead"],
         process_rating="satisfied",
@@ -277,7 +281,7 @@ def unsatisfied(ctx, unit, django_capture_on_commit_callbacks):
     suggestion, reply = helpers.replied(unit=unit, **ctx)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.feedback_give(
+        handling_services.feedback_give(
             reply=reply,
             rater=ctx["lead"],
             process_rating="basically",
@@ -295,7 +299,7 @@ def test_staff_are_told_at_once_and_the_item_is_in_the_filter(client, unsatisfie
     listed = client.get("/en/admin/proposals/suggestion/?unsatisfied=pending").content.decode()
     assert unsatisfied.title in listed
     assert "unsatisfied, waiting for a decision" in listed
-    services.suggestion_rehandle(suggestion=unsatisfied, by=ctx["by"])
+    handling_services.suggestion_rehandle(suggestion=unsatisfied, by=ctx["by"])
     listed = client.get("/en/admin/proposals/suggestion/?unsatisfied=pending").content.decode()
     assert unsatisfied.title not in listed
 
@@ -352,10 +356,10 @@ def test_closing_over_an_unsatisfied_rating_needs_reasons(client, unsatisfied, c
     assert "Give the reasons for closing the item." in response.content.decode()
     translation.activate("en")
     with pytest.raises(DomainError, match="give the reasons"):
-        services.suggestion_close(suggestion=unsatisfied, by=ctx["by"])
+        handling_services.suggestion_close(suggestion=unsatisfied, by=ctx["by"])
     unsatisfied.refresh_from_db()
     assert unsatisfied.status == S.REPLIED
-    services.suggestion_decide_unsatisfied(
+    handling_services.suggestion_decide_unsatisfied(
         suggestion=unsatisfied, rehandle=False, reason="财政已列入明年预算。", by=ctx["by"]
     )
     unsatisfied.refresh_from_db()
@@ -369,7 +373,9 @@ def test_closing_over_an_unsatisfied_rating_needs_reasons(client, unsatisfied, c
 def test_no_decision_without_an_unsatisfied_rating(ctx, unit):
     suggestion, _reply = helpers.replied(unit=unit, **ctx)
     with pytest.raises(DomainError, match="No deputy is waiting"):
-        services.suggestion_decide_unsatisfied(suggestion=suggestion, rehandle=True, by=ctx["by"])
+        handling_services.suggestion_decide_unsatisfied(
+            suggestion=suggestion, rehandle=True, by=ctx["by"]
+        )
     assert Suggestion.objects.get(pk=suggestion.pk).status == S.REPLIED
 
 
@@ -436,7 +442,7 @@ def test_staff_are_reminded_of_a_units_request_waiting_for_their_decision(
     from proposals.models import ReturnRequest
 
     suggestion = helpers.assigned(unit=unit, on=ASSIGNED_ON, **ctx)
-    services.return_request(
+    handling_services.return_request(
         assignment=suggestion.assignments.get(),
         reason="不属于本单位职责",
         by=ctx["by"],

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from proposals import services
+from proposals.handling import services as handling_services
 from proposals.models import (
     Feedback,
     Motion,
@@ -21,6 +22,8 @@ from proposals.models import (
     Suggestion,
     SuggestionAttachment,
 )
+from proposals.motions import services as motion_services
+from proposals.suggestions import services as suggestion_services
 from tests.factories import CategoryFactory, SessionFactory, StaffFactory, TermFactory
 from tests.proposals import helpers
 
@@ -182,7 +185,7 @@ def test_a_submitted_suggestion_cannot_be_edited(me, lead, session, category):
 
 
 def test_submit_refusal_is_a_message_and_nothing_changes(me, lead, session):
-    draft = services.suggestion_create_draft(
+    draft = suggestion_services.suggestion_create_draft(
         lead=lead, title="没有正文", session=session, by=lead.user
     )
     response = me.post(f"/en/portal/suggestions/{draft.pk}/submit/", follow=True)
@@ -407,14 +410,14 @@ def test_a_reply_mails_every_signer(
     draft = helpers.draft(lead=lead, session=session, category=category, by=lead.user)
     signature = services.signature_request(item=draft, deputy=colleague, by=lead.user)
     services.signature_confirm(signature=signature, by=colleague.user)
-    services.suggestion_submit(suggestion=draft, by=lead.user)
-    services.suggestion_register(suggestion=draft, by=staff)
-    services.suggestion_assign(
+    suggestion_services.suggestion_submit(suggestion=draft, by=lead.user)
+    suggestion_services.suggestion_register(suggestion=draft, by=staff)
+    handling_services.suggestion_assign(
         suggestion=draft, lead_unit=unit, by=staff, on=datetime.date(2022, 3, 18)
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_record(
+        handling_services.reply_record(
             suggestion=draft, organisation=unit, reply_class="A", text="已解决", by=staff
         )
     assert sorted(mail.outbox[-1].to) == sorted([lead.user.email, colleague.user.email])
@@ -486,7 +489,7 @@ def test_a_session_past_its_motion_deadline_is_not_offered(me, session):
 
 
 def test_another_deputys_motion_draft_is_404(me, session, colleague):
-    motion = services.motion_create_draft(
+    motion = motion_services.motion_create_draft(
         lead=colleague, session=session, title="他人议案", by=colleague.user
     )
     for url in ("", "edit/", "submit/"):

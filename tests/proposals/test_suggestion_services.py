@@ -11,6 +11,7 @@ from django.utils import timezone
 from congress.kit import pagecache
 from congress.kit.errors import DomainError
 from proposals import services
+from proposals.handling import services as handling_services
 from proposals.models import (
     Assignment,
     Feedback,
@@ -18,6 +19,7 @@ from proposals.models import (
     Suggestion,
     TimelineEntry,
 )
+from proposals.suggestions import services as suggestion_services
 from tests.factories import SessionFactory, SignatureFactory, SuggestionFactory
 from tests.proposals import helpers
 
@@ -58,12 +60,14 @@ def test_draft_is_created_with_the_session_term_and_a_private_timeline_entry(ctx
 
 def test_update_draft_changes_fields_and_refuses_after_submission(ctx):
     suggestion = helpers.draft(**ctx)
-    services.suggestion_update_draft(suggestion=suggestion, title="新标题", by=ctx["by"])
+    suggestion_services.suggestion_update_draft(suggestion=suggestion, title="新标题", by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.title == "新标题"
-    services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
     assert_refused(
-        lambda: services.suggestion_update_draft(suggestion=suggestion, title="x", by=ctx["by"]),
+        lambda: suggestion_services.suggestion_update_draft(
+            suggestion=suggestion, title="x", by=ctx["by"]
+        ),
         suggestion,
         "Only a draft can be changed",
     )
@@ -71,7 +75,7 @@ def test_update_draft_changes_fields_and_refuses_after_submission(ctx):
 
 def test_update_draft_to_between_sessions_moves_it_to_the_lead_term(ctx):
     suggestion = helpers.draft(**ctx)
-    services.suggestion_update_draft(suggestion=suggestion, session=None, by=ctx["by"])
+    suggestion_services.suggestion_update_draft(suggestion=suggestion, session=None, by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.session is None and suggestion.term == ctx["lead"].term
 
@@ -103,7 +107,7 @@ def test_signature_request_refusals(ctx, make_deputy):
     services.signature_request(item=suggestion, deputy=a, by=ctx["by"])
     with pytest.raises(DomainError, match="asked already"):
         services.signature_request(item=suggestion, deputy=a, by=ctx["by"])
-    services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
     assert_refused(
         lambda: services.signature_request(item=suggestion, deputy=make_deputy(), by=ctx["by"]),
         suggestion,
@@ -128,9 +132,11 @@ def test_mail_waits_for_the_commit(ctx, make_deputy, django_capture_on_commit_ca
 
 def test_submit_needs_text_and_category(ctx):
     suggestion = helpers.draft(**ctx)
-    services.suggestion_update_draft(suggestion=suggestion, body="", category=None, by=ctx["by"])
+    suggestion_services.suggestion_update_draft(
+        suggestion=suggestion, body="", category=None, by=ctx["by"]
+    )
     assert_refused(
-        lambda: services.suggestion_submit(suggestion=suggestion, by=ctx["by"]),
+        lambda: suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "Fill in the text、category",
     )
@@ -141,7 +147,7 @@ def test_submit_after_the_session_deadline_is_refused(ctx):
     ctx["session"].save()
     suggestion = helpers.draft(**ctx)
     assert_refused(
-        lambda: services.suggestion_submit(suggestion=suggestion, by=ctx["by"]),
+        lambda: suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "deadline for suggestions",
     )
@@ -156,14 +162,14 @@ def test_between_session_suggestion_has_no_deadline(ctx):
 def test_submit_drops_unanswered_signature_requests(ctx, make_deputy):
     suggestion = helpers.draft(**ctx)
     services.signature_request(item=suggestion, deputy=make_deputy(), by=ctx["by"])
-    services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
     assert not suggestion.signatures.exists()
 
 
 def test_submit_twice_is_refused(ctx):
     suggestion = helpers.submitted(**ctx)
     assert_refused(
-        lambda: services.suggestion_submit(suggestion=suggestion, by=ctx["by"]),
+        lambda: suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "Only a draft can be submitted",
     )
@@ -184,7 +190,7 @@ def test_register_numbers_per_session_and_between_sessions(ctx, staff):
     ctx["session"] = other_session
     assert helpers.registered(**ctx).code == "十六届二次会议第001号"
     assert_refused(
-        lambda: services.suggestion_register(suggestion=first, by=staff),
+        lambda: suggestion_services.suggestion_register(suggestion=first, by=staff),
         first,
         "Only a submitted suggestion can be registered",
     )
@@ -202,13 +208,15 @@ def test_numbers_are_unique_in_the_database(ctx):
 def test_reject_needs_a_listed_reason(ctx, django_capture_on_commit_callbacks):
     suggestion = helpers.submitted(**ctx)
     assert_refused(
-        lambda: services.suggestion_reject(suggestion=suggestion, reason="", by=ctx["by"]),
+        lambda: suggestion_services.suggestion_reject(
+            suggestion=suggestion, reason="", by=ctx["by"]
+        ),
         suggestion,
         "Choose the reason",
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.suggestion_reject(
+        suggestion_services.suggestion_reject(
             suggestion=suggestion,
             reason=Suggestion.RejectReason.CASE,
             note="涉及具体诉讼案件",
@@ -218,7 +226,9 @@ def test_reject_needs_a_listed_reason(ctx, django_capture_on_commit_callbacks):
     assert suggestion.status == S.REJECTED and suggestion.reject_reason == "case"
     assert mail.outbox[0].to == [ctx["lead"].user.email]
     assert_refused(
-        lambda: services.suggestion_reject(suggestion=suggestion, reason="case", by=ctx["by"]),
+        lambda: suggestion_services.suggestion_reject(
+            suggestion=suggestion, reason="case", by=ctx["by"]
+        ),
         suggestion,
         "Only a submitted suggestion can be refused",
     )
@@ -228,11 +238,13 @@ def test_merge_into_another(ctx):
     target = helpers.registered(**ctx)
     suggestion = helpers.submitted(**ctx)
     assert_refused(
-        lambda: services.suggestion_merge(suggestion=suggestion, into=suggestion, by=ctx["by"]),
+        lambda: suggestion_services.suggestion_merge(
+            suggestion=suggestion, into=suggestion, by=ctx["by"]
+        ),
         suggestion,
         "merged into itself",
     )
-    services.suggestion_merge(suggestion=suggestion, into=target, by=ctx["by"])
+    suggestion_services.suggestion_merge(suggestion=suggestion, into=target, by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.status == S.MERGED and suggestion.merged_into == target
     assert "merged_in" in actions(target)
@@ -241,23 +253,27 @@ def test_merge_into_another(ctx):
 def test_convert_to_another_channel(ctx):
     suggestion = helpers.submitted(**ctx)
     assert_refused(
-        lambda: services.suggestion_convert(suggestion=suggestion, channel=" ", by=ctx["by"]),
+        lambda: suggestion_services.suggestion_convert(
+            suggestion=suggestion, channel=" ", by=ctx["by"]
+        ),
         suggestion,
         "which channel",
     )
-    services.suggestion_convert(suggestion=suggestion, channel="信访件", by=ctx["by"])
+    suggestion_services.suggestion_convert(suggestion=suggestion, channel="信访件", by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.status == S.CONVERTED and suggestion.converted_to == "信访件"
 
 
 def test_withdraw_stops_handling(ctx, unit):
     suggestion = helpers.assigned(unit=unit, **ctx)
-    services.suggestion_withdraw(suggestion=suggestion, reason="问题已解决", by=ctx["by"])
+    suggestion_services.suggestion_withdraw(
+        suggestion=suggestion, reason="问题已解决", by=ctx["by"]
+    )
     suggestion.refresh_from_db()
     assert suggestion.status == S.WITHDRAWN
     assert not suggestion.assignments.filter(active=True).exists()
     assert_refused(
-        lambda: services.suggestion_withdraw(suggestion=suggestion, by=ctx["by"]),
+        lambda: suggestion_services.suggestion_withdraw(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "can no longer be withdrawn",
     )
@@ -268,7 +284,7 @@ def test_withdraw_stops_handling(ctx, unit):
 
 def test_assign_sets_lead_co_handlers_and_the_three_month_due_date(ctx, unit, other_unit):
     suggestion = helpers.registered(**ctx)
-    lead_a, co_a = services.suggestion_assign(
+    lead_a, co_a = handling_services.suggestion_assign(
         suggestion=suggestion,
         lead_unit=unit,
         co_units=[other_unit, unit],
@@ -280,7 +296,9 @@ def test_assign_sets_lead_co_handlers_and_the_three_month_due_date(ctx, unit, ot
     suggestion.refresh_from_db()
     assert suggestion.status == S.ASSIGNED
     assert_refused(
-        lambda: services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=ctx["by"]),
+        lambda: handling_services.suggestion_assign(
+            suggestion=suggestion, lead_unit=unit, by=ctx["by"]
+        ),
         suggestion,
         "Only a registered suggestion can be assigned",
     )
@@ -307,17 +325,17 @@ def test_one_active_lead_per_item_in_the_database(ctx, unit, other_unit):
 
 def test_accept_starts_handling(ctx, unit):
     suggestion = helpers.assigned(unit=unit, **ctx)
-    services.assignment_accept(assignment=suggestion.assignments.get(), by=ctx["by"])
+    handling_services.assignment_accept(assignment=suggestion.assignments.get(), by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.status == S.HANDLING
     with pytest.raises(DomainError, match="not waiting to be signed for"):
-        services.assignment_accept(assignment=suggestion.assignments.get(), by=ctx["by"])
+        handling_services.assignment_accept(assignment=suggestion.assignments.get(), by=ctx["by"])
 
 
 def test_return_approved_reassigns_to_the_proposed_unit(ctx, unit, other_unit):
     suggestion = helpers.assigned(unit=unit, on=datetime.date(2022, 3, 18), **ctx)
     assignment = suggestion.assignments.get()
-    request = services.return_request(
+    request = handling_services.return_request(
         assignment=assignment,
         reason="不属于本单位职责",
         proposed_unit=other_unit,
@@ -325,26 +343,28 @@ def test_return_approved_reassigns_to_the_proposed_unit(ctx, unit, other_unit):
         by=ctx["by"],
     )
     with pytest.raises(DomainError, match="waiting already"):
-        services.return_request(
+        handling_services.return_request(
             assignment=assignment, reason="again", on=datetime.date(2022, 3, 22), by=ctx["by"]
         )
-    services.return_decide(
+    handling_services.return_decide(
         request=request, approve=True, on=datetime.date(2022, 3, 23), by=ctx["by"]
     )
     active = suggestion.assignments.get(active=True)
     assert active.organisation == other_unit and active.role == Assignment.Role.LEAD
     assert active.due_date == datetime.date(2022, 6, 23)
     with pytest.raises(DomainError, match="decided already"):
-        services.return_decide(request=request, approve=False, by=ctx["by"])
+        handling_services.return_decide(request=request, approve=False, by=ctx["by"])
 
 
 def test_return_refused_keeps_the_unit(ctx, unit):
     suggestion = helpers.assigned(unit=unit, **ctx)
     assignment = suggestion.assignments.get()
-    request = services.return_request(
+    request = handling_services.return_request(
         assignment=assignment, reason="职责不清", on=datetime.date(2022, 3, 21), by=ctx["by"]
     )
-    services.return_decide(request=request, approve=False, note="属于本单位职责", by=ctx["by"])
+    handling_services.return_decide(
+        request=request, approve=False, note="属于本单位职责", by=ctx["by"]
+    )
     assignment.refresh_from_db()
     assert assignment.active and request.__class__.objects.get().decision == "refused"
 
@@ -361,9 +381,9 @@ def test_return_window_counts_working_days_over_national_day(ctx, unit):
     # Assigned Friday 30 September: 7 working days end on Friday 14 October (8 and 9 are worked).
     suggestion = helpers.assigned(unit=unit, on=datetime.date(2022, 9, 30), **ctx)
     assignment = suggestion.assignments.get()
-    assert services.return_deadline(assignment) == datetime.date(2022, 10, 14)
+    assert handling_services.return_deadline(assignment) == datetime.date(2022, 10, 14)
     assert_refused(
-        lambda: services.return_request(
+        lambda: handling_services.return_request(
             assignment=assignment,
             reason="不属于本单位",
             on=datetime.date(2022, 10, 17),
@@ -372,7 +392,7 @@ def test_return_window_counts_working_days_over_national_day(ctx, unit):
         suggestion,
         "within 7 working days of assignment, that is until 2022-10-14",
     )
-    services.return_request(
+    handling_services.return_request(
         assignment=assignment, reason="不属于本单位", on=datetime.date(2022, 10, 14), by=ctx["by"]
     )
 
@@ -381,7 +401,7 @@ def test_extension_up_to_six_months(ctx, unit):
     suggestion = helpers.assigned(unit=unit, on=datetime.date(2022, 3, 18), **ctx)
     assignment = suggestion.assignments.get()
     assert_refused(
-        lambda: services.extension_request(
+        lambda: handling_services.extension_request(
             assignment=assignment,
             reason="需要统筹资金",
             new_due_date=datetime.date(2022, 9, 19),
@@ -391,19 +411,19 @@ def test_extension_up_to_six_months(ctx, unit):
         "2022-09-18 at the latest",
     )
     assert_refused(
-        lambda: services.extension_request(
+        lambda: handling_services.extension_request(
             assignment=assignment, reason="x", new_due_date=datetime.date(2022, 6, 1), by=ctx["by"]
         ),
         suggestion,
         "after the present due date",
     )
-    request = services.extension_request(
+    request = handling_services.extension_request(
         assignment=assignment,
         reason="需要统筹资金",
         new_due_date=datetime.date(2022, 9, 18),
         by=ctx["by"],
     )
-    services.extension_decide(request=request, approve=True, by=ctx["by"])
+    handling_services.extension_decide(request=request, approve=True, by=ctx["by"])
     assignment.refresh_from_db()
     assert assignment.due_date == datetime.date(2022, 9, 18)
 
@@ -418,13 +438,13 @@ def test_reply_only_by_the_lead_unit_and_mails_every_signer(
     co = make_deputy()
     signature = services.signature_request(item=suggestion, deputy=co, by=ctx["by"])
     services.signature_confirm(signature=signature, by=co.user)
-    services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
-    services.suggestion_register(suggestion=suggestion, by=ctx["by"])
-    services.suggestion_assign(
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
+    suggestion_services.suggestion_register(suggestion=suggestion, by=ctx["by"])
+    handling_services.suggestion_assign(
         suggestion=suggestion, lead_unit=unit, co_units=[other_unit], by=ctx["by"]
     )
     assert_refused(
-        lambda: services.reply_record(
+        lambda: handling_services.reply_record(
             suggestion=suggestion,
             organisation=other_unit,
             reply_class="A",
@@ -435,7 +455,7 @@ def test_reply_only_by_the_lead_unit_and_mails_every_signer(
         "Only the lead unit replies",
     )
     assert_refused(
-        lambda: services.reply_record(
+        lambda: handling_services.reply_record(
             suggestion=suggestion, organisation=unit, reply_class="Z", text="答复", by=ctx["by"]
         ),
         suggestion,
@@ -443,18 +463,18 @@ def test_reply_only_by_the_lead_unit_and_mails_every_signer(
     )
     # The lead replies once the co-handler's view is in (CONGRESS_RULES, on by default).
     assert_refused(
-        lambda: services.reply_record(
+        lambda: handling_services.reply_record(
             suggestion=suggestion, organisation=unit, reply_class="A", text="答复", by=ctx["by"]
         ),
         suggestion,
         "Waiting for the co-handling units' views: 市住房和城乡建设局",
     )
-    services.cohandler_view_submit(
+    handling_services.cohandler_view_submit(
         assignment=suggestion.assignments.get(organisation=other_unit), text="同意", by=ctx["by"]
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.reply_record(
+        handling_services.reply_record(
             suggestion=suggestion, organisation=unit, reply_class="A", text="答复", by=ctx["by"]
         )
     suggestion.refresh_from_db()
@@ -466,13 +486,13 @@ def test_every_signer_rates_then_the_item_closes(ctx, unit, make_deputy):
     suggestion = helpers.draft(**ctx)
     co = make_deputy()
     SignatureFactory(suggestion=suggestion, deputy=co)
-    services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
-    services.suggestion_register(suggestion=suggestion, by=ctx["by"])
-    services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=ctx["by"])
-    reply = services.reply_record(
+    suggestion_services.suggestion_submit(suggestion=suggestion, by=ctx["by"])
+    suggestion_services.suggestion_register(suggestion=suggestion, by=ctx["by"])
+    handling_services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=ctx["by"])
+    reply = handling_services.reply_record(
         suggestion=suggestion, organisation=unit, reply_class="A", text="答复", by=ctx["by"]
     )
-    services.feedback_give(
+    handling_services.feedback_give(
         reply=reply,
         rater=ctx["lead"],
         process_rating="satisfied",
@@ -482,7 +502,7 @@ def test_every_signer_rates_then_the_item_closes(ctx, unit, make_deputy):
     suggestion.refresh_from_db()
     assert suggestion.status == S.REPLIED  # the co-signer has not rated yet
     with pytest.raises(DomainError, match="rated this reply already"):
-        services.feedback_give(
+        handling_services.feedback_give(
             reply=reply,
             rater=ctx["lead"],
             process_rating="satisfied",
@@ -490,14 +510,14 @@ def test_every_signer_rates_then_the_item_closes(ctx, unit, make_deputy):
             by=ctx["lead"].user,
         )
     with pytest.raises(DomainError, match="Only the deputies who signed"):
-        services.feedback_give(
+        handling_services.feedback_give(
             reply=reply,
             rater=make_deputy(),
             process_rating="satisfied",
             result_rating="satisfied",
             by=ctx["by"],
         )
-    services.feedback_give(
+    handling_services.feedback_give(
         reply=reply, rater=co, process_rating="basically", result_rating="satisfied", by=co.user
     )
     suggestion.refresh_from_db()
@@ -510,7 +530,7 @@ def test_unsatisfied_needs_a_comment_mails_staff_and_rehandling_gives_one_month(
 ):
     suggestion, reply = helpers.replied(unit=unit, **ctx)
     with pytest.raises(DomainError, match="Say why"):
-        services.feedback_give(
+        handling_services.feedback_give(
             reply=reply,
             rater=ctx["lead"],
             process_rating="satisfied",
@@ -519,7 +539,7 @@ def test_unsatisfied_needs_a_comment_mails_staff_and_rehandling_gives_one_month(
         )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.feedback_give(
+        handling_services.feedback_give(
             reply=reply,
             rater=ctx["lead"],
             process_rating="satisfied",
@@ -530,24 +550,24 @@ def test_unsatisfied_needs_a_comment_mails_staff_and_rehandling_gives_one_month(
     suggestion.refresh_from_db()
     assert suggestion.status == S.REPLIED
     assert mail.outbox[-1].to == [ctx["by"].email]
-    services.suggestion_rehandle(suggestion=suggestion, by=ctx["by"])
+    handling_services.suggestion_rehandle(suggestion=suggestion, by=ctx["by"])
     suggestion.refresh_from_db()
     lead_assignment = suggestion.assignments.get(active=True)
     today = timezone.localdate()
     assert suggestion.status == S.REHANDLING and suggestion.rehandle_count == 1
     assert lead_assignment.due_date == services.add_months(today, 1)
-    second = services.reply_record(
+    second = handling_services.reply_record(
         suggestion=suggestion, organisation=unit, reply_class="A", text="已安装", by=ctx["by"]
     )
     with pytest.raises(DomainError, match="Rate the latest reply"):
-        services.feedback_give(
+        handling_services.feedback_give(
             reply=reply,
             rater=ctx["lead"],
             process_rating="satisfied",
             result_rating="satisfied",
             by=ctx["lead"].user,
         )
-    services.feedback_give(
+    handling_services.feedback_give(
         reply=second,
         rater=ctx["lead"],
         process_rating="satisfied",
@@ -573,12 +593,12 @@ def test_feedback_comment_rule_in_the_database(ctx, unit):
 def test_close_and_rehandle_refused_before_a_reply(ctx, unit):
     suggestion = helpers.assigned(unit=unit, **ctx)
     assert_refused(
-        lambda: services.suggestion_close(suggestion=suggestion, by=ctx["by"]),
+        lambda: handling_services.suggestion_close(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "Only a replied suggestion can be closed",
     )
     assert_refused(
-        lambda: services.suggestion_rehandle(suggestion=suggestion, by=ctx["by"]),
+        lambda: handling_services.suggestion_rehandle(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "Only a replied suggestion can be handled again",
     )
@@ -586,7 +606,7 @@ def test_close_and_rehandle_refused_before_a_reply(ctx, unit):
 
 def test_office_closes_a_replied_item(ctx, unit):
     suggestion, _reply = helpers.replied(unit=unit, **ctx)
-    services.suggestion_close(suggestion=suggestion, note="代表接受解释", by=ctx["by"])
+    handling_services.suggestion_close(suggestion=suggestion, note="代表接受解释", by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.status == S.CLOSED
 
@@ -594,7 +614,7 @@ def test_office_closes_a_replied_item(ctx, unit):
 def test_b_class_reply_is_tracked_until_an_a_followup(ctx, unit):
     suggestion, _reply = helpers.replied(unit=unit, reply_class="B", **ctx)
     assert Suggestion.objects.tracked().get() == suggestion
-    services.reply_record(
+    handling_services.reply_record(
         suggestion=suggestion,
         organisation=unit,
         reply_class="A",
@@ -605,7 +625,7 @@ def test_b_class_reply_is_tracked_until_an_a_followup(ctx, unit):
     assert not Suggestion.objects.tracked().exists()
     assert Suggestion.objects.get().status == S.REPLIED
     assert_refused(
-        lambda: services.reply_record(
+        lambda: handling_services.reply_record(
             suggestion=suggestion,
             organisation=unit,
             reply_class="A",
@@ -620,18 +640,18 @@ def test_b_class_reply_is_tracked_until_an_a_followup(ctx, unit):
 
 def test_publish_reply(ctx, unit):
     suggestion, reply = helpers.replied(unit=unit, **ctx)
-    services.reply_publish(reply=reply, by=ctx["by"])
+    handling_services.reply_publish(reply=reply, by=ctx["by"])
     reply.refresh_from_db()
     assert reply.published_at
     with pytest.raises(DomainError, match="published already"):
-        services.reply_publish(reply=reply, by=ctx["by"])
+        handling_services.reply_publish(reply=reply, by=ctx["by"])
 
 
 def test_private_suggestion_reply_is_not_published(ctx, unit):
     suggestion, reply = helpers.replied(unit=unit, **ctx)
-    services.suggestion_set_public(suggestion=suggestion, is_public=False, by=ctx["by"])
+    suggestion_services.suggestion_set_public(suggestion=suggestion, is_public=False, by=ctx["by"])
     with pytest.raises(DomainError, match="not public"):
-        services.reply_publish(reply=reply, by=ctx["by"])
+        handling_services.reply_publish(reply=reply, by=ctx["by"])
 
 
 # -- flags -----------------------------------------------------------------------------------------
@@ -640,23 +660,27 @@ def test_private_suggestion_reply_is_not_published(ctx, unit):
 def test_key_supervision_needs_a_leader_and_a_registered_item(ctx):
     draft = helpers.draft(**ctx)
     assert_refused(
-        lambda: services.suggestion_flag_key(suggestion=draft, leader="吴金华", by=ctx["by"]),
+        lambda: suggestion_services.suggestion_flag_key(
+            suggestion=draft, leader="吴金华", by=ctx["by"]
+        ),
         draft,
         "Only a registered suggestion can be supervised",
     )
     suggestion = helpers.registered(**ctx)
     assert_refused(
-        lambda: services.suggestion_flag_key(suggestion=suggestion, leader="", by=ctx["by"]),
+        lambda: suggestion_services.suggestion_flag_key(
+            suggestion=suggestion, leader="", by=ctx["by"]
+        ),
         suggestion,
         "Name the leader",
     )
-    services.suggestion_flag_key(suggestion=suggestion, leader="吴金华", by=ctx["by"])
-    services.suggestion_flag_look_back(suggestion=suggestion, by=ctx["by"])
+    suggestion_services.suggestion_flag_key(suggestion=suggestion, leader="吴金华", by=ctx["by"])
+    suggestion_services.suggestion_flag_look_back(suggestion=suggestion, by=ctx["by"])
     suggestion.refresh_from_db()
     assert suggestion.key_supervision and suggestion.key_leader == "吴金华"
     assert suggestion.look_back
     assert_refused(
-        lambda: services.suggestion_flag_look_back(suggestion=suggestion, by=ctx["by"]),
+        lambda: suggestion_services.suggestion_flag_look_back(suggestion=suggestion, by=ctx["by"]),
         suggestion,
         "Nothing to change",
     )
@@ -679,7 +703,7 @@ def test_public_for_unit_for_deputy_and_drafts(ctx, unit, other_unit, make_deput
     registered = helpers.registered(**ctx)
     assigned = helpers.assigned(unit=unit, **ctx)
     private = helpers.registered(**ctx)
-    services.suggestion_set_public(suggestion=private, is_public=False, by=ctx["by"])
+    suggestion_services.suggestion_set_public(suggestion=private, is_public=False, by=ctx["by"])
     assert set(Suggestion.objects.public()) == {registered, assigned}
     assert list(Suggestion.objects.for_unit(unit)) == [assigned]
     assert not Suggestion.objects.for_unit(other_unit).exists()

@@ -9,6 +9,7 @@ from django.test import Client
 
 from proposals import services
 from proposals.models import TimelineEntry
+from proposals.suggestions import services as suggestion_services
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def submitted(lead, category, session, make_deputy):
     wang = make_deputy("王芳")
-    item = services.suggestion_create_draft(
+    item = suggestion_services.suggestion_create_draft(
         lead=lead,
         title="关于路灯的建议",
         body="正文",
@@ -28,7 +29,7 @@ def submitted(lead, category, session, make_deputy):
     )
     signature = services.signature_request(item=item, deputy=wang, by=lead.user)
     services.signature_confirm(signature=signature, by=wang.user)
-    services.suggestion_submit(suggestion=item, by=lead.user)
+    suggestion_services.suggestion_submit(suggestion=item, by=lead.user)
     # 06:05 UTC is 14:05 in Shanghai.
     TimelineEntry.objects.filter(action="submitted").update(
         at=datetime.datetime(2022, 6, 18, 6, 5, tzinfo=datetime.UTC)
@@ -50,7 +51,7 @@ def test_the_workspace_timeline_labels_each_step_with_who_and_when(lead, submitt
 
 def test_the_public_timeline_uses_the_same_labels_and_hides_the_drafting(submitted, staff):
     item, _ = submitted
-    services.suggestion_register(suggestion=item, by=staff)
+    suggestion_services.suggestion_register(suggestion=item, by=staff)
     page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(f"/suggestions/{item.pk}/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -1,17 +1,8 @@
-"""The deputy's suggestions and motions in the workspace (/portal/suggestions/, /portal/motions/).
+"""The deputy's suggestions in the workspace: list, draft, edit, submit, follow, rate the reply."""
 
-Every lookup goes through a queryset scoped to the deputy: another deputy's draft, signature
-request or reply is a 404, never a 403. Forms validate first; the services then change state,
-and a DomainError they raise is shown to the deputy (beside the form, or as a message after a
-redirect) with nothing written: a form's several service calls run in one transaction.
-"""
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import JsonResponse
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,25 +10,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 from congress.kit.errors import DomainError
 from deputies.portal import deputy_required
 from proposals import selectors, services
-from proposals.forms import (
-    MotionForm,
-    RatingForm,
-    SignatureAnswerForm,
-    SuggestionForm,
-    cosigner_label,
-    cosigner_queryset,
-)
 from proposals.handling import clocks
+from proposals.handling import services as handling_services
+from proposals.handling.forms import RatingForm
 from proposals.models import (
     Assignment,
     Feedback,
-    Motion,
     Reply,
     Signature,
     Suggestion,
     TimelineEntry,
 )
+from proposals.portal import _run_in_one_transaction
 from proposals.printing import suggestion_form_queryset, suggestion_form_response
+from proposals.suggestions import services as suggestion_services
+from proposals.suggestions.forms import SuggestionForm
 from proposals.timeline import deputy_timeline
 
 S = Suggestion.Status
@@ -78,17 +65,6 @@ def suggestions(request, deputy):
     )
 
 
-def _run_in_one_transaction(form, steps) -> bool:
-    """Run the service calls; on a DomainError undo them all and put the message on the form."""
-    try:
-        with transaction.atomic():
-            steps()
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return False
-    return True
-
-
 def _save_suggestion(request, deputy, form, suggestion=None):
     data = form.cleaned_data
     result = {}
@@ -102,13 +78,15 @@ def _save_suggestion(request, deputy, form, suggestion=None):
             "is_public": data["is_public"],
         }
         if suggestion is None:
-            item = services.suggestion_create_draft(lead=deputy, by=request.user, **fields)
+            item = suggestion_services.suggestion_create_draft(
+                lead=deputy, by=request.user, **fields
+            )
         else:
-            item = services.suggestion_update_draft(
+            item = suggestion_services.suggestion_update_draft(
                 suggestion=suggestion, by=request.user, **fields
             )
         for file in data["attachments"]:
-            services.suggestion_attach(suggestion=item, file=file, by=request.user)
+            suggestion_services.suggestion_attach(suggestion=item, file=file, by=request.user)
         for cosigner in data["cosigners"]:
             services.signature_request(item=item, deputy=cosigner, by=request.user)
         result["item"] = item
@@ -207,11 +185,11 @@ def suggestion_detail(request, deputy, pk):
 
 def _next_step(suggestion) -> dict | None:
     """What happens next after a 不满意, and when: the office's decision, then its outcome."""
-    unsatisfied = services.unsatisfied_feedback(suggestion)
+    unsatisfied = handling_services.unsatisfied_feedback(suggestion)
     if unsatisfied is not None:
         return {
             "kind": "waiting",
-            "due": services.office_decision_due(unsatisfied.given_at),
+            "due": handling_services.office_decision_due(unsatisfied.given_at),
         }
     if suggestion.status not in (S.REHANDLING, S.CLOSED):
         return None
@@ -258,7 +236,7 @@ def suggestion_submit(request, deputy, pk):
     suggestion = _own_draft(deputy, pk)
     if request.method == "POST":
         try:
-            services.suggestion_submit(suggestion=suggestion, by=request.user)
+            suggestion_services.suggestion_submit(suggestion=suggestion, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("portal_suggestion_submit", pk=suggestion.pk)
@@ -285,88 +263,6 @@ def suggestion_submit(request, deputy, pk):
     )
 
 
-# -- co-signing -----------------------------------------------------------------------------
-
-COSIGNER_SEARCH_LIMIT = 10
-
-
-@deputy_required
-@require_safe
-def cosigner_search(request, deputy):
-    """JSON for the co-signer picker: deputies the lead may still ask, matching the typed text
-    by name, card number or delegation. Public fields only (name, card number, delegation)."""
-    query = request.GET.get("q", "").strip()[:50]
-    item = None
-    for param, model in (("suggestion", Suggestion), ("motion", Motion)):
-        raw = request.GET.get(param, "")
-        if raw.isdigit():
-            item = model.objects.filter(lead=deputy, pk=int(raw)).first()
-    results = []
-    if query:
-        matches = (
-            cosigner_queryset(lead=deputy, item=item)
-            .filter(
-                Q(name__icontains=query)
-                | Q(card_number__icontains=query)
-                | Q(delegation__name__icontains=query)
-            )
-            .select_related("delegation")
-            .order_by("delegation__town__order", "delegation__name", "name", "id")
-        )
-        results = [
-            {
-                "id": d.pk,
-                "name": d.name,
-                "card_number": d.card_number,
-                "delegation": d.delegation.name,
-                "value": cosigner_label(d),
-            }
-            for d in matches[:COSIGNER_SEARCH_LIMIT]
-        ]
-    return JsonResponse({"results": results}, headers={"Cache-Control": "private, no-store"})
-
-
-@deputy_required
-@require_http_methods(["GET", "POST"])
-def signature_answer(request, deputy, pk):
-    """A request to co-sign: read the item (GET), then confirm or decline it (POST)."""
-    signature = get_object_or_404(
-        Signature.objects.filter(deputy=deputy).select_related(
-            "suggestion__lead", "suggestion__category", "motion__lead", "motion__session__term"
-        ),
-        pk=pk,
-    )
-    if request.method == "POST":
-        form = SignatureAnswerForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose to confirm or to decline."))
-            return redirect("portal_signature", pk=signature.pk)
-        service = (
-            services.signature_confirm
-            if form.cleaned_data["answer"] == "confirm"
-            else services.signature_decline
-        )
-        try:
-            service(signature=signature, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("portal_signature", pk=signature.pk)
-        if form.cleaned_data["answer"] == "confirm":
-            messages.success(request, _("You co-signed “%(title)s”.") % {"title": signature.item})
-        else:
-            messages.success(
-                request, _("You declined to co-sign “%(title)s”.") % {"title": signature.item}
-            )
-        if request.POST.get("next") == "overview":  # the one-tap buttons on /portal/
-            return redirect("deputies:portal")
-        return redirect("portal_suggestions")
-    return render(
-        request,
-        "portal/suggestion_signature.html",
-        {"deputy": deputy, "signature": signature, "item": signature.item},
-    )
-
-
 # -- rating a reply ---------------------------------------------------------------------------
 
 
@@ -382,7 +278,7 @@ def reply_rate(request, deputy, pk):
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_give(
+            handling_services.feedback_give(
                 reply=reply,
                 rater=deputy,
                 by=request.user,
@@ -399,135 +295,4 @@ def reply_rate(request, deputy, pk):
         request,
         "portal/suggestion_rate.html",
         {"deputy": deputy, "reply": reply, "item": reply.suggestion, "form": form},
-    )
-
-
-# -- motions --------------------------------------------------------------------------------
-
-
-def _min_signers() -> int:
-    return settings.CONGRESS_RULES["MOTION_MIN_SIGNERS"]
-
-
-@deputy_required
-def motions(request, deputy):
-    page = Paginator(
-        Motion.objects.for_deputy(deputy)
-        .select_related("session__term", "lead")
-        .order_by("-created_at"),
-        20,
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portal/motions.html",
-        {"deputy": deputy, "page_obj": page, "motions": page.object_list, "query_string": ""},
-    )
-
-
-def _save_motion(request, deputy, form, motion=None):
-    data = form.cleaned_data
-    result = {}
-
-    def steps():
-        texts = {k: data[k] for k in ("title", "reason", "grounds", "proposal", "is_public")}
-        if motion is None:
-            item = services.motion_create_draft(
-                lead=deputy, session=data["session"], by=request.user, **texts
-            )
-        else:
-            item = services.motion_update_draft(motion=motion, by=request.user, **texts)
-        for cosigner in data["cosigners"]:
-            services.signature_request(item=item, deputy=cosigner, by=request.user)
-        result["item"] = item
-
-    if _run_in_one_transaction(form, steps):
-        return result["item"]
-    return None
-
-
-@deputy_required
-def motion_new(request, deputy):
-    form = MotionForm(request.POST or None, lead=deputy)
-    if request.method == "POST" and form.is_valid():
-        item = _save_motion(request, deputy, form)
-        if item is not None:
-            messages.success(request, _("Draft saved. Submit it once enough deputies have signed."))
-            return redirect("portal_motion", pk=item.pk)
-    return render(
-        request,
-        "portal/motion_form.html",
-        {"deputy": deputy, "form": form, "item": None, "min_signers": _min_signers()},
-    )
-
-
-def _own_draft_motion(deputy, pk):
-    return get_object_or_404(
-        Motion.objects.filter(lead=deputy, status=Motion.Status.DRAFT).select_related(
-            "session__term"
-        ),
-        pk=pk,
-    )
-
-
-@deputy_required
-def motion_edit(request, deputy, pk):
-    motion = _own_draft_motion(deputy, pk)
-    form = MotionForm(request.POST or None, lead=deputy, motion=motion)
-    if request.method == "POST" and form.is_valid():
-        if _save_motion(request, deputy, form, motion) is not None:
-            messages.success(request, _("Draft saved."))
-            return redirect("portal_motion", pk=motion.pk)
-    return render(
-        request,
-        "portal/motion_form.html",
-        {"deputy": deputy, "form": form, "item": motion, "min_signers": _min_signers()},
-    )
-
-
-@deputy_required
-def motion_detail(request, deputy, pk):
-    motion = get_object_or_404(
-        Motion.objects.for_deputy(deputy)
-        .select_related("session__term", "lead")
-        .prefetch_related(Prefetch("signatures", Signature.objects.select_related("deputy"))),
-        pk=pk,
-    )
-    confirmed = [s for s in motion.signatures.all() if s.status == Signature.Status.CONFIRMED]
-    return render(
-        request,
-        "portal/motion_detail.html",
-        {
-            "deputy": deputy,
-            "item": motion,
-            "is_lead": motion.lead_id == deputy.pk,
-            "signer_count": 1 + len(confirmed),
-            "min_signers": _min_signers(),
-            "timeline": deputy_timeline(
-                motion, [motion.lead, *(s.deputy for s in motion.signatures.all())]
-            ),
-        },
-    )
-
-
-@deputy_required
-@require_http_methods(["GET", "POST"])
-def motion_submit(request, deputy, pk):
-    motion = _own_draft_motion(deputy, pk)
-    if request.method == "POST":
-        try:
-            services.motion_submit(motion=motion, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("portal_motion_submit", pk=motion.pk)
-        messages.success(request, _("Motion submitted to the presidium."))
-        return redirect("portal_motion", pk=motion.pk)
-    return render(
-        request,
-        "portal/motion_submit.html",
-        {
-            "deputy": deputy,
-            "item": motion,
-            "signer_count": services.motion_signer_count(motion),
-            "min_signers": _min_signers(),
-        },
     )

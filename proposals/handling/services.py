@@ -1,0 +1,746 @@
+"""The handling units' side of a suggestion, and the only code that writes it: assignment, signing
+for, returns, extensions, replies, the deputy's feedback, rehandling and closing, co-handlers' views.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from congress.kit.notify import notify_all
+from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
+from congress.kit.workdays import add_working_days
+from congress.models import Organisation
+from deputies.models import Deputy
+from proposals.models import (
+    Assignment,
+    CoHandlerView,
+    Decision,
+    ExtensionRequest,
+    Feedback,
+    Rating,
+    Reply,
+    ReturnRequest,
+    Suggestion,
+)
+from proposals.services import (
+    S,
+    User,
+    _check_status,
+    _lock,
+    _mail_on_commit,
+    _refuse,
+    _signer_users,
+    _staff_users,
+    _timeline,
+    _unit_users,
+    add_months,
+    rule,
+)
+
+# -- assignment and the unit's requests -----------------------------------------------------
+
+
+def reply_due(assigned_on: datetime.date) -> datetime.date:
+    """The reply's due date for an item assigned on a day (3 months by default)."""
+    return add_months(assigned_on, rule("SUGGESTION_REPLY_MONTHS"))
+
+
+def _notify_unit(assignment: Assignment, suggestion: Suggestion) -> None:
+    _mail_on_commit(
+        subject=_("Suggestion assigned to you: %(code)s") % {"code": suggestion.code},
+        body=_("%(code)s “%(title)s” was assigned to %(unit)s as %(role)s; reply by %(due)s.")
+        % {
+            "code": suggestion.code,
+            "title": suggestion.title,
+            "unit": assignment.organisation.name,
+            "role": assignment.get_role_display(),
+            "due": date_format(assignment.due_date, "DATE_FORMAT"),
+        },
+        users=_unit_users(assignment.organisation),
+    )
+
+
+def suggestion_assign(
+    *,
+    suggestion: Suggestion,
+    lead_unit: Organisation,
+    by: User,
+    co_units: Iterable[Organisation] = (),
+    on: datetime.date | None = None,
+) -> list[Assignment]:
+    """Assign (交办) to a lead unit and any co-handlers; the reply is due 3 months on (a setting)."""
+    co_units = [unit for unit in dict.fromkeys(co_units) if unit.pk != lead_unit.pk]
+    on = on or timezone.localdate()
+    if not lead_unit.active or any(not unit.active for unit in co_units):
+        _refuse(_("Assign to active handling units only."), code="inactive")
+    with transaction.atomic():
+        suggestion = _lock(Suggestion, suggestion.pk)
+        _check_status(
+            suggestion,
+            [S.REGISTERED],
+            _("Only a registered suggestion can be assigned; this one is “%(status)s”."),
+        )
+        due = reply_due(on)
+        assignments = Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    suggestion=suggestion,
+                    organisation=unit,
+                    role=role,
+                    assigned_at=on,
+                    due_date=due,
+                )
+                for unit, role in [(lead_unit, Assignment.Role.LEAD)]
+                + [(unit, Assignment.Role.CO) for unit in co_units]
+            ]
+        )
+        suggestion.status, suggestion.assigned_at = S.ASSIGNED, timezone.now()
+        suggestion.save(update_fields=["status", "assigned_at"])
+        names = "、".join([lead_unit.name] + [u.name for u in co_units])
+        _timeline(suggestion, "assigned", by, names)
+        for assignment in assignments:
+            _notify_unit(assignment, suggestion)
+    return assignments
+
+
+def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
+    """The unit signs for its assignment (签收); the lead's signature starts the handling."""
+    with transaction.atomic():
+        assignment = _lock(Assignment, assignment.pk)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        if not assignment.active or assignment.accepted_at:
+            _refuse(_("This assignment is not waiting to be signed for."), code="state")
+        _check_status(
+            suggestion,
+            [S.ASSIGNED, S.HANDLING],
+            _("The suggestion is “%(status)s”; there is nothing to sign for."),
+        )
+        assignment.accepted_at = timezone.now()
+        assignment.save(update_fields=["accepted_at"])
+        if assignment.role == Assignment.Role.LEAD and suggestion.status == S.ASSIGNED:
+            suggestion.status = S.HANDLING
+            suggestion.save(update_fields=["status"])
+        _timeline(suggestion, "accepted", by, label=assignment.organisation.name)
+    return assignment
+
+
+def return_deadline(assignment: Assignment) -> datetime.date:
+    """The last day a unit may send the item back (7 working days after assignment by default)."""
+    return add_working_days(assignment.assigned_at, rule("RETURN_REQUEST_WORKING_DAYS"))
+
+
+def return_request(
+    *,
+    assignment: Assignment,
+    reason: str,
+    by: User,
+    proposed_unit: Organisation | None = None,
+    on: datetime.date | None = None,
+) -> ReturnRequest:
+    """A unit asks to send the item back as outside its remit, within the working-day window."""
+    if not reason.strip():
+        _refuse(_("Give the reason the item is outside your remit."), code="reason")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        assignment = _lock(Assignment, assignment.pk)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        _check_status(
+            suggestion,
+            [S.ASSIGNED, S.HANDLING],
+            _("A suggestion that is “%(status)s” cannot be sent back."),
+        )
+        if not assignment.active:
+            _refuse(_("This assignment is no longer active."), code="inactive")
+        last = return_deadline(assignment)
+        if on > last:
+            _refuse(
+                _(
+                    "An item can be sent back within %(days)s working days of assignment, "
+                    "that is until %(last)s; after that the assignment stands."
+                )
+                % {"days": rule("RETURN_REQUEST_WORKING_DAYS"), "last": last.isoformat()},
+                code="too_late",
+            )
+        if assignment.return_requests.filter(decision=Decision.PENDING).exists():
+            _refuse(_("A request to send this item back is waiting already."), code="pending")
+        if proposed_unit is not None and proposed_unit.pk == assignment.organisation_id:
+            _refuse(_("Propose another unit than your own."), code="same_unit")
+        request = ReturnRequest.objects.create(
+            assignment=assignment, reason=reason, proposed_unit=proposed_unit, requested_by=by
+        )
+        _timeline(
+            suggestion,
+            "return_requested",
+            by,
+            reason,
+            public=False,
+            label=assignment.organisation.name,
+        )
+        _mail_on_commit(
+            subject=_("Return requested: %(code)s") % {"code": suggestion.code},
+            body=_("%(unit)s asks to send back %(code)s: %(reason)s")
+            % {"unit": assignment.organisation.name, "code": suggestion.code, "reason": reason},
+            users=_staff_users(),
+        )
+    return request
+
+
+def return_decide(
+    *,
+    request: ReturnRequest,
+    approve: bool,
+    by: User,
+    new_unit: Organisation | None = None,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> ReturnRequest:
+    """Approve (the item goes to `new_unit`, by default the proposed one) or refuse a return."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
+        assignment = _lock(Assignment, request.assignment_id)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        if request.decision != Decision.PENDING:
+            _refuse(_("This request was decided already."), code="decided")
+        new_unit = new_unit or request.proposed_unit
+        if approve:
+            _check_status(
+                suggestion,
+                [S.ASSIGNED, S.HANDLING],
+                _("The suggestion is “%(status)s”; it can no longer be reassigned."),
+            )
+            if assignment.role == Assignment.Role.LEAD and new_unit is None:
+                _refuse(_("Name the unit that takes the item over."), code="new_unit")
+            if new_unit is not None and (
+                new_unit.pk == assignment.organisation_id
+                or suggestion.assignments.filter(active=True, organisation=new_unit).exists()
+            ):
+                _refuse(_("That unit handles this item already."), code="same_unit")
+        request.decision = Decision.APPROVED if approve else Decision.REFUSED
+        request.decision_note, request.decided_at, request.decided_by = note, timezone.now(), by
+        request.save(update_fields=["decision", "decision_note", "decided_at", "decided_by"])
+        if approve:
+            assignment.active = False
+            assignment.save(update_fields=["active"])
+            if new_unit is not None:
+                replacement = Assignment.objects.create(
+                    suggestion=suggestion,
+                    organisation=new_unit,
+                    role=assignment.role,
+                    assigned_at=on,
+                    due_date=reply_due(on),
+                )
+                _notify_unit(replacement, suggestion)
+            if assignment.role == Assignment.Role.LEAD and suggestion.status == S.HANDLING:
+                suggestion.status = S.ASSIGNED
+                suggestion.save(update_fields=["status"])
+            _timeline(
+                suggestion,
+                "reassigned",
+                by,
+                f"{assignment.organisation.name} → {new_unit.name if new_unit else '—'}",
+            )
+        else:
+            _timeline(suggestion, "return_refused", by, note, public=False)
+        _mail_on_commit(
+            subject=_("Your return request for %(code)s: %(decision)s")
+            % {"code": suggestion.code, "decision": request.get_decision_display()},
+            body=note or request.get_decision_display(),
+            users=_unit_users(assignment.organisation),
+        )
+    return request
+
+
+def extension_limit(assignment: Assignment) -> datetime.date:
+    return add_months(assignment.assigned_at, rule("SUGGESTION_EXTENDED_REPLY_MONTHS"))
+
+
+def extension_request(
+    *, assignment: Assignment, reason: str, new_due_date: datetime.date, by: User
+) -> ExtensionRequest:
+    """A unit asks for more time, up to 6 months after assignment (a setting)."""
+    if not reason.strip():
+        _refuse(_("Say why the reply needs more time."), code="reason")
+    with transaction.atomic():
+        assignment = _lock(Assignment, assignment.pk)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        _check_status(
+            suggestion,
+            [S.ASSIGNED, S.HANDLING],
+            _("A suggestion that is “%(status)s” cannot get more time."),
+        )
+        if not assignment.active:
+            _refuse(_("This assignment is no longer active."), code="inactive")
+        limit = extension_limit(assignment)
+        if new_due_date > limit:
+            _refuse(
+                _(
+                    "The reply can be put off to %(limit)s at the latest (%(months)s months after assignment)."
+                )
+                % {"limit": limit.isoformat(), "months": rule("SUGGESTION_EXTENDED_REPLY_MONTHS")},
+                code="too_long",
+            )
+        if new_due_date <= assignment.due_date:
+            _refuse(
+                _("Ask for a date after the present due date, %(due)s.")
+                % {"due": assignment.due_date.isoformat()},
+                code="too_short",
+            )
+        if assignment.extension_requests.filter(decision=Decision.PENDING).exists():
+            _refuse(_("A request for more time is waiting already."), code="pending")
+        request = ExtensionRequest.objects.create(
+            assignment=assignment, reason=reason, requested_due_date=new_due_date, requested_by=by
+        )
+        _timeline(
+            suggestion,
+            "extension_requested",
+            by,
+            reason,
+            public=False,
+            label=assignment.organisation.name,
+        )
+        _mail_on_commit(
+            subject=_("Extension requested: %(code)s") % {"code": suggestion.code},
+            body=_("%(unit)s asks to reply to %(code)s by %(date)s: %(reason)s")
+            % {
+                "unit": assignment.organisation.name,
+                "code": suggestion.code,
+                "date": new_due_date.isoformat(),
+                "reason": reason,
+            },
+            users=_staff_users(),
+        )
+    return request
+
+
+def extension_decide(
+    *, request: ExtensionRequest, approve: bool, by: User, note: str = ""
+) -> ExtensionRequest:
+    """Approve (the due date moves) or refuse a request for more time."""
+    with transaction.atomic():
+        request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        assignment = _lock(Assignment, request.assignment_id)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        if request.decision != Decision.PENDING:
+            _refuse(_("This request was decided already."), code="decided")
+        if approve:
+            _check_status(
+                suggestion,
+                [S.ASSIGNED, S.HANDLING],
+                _("The suggestion is “%(status)s”; its due date can no longer change."),
+            )
+        request.decision = Decision.APPROVED if approve else Decision.REFUSED
+        request.decision_note, request.decided_at, request.decided_by = note, timezone.now(), by
+        request.save(update_fields=["decision", "decision_note", "decided_at", "decided_by"])
+        if approve:
+            assignment.due_date = request.requested_due_date
+            assignment.save(update_fields=["due_date"])
+        _timeline(
+            suggestion,
+            "extension_approved" if approve else "extension_refused",
+            by,
+            request.requested_due_date.isoformat() if approve else note,
+            public=approve,
+        )
+        _mail_on_commit(
+            subject=_("Your extension request for %(code)s: %(decision)s")
+            % {"code": suggestion.code, "decision": request.get_decision_display()},
+            body=note or request.get_decision_display(),
+            users=_unit_users(assignment.organisation),
+        )
+    return request
+
+
+# -- replies, feedback, closing -------------------------------------------------------------
+
+
+def reply_record(
+    *,
+    suggestion: Suggestion,
+    organisation: Organisation,
+    reply_class: str,
+    text: str,
+    by: User,
+    letter_number: str = "",
+    file=None,
+    replied_on: datetime.date | None = None,
+    followup: bool = False,
+) -> Reply:
+    """The lead unit's reply (答复); every signer is e-mailed and asked to rate it.
+
+    `followup=True` records a further reply on a B/C item that stays under tracking; an A
+    follow-up ends the tracking.
+    """
+    classes = [code for code, _label in rule("REPLY_CLASSES")]
+    if reply_class not in classes:
+        _refuse(
+            _("Choose the reply's class: %(classes)s.") % {"classes": "/".join(classes)}, "class"
+        )
+    if not text.strip():
+        _refuse(_("Write the reply's text."), code="text")
+    if file:
+        try:
+            validate_attachment(file)
+        except ValidationError as error:
+            _refuse(" ".join(error.messages), code="attachment")
+    replied_on = replied_on or timezone.localdate()
+    with transaction.atomic():
+        suggestion = _lock(Suggestion, suggestion.pk)
+        if followup:
+            if not suggestion.tracking or suggestion.status not in (S.REPLIED, S.CLOSED):
+                _refuse(
+                    _("Follow-up replies are for answered items still under tracking."), "state"
+                )
+        else:
+            _check_status(
+                suggestion,
+                [S.ASSIGNED, S.HANDLING, S.REHANDLING],
+                _("A suggestion that is “%(status)s” is not waiting for a reply."),
+            )
+        if not suggestion.assignments.filter(
+            active=True, role=Assignment.Role.LEAD, organisation=organisation
+        ).exists():
+            _refuse(_("Only the lead unit replies to the deputy."), code="not_lead")
+        if not followup:
+            _refuse_without_cohandler_views(suggestion)
+        reply = Reply(
+            suggestion=suggestion,
+            organisation=organisation,
+            reply_class=reply_class,
+            letter_number=letter_number,
+            text=text,
+            replied_at=replied_on,
+            is_followup=followup,
+            recorded_by=by,
+        )
+        if file:
+            reply.file_name = getattr(file, "name", "") or "reply.pdf"
+            kind = attachment_kind(file)
+            reply.file.save(f"reply.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
+        reply.save()
+        tracked = reply_class in rule("TRACKED_REPLY_CLASSES", ["B", "C"])
+        fields = ["tracking"]
+        suggestion.tracking = tracked
+        if not followup:
+            suggestion.status, suggestion.replied_at = S.REPLIED, timezone.now()
+            fields += ["status", "replied_at"]
+        suggestion.save(update_fields=fields)
+        _timeline(
+            suggestion,
+            "followup_replied" if followup else "replied",
+            by,
+            f"{reply_class} {letter_number}".strip(),
+            label=organisation.name,
+        )
+        _mail_on_commit(
+            subject=_("Reply to your suggestion %(code)s") % {"code": suggestion.code},
+            body=_(
+                "%(unit)s replied to “%(title)s” (class %(class)s). Please read it and rate it in the deputy portal."
+            )
+            % {"unit": organisation.name, "title": suggestion.title, "class": reply_class},
+            users=_signer_users(suggestion),
+        )
+    return reply
+
+
+def reply_publish(*, reply: Reply, by: User) -> Reply:
+    """Publish a reply on the public pages (the item itself must be public)."""
+    with transaction.atomic():
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        suggestion = _lock(Suggestion, reply.suggestion_id)
+        if reply.published_at:
+            _refuse(_("This reply is published already."), code="published")
+        if not suggestion.is_public or suggestion.status not in S.published():
+            _refuse(_("The suggestion is not public, so neither is its reply."), code="private")
+        if not reply.is_followup:
+            _refuse_without_cohandler_views(suggestion)
+        reply.published_at = timezone.now()
+        reply.save(update_fields=["published_at"])
+        _timeline(suggestion, "reply_published", by)
+    return reply
+
+
+def _current_reply(suggestion: Suggestion) -> Reply | None:
+    return suggestion.replies.filter(is_followup=False).order_by("-replied_at", "-id").first()
+
+
+def feedback_give(
+    *,
+    reply: Reply,
+    rater: Deputy,
+    process_rating: str,
+    result_rating: str,
+    by: User,
+    comment: str = "",
+) -> Feedback:
+    """One signer rates the reply. Once every signer has: all (basically) satisfied → closed;
+    anyone unsatisfied → the office is e-mailed to decide on re-handling."""
+    if process_rating not in Rating.values or result_rating not in Rating.values:
+        _refuse(_("Rate both the handling and the result."), code="rating")
+    if Rating.UNSATISFIED in (process_rating, result_rating) and not comment.strip():
+        _refuse(_("Say why you are not satisfied."), code="comment")
+    with transaction.atomic():
+        suggestion = _lock(Suggestion, reply.suggestion_id)
+        _check_status(
+            suggestion,
+            [S.REPLIED],
+            _("A suggestion that is “%(status)s” is not waiting for feedback."),
+        )
+        current = _current_reply(suggestion)
+        if current is None or current.pk != reply.pk:
+            _refuse(_("Rate the latest reply."), code="old_reply")
+        signers = suggestion.signers()
+        if rater.pk not in {d.pk for d in signers}:
+            _refuse(_("Only the deputies who signed the suggestion rate its reply."), "not_signer")
+        if Feedback.objects.filter(reply=reply, rater=rater).exists():
+            _refuse(_("%(deputy)s has rated this reply already.") % {"deputy": rater.name}, "again")
+        feedback = Feedback.objects.create(
+            reply=reply,
+            suggestion=suggestion,
+            rater=rater,
+            process_rating=process_rating,
+            result_rating=result_rating,
+            comment=comment.strip(),
+        )
+        _timeline(suggestion, "feedback", by, rater.name, public=False)
+        given = list(Feedback.objects.filter(reply=reply))
+        if feedback.unsatisfied and not any(f.unsatisfied for f in given if f.pk != feedback.pk):
+            # The first 不满意 on this reply: the office is told at once and the item waits in
+            # the admin's "unsatisfied, waiting for a decision" filter.
+            _timeline(suggestion, "unsatisfied", by, public=False)
+            notify_all(
+                _staff_users(),
+                _("Deputy unsatisfied with the reply to %(code)s") % {"code": suggestion.code},
+                _(
+                    "%(deputy)s is not satisfied with the reply to “%(title)s”: %(comment)s\n"
+                    "Decide whether it is handled again or closed with reasons, by %(by)s."
+                )
+                % {
+                    "deputy": rater.name,
+                    "title": suggestion.title,
+                    "comment": feedback.comment,
+                    "by": _date_label(office_decision_due(feedback.given_at)),
+                },
+                url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+            )
+        if len(given) >= len(signers):
+            if not any(f.unsatisfied for f in given):
+                suggestion.status, suggestion.closed_at = S.CLOSED, timezone.now()
+                suggestion.save(update_fields=["status", "closed_at"])
+                _timeline(suggestion, "closed", by)
+    return feedback
+
+
+def suggestion_rehandle(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
+    """Send a reply the deputies rejected back to the lead unit (重办), due 1 month on."""
+    with transaction.atomic():
+        suggestion = _lock(Suggestion, suggestion.pk)
+        _check_status(
+            suggestion,
+            [S.REPLIED],
+            _("Only a replied suggestion can be handled again; this one is “%(status)s”."),
+        )
+        lead = (
+            suggestion.assignments.select_for_update()
+            .filter(active=True, role=Assignment.Role.LEAD)
+            .select_related("organisation")
+            .first()
+        )
+        if lead is None:
+            _refuse(_("The suggestion has no lead unit to handle it again."), code="no_lead")
+        today = timezone.localdate()
+        lead.due_date = max(add_months(today, rule("REHANDLE_MONTHS")), lead.assigned_at)
+        lead.save(update_fields=["due_date"])
+        suggestion.status = S.REHANDLING
+        suggestion.rehandle_count += 1
+        suggestion.save(update_fields=["status", "rehandle_count"])
+        _timeline(suggestion, "rehandling", by, note)
+        _mail_on_commit(
+            subject=_("Handle %(code)s again") % {"code": suggestion.code},
+            body=_(
+                "The deputies are not satisfied with the reply to “%(title)s”. Reply again by %(due)s. %(note)s"
+            )
+            % {"title": suggestion.title, "due": lead.due_date.isoformat(), "note": note},
+            users=_unit_users(lead.organisation),
+        )
+        _tell_signers_the_decision(
+            suggestion,
+            _(
+                "The office sent “%(title)s” back to %(unit)s to be handled again; "
+                "a new reply is due by %(due)s."
+            )
+            % {
+                "title": suggestion.title,
+                "unit": lead.organisation.name,
+                "due": _date_label(lead.due_date),
+            },
+            note,
+        )
+    return suggestion
+
+
+def suggestion_close(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
+    """Close a replied item by the office's decision (e.g. the deputy accepts the explanation).
+
+    Closing over a deputy's 不满意 needs the reasons, which the signers are sent.
+    """
+    with transaction.atomic():
+        suggestion = _lock(Suggestion, suggestion.pk)
+        _check_status(
+            suggestion,
+            [S.REPLIED],
+            _("Only a replied suggestion can be closed; this one is “%(status)s”."),
+        )
+        unsatisfied = unsatisfied_feedback(suggestion) is not None
+        if unsatisfied and not note.strip():
+            _refuse(
+                _("A deputy is not satisfied: give the reasons for closing the item anyway."),
+                code="reason",
+            )
+        suggestion.status, suggestion.closed_at = S.CLOSED, timezone.now()
+        suggestion.save(update_fields=["status", "closed_at"])
+        _timeline(suggestion, "closed", by, note.strip())
+        if unsatisfied:
+            _tell_signers_the_decision(
+                suggestion,
+                _("The office closed “%(title)s” without handling it again, for these reasons:")
+                % {"title": suggestion.title},
+                note.strip(),
+            )
+    return suggestion
+
+
+def suggestion_decide_unsatisfied(
+    *, suggestion: Suggestion, rehandle: bool, by: User, reason: str = ""
+) -> Suggestion:
+    """The office's decision on a 不满意: handle it again (1 month) or close it with reasons."""
+    if unsatisfied_feedback(suggestion) is None:
+        _refuse(_("No deputy is waiting for a decision on this item."), code="not_unsatisfied")
+    if rehandle:
+        return suggestion_rehandle(suggestion=suggestion, by=by, note=reason)
+    return suggestion_close(suggestion=suggestion, by=by, note=reason)
+
+
+def unsatisfied_feedback(suggestion: Suggestion) -> Feedback | None:
+    """The first 不满意 on the current reply of a replied item still waiting for the office."""
+    if suggestion.status != S.REPLIED:
+        return None
+    current = _current_reply(suggestion)
+    if current is None:
+        return None
+    return (
+        current.feedback.filter(
+            Q(process_rating=Rating.UNSATISFIED) | Q(result_rating=Rating.UNSATISFIED)
+        )
+        .order_by("given_at", "pk")
+        .first()
+    )
+
+
+def office_decision_due(given_at) -> datetime.date:
+    """The day the office should have decided on what reached it at `given_at` (a 不满意, a
+    unit's request)."""
+    return add_working_days(timezone.localdate(given_at), rule("OFFICE_DECISION_WORKING_DAYS", 5))
+
+
+def _date_label(day: datetime.date) -> str:
+    """A date as Chinese pages write it (2022年6月18日), in the active language's format."""
+    return date_format(day, "DATE_FORMAT")
+
+
+def _tell_signers_the_decision(suggestion: Suggestion, message: str, note: str) -> None:
+    notify_all(
+        _signer_users(suggestion),
+        _("The office's decision on your suggestion %(code)s") % {"code": suggestion.code},
+        f"{message}\n{note}".strip(),
+        url=reverse("portal_suggestion", args=[suggestion.pk]),
+    )
+
+
+# -- co-handlers' views ---------------------------------------------------------------------
+
+
+def cohandler_view_due(assignment: Assignment) -> datetime.date:
+    """A co-handler's view is due 1 month after its assignment (a setting)."""
+    return add_months(assignment.assigned_at, rule("CO_HANDLER_VIEWS_MONTHS"))
+
+
+def missing_cohandler_views(suggestion: Suggestion) -> list[Assignment]:
+    """Active co-handling assignments whose unit has not sent its view yet."""
+    return list(
+        suggestion.assignments.filter(
+            active=True, role=Assignment.Role.CO, cohandler_view__isnull=True
+        ).select_related("organisation")
+    )
+
+
+def _refuse_without_cohandler_views(suggestion: Suggestion) -> None:
+    if not rule("REPLY_NEEDS_CO_HANDLER_VIEWS", True):
+        return
+    missing = missing_cohandler_views(suggestion)
+    if missing:
+        _refuse(
+            _("Waiting for the co-handling units' views: %(units)s.")
+            % {"units": "、".join(a.organisation.name for a in missing)},
+            code="cohandler_views",
+        )
+
+
+def _is_unit_member(user, organisation_id: int) -> bool:
+    from proposals.models import UnitMembership
+
+    return UnitMembership.objects.filter(user=user, organisation_id=organisation_id).exists()
+
+
+def cohandler_view_submit(*, assignment: Assignment, text: str, by: User) -> CoHandlerView:
+    """A co-handling unit sends its written view (协办意见) to the lead unit and the office.
+
+    Only a clerk of that unit (or the office on its behalf) sends it; once per assignment.
+    """
+    if not text.strip():
+        _refuse(_("Write the unit's view."), code="text")
+    with transaction.atomic():
+        assignment = _lock(Assignment, assignment.pk)
+        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        if not office and not _is_unit_member(by, assignment.organisation_id):
+            _refuse(_("Only a clerk of the co-handling unit sends its view."), code="not_member")
+        if assignment.role != Assignment.Role.CO or not assignment.active:
+            _refuse(_("Only an active co-handling unit sends a view."), code="not_co")
+        _check_status(
+            suggestion,
+            [S.ASSIGNED, S.HANDLING, S.REHANDLING],
+            _("A suggestion that is “%(status)s” is not waiting for co-handlers' views."),
+        )
+        if CoHandlerView.objects.filter(assignment=assignment).exists():
+            _refuse(_("This unit has sent its view already."), code="again")
+        view = CoHandlerView.objects.create(
+            assignment=assignment, suggestion=suggestion, text=text.strip(), submitted_by=by
+        )
+        _timeline(
+            suggestion,
+            "cohandler_view",
+            by,
+            public=False,
+            label=assignment.organisation.name,
+        )
+        lead = suggestion.assignments.filter(active=True, role=Assignment.Role.LEAD).first()
+        notify_all(
+            list(_unit_users(lead.organisation)) if lead else [],
+            _("Co-handler's view on %(code)s") % {"code": suggestion.code},
+            _("%(unit)s sent its view on “%(title)s”:\n%(text)s")
+            % {
+                "unit": assignment.organisation.name,
+                "title": suggestion.title,
+                "text": view.text,
+            },
+            url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+        )
+    return view

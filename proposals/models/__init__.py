@@ -1,0 +1,62 @@
+"""The proposals app's models, one module per concern (as Zulip's zerver/models/).
+
+Django finds an app's models in `proposals.models`; each module below holds one concern and this
+package names them all. Code may import from here or from the module itself.
+"""
+
+from proposals.models.base import (  # noqa: F401
+    Decision,
+    Proposal,
+    Rating,
+    Signature,
+    current_year,
+    proposal_code,
+    reply_class_choices,
+)
+from proposals.models.handling import (  # noqa: F401
+    Assignment,
+    CoHandlerView,
+    ExtensionRequest,
+    Feedback,
+    ReminderSent,
+    Reply,
+    ReplyQuerySet,
+    ReturnRequest,
+    UnitMembership,
+    UnitRequest,
+    reply_path,
+)
+from proposals.models.motions import (  # noqa: F401
+    Motion,
+    MotionInspection,
+    MotionProgressReport,
+    MotionQuerySet,
+)
+from proposals.models.opinions import (  # noqa: F401
+    OPINION_CODE_ALPHABET,
+    OPINION_CODE_LENGTH,
+    OPINION_CONTENT_MAX,
+    OPINION_CONTENT_MIN,
+    Opinion,
+    OpinionCategory,
+    OpinionChannel,
+    OpinionPhoto,
+    OpinionQuerySet,
+    new_opinion_code,
+    normalise_opinion_code,
+    opinion_photo_path,
+)
+from proposals.models.suggestions import (  # noqa: F401
+    SubmittedSuggestion,
+    Suggestion,
+    SuggestionAttachment,
+    SuggestionQuerySet,
+    attachment_path,
+)
+from proposals.models.timeline import (  # noqa: F401
+    TIMELINE_ACTION_LABELS,
+    TimelineEntry,
+    TimelineEntryQuerySet,
+    register_timeline_labels,
+    timeline_write,
+)
