@@ -1060,10 +1060,20 @@ class SheetResource(resources.ModelResource):
                 {
                     "where": self.where(),
                     "cells": [
-                        (header, _text(value), header in changed) for header, value in row.items()
+                        (header, self._kept(header, value), header in changed)
+                        for header, value in row.items()
                     ],
                 }
             )
+
+    def _kept(self, header, typed) -> str:
+        """A cell of a preview row as the register will keep it: normalised, a choice by its
+        label, a date in one form, related rows by their names. A column that is not a field
+        of the record (a suggestion's reply) shows its text as typed."""
+        column = self.fields_by_header.get(header)
+        if column is None or not column.attribute or "__" in column.attribute:
+            return _text(typed)
+        return _text(column.widget.render(column.get_value(self._current)))
 
     def summary(self, result) -> dict:
         """Counts of each kind of row, with the first rows of each kind, for the preview."""
