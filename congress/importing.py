@@ -802,11 +802,37 @@ def fast_bulk_update(model, objs, field_names) -> None:
         ", ".join(f"{quote(f.column)} = %s" for f in fields),
         quote(pk.column),
     )
+    rows = [[_prepared_value(f, obj, connection) for f in fields] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [[_prepared_value(f, obj, connection) for f in fields] + [obj.pk] for obj in objs],
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, rows)  # in-process: no round trip per row
+            return
+        # psycopg sends an executemany as one statement per row; instead, one UPDATE joins a
+        # VALUES list of many rows, each placeholder cast to its column's type.
+        table = quote(model._meta.db_table)
+        names = ", ".join(quote(f"v{index}") for index in range(len(fields) + 1))
+        placeholder = "({})".format(
+            ", ".join(f"%s::{f.cast_db_type(connection)}" for f in [*fields, pk])
         )
+        per_statement = max(1, min(2000, 65535 // (len(fields) + 1)))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            # Names from the model, quoted; types from its fields; every value is a parameter.
+            cursor.execute(
+                "UPDATE {table} SET {sets} FROM (VALUES {values}) AS v ({names}) "  # noqa: S608
+                "WHERE {table}.{pk} = v.{key}".format(
+                    table=table,
+                    sets=", ".join(
+                        f"{quote(f.column)} = v.{quote(f'v{index}')}"
+                        for index, f in enumerate(fields)
+                    ),
+                    values=", ".join([placeholder] * len(chunk)),
+                    names=names,
+                    pk=quote(pk.column),
+                    key=quote(f"v{len(fields)}"),
+                ),
+                [value for row in chunk for value in row],
+            )
 
 
 def _comparable(value):

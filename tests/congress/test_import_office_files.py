@@ -678,6 +678,45 @@ def test_the_preview_is_a_summary_with_changed_cells_marked(admin_client, delega
     assert "新增：<strong>30</strong>" in page
 
 
+def test_a_big_file_is_written_row_for_row_and_a_changed_one_rewritten(admin_client, delegation):
+    """Rows are written many to a statement and in batches: every one lands, every one changes."""
+
+    def big(occupation):
+        rows = [HEADERS]
+        for n in range(1, 2101):
+            year = 1980 + n // 1000  # an ID number's serial has three digits
+            values = row(n, f"代表{n}", id_number=id_for(n, f"{year}0102"), birth=f"{year}-1-2")
+            values[0], values[5] = f"P{n:04d}", occupation
+            rows.append(values)
+        return workbook(("Sheet1", rows))
+
+    def register():
+        return {
+            d.card_number: (d.name, d.occupation, d.id_number, d.birth_date)
+            for d in Deputy.objects.all()
+        }
+
+    def expected(occupation):
+        return {
+            f"P{n:04d}": (
+                f"代表{n}",
+                occupation,
+                id_for(n, f"{1980 + n // 1000}0102"),
+                datetime.date(1980 + n // 1000, 1, 2),
+            )
+            for n in range(1, 2101)
+        }
+
+    import_file(admin_client, big("某公司职员"))
+    assert register() == expected("某公司职员")
+    import_file(admin_client, big("新职务"))
+
+    assert register() == expected("新职务")
+    through = Deputy.groups.through
+    assert through.objects.count() == 2100
+    assert set(through.objects.values_list("deputygroup__name", flat=True)) == {"第一小组"}
+
+
 def test_confirming_runs_a_task_with_a_progress_page_and_one_log_entry(admin_client, delegation):
     preview = upload(admin_client, workbook(("Sheet1", [HEADERS] + [row(n) for n in range(1, 6)])))
 
