@@ -81,6 +81,8 @@ class TextWidget(widgets.CharWidget):
     """Text, trimmed. A whole number typed into a numeric cell (a phone number) reads as digits."""
 
     def clean(self, value, row=None, **kwargs):
+        if type(value) is str:  # most cells: what the library's CharWidget and _text make of it
+            return value.strip()
         # Floats of 10**15 and more have lost digits already (an 18-digit ID number typed as a
         # number): leave them as they are so that validation rejects them visibly.
         if isinstance(value, float) and value.is_integer() and abs(value) < 10**15:
@@ -620,6 +622,13 @@ class SheetResult(Result):
 
     labels = None
     several_sheets = False
+    # The row results kept in `rows` (the first ones; `totals` counts them all): a big file's
+    # 10,000 results would only be held in memory, never shown.
+    ROWS_KEPT = 100
+
+    def append_row_result(self, row_result):
+        if len(self.rows) < self.ROWS_KEPT:
+            super().append_row_result(row_result)
 
     def _number(self, number):
         if self.labels and 0 < number <= len(self.labels):
@@ -935,9 +944,12 @@ class SheetInstanceLoader(BaseInstanceLoader):
                 by_pk[owner]._m2m_before[attribute].append(related)
 
     def get_instance(self, row):
+        # Handed out once and let go: a big file's records are not all held to the end. A key
+        # given twice is refused anyway (SheetResource._check_repeated_key); its second row is
+        # checked as a new record.
         if not self.instances:
             return None
-        return self.instances.get(self.key(row[self.column.column_name]))
+        return self.instances.pop(self.key(row[self.column.column_name]), None)
 
 
 class SheetResource(resources.ModelResource):
