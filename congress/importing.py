@@ -27,6 +27,7 @@ from django.core import validators
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
+    ObjectDoesNotExist,
     PermissionDenied,
     ValidationError,
 )
@@ -34,7 +35,7 @@ from django.db import connections, models, router
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,6 +81,8 @@ class TextWidget(widgets.CharWidget):
     """Text, trimmed. A whole number typed into a numeric cell (a phone number) reads as digits."""
 
     def clean(self, value, row=None, **kwargs):
+        if type(value) is str:  # most cells: what the library's CharWidget and _text make of it
+            return value.strip()
         # Floats of 10**15 and more have lost digits already (an 18-digit ID number typed as a
         # number): leave them as they are so that validation rejects them visibly.
         if isinstance(value, float) and value.is_integer() and abs(value) < 10**15:
@@ -364,14 +367,32 @@ class Column(fields.Field):
         # A function from the cleaned value to the form the register keeps (see normalise_*).
         self.normalise = normalise
 
+    @cached_property
+    def plain(self) -> bool:
+        """A column of one attribute that is not a many-to-many field: read with getattr."""
+        return bool(self.attribute) and "__" not in self.attribute and not self.many
+
+    @cached_property
+    def many(self) -> bool:
+        return isinstance(self.widget, widgets.ManyToManyWidget)
+
     def get_value(self, instance):
+        if self.plain:  # read several times per row: the library's path walking costs more
+            try:
+                value = getattr(instance, self.attribute, None)
+            except (ValueError, ObjectDoesNotExist):
+                return None
+            if callable(value) and not isinstance(value, models.Manager):
+                value = value()
+            return value
         # During an import, many-to-many values are lists kept on the instance: the new ones are
         # written only after the row is saved, and the old ones must survive the library's
         # deepcopy of the instance (a copied prefetch cache is empty and would query per row).
-        for kept in ("_import_m2m", "_m2m_before"):
-            values = getattr(instance, kept, {})
-            if self.attribute in values:
-                return values[self.attribute]
+        if self.many:
+            for kept in ("_import_m2m", "_m2m_before"):
+                values = getattr(instance, kept, {})
+                if self.attribute in values:
+                    return values[self.attribute]
         return super().get_value(instance)
 
     def export(self, instance, **kwargs):
@@ -601,6 +622,13 @@ class SheetResult(Result):
 
     labels = None
     several_sheets = False
+    # The row results kept in `rows` (the first ones; `totals` counts them all): a big file's
+    # 10,000 results would only be held in memory, never shown.
+    ROWS_KEPT = 100
+
+    def append_row_result(self, row_result):
+        if len(self.rows) < self.ROWS_KEPT:
+            super().append_row_result(row_result)
 
     def _number(self, number):
         if self.labels and 0 < number <= len(self.labels):
@@ -628,22 +656,23 @@ _PLAIN_FIELDS = (
 )
 
 
-def fast_bulk_create(model, objs, batch_size=2000) -> None:
-    """INSERT many rows with one prepared statement, without Django's per-value compilation.
+def fast_bulk_create(model, objs, batch_size=2000, fields=None) -> None:
+    """INSERT many rows, a few thousand per statement, without Django's per-value compilation.
 
     For the rows an import writes beside its records (co-signers, assignments, replies, links
     of many-to-many fields): bulk_create spends most of a big import compiling their SQL. The
-    objects' primary keys are not set and no signal is sent.
+    objects' primary keys are not set and no signal is sent. With `fields` (attnames), `objs`
+    are tuples of those fields' values, not model objects (see `insert_values`): rows that are
+    only written are cheaper built that way.
     """
-    insert_rows(model, objs, batch_size)
+    if fields is not None:
+        insert_values(model, fields, objs)
+    else:
+        insert_rows(model, objs, batch_size)
 
 
-def insert_rows(model, objs, batch_size=2000) -> None:
-    """The INSERT of `fast_bulk_create`; SheetResource writes its new records with it."""
-    objs = list(objs)
-    if not objs:
-        return
-    connection = connections[router.db_for_write(model)]
+def _insertable(model):
+    """The fields an INSERT gives, those stamped with the time, and which need converting."""
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     stamped = [
         f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
@@ -654,28 +683,106 @@ def insert_rows(model, objs, batch_size=2000) -> None:
         else f
         for f in fields
     ]
+    return fields, stamped, converters
+
+
+def _insert_many(model, fields, rows) -> None:
+    """INSERT rows of database-ready values, many rows per statement.
+
+    One statement per row, even prepared (executemany), costs a round trip each on PostgreSQL
+    (psycopg sends them one by one in a pipeline): a few thousand rows per statement instead.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
+    limit = connection.features.max_query_params or 65535
+    per_statement = max(1, min(2000, limit // len(fields)))
+    placeholder = "({})".format(", ".join(["%s"] * len(fields)))
     # Names from the model, quoted; every value is a parameter.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
+    statements = {}
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), batch_size):
-            rows = []
-            for obj in objs[start : start + batch_size]:
-                for field in stamped:
-                    field.pre_save(obj, add=True)
-                rows.append(
-                    [
-                        getattr(obj, f.attname)
-                        if convert is None
-                        else f.get_db_prep_save(getattr(obj, f.attname), connection)
-                        for f, convert in zip(fields, converters, strict=True)
-                    ]
-                )
-            cursor.executemany(sql, rows)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            sql = statements.get(len(chunk))
+            if sql is None:
+                sql = statements[len(chunk)] = head + ", ".join([placeholder] * len(chunk))
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def insert_rows(model, objs, batch_size=2000) -> None:
+    """The INSERT of `fast_bulk_create`; SheetResource writes its new records with it."""
+    objs = list(objs)
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields, stamped, converters = _insertable(model)
+    for start in range(0, len(objs), batch_size):
+        rows = []
+        for obj in objs[start : start + batch_size]:
+            for field in stamped:
+                field.pre_save(obj, add=True)
+            rows.append(
+                [
+                    getattr(obj, f.attname)
+                    if convert is None
+                    else f.get_db_prep_save(getattr(obj, f.attname), connection)
+                    for f, convert in zip(fields, converters, strict=True)
+                ]
+            )
+        _insert_many(model, fields, rows)
+
+
+def insert_values(model, names, rows, batch_size=5000) -> None:
+    """INSERT rows given as tuples of values for the fields `names` (attnames: "suggestion_id").
+
+    No model object is built: for the many small rows an import writes beside its records
+    (co-signers, assignments, replies, timeline entries). Every other field takes its default,
+    computed once per call (a `timezone.now` default is the same instant for every row), and a
+    field stamped with the time (auto_now) takes the time of the call. No signal is sent.
+    """
+    rows = list(rows)
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields, stamped, converters = _insertable(model)
+    given = {name: index for index, name in enumerate(names)}
+    unknown = set(given) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    now = timezone.now()
+    # Per field: (its index in a row, the field if its values need converting else None), or
+    # (None, the value every row takes).
+    recipe = []
+    for field, convert in zip(fields, converters, strict=True):
+        if field.attname in given:
+            recipe.append((given[field.attname], convert))
+            continue
+        value = now if field in stamped else field.get_default()
+        if convert is not None:
+            value = field.get_db_prep_save(value, connection)
+        recipe.append((None, value))
+    for start in range(0, len(rows), batch_size):
+        _insert_many(
+            model,
+            fields,
+            [
+                [
+                    (
+                        constant
+                        if index is None
+                        else row[index]
+                        if constant is None
+                        else constant.get_db_prep_save(row[index], connection)
+                    )
+                    for index, constant in recipe
+                ]
+                for row in rows[start : start + batch_size]
+            ],
+        )
 
 
 def _prepared_value(field, obj, connection):
@@ -704,11 +811,37 @@ def fast_bulk_update(model, objs, field_names) -> None:
         ", ".join(f"{quote(f.column)} = %s" for f in fields),
         quote(pk.column),
     )
+    rows = [[_prepared_value(f, obj, connection) for f in fields] + [obj.pk] for obj in objs]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [[_prepared_value(f, obj, connection) for f in fields] + [obj.pk] for obj in objs],
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, rows)  # in-process: no round trip per row
+            return
+        # psycopg sends an executemany as one statement per row; instead, one UPDATE joins a
+        # VALUES list of many rows, each placeholder cast to its column's type.
+        table = quote(model._meta.db_table)
+        names = ", ".join(quote(f"v{index}") for index in range(len(fields) + 1))
+        placeholder = "({})".format(
+            ", ".join(f"%s::{f.cast_db_type(connection)}" for f in [*fields, pk])
         )
+        per_statement = max(1, min(2000, 65535 // (len(fields) + 1)))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            # Names from the model, quoted; types from its fields; every value is a parameter.
+            cursor.execute(
+                "UPDATE {table} SET {sets} FROM (VALUES {values}) AS v ({names}) "  # noqa: S608
+                "WHERE {table}.{pk} = v.{key}".format(
+                    table=table,
+                    sets=", ".join(
+                        f"{quote(f.column)} = v.{quote(f'v{index}')}"
+                        for index, f in enumerate(fields)
+                    ),
+                    values=", ".join([placeholder] * len(chunk)),
+                    names=names,
+                    pk=quote(pk.column),
+                    key=quote(f"v{len(fields)}"),
+                ),
+                [value for row in chunk for value in row],
+            )
 
 
 def _comparable(value):
@@ -749,11 +882,8 @@ def bulk_set_m2m(model, attribute: str, links: dict) -> None:
             )
     fast_bulk_create(
         through,
-        (
-            through(**{f"{source}_id": pk, f"{target}_id": other})
-            for pk, others in links.items()
-            for other in others
-        ),
+        [(pk, other) for pk, others in links.items() for other in others],
+        fields=(f"{source}_id", f"{target}_id"),
     )
 
 
@@ -814,9 +944,12 @@ class SheetInstanceLoader(BaseInstanceLoader):
                 by_pk[owner]._m2m_before[attribute].append(related)
 
     def get_instance(self, row):
+        # Handed out once and let go: a big file's records are not all held to the end. A key
+        # given twice is refused anyway (SheetResource._check_repeated_key); its second row is
+        # checked as a new record.
         if not self.instances:
             return None
-        return self.instances.get(self.key(row[self.column.column_name]))
+        return self.instances.pop(self.key(row[self.column.column_name]), None)
 
 
 class SheetResource(resources.ModelResource):
@@ -924,16 +1057,19 @@ class SheetResource(resources.ModelResource):
         # back by the import id, which a new row holds alone: the loader found no row with it.
         if not self.create_instances or not (using_transactions or not dry_run):
             return
-        model, instances = self._meta.model, self.create_instances
+        model, instances = self._meta.model, list(self.create_instances)
         names = self.get_import_id_fields()
         keys = []
         if len(names) == 1:
             attribute = self.fields[names[0]].attribute
             keys = [getattr(instance, attribute, None) for instance in instances]
         if not keys or "" in keys or None in keys or len(set(keys)) != len(keys):
-            return super().bulk_create(
+            super().bulk_create(
                 using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result
             )
+            if all(instance.pk is not None for instance in instances):
+                self.written(instances)
+            return
         try:
             insert_rows(model, instances)
             pks = dict(
@@ -944,6 +1080,7 @@ class SheetResource(resources.ModelResource):
             for instance, key in zip(instances, keys, strict=True):
                 instance.pk = pks[key]
                 instance._state.adding, instance._state.db = False, model._default_manager.db
+            self.written(instances)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -956,10 +1093,26 @@ class SheetResource(resources.ModelResource):
             fields = self.get_bulk_update_fields()
             try:
                 fast_bulk_update(self._meta.model, self.update_instances, fields)
+                self.written(self.update_instances)
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
             finally:
                 self.update_instances.clear()
+
+    def written(self, instances):
+        """A batch of records just written, their keys set: keep what is still to be written
+        for them, as plain values, and let the objects go (a big file's records all held until
+        the end would double the import's memory).
+        """
+        for instance in instances:
+            links = getattr(instance, "_import_m2m", None)
+            if links:
+                self._pending_m2m.append(
+                    (
+                        instance.pk,
+                        {name: [obj.pk for obj in related] for name, related in links.items()},
+                    )
+                )
 
     def import_data(self, dataset, *args, **kwargs):
         # One bad row stops the whole file: half an import is worse than none.
@@ -1060,10 +1213,20 @@ class SheetResource(resources.ModelResource):
                 {
                     "where": self.where(),
                     "cells": [
-                        (header, _text(value), header in changed) for header, value in row.items()
+                        (header, self._kept(header, value), header in changed)
+                        for header, value in row.items()
                     ],
                 }
             )
+
+    def _kept(self, header, typed) -> str:
+        """A cell of a preview row as the register will keep it: normalised, a choice by its
+        label, a date in one form, related rows by their names. A column that is not a field
+        of the record (a suggestion's reply) shows its text as typed."""
+        column = self.fields_by_header.get(header)
+        if column is None or not column.attribute or "__" in column.attribute:
+            return _text(typed)
+        return _text(column.widget.render(column.get_value(self._current)))
 
     def summary(self, result) -> dict:
         """Counts of each kind of row, with the first rows of each kind, for the preview."""
@@ -1321,8 +1484,7 @@ class SheetResource(resources.ModelResource):
         if self._writes_nothing(kwargs):
             return
         if self._meta.use_bulk:
-            self._pending_m2m.append(instance)  # written in after_import, once it has a key
-            return
+            return  # written in after_import, once it has a key (see `written`)
         for attribute, related in instance._import_m2m.items():
             getattr(instance, attribute).set(related)
 
@@ -1330,9 +1492,9 @@ class SheetResource(resources.ModelResource):
         super().after_import(dataset, result, **kwargs)
         if self._pending_m2m and not (result.has_errors() or result.has_validation_errors()):
             links = defaultdict(dict)
-            for instance in self._pending_m2m:
-                for attribute, related in instance._import_m2m.items():
-                    links[attribute][instance.pk] = [obj.pk for obj in related]
+            for pk, related_by_attribute in self._pending_m2m:
+                for attribute, related in related_by_attribute.items():
+                    links[attribute][pk] = related
             for attribute, by_pk in links.items():
                 bulk_set_m2m(self._meta.model, attribute, by_pk)
         self._pending_m2m = []

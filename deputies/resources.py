@@ -67,8 +67,10 @@ class PublicDeputyResource(SheetResource):
         name = gettext_lazy("Deputies: public fields only")
         fields = PUBLIC_COLUMNS
         import_id_fields = ("card_number",)
-        # 2,000 rows must import in seconds: rows are written in batches (see SheetResource).
+        # 2,000 rows must import in seconds: rows are written in batches (see SheetResource),
+        # and each batch's objects let go once written.
         use_bulk = True
+        batch_size = 1000
 
     def before_import(self, dataset, **kwargs):
         self.term = Term.objects.current()
@@ -113,6 +115,7 @@ class DeputyResource(PublicDeputyResource):
         fields = PUBLIC_COLUMNS + PRIVATE_COLUMNS
         import_id_fields = ("card_number",)
         use_bulk = True
+        batch_size = 1000
 
     def filter_export(self, queryset, **kwargs):
         return self.with_relations(queryset)

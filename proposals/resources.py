@@ -116,7 +116,9 @@ class SuggestionResource(SheetResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self._imported = []
+        self._imported = []  # keys of the items written
+        self._rows = ([], [], [])  # signatures, assignments, replies to write (see `written`)
+        self._now = timezone.now()
         self.terms = {t.number: t for t in Term.objects.all()}
         self.sessions = {
             (s.term.number, s.number): s for s in Session.objects.select_related("term")
@@ -128,9 +130,43 @@ class SuggestionResource(SheetResource):
         if not self.terms:
             raise ImportFileError(_("There is no term yet: add one before importing suggestions."))
 
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        self._imported.append(instance)
+    def written(self, instances):
+        # Each batch of items, just written: their co-signers, assignments and replies kept as
+        # the plain rows after_import writes, and the items let go.
+        super().written(instances)
+        now = self._now
+        confirmed = Signature.Status.CONFIRMED
+        lead_role, co_role = Assignment.Role.LEAD, Assignment.Role.CO
+        signatures, assignments, replies = self._rows
+        for item in instances:
+            links, item._links = item._links, None
+            self._imported.append(item.pk)
+            signatures += [
+                (item.pk, deputy.pk, confirmed, now, now) for deputy in links["cosigners"]
+            ]
+            lead_unit = links["lead_unit"]
+            if lead_unit:
+                on = links["assigned_on"]
+                due = _due(on)
+                active = item.status != Suggestion.Status.WITHDRAWN
+                assignments.append((item.pk, lead_unit.pk, lead_role, on, due, active))
+                assignments += [
+                    (item.pk, unit_pk, co_role, on, due, active)
+                    for unit_pk in dict.fromkeys(unit.pk for unit in links["co_units"])
+                    if unit_pk != lead_unit.pk
+                ]
+            if links["reply_text"]:
+                replies.append(
+                    (
+                        item.pk,
+                        lead_unit.pk,
+                        links["reply_class"],
+                        links["letter_number"],
+                        links["reply_text"],
+                        links["replied_on"],
+                        now,
+                    )
+                )
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -240,83 +276,52 @@ class SuggestionResource(SheetResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        if result.has_errors() or result.has_validation_errors() or not self._imported:
-            self._imported = []
+        ids, (signatures, assignments, replies) = self._imported, self._rows
+        self._imported, self._rows = [], ([], [], [])
+        if result.has_errors() or result.has_validation_errors() or not ids:
             return
-        items = self._imported
-        self._imported = []
-        ids = [item.pk for item in items]
+        content_type = ContentType.objects.get_for_model(Suggestion)
         existing = set(
-            TimelineEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Suggestion), object_id__in=ids
-            ).values_list("object_id", flat=True)
+            TimelineEntry.objects.filter(content_type=content_type, object_id__in=ids).values_list(
+                "object_id", flat=True
+            )
         )
         # Re-imported items: their relations are replaced by the file's.
         Signature.objects.filter(suggestion_id__in=ids).delete()
         Reply.objects.filter(suggestion_id__in=ids).delete()
         Assignment.objects.filter(suggestion_id__in=ids).delete()
-        now = timezone.now()
-        signatures, assignments, replies = [], [], []
-        for item in items:
-            links = item._links
-            for deputy in links["cosigners"]:
-                signatures.append(
-                    Signature(
-                        suggestion_id=item.pk,
-                        deputy_id=deputy.pk,
-                        status=Signature.Status.CONFIRMED,
-                        requested_at=now,
-                        responded_at=now,
-                    )
-                )
-            if links["lead_unit"]:
-                on = links["assigned_on"]
-                due = _due(on)
-                units = [(links["lead_unit"], Assignment.Role.LEAD)] + [
-                    (unit, Assignment.Role.CO)
-                    for unit in dict.fromkeys(links["co_units"])
-                    if unit.pk != links["lead_unit"].pk
-                ]
-                assignments += [
-                    Assignment(
-                        suggestion_id=item.pk,
-                        organisation_id=unit.pk,
-                        role=role,
-                        assigned_at=on,
-                        due_date=due,
-                        active=item.status != Suggestion.Status.WITHDRAWN,
-                    )
-                    for unit, role in units
-                ]
-            if links["reply_text"]:
-                replies.append(
-                    Reply(
-                        suggestion_id=item.pk,
-                        organisation_id=links["lead_unit"].pk,
-                        reply_class=links["reply_class"],
-                        letter_number=links["letter_number"],
-                        text=links["reply_text"],
-                        replied_at=links["replied_on"],
-                        recorded_at=now,
-                    )
-                )
-        fast_bulk_create(Signature, signatures)
-        fast_bulk_create(Assignment, assignments)
-        fast_bulk_create(Reply, replies)
-        content_type = ContentType.objects.get_for_model(Suggestion)
+        # Plain values, not model objects: tens of thousands of rows that are only written.
+        fast_bulk_create(
+            Signature,
+            signatures,
+            fields=("suggestion_id", "deputy_id", "status", "requested_at", "responded_at"),
+        )
+        fast_bulk_create(
+            Assignment,
+            assignments,
+            fields=(
+                "suggestion_id",
+                "organisation_id",
+                "role",
+                "assigned_at",
+                "due_date",
+                "active",
+            ),
+        )
+        fast_bulk_create(
+            Reply,
+            replies,
+            fields=("suggestion_id", "organisation_id", "reply_class", "letter_number", "text",
+                    "replied_at", "recorded_at"),
+        )  # fmt: skip
         fast_bulk_create(
             TimelineEntry,
             [
-                TimelineEntry(
-                    content_type=content_type,
-                    object_id=item.pk,
-                    action="imported",
-                    at=now,
-                    public=False,
-                )
-                for item in items
-                if item.pk not in existing
+                (content_type.pk, pk, "imported", self._now, False)
+                for pk in ids
+                if pk not in existing
             ],
+            fields=("content_type_id", "object_id", "action", "at", "public"),
         )
 
     # -- export -----------------------------------------------------------------------------

@@ -445,6 +445,25 @@ def test_party_names_names_and_phones_are_normalised_and_listed(admin_client, de
     assert "已规范化" in page and "“中国共产党” → “中共党员”" in page and "“138 1234 5678”" in page
 
 
+def test_the_preview_rows_show_values_as_they_will_be_stored(admin_client, delegation):
+    values = row(1, "王\u3000伟", party="中国共产党", phone="138-1234-5678", birth="1980/1/2")
+    values[2], values[10] = "男性", id_for(1).lower().replace("3", "３", 1)
+
+    preview = upload(admin_client, workbook(("Sheet1", [HEADERS, values])))
+
+    (new,) = next(k for k in preview.context["summary"]["kinds"] if k["key"] == "new")["rows"]
+    cells = {header: value for header, value, _changed in new["cells"]}
+    assert cells == {
+        "代表证号": "P001", "姓名": "王伟", "性别": "男", "民族": "汉族", "党派": "中共党员",
+        "职务": "某公司职员", "代表团": "当湖街道代表团", "代表小组": "第一小组", "状态": "在任",
+        "手机": "13812345678", "身份证号": id_for(1), "出生日期": "1980-01-02",
+    }  # fmt: skip
+    table = preview.content.decode().split('class="import-summary import-new"')[1]
+    assert "<td>王伟</td>" in table and "<td>1980-01-02</td>" in table
+    assert "中国共产党" not in table and "138-1234-5678" not in table and "男性" not in table
+    assert Deputy.objects.count() == 0
+
+
 def test_a_landline_in_the_mobile_column_gets_one_clear_line(admin_client, delegation):
     data = workbook(("Sheet1", [HEADERS, row(1, phone="0573-8512 3456")]))
 
@@ -657,6 +676,45 @@ def test_the_preview_is_a_summary_with_changed_cells_marked(admin_client, delega
     page = preview.content.decode()
     assert page.count('class="changed"') == 10
     assert "新增：<strong>30</strong>" in page
+
+
+def test_a_big_file_is_written_row_for_row_and_a_changed_one_rewritten(admin_client, delegation):
+    """Rows are written many to a statement and in batches: every one lands, every one changes."""
+
+    def big(occupation):
+        rows = [HEADERS]
+        for n in range(1, 2101):
+            year = 1980 + n // 1000  # an ID number's serial has three digits
+            values = row(n, f"代表{n}", id_number=id_for(n, f"{year}0102"), birth=f"{year}-1-2")
+            values[0], values[5] = f"P{n:04d}", occupation
+            rows.append(values)
+        return workbook(("Sheet1", rows))
+
+    def register():
+        return {
+            d.card_number: (d.name, d.occupation, d.id_number, d.birth_date)
+            for d in Deputy.objects.all()
+        }
+
+    def expected(occupation):
+        return {
+            f"P{n:04d}": (
+                f"代表{n}",
+                occupation,
+                id_for(n, f"{1980 + n // 1000}0102"),
+                datetime.date(1980 + n // 1000, 1, 2),
+            )
+            for n in range(1, 2101)
+        }
+
+    import_file(admin_client, big("某公司职员"))
+    assert register() == expected("某公司职员")
+    import_file(admin_client, big("新职务"))
+
+    assert register() == expected("新职务")
+    through = Deputy.groups.through
+    assert through.objects.count() == 2100
+    assert set(through.objects.values_list("deputygroup__name", flat=True)) == {"第一小组"}
 
 
 def test_confirming_runs_a_task_with_a_progress_page_and_one_log_entry(admin_client, delegation):
