@@ -1,4 +1,5 @@
-"""The figures that the deputies app's data gives today, one cheap aggregate query each.
+"""The annual review's figures from the deputies app's data, one cheap aggregate query each
+(congress.review.registry discovers this module).
 
 "The term of the year" is the term in force on 31 December of that year; "in office" means the
 deputy's mandate had not ended by then.
