@@ -13,8 +13,9 @@ registry, as the admin finds every app's ``admin.py``::
         figures.discover()  # imports each installed app's figures.py once, in INSTALLED_APPS order
         return sorted(_figures.values(), ...)
 
-``own`` names modules of congress itself that contribute too (imported first). Discovery runs
-once per process; ``discover()`` is cheap after that.
+``own`` names modules of congress itself that contribute too; they are imported after the apps'
+(the annual review's dataset comes last on /open-data/). Discovery runs once per process;
+``discover()`` is cheap after that.
 """
 
 import threading
@@ -31,15 +32,15 @@ class Discovery:
         self._lock = threading.RLock()
 
     def discover(self) -> None:
-        """Import congress's own contributing modules, then every installed app's module."""
+        """Import every installed app's module, then congress's own contributing modules."""
         if self.done:
             return
         with self._lock:
             if self.done:
                 return
+            autodiscover_modules(self.module_name)
             for name in self.own:
                 import_module(name)
-            autodiscover_modules(self.module_name)
             self.done = True
 
     def __repr__(self):
