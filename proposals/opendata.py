@@ -1,124 +1,127 @@
 """The proposals app's open datasets (congress/opendata): suggestions, replies, motions and
 residents' opinions as counts only."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congress.opendata.datasets import dataset, names
+from congress.models import Session, Term
+from congress.opendata.datasets import Dataset, columns, dataset, grouped, in_chunks, register
 from proposals.models import Assignment, Opinion, Reply, Signature, Suggestion
-from proposals.selectors import public_motions, public_suggestions
+from proposals.selectors import public_motions
+
+SUGGESTION_FIELDS = (
+    "id", "code", "year", "session__term__number", "session__number", "title", "category__name",
+    "lead__name", "lead__delegation__name", "status", "key_supervision", "registered_at",
+    "assigned_at", "replied_at", "closed_at", "body",
+)  # fmt: skip
 
 
 def _suggestions(year):
-    queryset = (
-        public_suggestions()
-        .select_related("lead__delegation")
-        .only(
-            "id",
-            "code",
-            "year",
-            "title",
-            "body",
-            "status",
-            "key_supervision",
-            "session",
-            "term",
-            "category__name",
-            "session__number",
-            "session__term__number",
-            "lead__name",
-            "lead__delegation__name",
-            "registered_at",
-            "assigned_at",
-            "replied_at",
-            "closed_at",
-        )  # fmt: skip
-        .prefetch_related(
-            Prefetch(
-                "signatures",
-                Signature.objects.filter(status=Signature.Status.CONFIRMED)
-                .select_related("deputy")
-                .only("id", "suggestion_id", "deputy__name")
-                .order_by("id"),
-            ),
-            Prefetch(
-                "assignments",
-                Assignment.objects.filter(active=True)
-                .select_related("organisation")
-                .only("id", "suggestion_id", "role", "organisation__name")
-                .order_by("role", "id"),
-            ),
-            Prefetch(
-                "replies",
-                Reply.objects.published()
-                .filter(is_followup=False)
-                .only("id", "suggestion_id", "reply_class", "replied_at")
-                .order_by("replied_at", "id"),
-                to_attr="first_replies",
-            ),
-        )
-        .order_by("year", "session__number", "number", "id")
-    )
+    queryset = Suggestion.objects.public().order_by("year", "session__number", "number", "id")
     return queryset.filter(year=year) if year else queryset
 
 
-def _suggestion_row(s):
-    lead_units = [a.organisation.name for a in s.assignments.all() if a.role == "lead"]
-    co_units = [a.organisation.name for a in s.assignments.all() if a.role != "lead"]
-    first = s.first_replies[0] if s.first_replies else None
-    return (
-        s.pk,
-        s.code,
-        s.year,
-        s.session.label if s.session else _("between sessions"),
-        s.title,
-        s.category.name if s.category else "",
-        s.lead.name,
-        s.lead.delegation.name,
-        names(sig.deputy for sig in s.signatures.all()),
-        s.get_status_display(),
-        s.key_supervision,
-        "、".join(lead_units),
-        "、".join(co_units),
-        first.reply_class if first else "",
-        s.registered_at,
-        s.assigned_at,
-        s.replied_at,
-        s.closed_at,
-        s.body,
+def _session_label(term: int, number: int) -> str:
+    return Session(number=number, term=Term(number=term)).label
+
+
+def _suggestion_rows(year):
+    """Plain tuples from the database, chunk by chunk: no model object per row.
+
+    Per chunk of rows, three queries bring the chunk's co-signers, handling units and first
+    replies; memory holds one chunk, whatever the number of rows.
+    """
+    statuses = dict(Suggestion.Status.choices)
+    between = _("between sessions")
+    sessions: dict[tuple[int, int], str] = {}
+    rows = _suggestions(year).values_list(*SUGGESTION_FIELDS)
+    for chunk in in_chunks(rows):
+        ids = [row[0] for row in chunk]
+        cosigners = grouped(
+            Signature.objects.filter(suggestion_id__in=ids, status=Signature.Status.CONFIRMED)
+            .order_by("id")
+            .values_list("suggestion_id", "deputy__name")
+        )
+        lead_units, co_units = {}, {}
+        units = (
+            Assignment.objects.filter(suggestion_id__in=ids, active=True)
+            .order_by("role", "id")
+            .values_list("suggestion_id", "role", "organisation__name")
+        )
+        for pk, role, unit in units:
+            (lead_units if role == "lead" else co_units).setdefault(pk, []).append(unit)
+        first_reply: dict[int, str] = {}
+        replies = (
+            Reply.objects.published()
+            .filter(suggestion_id__in=ids, is_followup=False)
+            .order_by("replied_at", "id")
+            .values_list("suggestion_id", "reply_class")
+        )
+        for pk, reply_class in replies:
+            first_reply.setdefault(pk, reply_class)
+        for (pk, code, year_, term, session, title, category, lead, delegation, status,
+             key_supervision, registered, assigned, replied, closed, body) in chunk:  # fmt: skip
+            if session is None:
+                label = between
+            elif (term, session) in sessions:
+                label = sessions[term, session]
+            else:
+                label = sessions[term, session] = _session_label(term, session)
+            yield (
+                pk,
+                code,
+                year_,
+                label,
+                title,
+                category or "",
+                lead,
+                delegation,
+                "、".join(cosigners.get(pk, ())),
+                statuses.get(status, status),
+                key_supervision,
+                "、".join(lead_units.get(pk, ())),
+                "、".join(co_units.get(pk, ())),
+                first_reply.get(pk, ""),
+                registered,
+                assigned,
+                replied,
+                closed,
+                body,
+            )
+
+
+register(
+    Dataset(
+        "suggestions",
+        _("Suggestions"),
+        _("Deputies' published suggestions with their handling units, reply class and dates."),
+        columns(
+            ("id", _("ID")),
+            ("code", _("Item number")),
+            ("year", _("Year")),
+            ("session", _("Session")),
+            ("title", _("Title")),
+            ("category", _("Category")),
+            ("lead", _("Lead deputy")),
+            ("delegation", _("Delegation")),
+            ("cosigners", _("Co-signing deputies")),
+            ("status", _("Status")),
+            ("key_supervision", _("Key supervision")),
+            ("lead_units", _("Lead handling unit")),
+            ("co_units", _("Co-handling units")),
+            ("reply_class", _("Reply class")),
+            ("registered_at", _("Registered")),
+            ("assigned_at", _("Assigned")),
+            ("replied_at", _("Replied")),
+            ("closed_at", _("Closed")),
+            ("text", _("Text")),
+        ),
+        _suggestion_rows,
+        lambda year: _suggestions(year).count(),
     )
-
-
-dataset(
-    "suggestions",
-    _("Suggestions"),
-    _("Deputies' published suggestions with their handling units, reply class and dates."),
-    [
-        ("id", _("ID")),
-        ("code", _("Item number")),
-        ("year", _("Year")),
-        ("session", _("Session")),
-        ("title", _("Title")),
-        ("category", _("Category")),
-        ("lead", _("Lead deputy")),
-        ("delegation", _("Delegation")),
-        ("cosigners", _("Co-signing deputies")),
-        ("status", _("Status")),
-        ("key_supervision", _("Key supervision")),
-        ("lead_units", _("Lead handling unit")),
-        ("co_units", _("Co-handling units")),
-        ("reply_class", _("Reply class")),
-        ("registered_at", _("Registered")),
-        ("assigned_at", _("Assigned")),
-        ("replied_at", _("Replied")),
-        ("closed_at", _("Closed")),
-        ("text", _("Text")),
-    ],
-    _suggestions,
-    _suggestion_row,
 )
 
 

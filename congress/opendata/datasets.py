@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import batched
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
@@ -102,15 +103,17 @@ def parse_year(raw: str | None, dataset: Dataset) -> int | None:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _cell(value):
-    """A CSV cell: text escaped against spreadsheet formulas, dates in ISO form."""
+def _cell(value, tz):
+    """A CSV cell: text escaped against spreadsheet formulas, dates in ISO form (local time)."""
+    if type(value) is str:  # most cells: the cheap test first
+        return escape_formula(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        if isinstance(value, datetime.datetime):
-            value = timezone.localtime(value).replace(microsecond=0)
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(tz).replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, (int, float, Decimal)):
         return str(value)
@@ -127,9 +130,10 @@ class _Line:
 def csv_chunks(dataset: Dataset, year: int | None = None) -> Iterator[str]:
     """The dataset as CSV text: a UTF-8 BOM (so that Excel reads Chinese), the header, the rows."""
     writer = csv.writer(_Line())
+    tz = timezone.get_current_timezone()
     yield "\ufeff" + writer.writerow([str(c.label) for c in dataset.columns])
     for row in dataset.rows(year):
-        yield writer.writerow([_cell(v) for v in row])
+        yield writer.writerow([_cell(v, tz) for v in row])
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -187,6 +191,20 @@ def dataset(slug, title, description, pairs, queryset_for, row, has_year=True) -
     return register(
         Dataset(slug, title, description, columns(*pairs), rows, count, has_year=has_year)
     )
+
+
+def in_chunks(queryset) -> Iterator[tuple]:
+    """The rows of `queryset` (values_list, best) read from the database CHUNK at a time, as
+    tuples of rows: a dataset looks up the chunk's related rows in one query per relation."""
+    return batched(queryset.iterator(chunk_size=CHUNK), CHUNK, strict=False)
+
+
+def grouped(pairs: Iterable[tuple]) -> dict:
+    """{key: [value, ...]} from (key, value) rows, in their order."""
+    result: dict = {}
+    for key, value in pairs:
+        result.setdefault(key, []).append(value)
+    return result
 
 
 def names(people) -> str:
