@@ -1,5 +1,10 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
+
+from congress.kit import (
+    pagecache,
+    ratelimit,  # noqa: F401 (ratelimit registers a check)
+)
 
 
 class CongressConfig(AppConfig):
@@ -7,13 +12,6 @@ class CongressConfig(AppConfig):
     verbose_name = _("Congress")
 
     def ready(self):
-        from django.apps import apps
-
-        from congress.kit import (
-            pagecache,  # noqa: F401 (ratelimit registers a check)
-            ratelimit,  # noqa: F401 (ratelimit registers a check)
-        )
-
         pagecache.connect_signals()
         # Third-party apps whose names are not translatable strings: name them in Chinese here
         # (their models' names are translated in locale/, see congress/kit/third_party_i18n.py).

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congress.kit.numerals import ordinals
+from congress.review.registry import malformed_keys, parse_keys
 
 
 class TermQuerySet(models.QuerySet):
@@ -337,8 +338,6 @@ class ReviewSection(models.Model):
 
     @property
     def keys(self) -> list[str]:
-        from congress.review.registry import parse_keys
-
         return parse_keys(self.figure_keys)
 
     def clean(self):
@@ -346,8 +345,6 @@ class ReviewSection(models.Model):
 
         The app that computes a key may be installed later (the admin warns about such keys).
         """
-        from congress.review.registry import malformed_keys
-
         super().clean()
         errors = {}
         bad = malformed_keys(self.keys)

@@ -7,49 +7,15 @@ from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from congress.kit import home as home_blocks
 from congress.kit.pagecache import remember
 from congress.kit.sharedcache import shared
-from deputies import selectors as deputy_selectors
-from proposals.models import Reply, Suggestion
-from proposals.suggestions import figures as figures_suggestions
-
-
-def latest_replies(limit: int = 5):
-    """The latest published replies to public suggestions, one query."""
-    return (
-        Reply.objects.published()
-        .filter(
-            suggestion__is_public=True,
-            suggestion__status__in=Suggestion.Status.published(),
-        )
-        .select_related("suggestion", "organisation")
-        .only(
-            "id",
-            "reply_class",
-            "replied_at",
-            "published_at",
-            "suggestion__id",
-            "suggestion__code",
-            "suggestion__title",
-            "organisation__name",
-        )
-        .order_by("-published_at", "-id")[:limit]
-    )
-
-
-def _home_context() -> dict:
-    context = deputy_selectors.home_figures()
-    year = context["year"]
-    context["stations"] = list(context["stations"])
-    context["suggestions_received"] = figures_suggestions.suggestions_received(year)
-    context["suggestions_on_time_rate"] = figures_suggestions.suggestions_replied_on_time_rate(year)
-    context["latest_replies"] = list(latest_replies())
-    return context
 
 
 def home(request):
-    # The figures are the same for everyone until the next write (congress.kit.pagecache).
-    return render(request, "home.html", remember("home", _home_context))
+    # The apps' figures and blocks (congress.kit.home), the same for everyone until the next write
+    # (congress.kit.pagecache).
+    return render(request, "home.html", remember("home", home_blocks.context))
 
 
 @never_cache

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
-from deputies import selectors, services
+from deputies import profile, selectors, services
 from deputies.forms import ActivityForm
 from deputies.models import Activity, Deputy, ReceptionSession
 
@@ -34,17 +34,19 @@ def deputy_required(view):
 
 # Panels that other apps add to the overview, first on the page: what waits for the deputy
 # (requests to co-sign, replies to rate …). An app registers a function (request, deputy) ->
-# (template name, context) or None in its AppConfig.ready(); this app never imports theirs.
+# (template name, context) or None from its profile.py (deputies.profile.contributions finds it);
+# this app never imports theirs.
 OVERVIEW_PANELS = []
 
 
 def overview_panel(panel):
-    if panel not in OVERVIEW_PANELS:  # ready() may run twice in tests
+    if panel not in OVERVIEW_PANELS:
         OVERVIEW_PANELS.append(panel)
     return panel
 
 
 def _panels(request, deputy) -> list[str]:
+    profile.contributions.discover()
     rendered = []
     for panel in OVERVIEW_PANELS:
         found = panel(request, deputy)

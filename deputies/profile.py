@@ -2,14 +2,17 @@
 (stations, receptions, verified activities) and what other apps contribute.
 
 Other apps add a part (their items, their figures) without this app importing them: they
-register a function `(deputy, year) -> ProfilePart | None` with `profile_part` in their
-AppConfig.ready(), as the admin discovers ModelAdmins.
+register a function `(deputy, year) -> ProfilePart | None` with `profile_part` in their own
+`profile.py`, which `contributions` discovers (congress.kit.registry) as the admin finds
+`admin.py`. The same module registers the panels of the workspace overview
+(deputies.portal.overview_panel).
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from congress.kit.registry import Discovery
 from deputies import selectors
 from deputies.models import Reception
 
@@ -25,10 +28,11 @@ class ProfilePart:
 
 
 PROFILE_PARTS = []
+contributions = Discovery("profile")  # every app's profile.py: profile parts, overview panels
 
 
 def profile_part(func):
-    if func not in PROFILE_PARTS:  # ready() may run twice in tests
+    if func not in PROFILE_PARTS:
         PROFILE_PARTS.append(func)
     return func
 
@@ -63,6 +67,7 @@ class Profile:
 
 
 def build_profile(deputy, year: int) -> Profile:
+    contributions.discover()
     receptions = list(receptions_of(deputy, year))
     parts = [part for func in PROFILE_PARTS if (part := func(deputy, year)) is not None]
     return Profile(

@@ -3,14 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
+    """What this app adds to a deputy's profile and workspace overview is registered from
+    proposals/profile.py, which deputies.profile discovers (congress.kit.registry)."""
+
     name = "proposals"
     verbose_name = _("Suggestions, motions and opinions")
-
-    def ready(self):
-        from deputies.portal import overview_panel
-        from deputies.profile import profile_part
-        from proposals.portal_panels import signature_requests_panel
-        from proposals.profile import deputy_items
-
-        overview_panel(signature_requests_panel)
-        profile_part(deputy_items)

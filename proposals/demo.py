@@ -28,7 +28,7 @@ import random
 
 from django.contrib.contenttypes.models import ContentType
 
-from congress.demo.base import SEED, at, sync_rows
+from congress.demo.base import SEED, Step, app_step, at, register, sync_rows
 from congress.kit.workdays import add_working_days
 from congress.models import Category, Meeting, Organisation, Session, Term
 from deputies.models import Deputy
@@ -38,6 +38,8 @@ from proposals.models import (
     Motion,
     MotionInspection,
     MotionProgressReport,
+    Opinion,
+    OpinionPhoto,
     Rating,
     Reply,
     Signature,
@@ -45,6 +47,8 @@ from proposals.models import (
     TimelineEntry,
     proposal_code,
 )
+from proposals.opinions import demo as opinions_demo
+from proposals.services import add_months
 
 D = datetime.date
 OFFICE = "市人大常委会代表工作委员会"
@@ -436,8 +440,6 @@ def load(*, stdout=None) -> None:
 
 
 def _add_months(day: D, months: int) -> D:
-    from proposals.services import add_months
-
     return add_months(day, months)
 
 
@@ -525,3 +527,21 @@ def _motion(rng, term, session, shen, serving) -> Motion:
         ],
     )
     return motion
+
+
+register(
+    Step(
+        "proposals",
+        app_step(load),
+        (Suggestion, Signature, Assignment, Reply, Feedback, Motion),
+        order=50,
+    )
+)
+register(
+    Step(
+        "opinions",
+        app_step(opinions_demo.load),
+        (Opinion, OpinionPhoto),
+        order=60,
+    )
+)

@@ -8,11 +8,10 @@ clerks registering at once cannot take the same one; the unique constraints back
 from django.db.models import Max
 
 from congress.models import Session, Term
+from proposals.models import Motion, Suggestion, proposal_code
 
 
 def next_suggestion_number(suggestion) -> tuple[int, str]:
-    from proposals.models import Suggestion, proposal_code
-
     if suggestion.session_id:
         session = (
             Session.objects.select_for_update().select_related("term").get(pk=suggestion.session_id)
@@ -30,8 +29,6 @@ def next_suggestion_number(suggestion) -> tuple[int, str]:
 
 
 def next_motion_number(motion) -> tuple[int, str]:
-    from proposals.models import Motion, proposal_code
-
     session = Session.objects.select_for_update().select_related("term").get(pk=motion.session_id)
     number = (Motion.objects.filter(session=session).aggregate(top=Max("number"))["top"] or 0) + 1
     return number, proposal_code(

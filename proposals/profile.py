@@ -5,9 +5,11 @@ counts. Registered with deputies.profile in ProposalsConfig.ready()."""
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from deputies.profile import ProfilePart
+from deputies.portal import overview_panel
+from deputies.profile import ProfilePart, profile_part
 from proposals import selectors
 from proposals.models import Motion, Signature
+from proposals.portal_panels import signature_requests_panel
 
 ITEMS_SHOWN = 50
 
@@ -20,6 +22,7 @@ def _signed(deputy, field):
     )
 
 
+@profile_part
 def deputy_items(deputy, year: int) -> ProfilePart:
     suggestions = (
         selectors.public_suggestions()
@@ -55,3 +58,6 @@ def deputy_items(deputy, year: int) -> ProfilePart:
             (_("Motions signed jointly"), motion_counts["signed"]),
         ],
     )
+
+
+overview_panel(signature_requests_panel)  # the workspace's first panel: requests to co-sign

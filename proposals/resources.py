@@ -34,6 +34,7 @@ from congress.importing import (
 )
 from congress.models import Category, Organisation, Session, Term
 from deputies.models import Deputy
+from proposals.handling.services import reply_due
 from proposals.models import (
     Assignment,
     Reply,
@@ -389,6 +390,4 @@ class SuggestionResource(SheetResource):
 
 
 def _due(on):
-    from proposals.handling.services import reply_due
-
     return reply_due(on)

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Q
 
+from congress.demo.base import Step, app_step, register
+from congress.demo.reference import ABSENT_FROM_SESSION
 from congress.models import Meeting, Organisation, Session, Term
 from deputies.models import Deputy, DeputyGroup
 from proposals.models import TimelineEntry
@@ -285,10 +287,6 @@ def _project_ballot(say, term, projects, roll) -> None:
     )
     services.poll_open(poll=poll, voters=roll)
     # 251 of the deputies present voted; the absent (on leave) are not among them.
-    try:
-        from congress.demo.people import ABSENT_FROM_SESSION
-    except ImportError:  # pragma: no cover - the foundation demo always ships it
-        ABSENT_FROM_SESSION = []
     rng = _rng("project-ballot")
     present = [d for d in roll if d.card_number not in ABSENT_FROM_SESSION]
     voters = sorted(rng.sample(present, 251), key=lambda d: d.card_number)
@@ -509,3 +507,13 @@ def _major_projects(say, term, orgs, committee) -> None:
     _settle(poll, result, at(day, 16, 15))
     approved = len(result.summary.selected)
     say(f"supervision: {approved} of {len(options)} major projects approved by vote.")
+
+
+register(
+    Step(
+        "supervision",
+        app_step(load),
+        (SupervisionItem, Poll, BallotReceipt, Ballot, LivelihoodProject, MajorProject),
+        order=70,
+    )
+)

@@ -1,4 +1,9 @@
-"""What every demo step shares: the run's context and two idempotent write helpers.
+"""What every demo step shares: the run's context, the step registry and two idempotent write
+helpers.
+
+Each app registers its steps from its own `demo.py` (deputies/demo/, proposals/demo.py,
+supervision/demo.py; congress/demo/reference.py and congress/review/demo.py for congress's own),
+found with congress.kit.registry; the pipeline runs them by `order`, so congress names no app.
 
 A step builds its rows in memory from a seeded random generator (never the clock, never what the
 database holds), then hands them to `sync_rows` / `sync_m2m`, which create what is missing and
@@ -6,12 +11,15 @@ correct what differs. Running the pipeline again therefore writes nothing and ke
 """
 
 import datetime
+import io
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import models
+
+from congress.kit.registry import Discovery
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED = 16_2022  # 16th congress, 2022
@@ -49,6 +57,43 @@ class DemoContext:
     def deputy(self, name: str):
         """A deputy of the 16th term by name (the named people of the seed article are unique)."""
         return next(d for d in self.deputies.values() if d.name == name)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    load: Callable[[DemoContext], None]
+    models: tuple[type[models.Model], ...]  # counted in the command's summary
+    # Where the step runs: reference 10, the deputies' people, stations and activities 20–40,
+    # suggestions and motions 50, residents' opinions 60, supervision 70, the annual review last
+    # (90), since its figures are computed from everything before it.
+    order: int = 50
+
+
+_steps: dict[str, Step] = {}
+_discovery = Discovery("demo", own=("congress.demo.reference", "congress.review.demo"))
+
+
+def register(step: Step) -> Step:
+    if _steps.get(step.name, step) != step:
+        raise ValueError(f"demo step {step.name!r} is already registered")
+    _steps[step.name] = step
+    return step
+
+
+def steps() -> list[Step]:
+    """Every app's steps, in the order they run."""
+    _discovery.discover()
+    return sorted(_steps.values(), key=lambda step: step.order)
+
+
+def app_step(load: Callable[..., object]) -> Callable[[DemoContext], None]:
+    """A step written by an app as `load(*, stdout)` (e.g. proposals.demo.load)."""
+
+    def run(ctx: DemoContext) -> None:
+        load(stdout=ctx.stdout or io.StringIO())
+
+    return run
 
 
 def sync_rows(queryset: models.QuerySet, key: Iterable[str], rows: list[dict]) -> list:

@@ -1,12 +1,15 @@
 """The staff to-do list on the admin's front page: what is waiting for whom, with counts that
 link to the filtered lists.
 
-Each app contributes its rows with `register(provider)`; a provider takes the request and returns
-TodoItem rows for the user (the office sees everything, a unit clerk only their unit's). The
-page asks the registry and nothing else (congress never imports the apps)."""
+Each app contributes its rows with `register(provider)` from its own `todo.py` (found with
+congress.kit.registry); a provider takes the request and returns TodoItem rows for the user (the
+office sees everything, a unit clerk only their unit's). The page asks the registry and nothing
+else (congress never imports the apps)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from congress.kit.registry import Discovery
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,7 @@ class TodoItem:
 
 
 _providers: list[Callable] = []
+_discovery = Discovery("todo")
 
 
 def register(provider: Callable) -> Callable:
@@ -29,5 +33,6 @@ def register(provider: Callable) -> Callable:
 def items_for(request) -> list[TodoItem]:
     if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
         return []
+    _discovery.discover()
     items = [item for provider in _providers for item in provider(request)]
     return sorted(items, key=lambda item: not item.urgent)

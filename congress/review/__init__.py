@@ -2,7 +2,7 @@
 
 Modules:
     registry  the figure registry other apps contribute to (read its docstring first)
-    figures   the figures the deputies app's data gives today (deputies, stations, receptions…)
+    (figures  each app contributes its own in <app>/figures.py: deputies, proposals, supervision)
     charts    server-drawn SVG charts (horizontal bars, monthly columns)
     markup    Markdown → sanitised HTML for section narratives
     building  assembles a review with its figures for a page or the PDF

@@ -9,6 +9,7 @@ the proposals and supervision apps; until they register them the public page lea
 
 import datetime
 
+from congress.demo.base import Step, app_step, register
 from congress.models import AnnualReview, ReviewSection
 from congress.review.services import review_publish
 
@@ -126,3 +127,6 @@ def load(*, stdout) -> AnnualReview:
         f"{len(SECTIONS)} sections (/reviews/{YEAR}/)"
     )
     return review
+
+
+register(Step("review", app_step(load), (AnnualReview, ReviewSection), order=90))

@@ -5,9 +5,9 @@ PDF look each key up in this registry and call its function with the review's ye
 
 How another app contributes its figures
 ---------------------------------------
-Create a module ``figures.py`` in the app (e.g. ``proposals/figures.py``). It is imported the first
-time the registry is used (``autodiscover()`` runs ``autodiscover_modules("figures")`` over
-INSTALLED_APPS), so nothing else needs wiring::
+Create a module ``figures.py`` in the app (e.g. ``deputies/figures.py``). It is imported the first
+time the registry is used (``autodiscover()``, a ``congress.kit.registry.Discovery("figures")``
+over INSTALLED_APPS), so nothing else needs wiring::
 
     from django.db.models import Count, Max
     from django.utils.translation import gettext_lazy as _
@@ -58,15 +58,15 @@ it out, and the admin warns but saves — the key starts showing once the app re
 
 import logging
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from congress.kit.registry import Discovery
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +101,7 @@ class Figure:
 
 _figures: dict[str, Figure] = {}
 _versions: dict[str, Callable[[int], Any]] = {}
-_discovered = False
-_lock = threading.Lock()
+_discovery = Discovery("figures")
 
 
 def figure(
@@ -151,17 +150,8 @@ def unregister(key: str) -> None:
 
 
 def autodiscover() -> None:
-    """Import this project's figure modules once: our own, then every app's `figures.py`."""
-    global _discovered
-    if _discovered:
-        return
-    with _lock:
-        if _discovered:
-            return
-        from congress.review import figures  # noqa: F401  (the deputies app's figures)
-
-        autodiscover_modules("figures")
-        _discovered = True
+    """Import every installed app's `figures.py` once (congress.kit.registry)."""
+    _discovery.discover()
 
 
 def get(key: str) -> Figure | None:

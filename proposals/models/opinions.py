@@ -1,7 +1,9 @@
 """Residents' opinions (群众意见) sent through liaison stations, and their photos."""
 
+from dataclasses import dataclass
+
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +66,47 @@ def normalise_opinion_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:20]
 
 
+# --- Figures (proposals/opinions/selectors.py and the station page use them) ---
+
+
+@dataclass(frozen=True)
+class OpinionFigures:
+    received: int = 0
+    closed: int = 0
+    rated: int = 0
+    satisfied: int = 0  # 满意 and 基本满意
+
+    @property
+    def closure_rate(self) -> float | None:
+        return round(100 * self.closed / self.received, 1) if self.received else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+
+
+COUNTS = {
+    "received": Count("id"),
+    "closed": Count("id", filter=Q(closed_at__isnull=False)),
+    "rated": Count("id", filter=~Q(rating="")),
+    "satisfied": Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+}
+
+
+def figures_of(queryset) -> OpinionFigures:
+    """One aggregate query."""
+    return OpinionFigures(**queryset.order_by().aggregate(**COUNTS))
+
+
+def latest_year_figures(queryset) -> dict:
+    """The figures of the latest year with opinions in `queryset` (a station's block)."""
+    last = queryset.order_by().aggregate(last=Max("submitted_at"))["last"]
+    if last is None:
+        return {"year": None, "figures": OpinionFigures()}
+    year = timezone.localtime(last).year
+    return {"year": year, "figures": figures_of(queryset.in_year(year))}
+
+
 class OpinionQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(submitted_at__year=year)
@@ -89,8 +132,6 @@ class OpinionQuerySet(models.QuerySet):
         Callable without arguments, so that a template can ask a station for its block:
         `{% with f=station.opinions.figures %}`.
         """
-        from proposals.opinions.selectors import latest_year_figures
-
         return latest_year_figures(self)
 
 

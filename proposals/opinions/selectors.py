@@ -9,47 +9,21 @@ answered), or it was not accepted with the proper channel explained.
 满意率 (satisfaction) = (满意 + 基本满意) ÷ opinions the residents rated, on their last rating.
 """
 
-from dataclasses import dataclass
-
-from django.db.models import Count, Max, Q, Value
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from proposals.models import Opinion, OpinionCategory, Rating, TimelineEntry
+from proposals.models import Opinion, OpinionCategory, TimelineEntry
+from proposals.models.opinions import (  # the figures live with the model: its queryset shows them
+    COUNTS,
+    OpinionFigures,
+    figures_of,
+)
 from proposals.timeline import OFFICE
 
 PRIVATE_FIELDS = ("name", "phone", "rating_comment")
-
-
-@dataclass(frozen=True)
-class OpinionFigures:
-    received: int = 0
-    closed: int = 0
-    rated: int = 0
-    satisfied: int = 0  # 满意 and 基本满意
-
-    @property
-    def closure_rate(self) -> float | None:
-        return round(100 * self.closed / self.received, 1) if self.received else None
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
-
-
-COUNTS = {
-    "received": Count("id"),
-    "closed": Count("id", filter=Q(closed_at__isnull=False)),
-    "rated": Count("id", filter=~Q(rating="")),
-    "satisfied": Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
-}
-
-
-def figures_of(queryset) -> OpinionFigures:
-    """One aggregate query."""
-    return OpinionFigures(**queryset.order_by().aggregate(**COUNTS))
 
 
 def _grouped(queryset, field, **extra):
@@ -105,15 +79,6 @@ def opinion_stats(*, year: int | None = None, station=None, town=None) -> dict:
         "by_month": by_month(queryset),
         "by_category": by_category,
     }
-
-
-def latest_year_figures(queryset) -> dict:
-    """The figures of the latest year with opinions in `queryset` (a station's block)."""
-    last = queryset.order_by().aggregate(last=Max("submitted_at"))["last"]
-    if last is None:
-        return {"year": None, "figures": OpinionFigures()}
-    year = timezone.localtime(last).year
-    return {"year": year, "figures": figures_of(queryset.in_year(year))}
 
 
 def years_with_opinions() -> list[int]:

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit import home
 from congress.review.registry import FigureKind, data_version, figure
 from proposals.models import Assignment, Feedback, Motion, Rating, Reply, Suggestion
 
@@ -190,3 +191,37 @@ def suggestions_version(year: int):
         listed=Count("id", filter=Q(review_outcome="listed")),
     )
     return {"items": items, "replies": replies, "feedback": feedback, "motions": motions}
+
+
+def latest_replies(limit: int = 5):
+    """The latest published replies to public suggestions, one query."""
+    return (
+        Reply.objects.published()
+        .filter(
+            suggestion__is_public=True,
+            suggestion__status__in=Suggestion.Status.published(),
+        )
+        .select_related("suggestion", "organisation")
+        .only(
+            "id",
+            "reply_class",
+            "replied_at",
+            "published_at",
+            "suggestion__id",
+            "suggestion__code",
+            "suggestion__title",
+            "organisation__name",
+        )
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+@home.block
+def home_block(context: dict) -> dict:
+    """The home page's suggestion figures for the deputies' block's `year`, and the latest replies."""
+    year = context["year"]
+    return {
+        "suggestions_received": suggestions_received(year),
+        "suggestions_on_time_rate": suggestions_replied_on_time_rate(year),
+        "latest_replies": list(latest_replies()),
+    }

@@ -3,7 +3,7 @@ its 24 days a year (the yearly totals do not move)."""
 
 from collections import Counter
 
-from congress.demo.stations import STATIONS, reception_dates
+from deputies.demo.stations import STATIONS, reception_dates
 
 
 def test_each_station_keeps_24_distinct_weekdays_a_year():

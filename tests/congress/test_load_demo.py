@@ -151,7 +151,7 @@ def test_refuses_with_debug_off_unless_forced(settings):
 
 
 def test_demo_password_is_hashed_once_and_shared(debug):
-    with mock.patch("congress.demo.people.make_password", wraps=make_password) as hasher:
+    with mock.patch("deputies.demo.people.make_password", wraps=make_password) as hasher:
         load_demo(password="another-demo-pass")
         assert hasher.call_count == 1
         load_demo(password="another-demo-pass")

@@ -350,3 +350,41 @@ def test_command_year_and_format(world, tmp_path):
     assert json.loads((tmp_path / "stations.json").read_text("utf-8"))["rows"]  # no year: whole
     with pytest.raises(CommandError):
         call_command("export_open_data", str(tmp_path), year="soon", stdout=io.StringIO())
+
+
+def test_downloads_stream_rows_from_the_database_a_chunk_at_a_time(client, world, monkeypatch):
+    """Issue 15: a download holds one chunk of rows in memory, never the whole table."""
+    deputy = world["deputy"]
+    for n in range(6, 11):
+        s = SuggestionFactory(
+            lead=deputy,
+            term=deputy.term,
+            session=world["public"].session,
+            category=world["public"].category,
+            code=f"十六届一次会议第{n:03d}号",
+            number=n,
+            status=Suggestion.Status.REPLIED,
+            title=f"分块建议{n}",
+        )
+        SignatureFactory(suggestion=s, deputy=DeputyFactory(term=deputy.term, name=f"附议{n}"))
+        AssignmentFactory(suggestion=s)
+        ReplyFactory(suggestion=s, reply_class="B", published_at=shanghai(2022, 6, 20))
+    whole = {fmt: download(client, "suggestions", fmt)[1] for fmt in ("csv", "json")}
+
+    monkeypatch.setattr(opendata, "CHUNK", 3)  # 8 public suggestions: chunks of 3, 3 and 2
+    response = client.get("/open-data/suggestions.csv")
+    assert response.streaming
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as ctx:
+        header = next(chunks).decode()
+    assert header.startswith("\ufeff系统编号,") and ctx.captured_queries == []  # before any read
+    with CaptureQueriesContext(connection) as ctx:
+        rest = b"".join(chunks).decode()
+    # Per chunk: its rows (one cursor for all three), then its co-signers, units and first replies.
+    assert len(ctx.captured_queries) == 1 + 3 * 3
+    assert header + rest == whole["csv"]  # the same rows, in the same order, as in one chunk
+    rows = csv_rows(header + rest)[1:]
+    assert len(rows) == 8
+    row = next(r for r in rows if r[4] == "分块建议9")
+    assert (row[8], row[13]) == ("附议9", "B")  # co-signer and first reply class of its own chunk
+    assert download(client, "suggestions", "json")[1] == whole["json"]

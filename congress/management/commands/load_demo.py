@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from congress.demo import DEFAULT_PASSWORD, STEPS, DemoContext, run
+from congress.demo import DEFAULT_PASSWORD, DemoContext, run, steps
 from congress.kit.pagecache import bump_generation
 
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(_("Demo data loaded in %(seconds).1f s.") % {"seconds": elapsed})
         )
-        for step in STEPS:
+        for step in steps():
             for model in step.models:
                 name = capfirst(model._meta.verbose_name_plural)
                 count = model._default_manager.count()

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 
 from congress.demo.base import DemoContext, sync_m2m, sync_rows
+from congress.demo.reference import DEPUTY_TOTAL
 from deputies.models import Delegation, Deputy, DeputyGroup
 
 D = datetime.date
@@ -25,7 +26,10 @@ DELEGATION_SIZES = {
     "林埭镇": 22,
     "独山港镇": 34,
 }
-DEPUTY_TOTAL = sum(DELEGATION_SIZES.values())
+if (
+    sum(DELEGATION_SIZES.values()) != DEPUTY_TOTAL
+):  # the session's roll (congress/demo/reference.py)
+    raise ValueError("the delegations' seats must add up to the session's DEPUTY_TOTAL")
 
 # The people the 2022 review names: (name, gender, town, party, occupation, sector, bio).
 NAMED = [
@@ -232,8 +236,6 @@ PROFESSIONAL_GROUPS = [
     ),
     ("农业农村专业小组", "agri", "刘建群", "联系乡村振兴、粮食安全和强村富民工作，参与相关调研。"),
 ]
-# Deputies on leave from the 1st session (present: 276 of 282; 251 took part in the project vote).
-ABSENT_FROM_SESSION = ["PH16-009", "PH16-064", "PH16-131", "PH16-177", "PH16-203", "PH16-260"]
 ENDED = ("PH16-118", D(2022, 9, 26))  # left for work elsewhere: shows the "mandate ended" status
 ENDED_BIO = "2022年9月因工作调动离开本市，代表资格终止。"
 # Generated names that would call a well-known person to mind.

@@ -7,8 +7,7 @@ import datetime
 from decimal import Decimal
 
 from congress.demo.base import DemoContext, sync_rows
-from congress.demo.people import ABSENT_FROM_SESSION
-from congress.demo.reference import CHAIRS_MEETINGS, STANDING_MEETINGS
+from congress.demo.reference import ABSENT_FROM_SESSION, CHAIRS_MEETINGS, STANDING_MEETINGS
 from deputies.models import Activity, ActivityKind, Deputy, DeputyGroup
 
 D = datetime.date

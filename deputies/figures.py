@@ -1,4 +1,5 @@
-"""The figures that the deputies app's data gives today, one cheap aggregate query each.
+"""The annual review's figures from the deputies app's data, one cheap aggregate query each
+(congress.review.registry discovers this module).
 
 "The term of the year" is the term in force on 31 December of that year; "in office" means the
 deputy's mandate had not ended by then.
@@ -11,6 +12,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit import home
 from congress.review.registry import FigureKind, data_version, figure
 from deputies.models import (
     Activity,
@@ -21,6 +23,7 @@ from deputies.models import (
     LiaisonStation,
     Reception,
 )
+from deputies.selectors import home_figures
 
 
 def year_end(year: int) -> datetime.date:
@@ -232,3 +235,11 @@ def deputies_version(year: int):
             months=Sum(ExtractMonth("date")),
         ),
     )
+
+
+@home.block
+def home_block(context: dict) -> dict:
+    """The home page's deputies, stations and the latest year's receptions (sets `year`)."""
+    figures = home_figures()
+    figures["stations"] = list(figures["stations"])
+    return figures
