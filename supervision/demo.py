@@ -29,9 +29,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import Q
 
-from congress.models import Meeting, Organisation, Session, Term
+from congress.models import Meeting, Organisation, Session, Term, TimelineEntry
 from deputies.models import Deputy, DeputyGroup
-from proposals.models import TimelineEntry
 from supervision import rules, services
 from supervision.models import (
     Ballot,
