@@ -11,6 +11,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
@@ -173,6 +174,7 @@ def test_every_kind_of_item_with_a_timeline_has_a_vocabulary():
         "deputies.receptionsession",
     }
     for model in registered_models():
+        assert apps.get_model(model)  # a typo in a registration would label nothing
         for event in events_for(model).values():
             assert isinstance(event, TimelineEvent)
             assert str(event.label) and str(event.staff_label)
