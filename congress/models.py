@@ -1,6 +1,9 @@
-"""Congress-wide reference data: terms, sessions, meetings, towns, handling units, categories."""
+"""Congress-wide reference data: terms, sessions, meetings, towns, handling units, categories;
+and what every app shares: the timeline of an item and the handling units' clerks."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit.events import TimelineEvent, event_for, event_label
 from congress.kit.numerals import ordinals
 from congress.review.registry import malformed_keys, parse_keys
 
@@ -437,3 +441,133 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class UnitMembership(models.Model):
+    """A login that answers for a handling unit (承办单位经办人): it sees that unit's items only.
+
+    Moved here from proposals (issue 14); the table keeps its name, proposals_unitmembership.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="unit_memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="members", verbose_name=_("handling unit")
+    )
+
+    class Meta:
+        db_table = "proposals_unitmembership"
+        verbose_name = _("handling-unit clerk")
+        verbose_name_plural = _("handling-unit clerks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unitmembership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The timeline every item shares (a suggestion, a motion, an opinion, a poll, a deputy's activity)
+# ---------------------------------------------------------------------------------------------
+
+
+class TimelineEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("actor")
+
+    def public(self):
+        return self.filter(public=True)
+
+
+class TimelineEntry(models.Model):
+    """One dated, attributed step in the life of an item (a suggestion, an opinion, a poll …).
+
+    Every service that changes an item's state writes one in the same transaction; an item's
+    public timeline is this table filtered by `public`. What `action` means is the item's
+    vocabulary (congress/kit/events.py and each app's events.py). Moved here from proposals
+    (issue 14); the table keeps its name, proposals_timelineentry.
+    """
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("by")
+    )
+    actor_label = models.CharField(
+        _("by (as shown)"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the public timeline shows instead of a person: a unit, an office."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("public"), default=True)
+
+    objects = TimelineEntryQuerySet.as_manager()
+
+    class Meta:
+        db_table = "proposals_timelineentry"
+        ordering = ["at", "id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="timeline_item_at")
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    @property
+    def item_model(self) -> str:
+        """ "app_label.modelname" of the item, the key of its vocabulary (content types are cached)."""
+        content_type = ContentType.objects.get_for_id(self.content_type_id)
+        return f"{content_type.app_label}.{content_type.model}"
+
+    @property
+    def event(self) -> TimelineEvent | None:
+        return event_for(self.item_model, self.action)
+
+    def get_action_display(self) -> str:
+        """The event's label as the back office reads it (立案, 交办 …); an unknown code shows as
+        itself."""
+        return str(event_label(self.item_model, self.action, staff=True))
+
+    @property
+    def label(self) -> str:
+        """The event's label as the public and the deputies read it."""
+        return event_label(self.item_model, self.action)
+
+
+def timeline_write(
+    *,
+    item,
+    action: TimelineEvent | str,
+    actor=None,
+    actor_label: str = "",
+    note: str = "",
+    public: bool = True,
+    at=None,
+) -> TimelineEntry:
+    """Record a step; called by services inside their transaction.
+
+    `action`: a member of the item's vocabulary or its stored code (the same string).
+    """
+    return TimelineEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action=str(action.value if isinstance(action, TimelineEvent) else action),
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+        public=public,
+        at=at or timezone.now(),
+    )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.kit.errors import DomainError
+from congress.models import timeline_write
 from deputies.models import Activity, Deputy, LiaisonStation, ReceptionSession
-from proposals.models import timeline_write
 
 
 def activity_record(

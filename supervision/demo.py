@@ -31,9 +31,8 @@ from django.db.models import Q
 
 from congress.demo.base import Step, app_step, register
 from congress.demo.reference import ABSENT_FROM_SESSION
-from congress.models import Meeting, Organisation, Session, Term
+from congress.models import Meeting, Organisation, Session, Term, TimelineEntry
 from deputies.models import Deputy, DeputyGroup
-from proposals.models import TimelineEntry
 from supervision import rules, services
 from supervision.models import (
     Ballot,

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.kit.errors import DomainError
+from congress.models import timeline_write
 from deputies.models import Deputy
-from proposals.models import timeline_write
 from supervision import ballot_seal, rules
 from supervision.models import (
     Ballot,

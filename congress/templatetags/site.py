@@ -48,7 +48,7 @@ def timeline(rows, heading=None, heading_id="timeline-h", empty=None):
 
     `rows`: dicts (or objects) with `at` (aware datetime, shown in Asia/Shanghai as
     2022年6月18日 14:05), `label` (the labelled event), `who` (a role or a unit) and an optional
-    `detail`.
+    `detail`, as `congress.timeline.timeline_rows` builds them from timeline entries.
     """
     return {"rows": rows, "heading": heading, "heading_id": heading_id, "empty": empty}
 

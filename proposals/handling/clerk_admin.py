@@ -38,7 +38,7 @@ class InviteClerkForm(forms.Form):
 
 
 def may_invite(request) -> bool:
-    return is_office(request.user) and request.user.has_perm("proposals.add_unitmembership")
+    return is_office(request.user) and request.user.has_perm("congress.add_unitmembership")
 
 
 class UnitAdmin(OrganisationAdmin):

@@ -4,6 +4,14 @@ Django finds an app's models in `proposals.models`; each module below holds one 
 package names them all. Code may import from here or from the module itself.
 """
 
+# The timeline and the handling units' clerks moved to congress (issue 14); named here too so
+# `from proposals.models import TimelineEntry` keeps working while the callers move.
+from congress.models import (  # noqa: F401
+    TimelineEntry,
+    TimelineEntryQuerySet,
+    UnitMembership,
+    timeline_write,
+)
 from proposals.models.base import (  # noqa: F401
     Decision,
     Proposal,
@@ -22,7 +30,6 @@ from proposals.models.handling import (  # noqa: F401
     Reply,
     ReplyQuerySet,
     ReturnRequest,
-    UnitMembership,
     UnitRequest,
     reply_path,
 )
@@ -52,11 +59,4 @@ from proposals.models.suggestions import (  # noqa: F401
     SuggestionAttachment,
     SuggestionQuerySet,
     attachment_path,
-)
-from proposals.models.timeline import (  # noqa: F401
-    TIMELINE_ACTION_LABELS,
-    TimelineEntry,
-    TimelineEntryQuerySet,
-    register_timeline_labels,
-    timeline_write,
 )

@@ -273,30 +273,6 @@ class Feedback(models.Model):
             raise ValidationError({"comment": _("Say why you are not satisfied.")})
 
 
-class UnitMembership(models.Model):
-    """A login that answers for a handling unit (承办单位经办人): it sees that unit's items only."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="unit_memberships",
-        verbose_name=_("user"),
-    )
-    organisation = models.ForeignKey(
-        Organisation, models.CASCADE, related_name="members", verbose_name=_("handling unit")
-    )
-
-    class Meta:
-        verbose_name = _("handling-unit clerk")
-        verbose_name_plural = _("handling-unit clerks")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="unitmembership_unique")
-        ]
-
-    def __str__(self):
-        return f"{self.user} · {self.organisation}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Co-handlers' views and sent reminders (issue 10: the handling loop)
 # ---------------------------------------------------------------------------------------------

@@ -13,15 +13,15 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from congress.timeline import OFFICE, timeline_rows
+from proposals.events import OpinionEvent
 from proposals.models import Opinion, OpinionCategory, TimelineEntry
 from proposals.models.opinions import (  # the figures live with the model: its queryset shows them
     COUNTS,
     OpinionFigures,
     figures_of,
 )
-from proposals.timeline import OFFICE
 
 PRIVATE_FIELDS = ("name", "phone", "rating_comment")
 
@@ -103,28 +103,9 @@ def opinion_for_tracking(code: str) -> Opinion:
     )
 
 
-# What each timeline action says on the public tracking page (the note is never shown raw
-# except the unit's name on routing, which the service wrote).
-ACTION_LABELS = {
-    "submitted": pgettext_lazy("timeline event", "Received"),
-    "accepted": pgettext_lazy("timeline event", "Accepted"),
-    "not_accepted": pgettext_lazy("timeline event", "Not accepted"),
-    "answered": pgettext_lazy("timeline event", "Answered"),
-    "routed": pgettext_lazy("timeline event", "Routed to a handling unit"),
-    "replied": pgettext_lazy("timeline event", "The handling unit replied"),
-    "escalated": pgettext_lazy("timeline event", "Taken up as a deputy's suggestion"),
-    "rated_satisfied": pgettext_lazy("timeline event", "Rated: satisfied"),
-    "rated_basically": pgettext_lazy("timeline event", "Rated: basically satisfied"),
-    "rated_unsatisfied": pgettext_lazy("timeline event", "Rated: unsatisfied"),
-    "reopened": pgettext_lazy("timeline event", "Reopened to be handled again"),
-    "closed": pgettext_lazy("timeline event", "Closed"),
-    "closed_unsatisfied": pgettext_lazy(
-        "timeline event", "Closed; the resident remained unsatisfied"
-    ),
-    "closed_unrated": pgettext_lazy("timeline event", "Closed without a rating"),
-    "note": pgettext_lazy("timeline event", "Note"),
-}
-SHOWS_NOTE = {"routed"}
+# The note is never shown raw on the public tracking page except the unit's name on routing,
+# which the service wrote.
+SHOWS_NOTE = {OpinionEvent.ROUTED}
 RESIDENT = _("The resident")
 
 
@@ -145,29 +126,16 @@ def public_timeline(opinion: Opinion) -> list[dict]:
         .select_related(None)
         .only("at", "action", "actor_label", "note", "content_type", "object_id")
     )
-    return [
-        {
-            "at": entry.at,
-            "label": ACTION_LABELS.get(entry.action, entry.action),
-            "who": _who(entry),
-            "detail": entry.note if entry.action in SHOWS_NOTE else "",
-        }
-        for entry in entries
-        if entry.action in ACTION_LABELS
-    ]
+    return timeline_rows(
+        (entry for entry in entries if entry.action in OpinionEvent.values),
+        who=_who,
+        detail=lambda entry: entry.note if entry.action in SHOWS_NOTE else "",
+    )
 
 
 def full_timeline(opinion: Opinion) -> list[dict]:
     """Every step, internal notes too: for the deputies handling it and for staff."""
-    return [
-        {
-            "at": entry.at,
-            "label": ACTION_LABELS.get(entry.action, entry.action),
-            "who": _who(entry),
-            "detail": entry.note,
-        }
-        for entry in TimelineEntry.objects.for_object(opinion)
-    ]
+    return timeline_rows(TimelineEntry.objects.for_object(opinion), who=_who)
 
 
 def public_replies(opinion: Opinion):

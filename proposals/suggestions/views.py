@@ -27,7 +27,7 @@ from proposals.models import (
     TimelineEntry,
     reply_class_choices,
 )
-from proposals.timeline import TIMELINE_ACTIONS, timeline_rows  # noqa: F401 (re-exported)
+from proposals.timeline import timeline_rows
 
 # -- suggestions ----------------------------------------------------------------------------
 

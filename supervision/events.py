@@ -1,0 +1,46 @@
+"""What the steps of supervision items, polls and livelihood projects are called (the timeline's
+vocabulary, congress/kit/events.py)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from congress.kit.events import TimelineEvent, register_events
+from supervision.models import LivelihoodProject, ProjectApproval
+
+
+class SupervisionEvent(TimelineEvent):
+    """A supervision item (a report heard, an inquiry): published, opinion issued, report back."""
+
+    PUBLISHED = "supervision_published", pgettext_lazy("timeline event", "Published")
+    REVIEW_OPINION_ISSUED = "review_opinion_issued", _("Review opinion issued")
+    HANDLING_REPORT_RECEIVED = "handling_report_received", _("Handling report received")
+
+
+class PollEvent(TimelineEvent):
+    CREATED = "poll_created", _("Vote created")
+    OPENED = "poll_opened", _("Vote opened")
+    PAPER_TALLY_ENTERED = "paper_tally_entered", _("Paper tally entered")
+    CLOSED = "poll_closed", _("Vote closed and counted")
+    PUBLISHED = "poll_published", _("Vote result published")
+    RUNOFF_CREATED = "poll_runoff_created", _("Run-off vote created")
+
+
+# A project's steps are its approvals (approval_<step>) and its status changes (project_<status>),
+# labelled as the model labels them; written out from the model's own choices so a new step or
+# status is in the vocabulary the day it is added.
+ProjectEvent = TimelineEvent(
+    "ProjectEvent",
+    [
+        (f"APPROVAL_{step.name}", (f"approval_{step.value}", step.label))
+        for step in ProjectApproval.Step
+    ]
+    + [
+        (f"PROJECT_{status.name}", (f"project_{status.value}", status.label))
+        for status in LivelihoodProject.Status
+    ],
+)
+
+
+register_events("supervision.supervisionitem", SupervisionEvent)
+register_events("supervision.poll", PollEvent)
+register_events("supervision.livelihoodproject", ProjectEvent)
