@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from congress.kit import workflow
 from congress.kit.errors import DomainError
@@ -93,33 +94,75 @@ def _timeline(item, action: str, by, note: str = "", *, public: bool = True, lab
 
 @dataclass(frozen=True)
 class Front:
-    """What differs between a suggestion's and a motion's front half; the steps are shared."""
+    """What differs between a suggestion's and a motion's front half; the steps are shared.
 
-    model: type[Suggestion] | type[Motion]
-    # Lazy translations, rendered in the request's language when a step is refused.
-    no_title: StrOrPromise  # "Give the … a title."
-    not_a_draft: StrOrPromise  # "Only a draft can be changed; this … is “%(status)s”."
-    not_submittable: StrOrPromise  # "Only a draft can be submitted; this … is “%(status)s”."
+    The messages are lazy translations, rendered in the request's language when a step is
+    refused; `required` names the fields (attribute, label) a draft needs before it is filed."""
+
+    no_title: StrOrPromise
+    not_a_draft: StrOrPromise
+    not_submittable: StrOrPromise
+    required: tuple[tuple[str, StrOrPromise], ...]
+    to_review: tuple[StrOrPromise, StrOrPromise]  # the staff's mail: subject, body
 
 
-def front_create(front: Front, *, lead: Deputy, title: str, by: User, check=None, **fields):
+FRONTS = {
+    Suggestion: Front(
+        no_title=_lazy("Give the suggestion a title."),
+        not_a_draft=_lazy("Only a draft can be changed; this suggestion is “%(status)s”."),
+        not_submittable=_lazy("Only a draft can be submitted; this suggestion is “%(status)s”."),
+        required=(
+            ("title", _lazy("title")),
+            ("body", _lazy("text")),
+            ("category_id", _lazy("category")),
+        ),
+        to_review=(
+            _lazy("New suggestion to review: %(title)s"),
+            _lazy("%(lead)s submitted “%(title)s”. It waits in the review queue."),
+        ),
+    ),
+    Motion: Front(
+        no_title=_lazy("Give the motion a title."),
+        not_a_draft=_lazy("Only a draft can be changed; this motion is “%(status)s”."),
+        not_submittable=_lazy("Only a draft can be submitted; this motion is “%(status)s”."),
+        required=(
+            ("title", _lazy("title")),
+            ("reason", _lazy("reason (案由)")),
+            ("grounds", _lazy("grounds (案据)")),
+            ("proposal", _lazy("proposed solution (方案)")),
+        ),
+        to_review=(
+            _lazy("New motion to review: %(title)s"),
+            _lazy("%(lead)s and %(count)s deputies in all submitted “%(title)s”."),
+        ),
+    ),
+}
+
+
+def signer_count(item: Suggestion | Motion) -> int:
+    """Deputies on the item: the lead plus the co-signers who confirmed."""
+    return 1 + item.signatures.filter(status=Signature.Status.CONFIRMED).count()
+
+
+def front_create(model, *, lead: Deputy, title: str, by: User, check=None, **fields):
     """A new draft by `lead`; `check()` refuses a lead who may not file it."""
     if not title.strip():
-        _refuse(str(front.no_title), code="title")
+        _refuse(str(FRONTS[model].no_title), code="title")
     if check is not None:
         check()
     with transaction.atomic():
-        item = front.model.objects.create(lead=lead, title=title.strip(), **fields)
+        item = model.objects.create(lead=lead, title=title.strip(), **fields)
         _timeline(item, "created", by, public=False)
     return item
 
 
-def front_update(front: Front, item, *, by: User, changes: dict, derived=None):
+def front_update(item, *, by: User, changes: dict, derived=None):
     """Change a draft's fields; `derived(item, changes)` sets and names the fields that follow."""
+    front = FRONTS[type(item)]
     if "title" in changes and not changes["title"].strip():
         _refuse(str(front.no_title), code="title")
     with transaction.atomic():
-        item = workflow.lock(front.model, item.pk)
+        item = workflow.lock(type(item), item.pk)
         workflow.require(item, "edit", str(front.not_a_draft))
         for name, value in changes.items():
             setattr(item, name, value)
@@ -129,22 +172,19 @@ def front_update(front: Front, item, *, by: User, changes: dict, derived=None):
     return item
 
 
-def front_submit(
-    front: Front,
-    item,
-    *,
-    by: User,
-    required: Callable[[object], list[tuple[str, object]]],
-    checks: Callable[[object, object], dict],
-    notice: Callable[[object], tuple[str, str]],
-):
-    """File a draft: every `required` (label, value) filled in, then the kind's own `checks`
-    (deadline, signers), which return any other fields to set (a number); requests to co-sign
-    nobody answered lapse, and the staff are told."""
+def front_submit(item, *, by: User, checks: Callable[[object, object], dict]):
+    """File a draft: every required field filled in, then the kind's own `checks` (deadline,
+    signers), which return any other fields to set (a number); requests to co-sign nobody
+    answered lapse, and the staff are told."""
+    model, front = type(item), FRONTS[type(item)]
     with transaction.atomic():
-        item = workflow.lock(front.model, item.pk)
-        workflow.check(item, front.model.Status.SUBMITTED, str(front.not_submittable))
-        missing = [label for label, value in required(item) if not value]
+        item = workflow.lock(model, item.pk)
+        workflow.check(item, model.Status.SUBMITTED, str(front.not_submittable))
+        missing = [
+            str(label)
+            for name, label in front.required
+            if not (value := getattr(item, name)) or (isinstance(value, str) and not value.strip())
+        ]
         if missing:
             _refuse(
                 _("Fill in the %(fields)s before submitting.") % {"fields": "、".join(missing)},
@@ -156,10 +196,11 @@ def front_submit(
             setattr(item, name, value)
         # Requests nobody answered lapse: only confirmed co-signers are on the filed item.
         item.signatures.filter(status=Signature.Status.REQUESTED).delete()
-        subject, body = notice(item)
+        names = {"title": item.title, "lead": item.lead.name, "count": signer_count(item)}
+        subject, body = (str(text) % names for text in front.to_review)
         workflow.transition(
             item,
-            front.model.Status.SUBMITTED,
+            model.Status.SUBMITTED,
             by=by,
             action="submitted",
             note=item.code,

@@ -110,7 +110,6 @@ def suggestion_assign(
             by=by,
             action="assigned",
             note="、".join([lead_unit.name] + [u.name for u in co_units]),
-            message=message,
             notices=[_unit_notice(assignment, suggestion) for assignment in assignments],
         )
     return assignments
@@ -446,7 +445,6 @@ def reply_record(
                 note=note,
                 label=organisation.name,
                 fields=["tracking"],
-                message=message,
                 notices=[notice],
             )
     return reply
@@ -564,7 +562,6 @@ def suggestion_rehandle(*, suggestion: Suggestion, by: User, note: str = "") -> 
             action="rehandling",
             note=note,
             fields=["rehandle_count"],
-            message=message,
             notices=[
                 _mail(
                     subject=_("Handle %(code)s again") % {"code": suggestion.code},

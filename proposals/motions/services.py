@@ -7,7 +7,6 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from congress.kit import workflow
 from congress.kit.rules import rule
@@ -23,7 +22,6 @@ from proposals.models import (
 from proposals.numbering import next_motion_number
 from proposals.services import (
     UNCHANGED,
-    Front,
     S,
     User,
     _given,
@@ -34,19 +32,13 @@ from proposals.services import (
     front_create,
     front_submit,
     front_update,
+    signer_count,
 )
 
 M = Motion.Status
 
 
 # -- motions: the front half (shared with suggestions, proposals/services.py) ------------------
-
-FRONT = Front(
-    model=Motion,
-    no_title=_lazy("Give the motion a title."),
-    not_a_draft=_lazy("Only a draft can be changed; this motion is “%(status)s”."),
-    not_submittable=_lazy("Only a draft can be submitted; this motion is “%(status)s”."),
-)
 
 
 def motion_create_draft(
@@ -67,7 +59,7 @@ def motion_create_draft(
             _refuse(_("Only a serving deputy of the session's term can file a motion."), "deputy")
 
     return front_create(
-        FRONT,
+        Motion,
         lead=lead,
         title=title,
         by=by,
@@ -94,12 +86,12 @@ def motion_update_draft(
     changes = _given(
         title=title, reason=reason, grounds=grounds, proposal=proposal, is_public=is_public
     )
-    return front_update(FRONT, motion, by=by, changes=changes)
+    return front_update(motion, by=by, changes=changes)
 
 
 def motion_signer_count(motion: Motion) -> int:
     """Deputies on the motion: the lead plus the co-signers who confirmed."""
-    return 1 + motion.signatures.filter(status=Signature.Status.CONFIRMED).count()
+    return signer_count(motion)
 
 
 def _signers_and_deadline(motion: Motion, now) -> dict:
@@ -134,26 +126,10 @@ def motion_submit(*, motion: Motion, by: User) -> Motion:
     deputy is one of them (Pinghu's 扩中提低 motion is "沈永良等23位代表": 23 in all), so the
     lead counts towards the rule MOTION_MIN_SIGNERS.
     """
-    return front_submit(
-        FRONT,
-        motion,
-        by=by,
-        required=lambda m: [
-            (_("title"), m.title.strip()),
-            (_("reason (案由)"), m.reason.strip()),
-            (_("grounds (案据)"), m.grounds.strip()),
-            (_("proposed solution (方案)"), m.proposal.strip()),
-        ],
-        checks=_signers_and_deadline,
-        notice=lambda m: (
-            _("New motion to review: %(title)s") % {"title": m.title},
-            _("%(lead)s and %(count)s deputies in all submitted “%(title)s”.")
-            % {"lead": m.lead.name, "count": motion_signer_count(m), "title": m.title},
-        ),
-    )
+    return front_submit(motion, by=by, checks=_signers_and_deadline)
 
 
-def _motion_review(*, motion: Motion, by: User, outcome: str, note: str, message: str) -> Motion:
+def _motion_review(motion: Motion, outcome: str, by: User, note: str, message: str) -> Motion:
     """The presidium's decision: listed or not; the signers are told."""
     with transaction.atomic():
         motion = workflow.lock(Motion, motion.pk)
@@ -179,24 +155,14 @@ def _motion_review(*, motion: Motion, by: User, outcome: str, note: str, message
 
 def motion_list(*, motion: Motion, by: User, note: str = "") -> Motion:
     """The presidium lists the motion as a congress motion (列为大会议案)."""
-    return _motion_review(
-        motion=motion,
-        by=by,
-        outcome=Motion.Outcome.LISTED,
-        note=note,
-        message=_("Only a submitted motion can be listed; this one is “%(status)s”."),
-    )
+    refused = _("Only a submitted motion can be listed; this one is “%(status)s”.")
+    return _motion_review(motion, Motion.Outcome.LISTED, by, note, refused)
 
 
 def motion_not_list(*, motion: Motion, by: User, note: str = "") -> Motion:
     """The presidium does not list the motion; it may then be converted into a suggestion."""
-    return _motion_review(
-        motion=motion,
-        by=by,
-        outcome=Motion.Outcome.NOT_LISTED,
-        note=note,
-        message=_("Only a submitted motion can be reviewed; this one is “%(status)s”."),
-    )
+    refused = _("Only a submitted motion can be reviewed; this one is “%(status)s”.")
+    return _motion_review(motion, Motion.Outcome.NOT_LISTED, by, note, refused)
 
 
 def motion_convert_to_suggestion(*, motion: Motion, by: User, note: str = "") -> Suggestion:
@@ -252,7 +218,6 @@ def motion_convert_to_suggestion(*, motion: Motion, by: User, note: str = "") ->
             action="converted",
             note=note,
             fields=["review_outcome", "review_note", "reviewed_at"],
-            message=message,
             notices=[
                 _mail(
                     subject=_("Your motion “%(title)s” is handled as a suggestion")

@@ -512,7 +512,6 @@ def opinion_answer(
             action="answered",
             label=label,
             fields=[*fields, "answer", "handled_by"],
-            message=message,
         )
 
 
@@ -562,7 +561,6 @@ def opinion_route(
             label=label,
             note=organisation.name,
             fields=[*fields, "handling", "handled_by"],
-            message=message,
             notices=[
                 _mail(
                     subject=_("Residents' opinion %(code)s routed to you") % {"code": opinion.code},
@@ -639,7 +637,6 @@ def opinion_escalate(*, opinion: Opinion, deputy: Deputy, by: User, title: str):
             action="escalated",
             label=label,
             fields=[*fields, "suggestion", "handling", "handled_by"],
-            message=message,
         )
         workflow.timeline(suggestion, "from_opinion", by, opinion.code, public=False)
     return suggestion
@@ -711,7 +708,6 @@ def opinion_rate(*, opinion: Opinion, rating: str, comment: str = "", by=None) -
             action=action,
             fields=fields,
             now=now,
-            message=message,
             notices=notices,
         )
 

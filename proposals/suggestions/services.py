@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from congress.kit import workflow
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
@@ -20,7 +19,6 @@ from proposals.models import (
 from proposals.numbering import next_suggestion_number
 from proposals.services import (
     UNCHANGED,
-    Front,
     S,
     User,
     _given,
@@ -35,13 +33,6 @@ from proposals.services import (
 )
 
 # -- suggestions: drafting ------------------------------------------------------------------
-
-FRONT = Front(
-    model=Suggestion,
-    no_title=_lazy("Give the suggestion a title."),
-    not_a_draft=_lazy("Only a draft can be changed; this suggestion is “%(status)s”."),
-    not_submittable=_lazy("Only a draft can be submitted; this suggestion is “%(status)s”."),
-)
 
 
 def suggestion_create_draft(
@@ -61,7 +52,7 @@ def suggestion_create_draft(
             _refuse(_("Only a serving deputy can file a suggestion."), code="deputy")
 
     return front_create(
-        FRONT,
+        Suggestion,
         lead=lead,
         title=title,
         by=by,
@@ -99,7 +90,7 @@ def suggestion_update_draft(
     changes = _given(
         title=title, body=body, category=category, session=session, is_public=is_public
     )
-    return front_update(FRONT, suggestion, by=by, changes=changes, derived=_session_follows)
+    return front_update(suggestion, by=by, changes=changes, derived=_session_follows)
 
 
 def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAttachment:
@@ -150,22 +141,7 @@ def _session_deadline(suggestion: Suggestion, now) -> dict:
 
 def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
     """File a draft: it needs a title, a text and a category, and a session's deadline holds."""
-    return front_submit(
-        FRONT,
-        suggestion,
-        by=by,
-        required=lambda s: [
-            (_("title"), s.title.strip()),
-            (_("text"), s.body.strip()),
-            (_("category"), s.category_id),
-        ],
-        checks=_session_deadline,
-        notice=lambda s: (
-            _("New suggestion to review: %(title)s") % {"title": s.title},
-            _("%(lead)s submitted “%(title)s”. It waits in the review queue.")
-            % {"lead": s.lead.name, "title": s.title},
-        ),
-    )
+    return front_submit(suggestion, by=by, checks=_session_deadline)
 
 
 def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str = "") -> Suggestion:
