@@ -80,7 +80,7 @@ def motion_new(request, deputy):
 
 def _own_draft_motion(deputy, pk):
     return get_object_or_404(
-        Motion.objects.filter(lead=deputy, status=Motion.Status.DRAFT).select_related(
+        Motion.objects.filter(lead=deputy, status__in=Motion.STEPS["edit"]).select_related(
             "session__term"
         ),
         pk=pk,
@@ -118,6 +118,7 @@ def motion_detail(request, deputy, pk):
             "deputy": deputy,
             "item": motion,
             "is_lead": motion.lead_id == deputy.pk,
+            "can_edit": motion.lead_id == deputy.pk and motion.can("edit"),
             "signer_count": 1 + len(confirmed),
             "min_signers": _min_signers(),
             "timeline": deputy_timeline(

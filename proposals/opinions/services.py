@@ -496,6 +496,8 @@ def opinion_answer(
         opinion = workflow.lock(Opinion, opinion.pk)
         message = _("An opinion that is “%(status)s” is not waiting for an answer.")
         workflow.check(opinion, ST.REPLIED, message)
+        if opinion.status == ST.ROUTED:  # the map's routed → replied is the unit's reply
+            _refuse(message % {"status": opinion.get_status_display()}, code="state")
         if not answerable_by_deputy(opinion):
             _refuse(_("The handling unit answers this opinion again."), code="unit")
         label = _label_of(opinion, deputy)
@@ -516,7 +518,10 @@ def opinion_answer(
 
 
 def answerable_by_deputy(opinion: Opinion) -> bool:
-    """A deputy answers an opinion themselves unless it was reopened while a unit handles it."""
+    """A deputy answers an opinion themselves unless a unit handles it: routed, or reopened
+    while a unit handles it (the map lets both become "answered": by the unit's reply)."""
+    if opinion.status == ST.ROUTED:
+        return False
     return not (opinion.status == ST.REOPENED and opinion.assignments.filter(active=True).exists())
 
 
