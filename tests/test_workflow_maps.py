@@ -509,3 +509,65 @@ def test_on_postgresql_the_row_locks_are_taken_parent_first(world):
         for sql in locked
     ]
     assert tables == ["suggestion", "assignment", "returnrequest"]
+
+
+# -- the pages offer what the map and the services allow ------------------------------------------
+
+
+@pytest.mark.parametrize("status", OS.values)
+def test_the_portal_offers_an_opinions_answer_exactly_when_the_service_takes_it(
+    client, world, status
+):
+    opinion = opinion_in(world, status)
+    opinion.station.deputies.add(world["lead"])
+    client.force_login(world["lead"].user)
+    page = client.get(f"/en/portal/opinions/{opinion.pk}/").content.decode()
+    offered = 'name="action" value="answer"' in page
+    assert offered == (opinion.can_become(OS.REPLIED) and opinions.answerable_by_deputy(opinion))
+    response = client.post(
+        f"/en/portal/opinions/{opinion.pk}/",
+        {"action": "answer", "answer-text": "已联系社区维修。"},
+    )
+    assert response.status_code == (302 if offered else 200)
+    opinion.refresh_from_db()
+    assert (opinion.status == OS.REPLIED) == (offered or status == OS.REPLIED)
+
+
+def test_a_routed_opinion_is_not_answered_on_the_spot(client, world):
+    opinion = opinion_in(world, OS.ROUTED)
+    opinion.station.deputies.add(world["lead"])
+    client.force_login(world["lead"].user)
+    response = client.post(
+        f"/en/portal/opinions/{opinion.pk}/",
+        {"action": "answer", "answer-text": "已联系社区维修。"},
+    )
+    assert "is not waiting for an answer" in response.content.decode()
+    opinion.refresh_from_db()
+    assert opinion.status == OS.ROUTED and opinion.answer == ""
+
+
+@pytest.mark.parametrize("status", S.values)
+def test_the_workspace_offers_editing_exactly_when_the_map_allows_it(client, world, status):
+    item = suggestion_in(world, status)
+    client.force_login(world["lead"].user)
+    page = client.get(f"/en/portal/suggestions/{item.pk}/").content.decode()
+    edit_url = f"/en/portal/suggestions/{item.pk}/edit/"
+    assert (edit_url in page) == item.can("edit")
+    assert client.get(edit_url).status_code == (200 if item.can("edit") else 404)
+
+
+def test_only_the_current_reply_is_offered_for_rating(client, world):
+    item = suggestion_in(world, S.REPLIED)
+    old = item.replies.get()
+    Reply.objects.filter(pk=old.pk).update(replied_at=timezone.localdate() - datetime.timedelta(1))
+    current = Reply.objects.create(
+        suggestion=item,
+        organisation=world["unit"],
+        reply_class="A",
+        text="重办后的答复。",
+        replied_at=timezone.localdate(),
+    )
+    client.force_login(world["lead"].user)
+    page = client.get(f"/en/portal/suggestions/{item.pk}/").content.decode()
+    assert f"/replies/{current.pk}/rate/" in page
+    assert f"/replies/{old.pk}/rate/" not in page
