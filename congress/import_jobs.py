@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from congress.kit.pagecache import bump_generation
+from congress.kit.rules import rule
 from congress.kit.sharedcache import shared
 from congress.models import ImportJob
 
@@ -31,7 +32,7 @@ KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 def upload_seconds() -> int:
-    return settings.CONGRESS_RULES.get("IMPORT_UPLOAD_SECONDS", 3600)
+    return rule("IMPORT_UPLOAD_SECONDS")
 
 
 class UploadStore:

@@ -355,6 +355,7 @@ CONGRESS_RULES = {
     "IMPORT_MAX_UNPACKED_BYTES": 100 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 20000,
     "IMPORT_UPLOAD_SECONDS": 3600,
+    "IMPORT_MAX_CELLS": 1_000_000,
 }
 
 # Notification channels (congress/kit/notify.py): each sends a notice to a user its own way. E-mail is

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import XMLPullParser
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from congress.kit.rules import rule
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -54,12 +55,11 @@ class Sheet:
 
 
 def limits() -> dict:
-    rules = settings.CONGRESS_RULES
     return {
-        "bytes": rules.get("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
-        "unpacked": rules.get("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024),
-        "rows": rules.get("IMPORT_MAX_ROWS", 20000),
-        "cells": rules.get("IMPORT_MAX_CELLS", 1_000_000),
+        "bytes": rule("IMPORT_MAX_UPLOAD_BYTES"),
+        "unpacked": rule("IMPORT_MAX_UNPACKED_BYTES"),
+        "rows": rule("IMPORT_MAX_ROWS"),
+        "cells": rule("IMPORT_MAX_CELLS"),
     }
 
 

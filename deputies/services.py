@@ -3,12 +3,12 @@
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.kit.errors import DomainError
+from congress.kit.rules import rule
 from congress.models import timeline_write
 from deputies.models import Activity, Deputy, LiaisonStation, ReceptionSession
 
@@ -49,7 +49,7 @@ def activities_verify(*, activities, by) -> int:
 
 
 def reception_session_hours() -> float:
-    return float(settings.CONGRESS_RULES.get("RECEPTION_SESSION_HOURS", 4))
+    return float(rule("RECEPTION_SESSION_HOURS"))
 
 
 def reception_session_open(*, station: LiaisonStation, by, deputy: Deputy | None = None):

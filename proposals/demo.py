@@ -29,7 +29,7 @@ import random
 from django.contrib.contenttypes.models import ContentType
 
 from congress.demo.base import SEED, Step, app_step, at, register, sync_rows
-from congress.kit.workdays import add_working_days
+from congress.kit.workdays import add_months, add_working_days
 from congress.models import Category, Meeting, Organisation, Session, Term
 from deputies.models import Deputy
 from proposals.models import (
@@ -48,7 +48,6 @@ from proposals.models import (
     proposal_code,
 )
 from proposals.opinions import demo as opinions_demo
-from proposals.services import add_months
 
 D = datetime.date
 OFFICE = "市人大常委会代表工作委员会"
@@ -234,7 +233,7 @@ def load(*, stdout=None) -> None:
             submitted = at(filed, rng.randint(9, 16))
             registered = at(add_working_days(filed, 2), 10)
             assigned_on = add_working_days(filed, rng.randint(3, 5))
-        due = DUE_ON if in_session else _add_months(assigned_on, 3)
+        due = DUE_ON if in_session else add_months(assigned_on, 3)
         replied_on = _day_between(rng, assigned_on + datetime.timedelta(days=45), due)
         reply_class = (
             "A" if title == XU_JIE[0] else rng.choices(["A", "B", "C"], weights=[76, 19, 5])[0]
@@ -437,10 +436,6 @@ def load(*, stdout=None) -> None:
             f"  suggestions: {len(suggestions)} ({SESSION_COUNT} at the session, "
             f"{BETWEEN_COUNT} between sessions); motion: {motion.code}"
         )
-
-
-def _add_months(day: D, months: int) -> D:
-    return add_months(day, months)
 
 
 def _motion(rng, term, session, shen, serving) -> Motion:

@@ -7,7 +7,6 @@ reply class is that of a published reply.
 
 import django_filters
 from django import forms
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit.rules import rule
 from congress.models import Category, Organisation, Session
 from deputies.models import Deputy
 from proposals import search
@@ -125,7 +125,7 @@ class SuggestionFilter(FastSelectFilterSet):
     )
     reply_class = django_filters.ChoiceFilter(
         label=_("Reply class"),
-        choices=lambda: list(settings.CONGRESS_RULES["REPLY_CLASSES"]),
+        choices=lambda: list(rule("REPLY_CLASSES")),
         method="filter_reply_class",
         empty_label=_("Any class"),
     )

@@ -1,16 +1,16 @@
 """What this app adds to the deputy's overview (/portal/): requests to co-sign, each with the
 day to answer by and one-tap buttons to co-sign or decline."""
 
-from django.conf import settings
 from django.utils import timezone
 
+from congress.kit.rules import rule
 from congress.kit.workdays import add_working_days
 from proposals import selectors
 
 
 def answer_by(signature):
     """The last day to answer a request to co-sign (CONGRESS_RULES' working days)."""
-    days = settings.CONGRESS_RULES["SIGNATURE_ANSWER_WORKING_DAYS"]
+    days = rule("SIGNATURE_ANSWER_WORKING_DAYS")
     return add_working_days(timezone.localdate(signature.requested_at), days)
 
 

@@ -4,7 +4,7 @@ Public selectors return published rows only (public items at least registered, p
 replies); none reads a deputy's private columns.
 """
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from deputies.models import Deputy
 from proposals.models import (
@@ -90,11 +90,17 @@ def signature_requests(deputy: Deputy):
 
 def replies_to_rate(deputy: Deputy):
     """Latest replies on items the deputy signed that wait for the deputy's rating."""
-    mine = Suggestion.objects.for_deputy(deputy).filter(status=Suggestion.Status.REPLIED)
+    mine = Suggestion.objects.for_deputy(deputy).filter(status__in=Suggestion.STEPS["feedback"])
     rated = Feedback.objects.filter(rater=deputy).values("reply_id")
+    # Only the current reply is rated (feedback_give): not one a later reply replaced.
+    later = Reply.objects.filter(suggestion=OuterRef("suggestion"), is_followup=False).filter(
+        Q(replied_at__gt=OuterRef("replied_at"))
+        | Q(replied_at=OuterRef("replied_at"), pk__gt=OuterRef("pk"))
+    )
     return (
         Reply.objects.filter(suggestion__in=mine, is_followup=False)
         .exclude(pk__in=rated)
+        .exclude(Exists(later))
         .select_related("suggestion", "organisation")
     )
 

@@ -1,35 +1,34 @@
-"""Every state change of suggestions and motions: one function per workflow transition.
+"""What suggestions and motions share: their front half (draft, edit, co-sign, submit) as one
+code path with parameters, and the helpers of every proposals service.
 
-Each service runs in one transaction, locks the item's row, checks its state (raising DomainError
-with a translated sentence), saves only the fields it changed, writes a TimelineEntry with an
-action code and the acting user, and sends e-mail only once the transaction has committed.
-Permissions are the caller's job (a view, the admin); `by` is recorded, never trusted.
+Each service runs in one transaction and changes state only through congress/kit/workflow.py:
+the item's row locked (parent before child), the change checked against the model's
+transition map (a translated DomainError otherwise), only changed fields saved, a TimelineEntry
+written with an action code and the acting user, and e-mail sent once the transaction has
+committed. Permissions are the caller's job (a view, the admin); `by` is recorded, never trusted.
 """
 
-import calendar
-import datetime
-from collections.abc import Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from congress.kit import workflow
 from congress.kit.errors import DomainError
 from congress.models import Organisation
 from deputies.models import Deputy
-from proposals.models import (
-    Motion,
-    Signature,
-    Suggestion,
-    timeline_write,
-)
+from proposals.models import Motion, Signature, Suggestion
 
 User = AbstractBaseUser
+StrOrPromise = str | Promise
 UNCHANGED = object()  # "leave this field as it is" in the update services
 
 
@@ -45,31 +44,8 @@ M = Motion.Status
 # -- helpers --------------------------------------------------------------------------------
 
 
-def rule(key: str, default=None):
-    """A procedural rule from CONGRESS_RULES (settings.py), with a default for newer keys."""
-    if default is None:
-        return settings.CONGRESS_RULES[key]
-    return settings.CONGRESS_RULES.get(key, default)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _lock(model, pk):
-    return model.objects.select_for_update().get(pk=pk)
-
-
 def _refuse(message: str, code: str = "") -> None:
     raise DomainError(message, code=code)
-
-
-def _check_status(item, allowed: Iterable[str], message: str) -> None:
-    if item.status not in allowed:
-        _refuse(message % {"status": item.get_status_display()}, code="state")
 
 
 def _emails(users) -> list[str]:
@@ -97,19 +73,142 @@ def _unit_users(organisation: Organisation):
     return get_user_model().objects.filter(unit_memberships__organisation=organisation)
 
 
-def _mail_on_commit(*, subject: str, body: str, users) -> None:
-    """Send after the transaction commits, so that a rolled-back step mails no one."""
+def _mail(*, subject: str, body: str, users) -> workflow.Notice:
+    """A notice for workflow.transition: the recipients are read now, the mail sent on commit."""
     recipients = _emails(users)
-    if not recipients:
-        return
-    # robust: a mail server that is down is logged, it does not undo the committed step.
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
+    return lambda: recipients and send_mail(subject, body, None, recipients)
+
+
+def _mail_on_commit(*, subject: str, body: str, users) -> None:
+    """Send after the transaction commits, so that a rolled-back step mails no one; a mail
+    server that is down is logged, it does not undo the committed step."""
+    workflow.after_commit(_mail(subject=subject, body=body, users=users))
 
 
 def _timeline(item, action: str, by, note: str = "", *, public: bool = True, label: str = ""):
-    return timeline_write(
-        item=item, action=action, actor=by, actor_label=label, note=note, public=public
-    )
+    return workflow.timeline(item, action, by, note, public=public, label=label)
+
+
+# -- the front half: draft, edit, submit (suggestions and motions alike) ---------------------
+
+
+@dataclass(frozen=True)
+class Front:
+    """What differs between a suggestion's and a motion's front half; the steps are shared.
+
+    The messages are lazy translations, rendered in the request's language when a step is
+    refused; `required` names the fields (attribute, label) a draft needs before it is filed."""
+
+    no_title: StrOrPromise
+    not_a_draft: StrOrPromise
+    not_submittable: StrOrPromise
+    required: tuple[tuple[str, StrOrPromise], ...]
+    to_review: tuple[StrOrPromise, StrOrPromise]  # the staff's mail: subject, body
+
+
+FRONTS = {
+    Suggestion: Front(
+        no_title=_lazy("Give the suggestion a title."),
+        not_a_draft=_lazy("Only a draft can be changed; this suggestion is “%(status)s”."),
+        not_submittable=_lazy("Only a draft can be submitted; this suggestion is “%(status)s”."),
+        required=(
+            ("title", _lazy("title")),
+            ("body", _lazy("text")),
+            ("category_id", _lazy("category")),
+        ),
+        to_review=(
+            _lazy("New suggestion to review: %(title)s"),
+            _lazy("%(lead)s submitted “%(title)s”. It waits in the review queue."),
+        ),
+    ),
+    Motion: Front(
+        no_title=_lazy("Give the motion a title."),
+        not_a_draft=_lazy("Only a draft can be changed; this motion is “%(status)s”."),
+        not_submittable=_lazy("Only a draft can be submitted; this motion is “%(status)s”."),
+        required=(
+            ("title", _lazy("title")),
+            ("reason", _lazy("reason (案由)")),
+            ("grounds", _lazy("grounds (案据)")),
+            ("proposal", _lazy("proposed solution (方案)")),
+        ),
+        to_review=(
+            _lazy("New motion to review: %(title)s"),
+            _lazy("%(lead)s and %(count)s deputies in all submitted “%(title)s”."),
+        ),
+    ),
+}
+
+
+def signer_count(item: Suggestion | Motion) -> int:
+    """Deputies on the item: the lead plus the co-signers who confirmed."""
+    return 1 + item.signatures.filter(status=Signature.Status.CONFIRMED).count()
+
+
+def front_create(model, *, lead: Deputy, title: str, by: User, check=None, **fields):
+    """A new draft by `lead`; `check()` refuses a lead who may not file it."""
+    if not title.strip():
+        _refuse(str(FRONTS[model].no_title), code="title")
+    if check is not None:
+        check()
+    with transaction.atomic():
+        item = model.objects.create(lead=lead, title=title.strip(), **fields)
+        _timeline(item, "created", by, public=False)
+    return item
+
+
+def front_update(item, *, by: User, changes: dict, derived=None):
+    """Change a draft's fields; `derived(item, changes)` sets and names the fields that follow."""
+    front = FRONTS[type(item)]
+    if "title" in changes and not changes["title"].strip():
+        _refuse(str(front.no_title), code="title")
+    with transaction.atomic():
+        item = workflow.lock(type(item), item.pk)
+        workflow.require(item, "edit", str(front.not_a_draft))
+        for name, value in changes.items():
+            setattr(item, name, value)
+        fields = list(changes) + (derived(item, changes) if derived else [])
+        item.save(update_fields=fields)
+        _timeline(item, "edited", by, public=False)
+    return item
+
+
+def front_submit(item, *, by: User, checks: Callable[[object, object], dict]):
+    """File a draft: every required field filled in, then the kind's own `checks` (deadline,
+    signers), which return any other fields to set (a number); requests to co-sign nobody
+    answered lapse, and the staff are told."""
+    model, front = type(item), FRONTS[type(item)]
+    with transaction.atomic():
+        item = workflow.lock(model, item.pk)
+        workflow.check(item, model.Status.SUBMITTED, str(front.not_submittable))
+        missing = [
+            str(label)
+            for name, label in front.required
+            if not (value := getattr(item, name)) or (isinstance(value, str) and not value.strip())
+        ]
+        if missing:
+            _refuse(
+                _("Fill in the %(fields)s before submitting.") % {"fields": "、".join(missing)},
+                code="incomplete",
+            )
+        now = timezone.now()
+        extra = checks(item, now)
+        for name, value in extra.items():
+            setattr(item, name, value)
+        # Requests nobody answered lapse: only confirmed co-signers are on the filed item.
+        item.signatures.filter(status=Signature.Status.REQUESTED).delete()
+        names = {"title": item.title, "lead": item.lead.name, "count": signer_count(item)}
+        subject, body = (str(text) % names for text in front.to_review)
+        workflow.transition(
+            item,
+            model.Status.SUBMITTED,
+            by=by,
+            action="submitted",
+            note=item.code,
+            fields=extra,
+            now=now,
+            notices=[_mail(subject=subject, body=body, users=_staff_users())],
+        )
+    return item
 
 
 # -- co-signatures (suggestions and motions alike) ------------------------------------------
@@ -119,10 +218,10 @@ def signature_request(*, item: Suggestion | Motion, deputy: Deputy, by: User) ->
     """Ask `deputy` to co-sign a draft suggestion or a motion still collecting signatures."""
     model = type(item)
     with transaction.atomic():
-        item = _lock(model, item.pk)
-        _check_status(
+        item = workflow.lock(model, item.pk)
+        workflow.require(
             item,
-            [S.DRAFT] if model is Suggestion else [M.DRAFT],
+            "cosign",
             _("Co-signers can only be asked before the item is submitted; it is “%(status)s”."),
         )
         if deputy.pk == item.lead_id:
@@ -151,10 +250,11 @@ def signature_request(*, item: Suggestion | Motion, deputy: Deputy, by: User) ->
 
 def _signature_answer(*, signature: Signature, by: User, status: str, action: str) -> Signature:
     with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        # Parent before child: the item, then its signature (congress/kit/workflow.py).
         item = signature.item
-        item = _lock(type(item), item.pk)
-        if item.status != "draft":
+        item = workflow.lock(type(item), item.pk)
+        signature = workflow.lock(Signature, signature.pk)
+        if not item.can("cosign"):
             _refuse(
                 _("The item was submitted already; co-signatures can no longer change."),
                 code="state",

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from congress.kit.rules import rule as congress_rule
+from congress.kit.workflow import Workflow
 from congress.models import Meeting, Organisation, Term
 from deputies.models import Deputy, DeputyGroup
 from supervision import rules
@@ -25,10 +27,7 @@ from supervision import rules
 
 def validate_pdf(upload):
     """A real PDF (by its first bytes, not its name) no larger than the configured limit."""
-    limit = settings.CONGRESS_RULES.get(
-        "SUPERVISION_DOCUMENT_MAX_BYTES",
-        settings.CONGRESS_RULES.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
-    )
+    limit = congress_rule("SUPERVISION_DOCUMENT_MAX_BYTES")
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
             _("The file is larger than %(limit)s MB."),
@@ -261,7 +260,7 @@ class RectificationReport(models.Model):
 # --- The vote engine ---------------------------------------------------------------------------
 
 
-class Poll(models.Model):
+class Poll(Workflow, models.Model):
     """A vote: who may vote (the roll, frozen when it opens), on what (options) and by which rule."""
 
     class Kind(models.TextChoices):
@@ -285,6 +284,11 @@ class Poll(models.Model):
         Status.OPEN: {Status.CLOSED},
         Status.CLOSED: {Status.PUBLISHED},
         Status.PUBLISHED: set(),
+    }
+    # Actions that keep the status, and the statuses they are allowed in.
+    STEPS = {
+        "paper_tally": {Status.OPEN},  # staff enter a box of paper ballots
+        "counted": {Status.CLOSED, Status.PUBLISHED},  # a run-off, the projects it selected
     }
     # The counting method a kind uses unless staff choose otherwise.
     DEFAULT_METHOD = {
@@ -632,7 +636,7 @@ class LivelihoodProjectQuerySet(models.QuerySet):
         return self.filter(status=LivelihoodProject.Status.SELECTED)
 
 
-class LivelihoodProject(models.Model):
+class LivelihoodProject(Workflow, models.Model):
     """A candidate livelihood project (民生实事候选项目) and, once voted in, its implementation."""
 
     class Status(models.TextChoices):
@@ -789,7 +793,7 @@ class InspectionPhoto(models.Model):
 
 class MajorProjectQuerySet(models.QuerySet):
     def needing_vote(self):
-        threshold = settings.CONGRESS_RULES["MAJOR_PROJECT_VOTE_THRESHOLD_YUAN"]
+        threshold = congress_rule("MAJOR_PROJECT_VOTE_THRESHOLD_YUAN")
         return self.filter(investment__gt=threshold)
 
 
@@ -834,4 +838,4 @@ class MajorProject(models.Model):
 
     @property
     def needs_vote(self) -> bool:
-        return self.investment > settings.CONGRESS_RULES["MAJOR_PROJECT_VOTE_THRESHOLD_YUAN"]
+        return self.investment > congress_rule("MAJOR_PROJECT_VOTE_THRESHOLD_YUAN")

@@ -5,19 +5,21 @@ state (raising DomainError with a translated message otherwise), saves the field
 writes a timeline entry.
 """
 
-import calendar
 import datetime
 import logging
 import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from congress.kit import workflow
 from congress.kit.errors import DomainError
+from congress.kit.rules import rule as congress_rule
+from congress.kit.workdays import add_months
 from congress.models import timeline_write
 from deputies.models import Deputy
 from supervision import ballot_seal, rules
@@ -51,26 +53,21 @@ class PaperTallyInvalid(DomainError):
         self.errors = errors
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan → 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+# The one message for a vote's refused change (congress/kit/workflow.py names both states).
+POLL_STATE = _lazy("This vote is %(status)s: it cannot become %(target)s.")
+
+
+def _poll_transition(poll: Poll, to: str, *, action: str, actor, fields=(), note: str = ""):
+    return workflow.transition(
+        poll,
+        to,
+        by=actor,
+        action=action,
+        note=note,
+        fields=fields,
+        message=str(POLL_STATE),
+        code="poll_state",
     )
-
-
-def _locked(model, obj):
-    return model.objects.select_for_update().get(pk=obj.pk)
-
-
-def _check_transition(poll: Poll, to: str) -> None:
-    if to not in Poll.TRANSITIONS[poll.status]:
-        raise DomainError(
-            _("This vote is %(status)s: it cannot become %(target)s.")
-            % {"status": poll.get_status_display(), "target": Poll.Status(to).label},
-            code="poll_state",
-        )
 
 
 # --- Supervision items -----------------------------------------------------------------------
@@ -78,7 +75,7 @@ def _check_transition(poll: Poll, to: str) -> None:
 
 def supervision_item_publish(*, item: SupervisionItem, actor=None) -> SupervisionItem:
     with transaction.atomic():
-        item = _locked(SupervisionItem, item)
+        item = workflow.lock(SupervisionItem, item.pk)
         if item.is_public:
             raise DomainError(_("This item is already public."), code="already_public")
         item.is_public = True
@@ -112,9 +109,9 @@ def review_opinion_issue(
 ) -> ReviewOpinion:
     """Send the meeting's review opinions; the written handling report falls due
     REVIEW_OPINION_REPORT_MONTHS later."""
-    months = settings.CONGRESS_RULES["REVIEW_OPINION_REPORT_MONTHS"]
+    months = congress_rule("REVIEW_OPINION_REPORT_MONTHS")
     with transaction.atomic():
-        item = _locked(SupervisionItem, item)
+        item = workflow.lock(SupervisionItem, item.pk)
         review_opinion_check(item=item, issued_on=issued_on)
         opinion = ReviewOpinion.objects.create(
             item=item, text=text, issued_on=issued_on, report_due=add_months(issued_on, months)
@@ -132,7 +129,7 @@ def rectification_report_receive(
     actor=None,
 ) -> RectificationReport:
     with transaction.atomic():
-        opinion = _locked(ReviewOpinion, opinion)
+        opinion = workflow.lock(ReviewOpinion, opinion.pk)
         rectification_report_check(opinion=opinion, received_on=received_on, text=text, file=file)
         report = RectificationReport.objects.create(
             opinion=opinion, received_on=received_on, text=text, file=file or ""
@@ -202,8 +199,8 @@ def poll_create(
 def poll_open(*, poll: Poll, actor=None, voters: Iterable[Deputy] | None = None) -> Poll:
     """Open the vote and freeze its roll: `voters`, or every serving deputy of the current term."""
     with transaction.atomic():
-        poll = _locked(Poll, poll)
-        _check_transition(poll, Poll.Status.OPEN)
+        poll = workflow.lock(Poll, poll.pk)
+        workflow.check(poll, Poll.Status.OPEN, str(POLL_STATE), code="poll_state")
         if not poll.options.exists():
             raise DomainError(_("A vote needs at least one option."), code="no_options")
         voter_ids = sorted(
@@ -217,9 +214,9 @@ def poll_open(*, poll: Poll, actor=None, voters: Iterable[Deputy] | None = None)
             [PollVoter(poll=poll, deputy_id=pk) for pk in voter_ids], batch_size=1000
         )
         poll.roll_size = len(voter_ids)
-        poll.status = Poll.Status.OPEN
-        poll.save(update_fields=["roll_size", "status"])
-        timeline_write(item=poll, action="poll_opened", actor=actor)
+        _poll_transition(
+            poll, Poll.Status.OPEN, action="poll_opened", actor=actor, fields=["roll_size"]
+        )
     return poll
 
 
@@ -246,7 +243,7 @@ def ballot_cast(
         marks = dict.fromkeys(option_ids or (), rules.YES)
     marks = {str(option): grade for option, grade in marks.items()}
     with transaction.atomic():
-        poll = _locked(Poll, poll)
+        poll = workflow.lock(Poll, poll.pk)
         if not poll.is_accepting(now):
             raise DomainError(_("This vote is not open for ballots."), code="poll_not_open")
         if not PollVoter.objects.filter(poll=poll, deputy=voter).exists():
@@ -289,7 +286,7 @@ def ballot_cast(
 
 def anonymity_set(poll: Poll) -> int:
     """How many ballots the pool must hold before they are written: K, or the whole roll."""
-    k = int(settings.CONGRESS_RULES.get("BALLOT_ANONYMITY_SET", 20))
+    k = int(congress_rule("BALLOT_ANONYMITY_SET"))
     return max(1, min(k, poll.roll_size or k))
 
 
@@ -308,7 +305,7 @@ def ballot_pool_flush(*, poll: Poll, everything: bool = False) -> int:
     if not everything and SealedBallot.objects.filter(poll=poll).count() < anonymity_set(poll):
         return 0  # the common case, without taking the poll's lock a second time
     with transaction.atomic():
-        poll = _locked(Poll, poll)
+        poll = workflow.lock(Poll, poll.pk)
         pool = list(SealedBallot.objects.filter(poll=poll).values_list("pk", "sealed"))
         if not pool or (not everything and len(pool) < anonymity_set(poll)):
             return 0
@@ -350,12 +347,13 @@ def paper_tally_enter(
 ) -> PaperTally:
     """Record the count of one box of paper ballots. Nothing is saved unless it all adds up."""
     with transaction.atomic():
-        poll = _locked(Poll, poll)
-        if poll.status != Poll.Status.OPEN:
-            raise DomainError(
-                _("Paper tallies can only be entered while the vote is open."),
-                code="poll_not_open",
-            )
+        poll = workflow.lock(Poll, poll.pk)
+        workflow.require(
+            poll,
+            "paper_tally",
+            _("Paper tallies can only be entered while the vote is open."),
+            code="poll_not_open",
+        )
         rule = poll.rule
         options = dict(poll.options.values_list("pk", "label"))
         grades = rules.grade_codes(rule.method)
@@ -416,8 +414,8 @@ def paper_tally_enter(
 def poll_close(*, poll: Poll, actor=None, present: int | None = None) -> Result:
     """Close the vote and compute its result once; the result is stored and never recomputed."""
     with transaction.atomic():
-        poll = _locked(Poll, poll)
-        _check_transition(poll, Poll.Status.CLOSED)
+        poll = workflow.lock(Poll, poll.pk)
+        workflow.check(poll, Poll.Status.CLOSED, str(POLL_STATE), code="poll_state")
         if present is not None:
             poll.present = present
         if poll.base == rules.Base.PRESENT and poll.present is None:
@@ -463,26 +461,27 @@ def poll_close(*, poll: Poll, actor=None, present: int | None = None) -> Result:
         result = Result.objects.create(
             poll=poll, computed_at=timezone.now(), data=outcome.to_json()
         )
-        poll.status = Poll.Status.CLOSED
-        poll.save(update_fields=["status", "present"])
         note = (
             _("Tie between %(n)s options; no option was chosen among them.")
             % {"n": len(outcome.tied)}
             if outcome.tied
             else ""
         )
-        timeline_write(item=poll, action="poll_closed", actor=actor, note=note)
+        _poll_transition(
+            poll,
+            Poll.Status.CLOSED,
+            action="poll_closed",
+            actor=actor,
+            fields=["present"],
+            note=note,
+        )
     return result
 
 
 def poll_publish(*, poll: Poll, actor=None) -> Poll:
     with transaction.atomic():
-        poll = _locked(Poll, poll)
-        _check_transition(poll, Poll.Status.PUBLISHED)
-        poll.status = Poll.Status.PUBLISHED
-        poll.save(update_fields=["status"])
-        timeline_write(item=poll, action="poll_published", actor=actor)
-    return poll
+        poll = workflow.lock(Poll, poll.pk)
+        return _poll_transition(poll, Poll.Status.PUBLISHED, action="poll_published", actor=actor)
 
 
 def poll_runoff_create(
@@ -494,9 +493,10 @@ def poll_runoff_create(
 ) -> Poll:
     """A new draft vote among the options that tied, for the places the tie left unfilled."""
     with transaction.atomic():
-        poll = _locked(Poll, poll)
-        if poll.status not in (Poll.Status.CLOSED, Poll.Status.PUBLISHED):
-            raise DomainError(_("A run-off can only follow a closed vote."), code="poll_not_closed")
+        poll = workflow.lock(Poll, poll.pk)
+        workflow.require(
+            poll, "counted", _("A run-off can only follow a closed vote."), code="poll_not_closed"
+        )
         outcome = poll.result.summary
         if not outcome.tied:
             raise DomainError(_("This vote has no tie to resolve."), code="no_tie")
@@ -554,7 +554,7 @@ def project_approval_record(
     """Record one step of the approval chain, in order: executive meeting → chair's meeting →
     Party committee → standing committee."""
     with transaction.atomic():
-        project = _locked(LivelihoodProject, project)
+        project = workflow.lock(LivelihoodProject, project.pk)
         project_approval_check(project=project, step=step, decided_on=decided_on)
         approval = ProjectApproval.objects.create(project=project, step=step, decided_on=decided_on)
         timeline_write(item=project, action=f"approval_{step}", actor=actor)
@@ -655,9 +655,10 @@ def livelihood_selection_record(*, poll: Poll, actor=None) -> list[LivelihoodPro
     Candidates caught in a tie that no run-off has settled stay candidates.
     """
     with transaction.atomic():
-        poll = _locked(Poll, poll)
-        if poll.status not in (Poll.Status.CLOSED, Poll.Status.PUBLISHED):
-            raise DomainError(_("The ballot has not been counted yet."), code="poll_not_closed")
+        poll = workflow.lock(Poll, poll.pk)
+        workflow.require(
+            poll, "counted", _("The ballot has not been counted yet."), code="poll_not_closed"
+        )
         outcome = poll.result.summary
         labels = dict(poll.options.values_list("pk", "label"))
         selected = {labels[o] for o in outcome.selected}
@@ -679,13 +680,12 @@ def livelihood_selection_record(*, poll: Poll, actor=None) -> list[LivelihoodPro
             label = project.ballot_option.label
             if label in pending:
                 continue
-            project.status = (
+            to = (
                 LivelihoodProject.Status.SELECTED
                 if label in selected
                 else LivelihoodProject.Status.NOT_SELECTED
             )
-            project.save(update_fields=["status"])
-            timeline_write(item=project, action=f"project_{project.status}", actor=actor)
+            workflow.transition(project, to, by=actor, action=f"project_{to}")
             changed.append(project)
     return changed
 

@@ -18,6 +18,7 @@ from functools import cache as memoize
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+from congress.kit.rules import rule
 from congress.kit.sharedcache import shared
 
 
@@ -57,7 +58,7 @@ def client_address(request) -> str:
     peer = _parse(remote)
     if not networks or not _trusted(peer, networks):
         return str(peer) if peer is not None else remote
-    header = settings.CONGRESS_RULES.get("CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
+    header = rule("CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
     hops = [h for h in request.META.get(header, "").split(",") if h.strip()]
     client = peer
     for hop in reversed(hops):
@@ -80,9 +81,7 @@ def axes_client_ip(request) -> str | None:
 @register(Tags.security, deploy=True)
 def check_proxy_settings(app_configs=None, **kwargs):
     """CLIENT_IP_HEADER used to be trusted from anyone; now it needs TRUSTED_PROXIES."""
-    if settings.CONGRESS_RULES.get("CLIENT_IP_HEADER") and not getattr(
-        settings, "TRUSTED_PROXIES", None
-    ):
+    if rule("CLIENT_IP_HEADER") and not getattr(settings, "TRUSTED_PROXIES", None):
         return [
             Warning(
                 "CLIENT_IP_HEADER is set but TRUSTED_PROXIES is empty: the header is ignored "

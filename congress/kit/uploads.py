@@ -7,10 +7,11 @@ import uuid
 import zipfile
 import zlib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from congress.kit.rules import rule
 
 # Leading bytes of the file types a deputy may attach (checked on content, not on the name).
 _SIGNATURES = {
@@ -92,7 +93,7 @@ def validate_attachment(file) -> None:
     Word file with macros are refused too. Used by SuggestionAttachment and by the forms that
     upload attachments.
     """
-    limit = settings.CONGRESS_RULES["ATTACHMENT_MAX_BYTES"]
+    limit = rule("ATTACHMENT_MAX_BYTES")
     if file.size > limit:
         raise ValidationError(
             _("The file is %(size)s MB; attachments may be at most %(limit)s MB."),

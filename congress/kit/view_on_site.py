@@ -12,7 +12,6 @@ the tracking code) that hands out the secret. Here:
   VIEW_ON_SITE_RATE_SECONDS (a 429 page beyond).
 """
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -20,18 +19,15 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 
 from congress.kit import ratelimit
-
-
-def _rule(key: str, default: int) -> int:
-    return int(settings.CONGRESS_RULES.get(key, default))
+from congress.kit.rules import rule
 
 
 def view_on_site(request, content_type_id, object_id):
-    seconds = _rule("VIEW_ON_SITE_RATE_SECONDS", 600)
+    seconds = rule("VIEW_ON_SITE_RATE_SECONDS")
     if not ratelimit.hit(
         "admin-view-on-site",
         str(request.user.pk),
-        limit=_rule("VIEW_ON_SITE_RATE_PER_USER", 60),
+        limit=rule("VIEW_ON_SITE_RATE_PER_USER"),
         seconds=seconds,
     ):
         response = render(

@@ -1,5 +1,6 @@
 """Working-day arithmetic: Monday to Friday, corrected by the Holiday table staff maintain."""
 
+import calendar
 import datetime
 
 from congress.models import Holiday
@@ -43,3 +44,10 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         day += datetime.timedelta(days=1)
         count += is_working_day(day, exceptions)
     return count
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan → 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congress.kit.notify import notify_all
+from congress.kit.rules import rule
 from proposals import services
 from proposals.handling import clocks
 from proposals.models import ReminderSent, Suggestion
@@ -66,7 +67,7 @@ def _stage(clock: clocks.Clock, before: int) -> str | None:
 
 def send_reminders(*, today: datetime.date) -> int:
     """Send what is due on `today`; returns the number of reminders sent (not recipients)."""
-    before = services.rule("REMINDER_WORKING_DAYS_BEFORE", 5)
+    before = rule("REMINDER_WORKING_DAYS_BEFORE")
     items = clocks.prefetch_for_clocks(
         Suggestion.objects.filter(status__in=[S.ASSIGNED, S.HANDLING, S.REHANDLING, S.REPLIED])
     ).order_by("pk")

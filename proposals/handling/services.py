@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from congress.kit import workflow
 from congress.kit.notify import notify_all
+from congress.kit.rules import rule
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
-from congress.kit.workdays import add_working_days
+from congress.kit.workdays import add_months, add_working_days
 from congress.models import Organisation
 from deputies.models import Deputy
 from proposals.models import (
@@ -32,19 +34,23 @@ from proposals.models import (
 from proposals.services import (
     S,
     User,
-    _check_status,
-    _lock,
+    _mail,
     _mail_on_commit,
     _refuse,
     _signer_users,
     _staff_users,
     _timeline,
     _unit_users,
-    add_months,
-    rule,
 )
 
 # -- assignment and the unit's requests -----------------------------------------------------
+
+
+def _lock_assignment(pk) -> tuple[Suggestion, Assignment]:
+    """An assignment and its suggestion, locked parent first (congress/kit/workflow.py): the
+    suggestion's id is read unlocked — an assignment never moves to another item."""
+    suggestion_id = Assignment.objects.values_list("suggestion_id", flat=True).get(pk=pk)
+    return workflow.lock(Suggestion, suggestion_id), workflow.lock(Assignment, pk)
 
 
 def reply_due(assigned_on: datetime.date) -> datetime.date:
@@ -52,8 +58,8 @@ def reply_due(assigned_on: datetime.date) -> datetime.date:
     return add_months(assigned_on, rule("SUGGESTION_REPLY_MONTHS"))
 
 
-def _notify_unit(assignment: Assignment, suggestion: Suggestion) -> None:
-    _mail_on_commit(
+def _unit_notice(assignment: Assignment, suggestion: Suggestion) -> workflow.Notice:
+    return _mail(
         subject=_("Suggestion assigned to you: %(code)s") % {"code": suggestion.code},
         body=_("%(code)s “%(title)s” was assigned to %(unit)s as %(role)s; reply by %(due)s.")
         % {
@@ -81,12 +87,13 @@ def suggestion_assign(
     if not lead_unit.active or any(not unit.active for unit in co_units):
         _refuse(_("Assign to active handling units only."), code="inactive")
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.REGISTERED],
-            _("Only a registered suggestion can be assigned; this one is “%(status)s”."),
-        )
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        message = _("Only a registered suggestion can be assigned; this one is “%(status)s”.")
+        workflow.check(suggestion, S.ASSIGNED, message)
+        # The map also lets a handled item go back to "assigned" (a return, return_decide);
+        # assigning afresh is only for an item no unit has yet.
+        if suggestion.assignments.filter(active=True).exists():
+            _refuse(message % {"status": suggestion.get_status_display()}, code="state")
         due = reply_due(on)
         assignments = Assignment.objects.bulk_create(
             [
@@ -101,33 +108,35 @@ def suggestion_assign(
                 + [(unit, Assignment.Role.CO) for unit in co_units]
             ]
         )
-        suggestion.status, suggestion.assigned_at = S.ASSIGNED, timezone.now()
-        suggestion.save(update_fields=["status", "assigned_at"])
-        names = "、".join([lead_unit.name] + [u.name for u in co_units])
-        _timeline(suggestion, "assigned", by, names)
-        for assignment in assignments:
-            _notify_unit(assignment, suggestion)
+        workflow.transition(
+            suggestion,
+            S.ASSIGNED,
+            by=by,
+            action="assigned",
+            note="、".join([lead_unit.name] + [u.name for u in co_units]),
+            notices=[_unit_notice(assignment, suggestion) for assignment in assignments],
+        )
     return assignments
 
 
 def assignment_accept(*, assignment: Assignment, by: User) -> Assignment:
     """The unit signs for its assignment (签收); the lead's signature starts the handling."""
     with transaction.atomic():
-        assignment = _lock(Assignment, assignment.pk)
-        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        suggestion, assignment = _lock_assignment(assignment.pk)
         if not assignment.active or assignment.accepted_at:
             _refuse(_("This assignment is not waiting to be signed for."), code="state")
-        _check_status(
+        workflow.require(
             suggestion,
-            [S.ASSIGNED, S.HANDLING],
+            "sign_for",
             _("The suggestion is “%(status)s”; there is nothing to sign for."),
         )
         assignment.accepted_at = timezone.now()
         assignment.save(update_fields=["accepted_at"])
+        label = assignment.organisation.name
         if assignment.role == Assignment.Role.LEAD and suggestion.status == S.ASSIGNED:
-            suggestion.status = S.HANDLING
-            suggestion.save(update_fields=["status"])
-        _timeline(suggestion, "accepted", by, label=assignment.organisation.name)
+            workflow.transition(suggestion, S.HANDLING, by=by, action="accepted", label=label)
+        else:  # a co-handler, or the lead once more after a return: the state stays
+            _timeline(suggestion, "accepted", by, label=label)
     return assignment
 
 
@@ -149,11 +158,10 @@ def return_request(
         _refuse(_("Give the reason the item is outside your remit."), code="reason")
     on = on or timezone.localdate()
     with transaction.atomic():
-        assignment = _lock(Assignment, assignment.pk)
-        suggestion = _lock(Suggestion, assignment.suggestion_id)
-        _check_status(
+        suggestion, assignment = _lock_assignment(assignment.pk)
+        workflow.require(
             suggestion,
-            [S.ASSIGNED, S.HANDLING],
+            "unit_request",
             _("A suggestion that is “%(status)s” cannot be sent back."),
         )
         if not assignment.active:
@@ -204,16 +212,15 @@ def return_decide(
     """Approve (the item goes to `new_unit`, by default the proposed one) or refuse a return."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        request = ReturnRequest.objects.select_for_update().get(pk=request.pk)
-        assignment = _lock(Assignment, request.assignment_id)
-        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        suggestion, assignment = _lock_assignment(request.assignment_id)
+        request = workflow.lock(ReturnRequest, request.pk)
         if request.decision != Decision.PENDING:
             _refuse(_("This request was decided already."), code="decided")
         new_unit = new_unit or request.proposed_unit
         if approve:
-            _check_status(
+            workflow.require(
                 suggestion,
-                [S.ASSIGNED, S.HANDLING],
+                "unit_request",
                 _("The suggestion is “%(status)s”; it can no longer be reassigned."),
             )
             if assignment.role == Assignment.Role.LEAD and new_unit is None:
@@ -237,16 +244,15 @@ def return_decide(
                     assigned_at=on,
                     due_date=reply_due(on),
                 )
-                _notify_unit(replacement, suggestion)
+                workflow.after_commit(_unit_notice(replacement, suggestion))
+            note = f"{assignment.organisation.name} → {new_unit.name if new_unit else '—'}"
             if assignment.role == Assignment.Role.LEAD and suggestion.status == S.HANDLING:
-                suggestion.status = S.ASSIGNED
-                suggestion.save(update_fields=["status"])
-            _timeline(
-                suggestion,
-                "reassigned",
-                by,
-                f"{assignment.organisation.name} → {new_unit.name if new_unit else '—'}",
-            )
+                # The new lead unit signs for it again; the first assignment's date stays.
+                workflow.transition(
+                    suggestion, S.ASSIGNED, by=by, action="reassigned", note=note, stamp=False
+                )
+            else:
+                _timeline(suggestion, "reassigned", by, note)
         else:
             _timeline(suggestion, "return_refused", by, note, public=False)
         _mail_on_commit(
@@ -269,11 +275,10 @@ def extension_request(
     if not reason.strip():
         _refuse(_("Say why the reply needs more time."), code="reason")
     with transaction.atomic():
-        assignment = _lock(Assignment, assignment.pk)
-        suggestion = _lock(Suggestion, assignment.suggestion_id)
-        _check_status(
+        suggestion, assignment = _lock_assignment(assignment.pk)
+        workflow.require(
             suggestion,
-            [S.ASSIGNED, S.HANDLING],
+            "unit_request",
             _("A suggestion that is “%(status)s” cannot get more time."),
         )
         if not assignment.active:
@@ -325,15 +330,14 @@ def extension_decide(
 ) -> ExtensionRequest:
     """Approve (the due date moves) or refuse a request for more time."""
     with transaction.atomic():
-        request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-        assignment = _lock(Assignment, request.assignment_id)
-        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        suggestion, assignment = _lock_assignment(request.assignment_id)
+        request = workflow.lock(ExtensionRequest, request.pk)
         if request.decision != Decision.PENDING:
             _refuse(_("This request was decided already."), code="decided")
         if approve:
-            _check_status(
+            workflow.require(
                 suggestion,
-                [S.ASSIGNED, S.HANDLING],
+                "unit_request",
                 _("The suggestion is “%(status)s”; its due date can no longer change."),
             )
         request.decision = Decision.APPROVED if approve else Decision.REFUSED
@@ -392,18 +396,15 @@ def reply_record(
             _refuse(" ".join(error.messages), code="attachment")
     replied_on = replied_on or timezone.localdate()
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        message = _("A suggestion that is “%(status)s” is not waiting for a reply.")
         if followup:
-            if not suggestion.tracking or suggestion.status not in (S.REPLIED, S.CLOSED):
+            if not suggestion.tracking or not suggestion.can("followup_reply"):
                 _refuse(
                     _("Follow-up replies are for answered items still under tracking."), "state"
                 )
         else:
-            _check_status(
-                suggestion,
-                [S.ASSIGNED, S.HANDLING, S.REHANDLING],
-                _("A suggestion that is “%(status)s” is not waiting for a reply."),
-            )
+            workflow.check(suggestion, S.REPLIED, message)
         if not suggestion.assignments.filter(
             active=True, role=Assignment.Role.LEAD, organisation=organisation
         ).exists():
@@ -425,21 +426,9 @@ def reply_record(
             kind = attachment_kind(file)
             reply.file.save(f"reply.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         reply.save()
-        tracked = reply_class in rule("TRACKED_REPLY_CLASSES", ["B", "C"])
-        fields = ["tracking"]
-        suggestion.tracking = tracked
-        if not followup:
-            suggestion.status, suggestion.replied_at = S.REPLIED, timezone.now()
-            fields += ["status", "replied_at"]
-        suggestion.save(update_fields=fields)
-        _timeline(
-            suggestion,
-            "followup_replied" if followup else "replied",
-            by,
-            f"{reply_class} {letter_number}".strip(),
-            label=organisation.name,
-        )
-        _mail_on_commit(
+        suggestion.tracking = reply_class in rule("TRACKED_REPLY_CLASSES")
+        note = f"{reply_class} {letter_number}".strip()
+        notice = _mail(
             subject=_("Reply to your suggestion %(code)s") % {"code": suggestion.code},
             body=_(
                 "%(unit)s replied to “%(title)s” (class %(class)s). Please read it and rate it in the deputy portal."
@@ -447,14 +436,29 @@ def reply_record(
             % {"unit": organisation.name, "title": suggestion.title, "class": reply_class},
             users=_signer_users(suggestion),
         )
+        if followup:  # the state stays: replied, or closed and still tracked
+            suggestion.save(update_fields=["tracking"])
+            _timeline(suggestion, "followup_replied", by, note, label=organisation.name)
+            workflow.after_commit(notice)
+        else:
+            workflow.transition(
+                suggestion,
+                S.REPLIED,
+                by=by,
+                action="replied",
+                note=note,
+                label=organisation.name,
+                fields=["tracking"],
+                notices=[notice],
+            )
     return reply
 
 
 def reply_publish(*, reply: Reply, by: User) -> Reply:
     """Publish a reply on the public pages (the item itself must be public)."""
     with transaction.atomic():
-        reply = Reply.objects.select_for_update().get(pk=reply.pk)
-        suggestion = _lock(Suggestion, reply.suggestion_id)
+        suggestion = workflow.lock(Suggestion, reply.suggestion_id)
+        reply = workflow.lock(Reply, reply.pk)
         if reply.published_at:
             _refuse(_("This reply is published already."), code="published")
         if not suggestion.is_public or suggestion.status not in S.published():
@@ -487,10 +491,10 @@ def feedback_give(
     if Rating.UNSATISFIED in (process_rating, result_rating) and not comment.strip():
         _refuse(_("Say why you are not satisfied."), code="comment")
     with transaction.atomic():
-        suggestion = _lock(Suggestion, reply.suggestion_id)
-        _check_status(
+        suggestion = workflow.lock(Suggestion, reply.suggestion_id)
+        workflow.require(
             suggestion,
-            [S.REPLIED],
+            "feedback",
             _("A suggestion that is “%(status)s” is not waiting for feedback."),
         )
         current = _current_reply(suggestion)
@@ -532,43 +536,46 @@ def feedback_give(
             )
         if len(given) >= len(signers):
             if not any(f.unsatisfied for f in given):
-                suggestion.status, suggestion.closed_at = S.CLOSED, timezone.now()
-                suggestion.save(update_fields=["status", "closed_at"])
-                _timeline(suggestion, "closed", by)
+                workflow.transition(suggestion, S.CLOSED, by=by, action="closed")
     return feedback
 
 
 def suggestion_rehandle(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
     """Send a reply the deputies rejected back to the lead unit (重办), due 1 month on."""
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.REPLIED],
-            _("Only a replied suggestion can be handled again; this one is “%(status)s”."),
-        )
-        lead = (
-            suggestion.assignments.select_for_update()
-            .filter(active=True, role=Assignment.Role.LEAD)
-            .select_related("organisation")
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        message = _("Only a replied suggestion can be handled again; this one is “%(status)s”.")
+        workflow.check(suggestion, S.REHANDLING, message)
+        # Parent before child: the suggestion is locked, now its lead assignment.
+        lead_pk = (
+            suggestion.assignments.filter(active=True, role=Assignment.Role.LEAD)
+            .values_list("pk", flat=True)
             .first()
         )
-        if lead is None:
+        if lead_pk is None:
             _refuse(_("The suggestion has no lead unit to handle it again."), code="no_lead")
+        lead = workflow.lock(Assignment, lead_pk)
         today = timezone.localdate()
         lead.due_date = max(add_months(today, rule("REHANDLE_MONTHS")), lead.assigned_at)
         lead.save(update_fields=["due_date"])
-        suggestion.status = S.REHANDLING
         suggestion.rehandle_count += 1
-        suggestion.save(update_fields=["status", "rehandle_count"])
-        _timeline(suggestion, "rehandling", by, note)
-        _mail_on_commit(
-            subject=_("Handle %(code)s again") % {"code": suggestion.code},
-            body=_(
-                "The deputies are not satisfied with the reply to “%(title)s”. Reply again by %(due)s. %(note)s"
-            )
-            % {"title": suggestion.title, "due": lead.due_date.isoformat(), "note": note},
-            users=_unit_users(lead.organisation),
+        workflow.transition(
+            suggestion,
+            S.REHANDLING,
+            by=by,
+            action="rehandling",
+            note=note,
+            fields=["rehandle_count"],
+            notices=[
+                _mail(
+                    subject=_("Handle %(code)s again") % {"code": suggestion.code},
+                    body=_(
+                        "The deputies are not satisfied with the reply to “%(title)s”. Reply again by %(due)s. %(note)s"
+                    )
+                    % {"title": suggestion.title, "due": lead.due_date.isoformat(), "note": note},
+                    users=_unit_users(lead.organisation),
+                )
+            ],
         )
         _tell_signers_the_decision(
             suggestion,
@@ -592,21 +599,16 @@ def suggestion_close(*, suggestion: Suggestion, by: User, note: str = "") -> Sug
     Closing over a deputy's 不满意 needs the reasons, which the signers are sent.
     """
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.REPLIED],
-            _("Only a replied suggestion can be closed; this one is “%(status)s”."),
-        )
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        message = _("Only a replied suggestion can be closed; this one is “%(status)s”.")
+        workflow.check(suggestion, S.CLOSED, message)
         unsatisfied = unsatisfied_feedback(suggestion) is not None
         if unsatisfied and not note.strip():
             _refuse(
                 _("A deputy is not satisfied: give the reasons for closing the item anyway."),
                 code="reason",
             )
-        suggestion.status, suggestion.closed_at = S.CLOSED, timezone.now()
-        suggestion.save(update_fields=["status", "closed_at"])
-        _timeline(suggestion, "closed", by, note.strip())
+        workflow.transition(suggestion, S.CLOSED, by=by, action="closed", note=note.strip())
         if unsatisfied:
             _tell_signers_the_decision(
                 suggestion,
@@ -647,7 +649,7 @@ def unsatisfied_feedback(suggestion: Suggestion) -> Feedback | None:
 def office_decision_due(given_at) -> datetime.date:
     """The day the office should have decided on what reached it at `given_at` (a 不满意, a
     unit's request)."""
-    return add_working_days(timezone.localdate(given_at), rule("OFFICE_DECISION_WORKING_DAYS", 5))
+    return add_working_days(timezone.localdate(given_at), rule("OFFICE_DECISION_WORKING_DAYS"))
 
 
 def _date_label(day: datetime.date) -> str:
@@ -682,7 +684,7 @@ def missing_cohandler_views(suggestion: Suggestion) -> list[Assignment]:
 
 
 def _refuse_without_cohandler_views(suggestion: Suggestion) -> None:
-    if not rule("REPLY_NEEDS_CO_HANDLER_VIEWS", True):
+    if not rule("REPLY_NEEDS_CO_HANDLER_VIEWS"):
         return
     missing = missing_cohandler_views(suggestion)
     if missing:
@@ -707,16 +709,15 @@ def cohandler_view_submit(*, assignment: Assignment, text: str, by: User) -> CoH
     if not text.strip():
         _refuse(_("Write the unit's view."), code="text")
     with transaction.atomic():
-        assignment = _lock(Assignment, assignment.pk)
-        suggestion = _lock(Suggestion, assignment.suggestion_id)
+        suggestion, assignment = _lock_assignment(assignment.pk)
         office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
         if not office and not _is_unit_member(by, assignment.organisation_id):
             _refuse(_("Only a clerk of the co-handling unit sends its view."), code="not_member")
         if assignment.role != Assignment.Role.CO or not assignment.active:
             _refuse(_("Only an active co-handling unit sends a view."), code="not_co")
-        _check_status(
+        workflow.require(
             suggestion,
-            [S.ASSIGNED, S.HANDLING, S.REHANDLING],
+            "cohandler_view",
             _("A suggestion that is “%(status)s” is not waiting for co-handlers' views."),
         )
         if CoHandlerView.objects.filter(assignment=assignment).exists():

@@ -1,6 +1,5 @@
 """What suggestions and motions share: the proposal row, its code, co-signatures, ratings."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congress.kit.numerals import chinese_numeral
+from congress.kit.rules import rule
+from congress.kit.workflow import Workflow
 from congress.models import Session, Term
 from deputies.models import Deputy
 
@@ -31,7 +32,7 @@ def current_year() -> int:
 
 def reply_class_choices():
     """The reply classes of this deployment (CONGRESS_RULES["REPLY_CLASSES"], A/B/C by default)."""
-    return [(code, label) for code, label in settings.CONGRESS_RULES["REPLY_CLASSES"]]
+    return [(code, label) for code, label in rule("REPLY_CLASSES")]
 
 
 class Rating(models.TextChoices):
@@ -46,7 +47,7 @@ class Decision(models.TextChoices):
     REFUSED = "refused", _("refused")
 
 
-class Proposal(models.Model):
+class Proposal(Workflow, models.Model):
     """What a suggestion and a motion share."""
 
     term = models.ForeignKey(Term, models.PROTECT, related_name="+", verbose_name=_("term"))

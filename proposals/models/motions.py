@@ -56,6 +56,22 @@ class Motion(Proposal):
         Status.WITHDRAWN: set(),
         Status.CLOSED: set(),
     }
+    # The timestamp field each status sets (congress/kit/workflow.py); a conversion keeps the
+    # date of the review that did not list the motion, so it sets its own.
+    STAMPS = {
+        Status.SUBMITTED: "submitted_at",
+        Status.LISTED: "reviewed_at",
+        Status.NOT_LISTED: "reviewed_at",
+        Status.WITHDRAWN: "withdrawn_at",
+        Status.CLOSED: "closed_at",
+    }
+    # Actions that keep the status, and the statuses they are allowed in.
+    STEPS = {
+        "edit": {Status.DRAFT},
+        "cosign": {Status.DRAFT},
+        "progress": {Status.LISTED, Status.RESOLVED},  # a unit's progress report
+        "inspection": {Status.RESOLVED},  # an inspection of how the resolution is carried out
+    }
 
     class Outcome(models.TextChoices):
         LISTED = "listed", _("listed as a congress motion")
@@ -121,9 +137,6 @@ class Motion(Proposal):
 
     def get_absolute_url(self):
         return reverse("motion_detail", args=[self.pk])
-
-    def can_become(self, status) -> bool:
-        return status in self.TRANSITIONS[self.status]
 
 
 class MotionInspection(models.Model):

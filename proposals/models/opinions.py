@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congress.kit.workflow import Workflow
 from deputies.models import Deputy
 from proposals.models.base import Rating
 from proposals.models.handling import Assignment
@@ -135,7 +136,7 @@ class OpinionQuerySet(models.QuerySet):
         return latest_year_figures(self)
 
 
-class Opinion(models.Model):
+class Opinion(Workflow, models.Model):
     """A resident's opinion (群众意见), sent by scanning a code or told to a deputy at a reception."""
 
     # Its URL carries the tracking code, the resident's only key: the admin never links to it.
@@ -184,6 +185,14 @@ class Opinion(models.Model):
         Status.REOPENED: {Status.REPLIED, Status.ROUTED},
         Status.NOT_ACCEPTED: set(),
         Status.CLOSED: set(),
+    }
+    # The timestamp field each status sets when an opinion reaches it (congress/kit/workflow.py).
+    STAMPS = {
+        Status.ACCEPTED: "accepted_at",
+        Status.NOT_ACCEPTED: "closed_at",
+        Status.ROUTED: "routed_at",
+        Status.REPLIED: "replied_at",
+        Status.CLOSED: "closed_at",
     }
 
     code = models.CharField(
@@ -333,9 +342,6 @@ class Opinion(models.Model):
 
     def get_absolute_url(self):
         return reverse("opinions_track_detail", args=[self.code])
-
-    def can_become(self, status) -> bool:
-        return status in self.TRANSITIONS[self.status]
 
 
 def opinion_photo_path(instance, filename):

@@ -131,6 +131,36 @@ class Suggestion(Proposal):
         Status.CONVERTED: set(),
         Status.WITHDRAWN: set(),
     }
+    # The timestamp field each status sets when an item reaches it (congress/kit/workflow.py).
+    STAMPS = {
+        Status.SUBMITTED: "submitted_at",
+        Status.REGISTERED: "registered_at",
+        Status.REJECTED: "reviewed_at",
+        Status.MERGED: "reviewed_at",
+        Status.CONVERTED: "reviewed_at",
+        Status.ASSIGNED: "assigned_at",
+        Status.REPLIED: "replied_at",
+        Status.CLOSED: "closed_at",
+        Status.WITHDRAWN: "withdrawn_at",
+    }
+    # Actions that keep the status, and the statuses they are allowed in.
+    STEPS = {
+        "edit": {Status.DRAFT},  # change the text, attach a file
+        "cosign": {Status.DRAFT},  # ask a deputy to co-sign, answer such a request
+        "flag": {  # key supervision, look-back
+            Status.REGISTERED,
+            Status.ASSIGNED,
+            Status.HANDLING,
+            Status.REPLIED,
+            Status.REHANDLING,
+            Status.CLOSED,
+        },
+        "sign_for": {Status.ASSIGNED, Status.HANDLING},  # a unit signs for its assignment
+        "unit_request": {Status.ASSIGNED, Status.HANDLING},  # send back, ask for more time
+        "cohandler_view": {Status.ASSIGNED, Status.HANDLING, Status.REHANDLING},
+        "feedback": {Status.REPLIED},  # a signer rates the reply
+        "followup_reply": {Status.REPLIED, Status.CLOSED},  # on a B/C item still tracked
+    }
 
     class RejectReason(models.TextChoices):
         # domain.md §2.1: what is not accepted as a suggestion.
@@ -262,9 +292,6 @@ class Suggestion(Proposal):
 
     def get_absolute_url(self):
         return reverse("suggestion_detail", args=[self.pk])
-
-    def can_become(self, status) -> bool:
-        return status in self.TRANSITIONS[self.status]
 
     @property
     def between_sessions(self) -> bool:

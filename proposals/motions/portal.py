@@ -1,6 +1,5 @@
 """The deputy's motions in the workspace: list, draft, edit, submit with signers, follow."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congress.kit.errors import DomainError
+from congress.kit.rules import rule
 from deputies.portal import deputy_required
 from proposals import services
 from proposals.models import (
@@ -24,7 +24,7 @@ from proposals.timeline import deputy_timeline
 
 
 def _min_signers() -> int:
-    return settings.CONGRESS_RULES["MOTION_MIN_SIGNERS"]
+    return rule("MOTION_MIN_SIGNERS")
 
 
 @deputy_required
@@ -80,7 +80,7 @@ def motion_new(request, deputy):
 
 def _own_draft_motion(deputy, pk):
     return get_object_or_404(
-        Motion.objects.filter(lead=deputy, status=Motion.Status.DRAFT).select_related(
+        Motion.objects.filter(lead=deputy, status__in=Motion.STEPS["edit"]).select_related(
             "session__term"
         ),
         pk=pk,
@@ -118,6 +118,7 @@ def motion_detail(request, deputy, pk):
             "deputy": deputy,
             "item": motion,
             "is_lead": motion.lead_id == deputy.pk,
+            "can_edit": motion.lead_id == deputy.pk and motion.can("edit"),
             "signer_count": 1 + len(confirmed),
             "min_signers": _min_signers(),
             "timeline": deputy_timeline(

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.kit import workflow
+from congress.kit.rules import rule
 from congress.models import Meeting, Organisation, Session
 from deputies.models import Deputy
 from proposals.models import (
@@ -22,21 +24,21 @@ from proposals.services import (
     UNCHANGED,
     S,
     User,
-    _check_status,
     _given,
-    _lock,
-    _mail_on_commit,
+    _mail,
     _refuse,
     _signer_users,
-    _staff_users,
     _timeline,
-    rule,
+    front_create,
+    front_submit,
+    front_update,
+    signer_count,
 )
 
 M = Motion.Status
 
 
-# -- motions --------------------------------------------------------------------------------
+# -- motions: the front half (shared with suggestions, proposals/services.py) ------------------
 
 
 def motion_create_draft(
@@ -51,23 +53,24 @@ def motion_create_draft(
     is_public: bool = True,
 ) -> Motion:
     """A motion being drafted; it collects co-signatures before it can be submitted."""
-    if not title.strip():
-        _refuse(_("Give the motion a title."), code="title")
-    if lead.status != Deputy.Status.SERVING or lead.term_id != session.term_id:
-        _refuse(_("Only a serving deputy of the session's term can file a motion."), "deputy")
-    with transaction.atomic():
-        motion = Motion.objects.create(
-            term_id=session.term_id,
-            session=session,
-            lead=lead,
-            title=title.strip(),
-            reason=reason,
-            grounds=grounds,
-            proposal=proposal,
-            is_public=is_public,
-        )
-        _timeline(motion, "created", by, public=False)
-    return motion
+
+    def serving():
+        if lead.status != Deputy.Status.SERVING or lead.term_id != session.term_id:
+            _refuse(_("Only a serving deputy of the session's term can file a motion."), "deputy")
+
+    return front_create(
+        Motion,
+        lead=lead,
+        title=title,
+        by=by,
+        check=serving,
+        term_id=session.term_id,
+        session=session,
+        reason=reason,
+        grounds=grounds,
+        proposal=proposal,
+        is_public=is_public,
+    )
 
 
 def motion_update_draft(
@@ -83,21 +86,37 @@ def motion_update_draft(
     changes = _given(
         title=title, reason=reason, grounds=grounds, proposal=proposal, is_public=is_public
     )
-    with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion, [M.DRAFT], _("Only a draft can be changed; this motion is “%(status)s”.")
-        )
-        for name, value in changes.items():
-            setattr(motion, name, value)
-        motion.save(update_fields=list(changes))
-        _timeline(motion, "edited", by, public=False)
-    return motion
+    return front_update(motion, by=by, changes=changes)
 
 
 def motion_signer_count(motion: Motion) -> int:
     """Deputies on the motion: the lead plus the co-signers who confirmed."""
-    return 1 + motion.signatures.filter(status=Signature.Status.CONFIRMED).count()
+    return signer_count(motion)
+
+
+def _signers_and_deadline(motion: Motion, now) -> dict:
+    needed, count = rule("MOTION_MIN_SIGNERS"), motion_signer_count(motion)
+    if count < needed:
+        _refuse(
+            _(
+                "A motion needs at least %(needed)s deputies jointly, the lead included; "
+                "%(count)s have signed."
+            )
+            % {"needed": needed, "count": count},
+            code="signers",
+        )
+    deadline = motion.session.motion_deadline
+    if deadline and now > deadline:
+        _refuse(
+            _(
+                "The deadline for motions was %(deadline)s; a late motion can be filed as a "
+                "suggestion."
+            )
+            % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            code="deadline",
+        )
+    number, code = next_motion_number(motion)
+    return {"number": number, "code": code}
 
 
 def motion_submit(*, motion: Motion, by: User) -> Motion:
@@ -105,116 +124,55 @@ def motion_submit(*, motion: Motion, by: User) -> Motion:
 
     domain.md §3: at county level and above a motion needs "10 or more deputies jointly"; the lead
     deputy is one of them (Pinghu's 扩中提低 motion is "沈永良等23位代表": 23 in all), so the
-    lead counts towards CONGRESS_RULES["MOTION_MIN_SIGNERS"].
+    lead counts towards the rule MOTION_MIN_SIGNERS.
     """
+    return front_submit(motion, by=by, checks=_signers_and_deadline)
+
+
+def _motion_review(motion: Motion, outcome: str, by: User, note: str, message: str) -> Motion:
+    """The presidium's decision: listed or not; the signers are told."""
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion, [M.DRAFT], _("Only a draft can be submitted; this motion is “%(status)s”.")
-        )
-        missing = [
-            label
-            for label, value in (
-                (_("title"), motion.title.strip()),
-                (_("reason (案由)"), motion.reason.strip()),
-                (_("grounds (案据)"), motion.grounds.strip()),
-                (_("proposed solution (方案)"), motion.proposal.strip()),
-            )
-            if not value
-        ]
-        if missing:
-            _refuse(
-                _("Fill in the %(fields)s before submitting.") % {"fields": "、".join(missing)},
-                code="incomplete",
-            )
-        needed, count = rule("MOTION_MIN_SIGNERS"), motion_signer_count(motion)
-        if count < needed:
-            _refuse(
-                _(
-                    "A motion needs at least %(needed)s deputies jointly, the lead included; "
-                    "%(count)s have signed."
+        motion = workflow.lock(Motion, motion.pk)
+        motion.review_outcome, motion.review_note = outcome, note
+        return workflow.transition(
+            motion,
+            outcome,  # the outcome's code is the status it leads to
+            by=by,
+            action=outcome,
+            note=note,
+            fields=["review_outcome", "review_note"],
+            message=message,
+            notices=[
+                _mail(
+                    subject=_("Your motion “%(title)s”: %(outcome)s")
+                    % {"title": motion.title, "outcome": motion.get_review_outcome_display()},
+                    body=note or motion.get_review_outcome_display(),
+                    users=_signer_users(motion),
                 )
-                % {"needed": needed, "count": count},
-                code="signers",
-            )
-        now = timezone.now()
-        deadline = motion.session.motion_deadline
-        if deadline and now > deadline:
-            _refuse(
-                _(
-                    "The deadline for motions was %(deadline)s; a late motion can be filed as a "
-                    "suggestion."
-                )
-                % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
-                code="deadline",
-            )
-        motion.number, motion.code = next_motion_number(motion)
-        motion.status, motion.submitted_at = M.SUBMITTED, now
-        motion.save(update_fields=["status", "submitted_at", "number", "code"])
-        motion.signatures.filter(status=Signature.Status.REQUESTED).delete()
-        _timeline(motion, "submitted", by, motion.code)
-        _mail_on_commit(
-            subject=_("New motion to review: %(title)s") % {"title": motion.title},
-            body=_("%(lead)s and %(count)s deputies in all submitted “%(title)s”.")
-            % {"lead": motion.lead.name, "count": count, "title": motion.title},
-            users=_staff_users(),
+            ],
         )
-    return motion
-
-
-def _motion_review(*, motion: Motion, by: User, outcome: str, status: str, note: str) -> Motion:
-    motion.status, motion.review_outcome = status, outcome
-    motion.review_note, motion.reviewed_at = note, timezone.now()
-    motion.save(update_fields=["status", "review_outcome", "review_note", "reviewed_at"])
-    _timeline(motion, outcome, by, note)
-    _mail_on_commit(
-        subject=_("Your motion “%(title)s”: %(outcome)s")
-        % {"title": motion.title, "outcome": motion.get_review_outcome_display()},
-        body=note or motion.get_review_outcome_display(),
-        users=_signer_users(motion),
-    )
-    return motion
 
 
 def motion_list(*, motion: Motion, by: User, note: str = "") -> Motion:
     """The presidium lists the motion as a congress motion (列为大会议案)."""
-    with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion,
-            [M.SUBMITTED],
-            _("Only a submitted motion can be listed; this one is “%(status)s”."),
-        )
-        return _motion_review(
-            motion=motion, by=by, outcome=Motion.Outcome.LISTED, status=M.LISTED, note=note
-        )
+    refused = _("Only a submitted motion can be listed; this one is “%(status)s”.")
+    return _motion_review(motion, Motion.Outcome.LISTED, by, note, refused)
 
 
 def motion_not_list(*, motion: Motion, by: User, note: str = "") -> Motion:
     """The presidium does not list the motion; it may then be converted into a suggestion."""
-    with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion,
-            [M.SUBMITTED],
-            _("Only a submitted motion can be reviewed; this one is “%(status)s”."),
-        )
-        return _motion_review(
-            motion=motion, by=by, outcome=Motion.Outcome.NOT_LISTED, status=M.NOT_LISTED, note=note
-        )
+    refused = _("Only a submitted motion can be reviewed; this one is “%(status)s”.")
+    return _motion_review(motion, Motion.Outcome.NOT_LISTED, by, note, refused)
 
 
 def motion_convert_to_suggestion(*, motion: Motion, by: User, note: str = "") -> Suggestion:
     """Handle the motion as a suggestion: a submitted suggestion with the same signers."""
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion,
-            [M.SUBMITTED, M.NOT_LISTED],
-            _(
-                "Only a submitted or unlisted motion can become a suggestion; this one is “%(status)s”."
-            ),
+        motion = workflow.lock(Motion, motion.pk)
+        message = _(
+            "Only a submitted or unlisted motion can become a suggestion; this one is “%(status)s”."
         )
+        workflow.check(motion, M.CONVERTED, message)
         now = timezone.now()
         body = "\n\n".join(
             part
@@ -249,38 +207,49 @@ def motion_convert_to_suggestion(*, motion: Motion, by: User, note: str = "") ->
                 for s in motion.signatures.filter(status=Signature.Status.CONFIRMED)
             ]
         )
+        # A motion the presidium did not list keeps that review's note and date.
         if motion.review_outcome != Motion.Outcome.NOT_LISTED:
             motion.review_note, motion.reviewed_at = note, now
-        motion.status, motion.review_outcome = M.CONVERTED, Motion.Outcome.CONVERTED
-        motion.save(update_fields=["status", "review_outcome", "review_note", "reviewed_at"])
-        _timeline(motion, "converted", by, note)
-        _timeline(suggestion, "converted_from_motion", by, motion.code)
-        _mail_on_commit(
-            subject=_("Your motion “%(title)s” is handled as a suggestion")
-            % {"title": motion.title},
-            body=note or _("It keeps every signer and goes to review as a suggestion."),
-            users=_signer_users(motion),
+        motion.review_outcome = Motion.Outcome.CONVERTED
+        workflow.transition(
+            motion,
+            M.CONVERTED,
+            by=by,
+            action="converted",
+            note=note,
+            fields=["review_outcome", "review_note", "reviewed_at"],
+            notices=[
+                _mail(
+                    subject=_("Your motion “%(title)s” is handled as a suggestion")
+                    % {"title": motion.title},
+                    body=note or _("It keeps every signer and goes to review as a suggestion."),
+                    users=_signer_users(motion),
+                )
+            ],
         )
+        _timeline(suggestion, "converted_from_motion", by, motion.code)
     return suggestion
 
 
 def motion_withdraw(*, motion: Motion, by: User, note: str = "") -> Motion:
     """The proposers withdraw the motion before it is decided."""
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion,
-            [M.DRAFT, M.SUBMITTED],
-            _("A motion that is “%(status)s” can no longer be withdrawn."),
-        )
+        motion = workflow.lock(Motion, motion.pk)
         reviewed = motion.status == M.SUBMITTED
-        motion.status, motion.withdrawn_at = M.WITHDRAWN, timezone.now()
-        fields = ["status", "withdrawn_at"]
+        fields = []
         if reviewed:
             motion.review_outcome = Motion.Outcome.WITHDRAWN
             fields.append("review_outcome")
-        motion.save(update_fields=fields)
-        _timeline(motion, "withdrawn", by, note, public=reviewed)
+        workflow.transition(
+            motion,
+            M.WITHDRAWN,
+            by=by,
+            action="withdrawn",
+            note=note,
+            public=reviewed,
+            fields=fields,
+            message=_("A motion that is “%(status)s” can no longer be withdrawn."),
+        )
     return motion
 
 
@@ -296,19 +265,18 @@ def motion_record_resolution(
     if not text.strip():
         _refuse(_("Write the resolution's text."), code="text")
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
-            motion,
-            [M.LISTED],
-            _("A resolution is recorded on a listed motion; this one is “%(status)s”."),
-        )
+        motion = workflow.lock(Motion, motion.pk)
         motion.resolution_text, motion.resolution_date = text, adopted_on
-        motion.resolution_meeting, motion.status = meeting, M.RESOLVED
-        motion.save(
-            update_fields=["resolution_text", "resolution_date", "resolution_meeting", "status"]
+        motion.resolution_meeting = meeting
+        return workflow.transition(
+            motion,
+            M.RESOLVED,
+            by=by,
+            action="resolution",
+            note=adopted_on.isoformat(),
+            fields=["resolution_text", "resolution_date", "resolution_meeting"],
+            message=_("A resolution is recorded on a listed motion; this one is “%(status)s”."),
         )
-        _timeline(motion, "resolution", by, adopted_on.isoformat())
-    return motion
 
 
 def motion_record_progress(
@@ -321,10 +289,10 @@ def motion_record_progress(
 ) -> MotionProgressReport:
     """A progress report from the unit carrying out a listed motion."""
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
+        motion = workflow.lock(Motion, motion.pk)
+        workflow.require(
             motion,
-            [M.LISTED, M.RESOLVED],
+            "progress",
             _("Progress is reported on a listed motion; this one is “%(status)s”."),
         )
         report = MotionProgressReport.objects.create(
@@ -341,10 +309,10 @@ def motion_record_inspection(
     if not title.strip():
         _refuse(_("Give the inspection a title."), code="title")
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
+        motion = workflow.lock(Motion, motion.pk)
+        workflow.require(
             motion,
-            [M.RESOLVED],
+            "inspection",
             _("Inspections follow a resolution; this motion is “%(status)s”."),
         )
         inspection = MotionInspection.objects.create(
@@ -357,13 +325,12 @@ def motion_record_inspection(
 def motion_close(*, motion: Motion, by: User, note: str = "") -> Motion:
     """Close a motion whose resolution has been carried out."""
     with transaction.atomic():
-        motion = _lock(Motion, motion.pk)
-        _check_status(
+        motion = workflow.lock(Motion, motion.pk)
+        return workflow.transition(
             motion,
-            [M.RESOLVED],
-            _("Only a motion with a resolution can be closed; this one is “%(status)s”."),
+            M.CLOSED,
+            by=by,
+            action="closed",
+            note=note,
+            message=_("Only a motion with a resolution can be closed; this one is “%(status)s”."),
         )
-        motion.status, motion.closed_at = M.CLOSED, timezone.now()
-        motion.save(update_fields=["status", "closed_at"])
-        _timeline(motion, "closed", by, note)
-    return motion

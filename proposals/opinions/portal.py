@@ -99,6 +99,23 @@ SUCCESS = {
 }
 
 
+def deputy_actions(opinion: Opinion) -> dict[str, bool]:
+    """The buttons a deputy sees: exactly the steps the map allows now and the service takes
+    (a reopened opinion a unit handles is answered by that unit, not on the spot)."""
+    can = {
+        name: opinion.can_become(target)
+        for name, target in (
+            ("accept", Opinion.Status.ACCEPTED),
+            ("answer", Opinion.Status.REPLIED),
+            ("route", Opinion.Status.ROUTED),
+            ("escalate", Opinion.Status.ESCALATED),
+            ("not_accept", Opinion.Status.NOT_ACCEPTED),
+        )
+    }
+    can["answer"] = can["answer"] and services.answerable_by_deputy(opinion)
+    return can
+
+
 @deputy_required
 @require_http_methods(["GET", "POST"])
 def opinion_detail(request, deputy, pk):
@@ -132,16 +149,7 @@ def opinion_detail(request, deputy, pk):
             "deputy": deputy,
             "opinion": opinion,
             "forms": forms,
-            "can": {
-                name: opinion.can_become(target)
-                for name, target in (
-                    ("accept", Opinion.Status.ACCEPTED),
-                    ("answer", Opinion.Status.REPLIED),
-                    ("route", Opinion.Status.ROUTED),
-                    ("escalate", Opinion.Status.ESCALATED),
-                    ("not_accept", Opinion.Status.NOT_ACCEPTED),
-                )
-            },
+            "can": deputy_actions(opinion),
             "photos": opinion.photos.filter(ready=True),
             "timeline": selectors.full_timeline(opinion),
             "replies": opinion.replies.select_related("organisation"),

@@ -16,7 +16,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
@@ -31,7 +30,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from congress.kit.errors import DomainError
+from congress.kit import workflow
+from congress.kit.rules import rule
 from congress.models import Organisation
 from deputies.models import Deputy, LiaisonStation, Reception
 from proposals.models import (
@@ -45,9 +45,8 @@ from proposals.models import (
     Rating,
     Reply,
     new_opinion_code,
-    timeline_write,
 )
-from proposals.services import _mail_on_commit, _unit_users
+from proposals.services import _mail, _mail_on_commit, _refuse, _unit_users
 from proposals.suggestions.services import suggestion_create_draft
 
 User = AbstractBaseUser
@@ -59,28 +58,8 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 PHOTO_MAX_SIDE = 2560
 
 
-def rule(key: str, default):
-    """A rule from settings.CONGRESS_RULES, with the default used until the lead adds the key."""
-    return settings.CONGRESS_RULES.get(key, default)
-
-
-def _refuse(message: str, code: str = "") -> None:
-    raise DomainError(message, code=code)
-
-
-def _lock(pk) -> Opinion:
-    return Opinion.objects.select_for_update().get(pk=pk)
-
-
-def _check(opinion: Opinion, allowed, message: str) -> None:
-    if opinion.status not in allowed:
-        _refuse(message % {"status": opinion.get_status_display()}, code="state")
-
-
 def _timeline(opinion, action, by=None, *, label="", note="", public=True):
-    return timeline_write(
-        item=opinion, action=action, actor=by, actor_label=label, note=note, public=public
-    )
+    return workflow.timeline(opinion, action, by, note, public=public, label=label)
 
 
 def _label_of(opinion: Opinion, deputy: Deputy | None = None) -> str:
@@ -141,7 +120,7 @@ class CheckedPhoto:
 
 
 def _pixel_limit() -> int:
-    return rule("OPINION_PHOTO_MAX_PIXELS", 25_000_000)
+    return rule("OPINION_PHOTO_MAX_PIXELS")
 
 
 def clean_photo(file) -> CheckedPhoto:
@@ -153,7 +132,7 @@ def clean_photo(file) -> CheckedPhoto:
     unpack to 120 MB. Decoding and writing it afresh (which drops EXIF GPS and the rest) is
     background work: `photo_reencode`.
     """
-    limit = settings.CONGRESS_RULES["OPINION_PHOTO_MAX_BYTES"]
+    limit = rule("OPINION_PHOTO_MAX_BYTES")
     size = getattr(file, "size", None)
     if size is None:
         size = len(file.read())
@@ -344,7 +323,7 @@ def _pending_photos_purge() -> None:
 def check_photos(files) -> list[CheckedPhoto]:
     """At most OPINION_MAX_PHOTOS photos, each checked (CheckedPhoto objects pass as they are)."""
     files = [f for f in files if f]
-    most = settings.CONGRESS_RULES["OPINION_MAX_PHOTOS"]
+    most = rule("OPINION_MAX_PHOTOS")
     if len(files) > most:
         raise ValidationError(
             _("Send at most %(max)s photos."), code="too_many", params={"max": most}
@@ -470,17 +449,17 @@ def _accept_in_place(opinion: Opinion, by, label: str) -> list[str]:
 def opinion_accept(*, opinion: Opinion, by: User, deputy: Deputy | None = None) -> Opinion:
     """Take the opinion up (受理); how it is handled is decided next."""
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion,
-            [ST.SUBMITTED],
-            _("Only a new opinion can be accepted; this one is “%(status)s”."),
-        )
-        opinion.status, opinion.accepted_at = ST.ACCEPTED, timezone.now()
+        opinion = workflow.lock(Opinion, opinion.pk)
         opinion.handled_by = deputy or opinion.handled_by
-        opinion.save(update_fields=["status", "accepted_at", "handled_by"])
-        _timeline(opinion, "accepted", by, label=_label_of(opinion, deputy))
-    return opinion
+        return workflow.transition(
+            opinion,
+            ST.ACCEPTED,
+            by=by,
+            action="accepted",
+            label=_label_of(opinion, deputy),
+            fields=["handled_by"],
+            message=_("Only a new opinion can be accepted; this one is “%(status)s”."),
+        )
 
 
 def opinion_not_accept(
@@ -492,21 +471,18 @@ def opinion_not_accept(
     if not (reason or "").strip():
         _refuse(_("Explain to the resident why it is not accepted."), code="reason")
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion,
-            [ST.SUBMITTED],
-            _("Only a new opinion can be turned down; this one is “%(status)s”."),
-        )
-        now = timezone.now()
-        opinion.status, opinion.closed_at = ST.NOT_ACCEPTED, now
+        opinion = workflow.lock(Opinion, opinion.pk)
         opinion.not_accepted_reason, opinion.channel = reason.strip(), channel
         opinion.handled_by = deputy or opinion.handled_by
-        opinion.save(
-            update_fields=["status", "closed_at", "not_accepted_reason", "channel", "handled_by"]
+        return workflow.transition(
+            opinion,
+            ST.NOT_ACCEPTED,
+            by=by,
+            action="not_accepted",
+            label=_label_of(opinion, deputy),
+            fields=["not_accepted_reason", "channel", "handled_by"],
+            message=_("Only a new opinion can be turned down; this one is “%(status)s”."),
         )
-        _timeline(opinion, "not_accepted", by, label=_label_of(opinion, deputy))
-    return opinion
 
 
 def opinion_answer(
@@ -517,32 +493,40 @@ def opinion_answer(
     if not (text or "").strip():
         _refuse(_("Write the answer to the resident."), code="text")
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion,
-            [ST.SUBMITTED, ST.ACCEPTED, ST.ESCALATED, ST.REOPENED],
-            _("An opinion that is “%(status)s” is not waiting for an answer."),
-        )
-        if opinion.status == ST.REOPENED and opinion.assignments.filter(active=True).exists():
+        opinion = workflow.lock(Opinion, opinion.pk)
+        message = _("An opinion that is “%(status)s” is not waiting for an answer.")
+        workflow.check(opinion, ST.REPLIED, message)
+        if opinion.status == ST.ROUTED:  # the map's routed → replied is the unit's reply
+            _refuse(message % {"status": opinion.get_status_display()}, code="state")
+        if not answerable_by_deputy(opinion):
             _refuse(_("The handling unit answers this opinion again."), code="unit")
         label = _label_of(opinion, deputy)
         fields = _accept_in_place(opinion, by, label)
         if opinion.status in (ST.SUBMITTED, ST.ACCEPTED):
             opinion.handling = Opinion.Handling.ON_THE_SPOT
             fields.append("handling")
-        opinion.status, opinion.replied_at, opinion.answer = (
-            ST.REPLIED,
-            timezone.now(),
-            text.strip(),
-        )
+        opinion.answer = text.strip()
         opinion.handled_by = deputy or opinion.handled_by
-        opinion.save(update_fields=[*fields, "status", "replied_at", "answer", "handled_by"])
-        _timeline(opinion, "answered", by, label=label)
-    return opinion
+        return workflow.transition(
+            opinion,
+            ST.REPLIED,
+            by=by,
+            action="answered",
+            label=label,
+            fields=[*fields, "answer", "handled_by"],
+        )
+
+
+def answerable_by_deputy(opinion: Opinion) -> bool:
+    """A deputy answers an opinion themselves unless a unit handles it: routed, or reopened
+    while a unit handles it (the map lets both become "answered": by the unit's reply)."""
+    if opinion.status == ST.ROUTED:
+        return False
+    return not (opinion.status == ST.REOPENED and opinion.assignments.filter(active=True).exists())
 
 
 def opinion_reply_due(on: datetime.date) -> datetime.date:
-    return on + datetime.timedelta(days=rule("OPINION_REPLY_DAYS", 15))
+    return on + datetime.timedelta(days=rule("OPINION_REPLY_DAYS"))
 
 
 def opinion_route(
@@ -558,12 +542,9 @@ def opinion_route(
         _refuse(_("Route to an active handling unit."), code="inactive")
     on = on or timezone.localdate()
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion,
-            [ST.SUBMITTED, ST.ACCEPTED, ST.REOPENED],
-            _("An opinion that is “%(status)s” cannot be routed."),
-        )
+        opinion = workflow.lock(Opinion, opinion.pk)
+        message = _("An opinion that is “%(status)s” cannot be routed.")
+        workflow.check(opinion, ST.ROUTED, message)
         # Reopened and sent to another (or the same) unit: the earlier assignment ends.
         opinion.assignments.filter(active=True).update(active=False)
         assignment = Assignment.objects.create(
@@ -575,16 +556,24 @@ def opinion_route(
         )
         label = _label_of(opinion, deputy)
         fields = _accept_in_place(opinion, by, label)
-        opinion.status, opinion.routed_at = ST.ROUTED, timezone.now()
         opinion.handling = Opinion.Handling.UNIT
         opinion.handled_by = deputy or opinion.handled_by
-        opinion.save(update_fields=[*fields, "status", "routed_at", "handling", "handled_by"])
-        _timeline(opinion, "routed", by, label=label, note=organisation.name)
-        _mail_on_commit(
-            subject=_("Residents' opinion %(code)s routed to you") % {"code": opinion.code},
-            body=_("Please answer it in the back office by %(due)s.")
-            % {"due": date_format(assignment.due_date, "DATE_FORMAT")},
-            users=_unit_users(organisation),
+        workflow.transition(
+            opinion,
+            ST.ROUTED,
+            by=by,
+            action="routed",
+            label=label,
+            note=organisation.name,
+            fields=[*fields, "handling", "handled_by"],
+            notices=[
+                _mail(
+                    subject=_("Residents' opinion %(code)s routed to you") % {"code": opinion.code},
+                    body=_("Please answer it in the back office by %(due)s.")
+                    % {"due": date_format(assignment.due_date, "DATE_FORMAT")},
+                    users=_unit_users(organisation),
+                )
+            ],
         )
     return assignment
 
@@ -601,12 +590,11 @@ def opinion_reply_record(
     if not (text or "").strip():
         _refuse(_("Write the reply's text."), code="text")
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion,
-            [ST.ROUTED, ST.REOPENED],
-            _("An opinion that is “%(status)s” is not waiting for a unit's reply."),
-        )
+        opinion = workflow.lock(Opinion, opinion.pk)
+        message = _("An opinion that is “%(status)s” is not waiting for a unit's reply.")
+        workflow.check(opinion, ST.REPLIED, message)
+        if opinion.status not in (ST.ROUTED, ST.REOPENED):  # a deputy answers the others
+            _refuse(message % {"status": opinion.get_status_display()}, code="state")
         if not opinion.assignments.filter(active=True, organisation=organisation).exists():
             _refuse(_("Only the unit the opinion was routed to replies."), code="not_unit")
         now = timezone.now()
@@ -619,9 +607,9 @@ def opinion_reply_record(
             published_at=now,  # the resident reads it on the tracking page
             recorded_by=by,
         )
-        opinion.status, opinion.replied_at = ST.REPLIED, now
-        opinion.save(update_fields=["status", "replied_at"])
-        _timeline(opinion, "replied", by, label=organisation.name)
+        workflow.transition(
+            opinion, ST.REPLIED, by=by, action="replied", label=organisation.name, now=now
+        )
     return reply
 
 
@@ -634,12 +622,9 @@ def opinion_escalate(*, opinion: Opinion, deputy: Deputy, by: User, title: str):
     if not title:
         _refuse(_("Give the suggestion a title."), code="title")
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion,
-            [ST.SUBMITTED, ST.ACCEPTED],
-            _("An opinion that is “%(status)s” cannot become a suggestion."),
-        )
+        opinion = workflow.lock(Opinion, opinion.pk)
+        message = _("An opinion that is “%(status)s” cannot become a suggestion.")
+        workflow.check(opinion, ST.ESCALATED, message)
         body = _("From residents' opinion %(code)s (%(category)s):\n\n%(content)s") % {
             "code": opinion.code,
             "category": opinion.get_category_display(),
@@ -648,13 +633,17 @@ def opinion_escalate(*, opinion: Opinion, deputy: Deputy, by: User, title: str):
         suggestion = suggestion_create_draft(lead=deputy, title=title, body=body, by=by)
         label = _label_of(opinion, deputy)
         fields = _accept_in_place(opinion, by, label)
-        opinion.status, opinion.suggestion = ST.ESCALATED, suggestion
+        opinion.suggestion = suggestion
         opinion.handling, opinion.handled_by = Opinion.Handling.SUGGESTION, deputy
-        opinion.save(update_fields=[*fields, "status", "suggestion", "handling", "handled_by"])
-        _timeline(opinion, "escalated", by, label=label)
-        timeline_write(
-            item=suggestion, action="from_opinion", actor=by, note=opinion.code, public=False
+        workflow.transition(
+            opinion,
+            ST.ESCALATED,
+            by=by,
+            action="escalated",
+            label=label,
+            fields=[*fields, "suggestion", "handling", "handled_by"],
         )
+        workflow.timeline(suggestion, "from_opinion", by, opinion.code, public=False)
     return suggestion
 
 
@@ -675,56 +664,70 @@ def opinion_rate(*, opinion: Opinion, rating: str, comment: str = "", by=None) -
         _refuse(_("Choose how satisfied you are."), code="rating")
     comment = (comment or "").strip()[:500]
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
-            opinion, [ST.REPLIED], _("An opinion that is “%(status)s” is not waiting for a rating.")
-        )
+        opinion = workflow.lock(Opinion, opinion.pk)
         now = timezone.now()
+        unsatisfied = rating == Rating.UNSATISFIED
+        # Unsatisfied the first time: handled again; else closed (flagged when unsatisfied).
+        to = ST.REOPENED if unsatisfied and opinion.reopen_count == 0 else ST.CLOSED
+        message = _("An opinion that is “%(status)s” is not waiting for a rating.")
+        workflow.check(opinion, to, message)
         opinion.rating, opinion.rating_comment, opinion.rated_at = rating, comment, now
-        fields = ["rating", "rating_comment", "rated_at", "status"]
+        fields = ["rating", "rating_comment", "rated_at"]
         _timeline(opinion, f"rated_{rating}", by)
-        if rating != Rating.UNSATISFIED:
-            opinion.status, opinion.closed_at = ST.CLOSED, now
-            fields.append("closed_at")
-            _timeline(opinion, "closed", by)
-        elif opinion.reopen_count == 0:
-            opinion.status, opinion.reopen_count = ST.REOPENED, 1
+        if not unsatisfied:
+            action, notices = "closed", []
+        elif to == ST.REOPENED:
+            opinion.reopen_count = 1
             fields.append("reopen_count")
-            _timeline(opinion, "reopened", by)
             unit = opinion.assignments.filter(active=True).select_related("organisation").first()
-            _mail_on_commit(
-                subject=_("Residents' opinion %(code)s reopened") % {"code": opinion.code},
-                body=_("The resident is not satisfied with the answer. Please handle it again."),
-                users=_unit_users(unit.organisation) if unit else _station_deputy_users(opinion),
-            )
+            action = "reopened"
+            notices = [
+                _mail(
+                    subject=_("Residents' opinion %(code)s reopened") % {"code": opinion.code},
+                    body=_(
+                        "The resident is not satisfied with the answer. Please handle it again."
+                    ),
+                    users=_unit_users(unit.organisation)
+                    if unit
+                    else _station_deputy_users(opinion),
+                )
+            ]
         else:
-            opinion.status, opinion.closed_at, opinion.needs_attention = ST.CLOSED, now, True
-            fields += ["closed_at", "needs_attention"]
-            _timeline(opinion, "closed_unsatisfied", by)
-            _mail_on_commit(
-                subject=_("Residents' opinion %(code)s closed unsatisfied")
-                % {"code": opinion.code},
-                body=_(
-                    "The resident is still not satisfied after the opinion was handled again. Please look into it."
-                ),
-                users=_staff_users(),
-            )
-        opinion.save(update_fields=fields)
-    return opinion
+            opinion.needs_attention = True
+            fields.append("needs_attention")
+            action = "closed_unsatisfied"
+            notices = [
+                _mail(
+                    subject=_("Residents' opinion %(code)s closed unsatisfied")
+                    % {"code": opinion.code},
+                    body=_(
+                        "The resident is still not satisfied after the opinion was handled again. Please look into it."
+                    ),
+                    users=_staff_users(),
+                )
+            ]
+        return workflow.transition(
+            opinion,
+            to,
+            by=by,
+            action=action,
+            fields=fields,
+            now=now,
+            notices=notices,
+        )
 
 
 def opinion_close(*, opinion: Opinion, by: User, note: str = "") -> Opinion:
     """Staff close an answered opinion the resident has not rated (e.g. after a reminder)."""
     with transaction.atomic():
-        opinion = _lock(opinion.pk)
-        _check(
+        opinion = workflow.lock(Opinion, opinion.pk)
+        workflow.transition(
             opinion,
-            [ST.REPLIED],
-            _("Only an answered opinion can be closed; this one is “%(status)s”."),
+            ST.CLOSED,
+            by=by,
+            action="closed_unrated",
+            message=_("Only an answered opinion can be closed; this one is “%(status)s”."),
         )
-        opinion.status, opinion.closed_at = ST.CLOSED, timezone.now()
-        opinion.save(update_fields=["status", "closed_at"])
-        _timeline(opinion, "closed_unrated", by)
         if note:
             _timeline(opinion, "note", by, note=note, public=False)
     return opinion

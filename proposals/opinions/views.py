@@ -23,6 +23,7 @@ from congress.kit import challenge, ratelimit
 from congress.kit.errors import DomainError
 from congress.kit.pagecache import accept_params
 from congress.kit.qr import opinion_form_url
+from congress.kit.rules import rule
 from congress.kit.sharedcache import shared
 from deputies.models import Deputy, LiaisonStation, ReceptionSession
 from proposals.models import Opinion, normalise_opinion_code
@@ -35,7 +36,6 @@ from proposals.opinions.services import (
     pending_photos_drop,
     pending_photos_keep,
     pending_photos_take,
-    rule,
 )
 
 
@@ -60,9 +60,9 @@ def too_many_requests(request, seconds: int):
     return response
 
 
-def _limited(request, scope: str, subject: str, limit_key: str, limit: int, window_key, window):
-    seconds = rule(window_key, window)
-    allowed = ratelimit.hit(scope, subject, limit=rule(limit_key, limit), seconds=seconds)
+def _limited(request, scope: str, subject: str, limit_key: str, window_key: str):
+    seconds = rule(window_key)
+    allowed = ratelimit.hit(scope, subject, limit=rule(limit_key), seconds=seconds)
     return None if allowed else too_many_requests(request, seconds)
 
 
@@ -100,19 +100,19 @@ def opinion_new(request):
         return _opinion_page(request, {**context, "form": OpinionForm()})
 
     kept_token = request.POST.get("kept_photos", "")
-    address_window = rule("OPINION_RATE_PER_ADDRESS_SECONDS", 600)
+    address_window = rule("OPINION_RATE_PER_ADDRESS_SECONDS")
     address_ok = True
     if not _reception_session_open(stations):
         address_ok = ratelimit.hit(
             "opinion-address",
             ratelimit.client_address(request),
-            limit=rule("OPINION_RATE_PER_ADDRESS", 5),
+            limit=rule("OPINION_RATE_PER_ADDRESS"),
             seconds=address_window,
         )
         posts = ratelimit.peek(
             "opinion-address", ratelimit.client_address(request), seconds=address_window
         )
-        if posts > rule("OPINION_RATE_PER_ADDRESS_HARD", 30):
+        if posts > rule("OPINION_RATE_PER_ADDRESS_HARD"):
             # Refused for a while, without looking at the photos; the text stays in the form.
             response = _opinion_page(
                 request,
@@ -144,8 +144,8 @@ def opinion_new(request):
         station_ok = ratelimit.hit(
             "opinion-station",
             target,
-            limit=rule("OPINION_RATE_PER_STATION", 60),
-            seconds=rule("OPINION_RATE_PER_STATION_SECONDS", 3600),
+            limit=rule("OPINION_RATE_PER_STATION"),
+            seconds=rule("OPINION_RATE_PER_STATION_SECONDS"),
         )
         answer = request.POST.get("challenge_answer", "")
         if address_ok and station_ok or challenge.passed(request.POST.get("challenge", ""), answer):
@@ -191,9 +191,7 @@ def _track_limited(request):
         "opinion-track",
         ratelimit.client_address(request),
         "OPINION_TRACK_RATE_PER_ADDRESS",
-        30,
         "OPINION_TRACK_RATE_SECONDS",
-        600,
     )
 
 

@@ -554,7 +554,9 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             for a in suggestion.assignments.all()
             if a.active and (units is None or a.organisation_id in units)
         ]
-        handling = suggestion.status in (S.ASSIGNED, S.HANDLING)
+        # The model's maps say what the state allows (congress/kit/workflow.py); the clocks and
+        # the pending requests below are the services' own domain checks.
+        handling = suggestion.can("unit_request")
         links = [
             (
                 reverse("admin:proposals_suggestion_form_pdf", args=[suggestion.pk]),
@@ -569,8 +571,8 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
 
         for assignment in mine:
             if assignment.role == Assignment.Role.LEAD:
-                waiting = suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING)
-                followup = suggestion.tracking and suggestion.status in (S.REPLIED, S.CLOSED)
+                waiting = suggestion.can_become(S.REPLIED)
+                followup = suggestion.tracking and suggestion.can("followup_reply")
                 if (
                     waiting and not handling_services.missing_cohandler_views(suggestion)
                 ) or followup:
@@ -583,7 +585,7 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
                     )
                 ):
                     add("extend", _("Ask for more time"))
-            elif suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING) and (
+            elif suggestion.can("cohandler_view") and (
                 getattr(assignment, "cohandler_view", None) is None
             ):
                 add("cohandler_view", _("Send the co-handling unit's view (提交协办意见)"))
@@ -607,7 +609,7 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
                 extra_context["clocks"] = clocks.item_clocks(suggestion, audience=audience)
                 extra_context["missing_views"] = (
                     handling_services.missing_cohandler_views(suggestion)
-                    if suggestion.status in (S.ASSIGNED, S.HANDLING, S.REHANDLING)
+                    if suggestion.can("cohandler_view")
                     else []
                 )
                 extra_context["unsatisfied"] = handling_services.unsatisfied_feedback(suggestion)

@@ -5,12 +5,12 @@ session or between sessions during it. Drafts and items the deputy withdrew are 
 items not registered, merged or converted were still received and are.
 """
 
-from django.conf import settings
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congress.kit import home
+from congress.kit.rules import rule
 from congress.review.registry import FigureKind, data_version, figure
 from proposals.models import Assignment, Feedback, Motion, Rating, Reply, Suggestion
 
@@ -100,10 +100,7 @@ def suggestions_reply_classes(year: int):
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [
-        (str(label), counts.get(code, 0))
-        for code, label in settings.CONGRESS_RULES["REPLY_CLASSES"]
-    ]
+    return [(str(label), counts.get(code, 0)) for code, label in rule("REPLY_CLASSES")]
 
 
 @figure(

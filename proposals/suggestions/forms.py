@@ -1,12 +1,12 @@
 """The deputy's suggestion form (draft and edit), with co-signers and attachments."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.kit.rules import rule
 from congress.models import Category, Session
 from deputies.models import Deputy
 from proposals.forms import (
@@ -52,7 +52,7 @@ class SuggestionForm(CosignersMixin, forms.Form):
         label=_("Attachments"),
         required=False,
         help_text=_("PDF, PNG, JPEG or Word (.docx), at most %(limit)s MB each.")
-        % {"limit": settings.CONGRESS_RULES["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)},
+        % {"limit": rule("ATTACHMENT_MAX_BYTES") // (1024 * 1024)},
     )
     cosigners = CosignerField(
         label=_("Ask deputies to co-sign"),

@@ -110,7 +110,8 @@ def suggestion_new(request, deputy):
 
 
 def _own_draft(deputy, pk):
-    return get_object_or_404(Suggestion.objects.filter(lead=deputy, status=S.DRAFT), pk=pk)
+    drafts = Suggestion.objects.filter(lead=deputy, status__in=Suggestion.STEPS["edit"])
+    return get_object_or_404(drafts, pk=pk)
 
 
 @deputy_required
@@ -172,6 +173,8 @@ def suggestion_detail(request, deputy, pk):
             "deputy": deputy,
             "item": suggestion,
             "is_lead": suggestion.lead_id == deputy.pk,
+            # The lead edits and submits while the map allows it (a draft), never otherwise.
+            "can_edit": suggestion.lead_id == deputy.pk and suggestion.can("edit"),
             "rated": rated,
             "to_rate": to_rate,
             "timeline": deputy_timeline(

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from congress.kit import workflow
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
 from congress.models import Category, Session
 from deputies.models import Deputy
 from proposals.models import (
-    Signature,
     Suggestion,
     SuggestionAttachment,
 )
@@ -21,15 +21,15 @@ from proposals.services import (
     UNCHANGED,
     S,
     User,
-    _check_status,
     _given,
-    _lock,
-    _mail_on_commit,
+    _mail,
     _refuse,
     _signer_users,
-    _staff_users,
     _timeline,
     _unit_users,
+    front_create,
+    front_submit,
+    front_update,
 )
 
 # -- suggestions: drafting ------------------------------------------------------------------
@@ -46,23 +46,34 @@ def suggestion_create_draft(
     is_public: bool = True,
 ) -> Suggestion:
     """A new draft by `lead`, at `session` or (None) between sessions."""
-    if not title.strip():
-        _refuse(_("Give the suggestion a title."), code="title")
-    if lead.status != Deputy.Status.SERVING:
-        _refuse(_("Only a serving deputy can file a suggestion."), code="deputy")
-    with transaction.atomic():
-        suggestion = Suggestion.objects.create(
-            term_id=session.term_id if session else lead.term_id,
-            session=session,
-            year=session.start_date.year if session else timezone.localdate().year,
-            lead=lead,
-            title=title.strip(),
-            body=body,
-            category=category,
-            is_public=is_public,
-        )
-        _timeline(suggestion, "created", by, public=False)
-    return suggestion
+
+    def serving():
+        if lead.status != Deputy.Status.SERVING:
+            _refuse(_("Only a serving deputy can file a suggestion."), code="deputy")
+
+    return front_create(
+        Suggestion,
+        lead=lead,
+        title=title,
+        by=by,
+        check=serving,
+        term_id=session.term_id if session else lead.term_id,
+        session=session,
+        year=session.start_date.year if session else timezone.localdate().year,
+        body=body,
+        category=category,
+        is_public=is_public,
+    )
+
+
+def _session_follows(suggestion: Suggestion, changes: dict) -> list[str]:
+    """A new session (or none: between sessions) moves the draft's term and year with it."""
+    if "session" not in changes:
+        return []
+    new = changes["session"]
+    suggestion.term_id = new.term_id if new else suggestion.lead.term_id
+    suggestion.year = new.start_date.year if new else timezone.localdate().year
+    return ["term", "year"]
 
 
 def suggestion_update_draft(
@@ -79,26 +90,7 @@ def suggestion_update_draft(
     changes = _given(
         title=title, body=body, category=category, session=session, is_public=is_public
     )
-    if "title" in changes and not changes["title"].strip():
-        _refuse(_("Give the suggestion a title."), code="title")
-    with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.DRAFT],
-            _("Only a draft can be changed; this suggestion is “%(status)s”."),
-        )
-        for name, value in changes.items():
-            setattr(suggestion, name, value)
-        fields = list(changes)
-        if "session" in changes:
-            new = changes["session"]
-            suggestion.term_id = new.term_id if new else suggestion.lead.term_id
-            suggestion.year = new.start_date.year if new else timezone.localdate().year
-            fields += ["term", "year"]
-        suggestion.save(update_fields=fields)
-        _timeline(suggestion, "edited", by, public=False)
-    return suggestion
+    return front_update(suggestion, by=by, changes=changes, derived=_session_follows)
 
 
 def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAttachment:
@@ -108,10 +100,10 @@ def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAt
     except ValidationError as error:
         _refuse(" ".join(error.messages), code="attachment")
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        workflow.require(
             suggestion,
-            [S.DRAFT],
+            "edit",
             _("Files can only be attached to a draft; this suggestion is “%(status)s”."),
         )
         attachment = SuggestionAttachment(
@@ -129,103 +121,104 @@ def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAt
 # -- suggestions: submission and review -----------------------------------------------------
 
 
+def _session_deadline(suggestion: Suggestion, now) -> dict:
+    session = suggestion.session
+    if session and session.suggestion_deadline and now > session.suggestion_deadline:
+        _refuse(
+            _(
+                "The deadline for suggestions to this session was %(deadline)s; file it "
+                "as a between-session suggestion instead."
+            )
+            % {
+                "deadline": date_format(
+                    timezone.localtime(session.suggestion_deadline), "DATETIME_FORMAT"
+                )
+            },
+            code="deadline",
+        )
+    return {}
+
+
 def suggestion_submit(*, suggestion: Suggestion, by: User) -> Suggestion:
     """File a draft: it needs a title, a text and a category, and a session's deadline holds."""
-    with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.DRAFT],
-            _("Only a draft can be submitted; this suggestion is “%(status)s”."),
-        )
-        missing = [
-            label
-            for label, value in (
-                (_("title"), suggestion.title.strip()),
-                (_("text"), suggestion.body.strip()),
-                (_("category"), suggestion.category_id),
-            )
-            if not value
-        ]
-        if missing:
-            _refuse(
-                _("Fill in the %(fields)s before submitting.") % {"fields": "、".join(missing)},
-                code="incomplete",
-            )
-        now = timezone.now()
-        session = suggestion.session
-        if session and session.suggestion_deadline and now > session.suggestion_deadline:
-            _refuse(
-                _(
-                    "The deadline for suggestions to this session was %(deadline)s; file it "
-                    "as a between-session suggestion instead."
-                )
-                % {
-                    "deadline": date_format(
-                        timezone.localtime(session.suggestion_deadline), "DATETIME_FORMAT"
-                    )
-                },
-                code="deadline",
-            )
-        suggestion.status, suggestion.submitted_at = S.SUBMITTED, now
-        suggestion.save(update_fields=["status", "submitted_at"])
-        # Requests nobody answered lapse: only confirmed co-signers are on the filed item.
-        suggestion.signatures.filter(status=Signature.Status.REQUESTED).delete()
-        _timeline(suggestion, "submitted", by)
-        _mail_on_commit(
-            subject=_("New suggestion to review: %(title)s") % {"title": suggestion.title},
-            body=_("%(lead)s submitted “%(title)s”. It waits in the review queue.")
-            % {"lead": suggestion.lead.name, "title": suggestion.title},
-            users=_staff_users(),
-        )
-    return suggestion
+    return front_submit(suggestion, by=by, checks=_session_deadline)
 
 
 def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str = "") -> Suggestion:
     """The lead deputy withdraws in writing; handling stops (domain.md §2.1)."""
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        active = suggestion.assignments.filter(active=True)
+        units = [a.organisation for a in active.select_related("organisation")]
+        workflow.transition(
             suggestion,
-            [S.SUBMITTED, S.REGISTERED, S.ASSIGNED, S.HANDLING],
-            _("A suggestion that is “%(status)s” can no longer be withdrawn."),
+            S.WITHDRAWN,
+            by=by,
+            action="withdrawn",
+            note=reason,
+            message=_("A suggestion that is “%(status)s” can no longer be withdrawn."),
+            notices=[
+                _mail(
+                    subject=_("Suggestion withdrawn: %(title)s") % {"title": suggestion.title},
+                    body=_("The deputy withdrew %(code)s “%(title)s”; stop handling it.")
+                    % {"code": suggestion.code, "title": suggestion.title},
+                    users=_unit_users(unit),
+                )
+                for unit in units
+            ],
         )
-        suggestion.status, suggestion.withdrawn_at = S.WITHDRAWN, timezone.now()
-        suggestion.save(update_fields=["status", "withdrawn_at"])
-        units = [a.organisation for a in suggestion.assignments.filter(active=True)]
-        suggestion.assignments.filter(active=True).update(active=False)
-        _timeline(suggestion, "withdrawn", by, reason)
-        for unit in units:
-            _mail_on_commit(
-                subject=_("Suggestion withdrawn: %(title)s") % {"title": suggestion.title},
-                body=_("The deputy withdrew %(code)s “%(title)s”; stop handling it.")
-                % {"code": suggestion.code, "title": suggestion.title},
-                users=_unit_users(unit),
-            )
+        active.update(active=False)
     return suggestion
+
+
+def _review(
+    suggestion: Suggestion,
+    to,
+    *,
+    by: User,
+    action: str,
+    note: str,
+    message: str,
+    subject: str,
+    body: str,
+    fields=(),
+    now=None,
+) -> Suggestion:
+    """The office's decision on a submitted suggestion; its signers are told."""
+    return workflow.transition(
+        suggestion,
+        to,
+        by=by,
+        action=action,
+        note=note,
+        fields=fields,
+        now=now,
+        message=message,
+        notices=[_mail(subject=subject, body=body, users=_signer_users(suggestion))],
+    )
 
 
 def suggestion_register(*, suggestion: Suggestion, by: User) -> Suggestion:
     """Accept a submitted suggestion (立案) and give it its official number."""
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.SUBMITTED],
-            _("Only a submitted suggestion can be registered; this one is “%(status)s”."),
-        )
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        message = _("Only a submitted suggestion can be registered; this one is “%(status)s”.")
+        workflow.check(suggestion, S.REGISTERED, message)
         suggestion.number, suggestion.code = next_suggestion_number(suggestion)
-        now = timezone.now()
-        suggestion.status, suggestion.registered_at, suggestion.reviewed_at = S.REGISTERED, now, now
-        suggestion.save(update_fields=["status", "number", "code", "registered_at", "reviewed_at"])
-        _timeline(suggestion, "registered", by, suggestion.code)
-        _mail_on_commit(
+        suggestion.reviewed_at = now = timezone.now()
+        return _review(
+            suggestion,
+            S.REGISTERED,
+            by=by,
+            action="registered",
+            note=suggestion.code,
+            message=message,
+            fields=["number", "code", "reviewed_at"],
+            now=now,
             subject=_("Suggestion registered as %(code)s") % {"code": suggestion.code},
             body=_("“%(title)s” was registered as %(code)s and will be assigned to a unit.")
             % {"title": suggestion.title, "code": suggestion.code},
-            users=_signer_users(suggestion),
         )
-    return suggestion
 
 
 def suggestion_reject(
@@ -234,25 +227,22 @@ def suggestion_reject(
     """Do not register (不予立案), for one of the reasons of domain.md §2.1; the deputy is told."""
     if reason not in Suggestion.RejectReason.values:
         _refuse(_("Choose the reason the suggestion is not registered."), code="reason")
+    label = Suggestion.RejectReason(reason).label
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
-            suggestion,
-            [S.SUBMITTED],
-            _("Only a submitted suggestion can be refused; this one is “%(status)s”."),
-        )
-        suggestion.status, suggestion.reviewed_at = S.REJECTED, timezone.now()
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
         suggestion.reject_reason, suggestion.decision_note = reason, note
-        suggestion.save(update_fields=["status", "reviewed_at", "reject_reason", "decision_note"])
-        label = Suggestion.RejectReason(reason).label
-        _timeline(suggestion, "rejected", by, f"{label}{'：' + note if note else ''}")
-        _mail_on_commit(
+        return _review(
+            suggestion,
+            S.REJECTED,
+            by=by,
+            action="rejected",
+            note=f"{label}{'：' + note if note else ''}",
+            message=_("Only a submitted suggestion can be refused; this one is “%(status)s”."),
+            fields=["reject_reason", "decision_note"],
             subject=_("Suggestion not registered: %(title)s") % {"title": suggestion.title},
             body=_("“%(title)s” was not registered: %(reason)s. %(note)s")
             % {"title": suggestion.title, "reason": label, "note": note},
-            users=_signer_users(suggestion),
         )
-    return suggestion
 
 
 def suggestion_merge(
@@ -262,28 +252,28 @@ def suggestion_merge(
     if into.pk == suggestion.pk:
         _refuse(_("A suggestion cannot be merged into itself."), code="self")
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        into = _lock(Suggestion, into.pk)
-        _check_status(
-            suggestion,
-            [S.SUBMITTED],
-            _("Only a submitted suggestion can be merged; this one is “%(status)s”."),
-        )
+        # Two rows of one model: the lower primary key first, whichever way round they are merged.
+        suggestion, into = workflow.lock_many(Suggestion, suggestion.pk, into.pk)
+        message = _("Only a submitted suggestion can be merged; this one is “%(status)s”.")
+        workflow.check(suggestion, S.MERGED, message)
         if into.status not in [S.SUBMITTED, *S.published()] or into.merged_into_id:
             _refuse(_("Merge into a suggestion that is under review or being handled."), "into")
-        suggestion.status, suggestion.merged_into = S.MERGED, into
-        suggestion.reviewed_at, suggestion.decision_note = timezone.now(), note
-        suggestion.save(update_fields=["status", "merged_into", "reviewed_at", "decision_note"])
-        _timeline(suggestion, "merged", by, into.code or into.title)
-        _timeline(into, "merged_in", by, suggestion.title, public=False)
-        _mail_on_commit(
+        suggestion.merged_into, suggestion.decision_note = into, note
+        _review(
+            suggestion,
+            S.MERGED,
+            by=by,
+            action="merged",
+            note=into.code or into.title,
+            message=message,
+            fields=["merged_into", "decision_note"],
             subject=_("Suggestion merged: %(title)s") % {"title": suggestion.title},
             body=_(
                 "“%(title)s” will be handled together with “%(other)s”; you will still get your own reply."
             )
             % {"title": suggestion.title, "other": into.title},
-            users=_signer_users(suggestion),
         )
+        _timeline(into, "merged_in", by, suggestion.title, public=False)
     return suggestion
 
 
@@ -294,28 +284,23 @@ def suggestion_convert(
     if not channel.strip():
         _refuse(_("Say which channel the item goes to."), code="channel")
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        suggestion.converted_to, suggestion.decision_note = channel.strip(), note
+        return _review(
             suggestion,
-            [S.SUBMITTED],
-            _("Only a submitted suggestion can be converted; this one is “%(status)s”."),
-        )
-        suggestion.status, suggestion.converted_to = S.CONVERTED, channel.strip()
-        suggestion.reviewed_at, suggestion.decision_note = timezone.now(), note
-        suggestion.save(update_fields=["status", "converted_to", "reviewed_at", "decision_note"])
-        _timeline(suggestion, "converted", by, channel)
-        _mail_on_commit(
+            S.CONVERTED,
+            by=by,
+            action="converted",
+            note=channel,
+            message=_("Only a submitted suggestion can be converted; this one is “%(status)s”."),
+            fields=["converted_to", "decision_note"],
             subject=_("Suggestion passed on: %(title)s") % {"title": suggestion.title},
             body=_("“%(title)s” is handled through another channel: %(channel)s.")
             % {"title": suggestion.title, "channel": channel},
-            users=_signer_users(suggestion),
         )
-    return suggestion
 
 
 # -- flags ----------------------------------------------------------------------------------
-
-_FLAGGABLE = [S.REGISTERED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.CLOSED]
 
 
 def suggestion_flag_key(
@@ -330,10 +315,10 @@ def suggestion_flag_key(
     if on and not leader.strip():
         _refuse(_("Name the leader who supervises the item."), code="leader")
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        workflow.require(
             suggestion,
-            _FLAGGABLE,
+            "flag",
             _("Only a registered suggestion can be supervised; this one is “%(status)s”."),
         )
         if suggestion.key_supervision == on and (not on or suggestion.key_leader == leader.strip()):
@@ -351,10 +336,10 @@ def suggestion_flag_look_back(
 ) -> Suggestion:
     """Mark (or unmark) for the look-back review (回头看) of unsolved or unsatisfying items."""
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
-        _check_status(
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
+        workflow.require(
             suggestion,
-            _FLAGGABLE,
+            "flag",
             _("Only a registered suggestion can be looked back on; this one is “%(status)s”."),
         )
         if suggestion.look_back == on:
@@ -368,7 +353,7 @@ def suggestion_flag_look_back(
 def suggestion_set_public(*, suggestion: Suggestion, is_public: bool, by: User) -> Suggestion:
     """Show or hide a suggestion (and its replies) on the public pages."""
     with transaction.atomic():
-        suggestion = _lock(Suggestion, suggestion.pk)
+        suggestion = workflow.lock(Suggestion, suggestion.pk)
         if suggestion.is_public == is_public:
             _refuse(_("Nothing to change."), code="unchanged")
         suggestion.is_public = is_public

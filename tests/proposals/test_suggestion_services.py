@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from congress.kit import pagecache
 from congress.kit.errors import DomainError
+from congress.kit.workdays import add_months
 from proposals import services
 from proposals.handling import services as handling_services
 from proposals.models import (
@@ -555,7 +556,7 @@ def test_unsatisfied_needs_a_comment_mails_staff_and_rehandling_gives_one_month(
     lead_assignment = suggestion.assignments.get(active=True)
     today = timezone.localdate()
     assert suggestion.status == S.REHANDLING and suggestion.rehandle_count == 1
-    assert lead_assignment.due_date == services.add_months(today, 1)
+    assert lead_assignment.due_date == add_months(today, 1)
     second = handling_services.reply_record(
         suggestion=suggestion, organisation=unit, reply_class="A", text="已安装", by=ctx["by"]
     )
