@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import ReadOnlyInline
+from congress.kit.admin import ReadOnlyInline, apply_to_each, service_action
 from congress.models import Organisation
 from proposals import files
 from proposals.access import OfficeOnly, PlainRelationsForClerks, clerk_units, is_office
-from proposals.adminkit import apply_to_each, file_link
+from proposals.adminkit import file_link
 from proposals.handling import services as handling_services
 from proposals.models import (
     Assignment,
@@ -260,15 +260,12 @@ class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
             return {}
         return super().get_actions(request, action_location)
 
-    @admin.action(description=gettext_lazy("Publish the selected replies"))
-    def publish(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda r: handling_services.reply_publish(reply=r, by=request.user),
-            _("%(count)s replies published."),
-        )
+    service_target = "reply"
+    publish = service_action(
+        handling_services.reply_publish,
+        gettext_lazy("Publish the selected replies"),
+        gettext_lazy("%(count)s replies published."),
+    )
 
 
 class DecisionAdmin(OfficeOnly, admin.ModelAdmin):
@@ -293,23 +290,16 @@ class DecisionAdmin(OfficeOnly, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve"))
     def approve(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda r: type(self).decide(request=r, approve=True, by=request.user),
-            _("%(count)s requests approved."),
-        )
+        self.decide_each(request, queryset, True, _("%(count)s requests approved."))
 
     @admin.action(description=gettext_lazy("Refuse"))
     def refuse(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda r: type(self).decide(request=r, approve=False, by=request.user),
-            _("%(count)s requests refused."),
-        )
+        self.decide_each(request, queryset, False, _("%(count)s requests refused."))
+
+    def decide_each(self, request, queryset, approve: bool, done: str):
+        decide = type(self).decide
+        call = lambda r: decide(request=r, approve=approve, by=request.user)  # noqa: E731
+        apply_to_each(self, request, queryset, call, done)
 
 
 @admin.register(ReturnRequest)

@@ -26,13 +26,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import ReadOnlyInline
+from congress.kit.admin import ReadOnlyInline, action_page, run_service, service_action
 from congress.kit.files import serve_private
 from congress.kit.privacy import mask_phone
 from congress.kit.uploads import attachment_kind
 from congress.models import Organisation
 from proposals.access import clerk_units
-from proposals.adminkit import TimelineInline, apply_to_each, form_action, run_service
+from proposals.adminkit import TimelineInline
 from proposals.models import Assignment, Opinion, OpinionChannel, OpinionPhoto, Reply
 from proposals.opinions import selectors, services
 from proposals.opinions.forms import StatsFilterForm
@@ -248,71 +248,41 @@ class OpinionAdmin(admin.ModelAdmin):
         return super().get_actions(request, action_location)
 
     # Actions (staff)
-    @admin.action(description=gettext_lazy("Accept the selected opinions"))
-    def accept(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda o: services.opinion_accept(opinion=o, by=request.user),
-            _("%(count)s opinions accepted."),
-        )
-
-    @admin.action(description=gettext_lazy("Answer the resident…"))
-    def answer(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminAnswerForm,
-            title=_("Answer the resident"),
-            call=lambda o, data: services.opinion_answer(
-                opinion=o, by=request.user, text=data["text"]
-            ),
-            done_message=_("%(count)s opinions answered."),
-        )
-
-    @admin.action(description=gettext_lazy("Route to a handling unit…"))
-    def route(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminRouteForm,
-            title=_("Route to a handling unit"),
-            call=lambda o, data: services.opinion_route(
-                opinion=o, organisation=data["organisation"], on=data["on"], by=request.user
-            ),
-            done_message=_("%(count)s opinions routed."),
-        )
-
-    @admin.action(description=gettext_lazy("Do not accept…"))
-    def not_accept(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminNotAcceptForm,
-            title=_("Do not accept"),
-            call=lambda o, data: services.opinion_not_accept(
-                opinion=o, by=request.user, reason=data["reason"], channel=data["channel"]
-            ),
-            done_message=_("%(count)s opinions not accepted."),
-        )
-
-    @admin.action(description=gettext_lazy("Close answered opinions without a rating…"))
-    def close(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminCloseForm,
-            title=_("Close without a rating"),
-            call=lambda o, data: services.opinion_close(
-                opinion=o, by=request.user, note=data["note"]
-            ),
-            done_message=_("%(count)s opinions closed."),
-        )
+    # Each action calls its service with opinion=row, by=the user and the form's fields.
+    service_target = "opinion"
+    accept = service_action(
+        services.opinion_accept,
+        gettext_lazy("Accept the selected opinions"),
+        gettext_lazy("%(count)s opinions accepted."),
+    )
+    answer = service_action(
+        services.opinion_answer,
+        gettext_lazy("Answer the resident…"),
+        gettext_lazy("%(count)s opinions answered."),
+        form=AdminAnswerForm,
+        title=gettext_lazy("Answer the resident"),
+    )
+    route = service_action(
+        services.opinion_route,
+        gettext_lazy("Route to a handling unit…"),
+        gettext_lazy("%(count)s opinions routed."),
+        form=AdminRouteForm,
+        title=gettext_lazy("Route to a handling unit"),
+    )
+    not_accept = service_action(
+        services.opinion_not_accept,
+        gettext_lazy("Do not accept…"),
+        gettext_lazy("%(count)s opinions not accepted."),
+        form=AdminNotAcceptForm,
+        title=gettext_lazy("Do not accept"),
+    )
+    close = service_action(
+        services.opinion_close,
+        gettext_lazy("Close answered opinions without a rating…"),
+        gettext_lazy("%(count)s opinions closed."),
+        form=AdminCloseForm,
+        title=gettext_lazy("Close without a rating"),
+    )
 
     # Pages: the unit's reply, the photos, the statistics.
     def get_urls(self):
@@ -348,26 +318,21 @@ class OpinionAdmin(admin.ModelAdmin):
                 lambda: services.opinion_reply_record(
                     opinion=opinion,
                     organisation=assignment.organisation,
-                    text=form.cleaned_data["text"],
-                    replied_on=form.cleaned_data["replied_on"],
                     by=request.user,
+                    **form.cleaned_data,
                 ),
                 _("The reply was recorded; the resident can read and rate it."),
             ):
                 return HttpResponseRedirect(
                     reverse("admin:proposals_opinion_change", args=[opinion.pk])
                 )
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
-            "admin/proposals/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Record the reply"),
-                "subtitle": f"{opinion.code} · {assignment.organisation}",
-                "form": form,
-                "opts": self.model._meta,
-                "original": opinion,
-            },
+            form=form,
+            title=_("Record the reply"),
+            subtitle=f"{opinion.code} · {assignment.organisation}",
+            original=opinion,
         )
 
     def photo_view(self, request, pk, photo_pk):
