@@ -109,7 +109,7 @@ class CosignersMixin:
     def _setup_cosigners(self, lead, item):
         self.cosigner_queryset = cosigner_queryset(lead=lead, item=item)
         attrs = self.fields["cosigners"].widget.attrs
-        attrs["data-search-url"] = reverse("portal_cosigner_search") + (
+        attrs["data-search-url"] = reverse("proposals:cosigner_search") + (
             f"?{self.item_param}={item.pk}" if item is not None and item.pk else ""
         )
         # The picker's few words, translated here: the script has no catalogue of its own.

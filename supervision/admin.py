@@ -10,13 +10,19 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from congress.kit.admin import ServiceCheckedForm, action_page, run_for_form, run_service
+from congress.kit.admin import (
+    ServiceCheckedForm,
+    action_page,
+    own_pages,
+    run_for_form,
+    run_service,
+)
 from congress.kit.errors import DomainError
 from congress.kit.files import CheckedFileInput
 from congress.models import Organisation, Session
@@ -55,6 +61,21 @@ def default_opening(today: datetime.date | None = None) -> datetime.datetime:
 
 
 VOTE_HOURS = 3  # a default window: a morning sitting
+
+
+def vote_window() -> dict:
+    """A new vote's default opening and closing (the form's initial values)."""
+    opens = default_opening()
+    return {"opens_at": opens, "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS)}
+
+
+def one_year(request, queryset, refusal: str) -> int | None:
+    """The one year of the selected rows; None, with `refusal` said, when they span several."""
+    years = sorted(set(queryset.values_list("year", flat=True)))
+    if len(years) != 1:
+        messages.error(request, refusal)
+        return None
+    return years[0]
 
 
 # --- Supervision ----------------------------------------------------------------------------
@@ -96,9 +117,7 @@ class DocumentInline(admin.TabularInline):
 
     @admin.display(description=_("PDF file"))
     def document_file(self, obj):
-        if not obj.pk or not obj.file:
-            return "-"
-        return format_html('<a href="{}">{}</a>', files.document_url(obj), gettext("Open the PDF"))
+        return pdf_link(obj, files.document_url)
 
 
 class ReviewOpinionInline(admin.TabularInline):
@@ -158,10 +177,11 @@ class ReportStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-def report_file_link(report):
-    if not report.file:
+def pdf_link(obj, url_of):
+    """A link to a stored PDF through its checked view (supervision/files.py), or "-"."""
+    if not obj.pk or not obj.file:
         return "-"
-    return format_html('<a href="{}">{}</a>', files.report_url(report), gettext("Open the PDF"))
+    return format_html('<a href="{}">{}</a>', url_of(obj), gettext("Open the PDF"))
 
 
 class RectificationReportInline(admin.StackedInline):
@@ -173,7 +193,7 @@ class RectificationReportInline(admin.StackedInline):
 
     @admin.display(description=_("PDF file"))
     def report_file(self, obj):
-        return report_file_link(obj)
+        return pdf_link(obj, files.report_url)
 
     def has_add_permission(self, request, obj=None):
         return False  # received through the handling report page (a service)
@@ -251,7 +271,7 @@ class RectificationReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("PDF file"))
     def report_file(self, obj):
-        return report_file_link(obj)
+        return pdf_link(obj, files.report_url)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -326,12 +346,7 @@ class PollAdmin(admin.ModelAdmin):
     ]
 
     def get_changeform_initial_data(self, request):
-        opens = default_opening()
-        return {
-            "opens_at": opens,
-            "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
-            **super().get_changeform_initial_data(request),
-        }
+        return {**vote_window(), **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["status", "roll_size", "runoff_of", "result_table", "tally_link"]
@@ -414,11 +429,7 @@ class PollAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/tally/",
-                self.admin_site.admin_view(self.paper_tally_view),
-                name="supervision_poll_tally",
-            ),
+            *own_pages(self, ("<int:pk>/tally/", self.paper_tally_view, "tally")),
             *super().get_urls(),
         ]
 
@@ -576,17 +587,14 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Create the session ballot among the year's approved candidates…"))
     def create_ballot(self, request, queryset):
-        years = sorted(set(queryset.values_list("year", flat=True)))
-        if len(years) != 1:
-            messages.error(request, gettext("Select candidates of one year."))
+        year = one_year(request, queryset, gettext("Select candidates of one year."))
+        if year is None:
             return None
-        year = years[0]
         candidates = LivelihoodProject.objects.filter(
             year=year,
             status=LivelihoodProject.Status.CANDIDATE,
             approvals__step=ProjectApproval.Step.STANDING,
         ).count()
-        opens = default_opening()
         form = BallotForm(
             request.POST if "apply" in request.POST else None,
             initial={
@@ -595,8 +603,7 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
                 "seats": max(candidates - 2, 1),
                 "base": rules.Base.ELIGIBLE,
                 "majority": rules.Majority.MORE_THAN_HALF,
-                "opens_at": opens,
-                "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+                **vote_window(),
             },
         )
         if form.is_valid():
@@ -626,19 +633,15 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Create the year-end satisfaction evaluation…"))
     def create_evaluation(self, request, queryset):
-        years = sorted(set(queryset.values_list("year", flat=True)))
-        if len(years) != 1:
-            messages.error(request, gettext("Select projects of one year."))
+        year = one_year(request, queryset, gettext("Select projects of one year."))
+        if year is None:
             return None
-        year = years[0]
-        opens = default_opening()
         form = EvaluationForm(
             request.POST if "apply" in request.POST else None,
             initial={
                 "title": gettext("Satisfaction evaluation of the livelihood projects of %(year)s")
                 % {"year": year},
-                "opens_at": opens,
-                "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+                **vote_window(),
             },
         )
         if form.is_valid():
@@ -717,9 +720,8 @@ class ProjectIdeaAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Make a candidate project from the selected ideas…"))
     def make_candidate(self, request, queryset):
-        years = sorted(set(queryset.values_list("year", flat=True)))
-        if len(years) != 1:
-            messages.error(request, gettext("Select ideas of one year."))
+        year = one_year(request, queryset, gettext("Select ideas of one year."))
+        if year is None:
             return None
         form = CandidateForm(
             request.POST if "apply" in request.POST else None,
@@ -729,7 +731,7 @@ class ProjectIdeaAdmin(admin.ModelAdmin):
             project = run_for_form(
                 form,
                 lambda: services.livelihood_candidate_create(
-                    year=years[0], ideas=list(queryset), actor=request.user, **form.cleaned_data
+                    year=year, ideas=list(queryset), actor=request.user, **form.cleaned_data
                 ),
             )
             if project is not None:

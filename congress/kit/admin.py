@@ -1,13 +1,16 @@
 """Small pieces the admin modules of every app share: read-only rows, and running a service from
 an admin action or page so that a refusal (a DomainError) becomes a message, never a 500.
 
+- `own_pages(modeladmin, ...)`: a model admin's own pages, named as the admin names its pages.
 - `run_service(request, call)`: one call; a refusal becomes an error message.
 - `apply_to_each(...)`: an action over the selected rows; each refusal is named, the rest go on.
 - `action_page(...)`: the intermediate page of an action that needs input, and the admin's own
   one-form pages (a clerk's reply, an invitation).
+- `row_form_page(...)`: such a page about one row, which calls a service and goes back to the row.
 - `form_action(...)`: an action with such a page: the form, then the service for each row.
-- `service_action(...)`: such an action declared in one line, for services that take the row,
-  `by=` and the form's fields as keyword arguments (the proposals' services).
+- `service_action(...)`: an action, with or without a form page, declared in one line, for
+  services that take the row, `by=` and the form's fields as keywords (the proposals' services).
+- `ServiceActions`: the admin mixin those actions need: the row's keyword, who may act.
 - `run_for_form(form, call)`: a service called from a bound form; a refusal goes on the form.
 - `ServiceCheckedForm`: a model form whose `clean` asks the service's check first.
 """
@@ -17,7 +20,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from congress.kit.errors import DomainError
 
@@ -41,6 +47,17 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return True
+
+
+def own_pages(modeladmin, *pages) -> list:
+    """A model admin's pages of its own, to put before its standard ones in `get_urls`: each a
+    (route, view, suffix), named `<app>_<model>_<suffix>` as the admin names its own pages."""
+    wrap = modeladmin.admin_site.admin_view
+    opts = modeladmin.model._meta
+    return [
+        path(route, wrap(view), name=f"{opts.app_label}_{opts.model_name}_{suffix}")
+        for route, view, suffix in pages
+    ]
 
 
 def run_service(request, call: Callable[[], Any], success: str | None = None) -> bool:
@@ -95,6 +112,26 @@ def action_page(modeladmin, request, *, form, title, queryset=None, opts=None, *
     return TemplateResponse(request, "admin/action_form.html", context)
 
 
+def row_form_page(modeladmin, request, obj, *, form, title, call, done, subtitle=None, **extra):
+    """A page of its own about one row (a clerk's reply, an invitation): a valid POST runs
+    `call(cleaned_data)`; once the service took it, back to the row's change page."""
+    if request.method == "POST" and form.is_valid():
+        if run_service(request, lambda: call(form.cleaned_data), done):
+            opts = obj._meta
+            change = f"admin:{opts.app_label}_{opts.model_name}_change"
+            return HttpResponseRedirect(reverse(change, args=[obj.pk]))
+    return action_page(
+        modeladmin,
+        request,
+        form=form,
+        title=title,
+        subtitle=str(obj) if subtitle is None else subtitle,
+        original=obj,
+        opts=obj._meta,
+        **extra,
+    )
+
+
 def form_action(modeladmin, request, queryset, *, form_class, title, call, done_message):
     """An action with an intermediate page: show the form, then apply `call(obj, cleaned_data)`
     to each row."""
@@ -132,6 +169,22 @@ def service_action(service, description, done, *, form=None, title=None, **fixed
 
     action.__name__ = getattr(service, "__name__", "service_action")
     return admin.action(description=description)(action)
+
+
+class ServiceActions:
+    """A model admin whose actions call services (`service_action`). `service_target` is the
+    services' keyword for the row; `may_act` says who is offered the actions at all — the
+    others see the list without them."""
+
+    service_target = ""
+
+    def may_act(self, request) -> bool:
+        return True
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        if not self.may_act(request):
+            return {}
+        return super().get_actions(request, action_location)
 
 
 def run_for_form(form, call: Callable[[], Any]):

@@ -4,13 +4,12 @@ co-handlers' views, the deputy's feedback, unit memberships.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import ReadOnlyInline, apply_to_each, service_action
+from congress.kit.admin import ReadOnlyInline, ServiceActions, apply_to_each, service_action
 from congress.models import Organisation
 from proposals import files
 from proposals.access import OfficeOnly, PlainRelationsForClerks, clerk_units, is_office
@@ -224,7 +223,7 @@ class CoHandlerViewForm(forms.Form):
 
 
 @admin.register(Reply)
-class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
+class ReplyAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
     list_display = [
         "suggestion",
         "organisation",
@@ -255,30 +254,24 @@ class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
         # is the suggestions' disclosure step.
         return super().get_queryset(request).filter(suggestion__isnull=False)
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_office(request.user)
 
     service_target = "reply"
-    publish = service_action(
-        handling_services.reply_publish,
-        gettext_lazy("Publish the selected replies"),
-        gettext_lazy("%(count)s replies published."),
-    )
+    # fmt: off
+    publish = service_action(handling_services.reply_publish, gettext_lazy("Publish the selected replies"), gettext_lazy("%(count)s replies published."))
+    # fmt: on
 
 
-class DecisionAdmin(OfficeOnly, admin.ModelAdmin):
+class DecisionAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
     list_filter = ["decision"]
     list_select_related = ["assignment__suggestion", "assignment__organisation"]
     search_fields = ["assignment__suggestion__code", "assignment__organisation__name"]
     actions = ["approve", "refuse"]
     decide = None  # the service
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_office(request.user)
 
     @admin.display(description=gettext_lazy("suggestion"))
     def suggestion(self, obj):

@@ -120,7 +120,7 @@ class Motion(Proposal):
         ]
 
     def get_absolute_url(self):
-        return reverse("motion_detail", args=[self.pk])
+        return reverse("motions:detail", args=[self.pk])
 
     def can_become(self, status) -> bool:
         return status in self.TRANSITIONS[self.status]

@@ -291,7 +291,7 @@ class Opinion(models.Model):
         return self.code
 
     def get_absolute_url(self):
-        return reverse("opinions_track_detail", args=[self.code])
+        return reverse("opinions:track_detail", args=[self.code])
 
     def can_become(self, status) -> bool:
         return status in self.TRANSITIONS[self.status]

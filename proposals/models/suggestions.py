@@ -261,7 +261,7 @@ class Suggestion(Proposal):
         ]
 
     def get_absolute_url(self):
-        return reverse("suggestion_detail", args=[self.pk])
+        return reverse("suggestions:detail", args=[self.pk])
 
     def can_become(self, status) -> bool:
         return status in self.TRANSITIONS[self.status]

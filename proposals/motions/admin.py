@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from congress.kit.admin import ReadOnlyInline, service_action
+from congress.kit.admin import ReadOnlyInline, ServiceActions, service_action
 from proposals.access import OfficeOnly, is_office
 from proposals.adminkit import SignatureInline, TimelineInline
 from proposals.models import (
@@ -46,7 +46,7 @@ class ProgressInline(ReadOnlyInline):
 
 
 @admin.register(Motion)
-class MotionAdmin(OfficeOnly, admin.ModelAdmin):
+class MotionAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
     list_display = [
         "code",
         "title",
@@ -60,23 +60,6 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
     list_filter = ["status", "review_outcome", "session"]
     list_select_related = ["lead", "session__term"]
     search_fields = ["code", "title", "lead__name"]
-    readonly_fields = [
-        "code",
-        "number",
-        "status",
-        "review_outcome",
-        "review_note",
-        "reviewed_at",
-        "lead",
-        "term",
-        "session",
-        "resolution_text",
-        "resolution_date",
-        "resolution_meeting",
-        "submitted_at",
-        "withdrawn_at",
-        "closed_at",
-    ]
     fields = [
         "code",
         "status",
@@ -97,6 +80,10 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
         "withdrawn_at",
         "closed_at",
     ]
+    # The office may correct the wording and publishing; every other field is the services'.
+    readonly_fields = [
+        f for f in fields if f not in ("title", "reason", "grounds", "proposal", "is_public")
+    ]
     inlines = [MotionSignatureInline, ProgressInline, InspectionInline, TimelineInline]
     actions = [
         "list_motion",
@@ -113,31 +100,14 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=Motion.Status.DRAFT)
 
-    # Each action calls its service with motion=row, by=the user and the form's fields.
+    # The back-office steps, one a row: the service (called with motion=row, by=the user and the
+    # form's fields), the action's name, what is said when done, the form asked for first.
     service_target = "motion"
-    list_motion = service_action(
-        motion_services.motion_list, _("List as a congress motion"), _("%(count)s motions listed.")
-    )
-    not_list = service_action(
-        motion_services.motion_not_list, _("Do not list"), _("%(count)s motions not listed.")
-    )
-    convert = service_action(
-        motion_services.motion_convert_to_suggestion,
-        _("Handle as suggestions, keeping the signers"),
-        _("%(count)s motions converted into suggestions."),
-    )
-    record_resolution = service_action(
-        motion_services.motion_record_resolution,
-        _("Record the resolution…"),
-        _("%(count)s resolutions recorded."),
-        form=ResolutionForm,
-        title=_("Record the resolution"),
-    )
-    record_inspection = service_action(
-        motion_services.motion_record_inspection,
-        _("Record an implementation inspection…"),
-        _("%(count)s inspections recorded."),
-        form=InspectionForm,
-        title=_("Record an implementation inspection"),
-    )
+    # fmt: off
+    list_motion = service_action(motion_services.motion_list, _("List as a congress motion"), _("%(count)s motions listed."))
+    not_list = service_action(motion_services.motion_not_list, _("Do not list"), _("%(count)s motions not listed."))
+    convert = service_action(motion_services.motion_convert_to_suggestion, _("Handle as suggestions, keeping the signers"), _("%(count)s motions converted into suggestions."))
+    record_resolution = service_action(motion_services.motion_record_resolution, _("Record the resolution…"), _("%(count)s resolutions recorded."), form=ResolutionForm, title=_("Record the resolution"))
+    record_inspection = service_action(motion_services.motion_record_inspection, _("Record an implementation inspection…"), _("%(count)s inspections recorded."), form=InspectionForm, title=_("Record an implementation inspection"))
     close = service_action(motion_services.motion_close, _("Close"), _("%(count)s motions closed."))
+    # fmt: on

@@ -14,19 +14,24 @@ proposals.view_opinion_contact; nobody else's page reads them.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import BadRequest
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import ReadOnlyInline, action_page, run_service, service_action
+from congress.kit.admin import (
+    ReadOnlyInline,
+    ServiceActions,
+    own_pages,
+    row_form_page,
+    service_action,
+)
 from congress.kit.files import serve_private
 from congress.kit.privacy import mask_phone
 from congress.kit.uploads import attachment_kind
@@ -145,7 +150,7 @@ PUBLIC_READONLY = [
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(ServiceActions, admin.ModelAdmin):
     view_on_site = False  # the tracking URL is the resident's secret (congress/kit/view_on_site.py)
     list_display = [
         "code",
@@ -203,7 +208,7 @@ class OpinionAdmin(admin.ModelAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("opinions_station_poster", args=[obj.station_id]),
+            reverse("opinions:station_poster", args=[obj.station_id]),
             _("PDF"),
         )
 
@@ -242,58 +247,28 @@ class OpinionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_opinion_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_opinion_office(request.user)
 
-    # Actions (staff)
-    # Each action calls its service with opinion=row, by=the user and the form's fields.
+    # Actions (staff), one a row: the service (called with opinion=row, by=the user and the
+    # form's fields), the action's name, what is said when done, the form asked for first.
     service_target = "opinion"
-    accept = service_action(
-        services.opinion_accept,
-        gettext_lazy("Accept the selected opinions"),
-        gettext_lazy("%(count)s opinions accepted."),
-    )
-    answer = service_action(
-        services.opinion_answer,
-        gettext_lazy("Answer the resident…"),
-        gettext_lazy("%(count)s opinions answered."),
-        form=AdminAnswerForm,
-        title=gettext_lazy("Answer the resident"),
-    )
-    route = service_action(
-        services.opinion_route,
-        gettext_lazy("Route to a handling unit…"),
-        gettext_lazy("%(count)s opinions routed."),
-        form=AdminRouteForm,
-        title=gettext_lazy("Route to a handling unit"),
-    )
-    not_accept = service_action(
-        services.opinion_not_accept,
-        gettext_lazy("Do not accept…"),
-        gettext_lazy("%(count)s opinions not accepted."),
-        form=AdminNotAcceptForm,
-        title=gettext_lazy("Do not accept"),
-    )
-    close = service_action(
-        services.opinion_close,
-        gettext_lazy("Close answered opinions without a rating…"),
-        gettext_lazy("%(count)s opinions closed."),
-        form=AdminCloseForm,
-        title=gettext_lazy("Close without a rating"),
-    )
+    # fmt: off
+    accept = service_action(services.opinion_accept, gettext_lazy("Accept the selected opinions"), gettext_lazy("%(count)s opinions accepted."))
+    answer = service_action(services.opinion_answer, gettext_lazy("Answer the resident…"), gettext_lazy("%(count)s opinions answered."), form=AdminAnswerForm, title=gettext_lazy("Answer the resident"))
+    route = service_action(services.opinion_route, gettext_lazy("Route to a handling unit…"), gettext_lazy("%(count)s opinions routed."), form=AdminRouteForm, title=gettext_lazy("Route to a handling unit"))
+    not_accept = service_action(services.opinion_not_accept, gettext_lazy("Do not accept…"), gettext_lazy("%(count)s opinions not accepted."), form=AdminNotAcceptForm, title=gettext_lazy("Do not accept"))
+    close = service_action(services.opinion_close, gettext_lazy("Close answered opinions without a rating…"), gettext_lazy("%(count)s opinions closed."), form=AdminCloseForm, title=gettext_lazy("Close without a rating"))
+    # fmt: on
 
     # Pages: the unit's reply, the photos, the statistics.
     def get_urls(self):
-        wrap = self.admin_site.admin_view
         return [
-            path("stats/", wrap(self.stats_view), name="proposals_opinion_stats"),
-            path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_opinion_reply"),
-            path(
-                "<int:pk>/photos/<int:photo_pk>/",
-                wrap(self.photo_view),
-                name="proposals_opinion_photo",
+            *own_pages(
+                self,
+                ("stats/", self.stats_view, "stats"),
+                ("<int:pk>/reply/", self.reply_view, "reply"),
+                ("<int:pk>/photos/<int:photo_pk>/", self.photo_view, "photo"),
             ),
             *super().get_urls(),
         ]
@@ -311,28 +286,17 @@ class OpinionAdmin(admin.ModelAdmin):
         assignment = assignments.first()
         if assignment is None:
             raise Http404
-        form = UnitReplyForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if run_service(
-                request,
-                lambda: services.opinion_reply_record(
-                    opinion=opinion,
-                    organisation=assignment.organisation,
-                    by=request.user,
-                    **form.cleaned_data,
-                ),
-                _("The reply was recorded; the resident can read and rate it."),
-            ):
-                return HttpResponseRedirect(
-                    reverse("admin:proposals_opinion_change", args=[opinion.pk])
-                )
-        return action_page(
+        return row_form_page(
             self,
             request,
-            form=form,
+            opinion,
+            form=UnitReplyForm(request.POST or None),
             title=_("Record the reply"),
             subtitle=f"{opinion.code} · {assignment.organisation}",
-            original=opinion,
+            call=lambda data: services.opinion_reply_record(
+                opinion=opinion, organisation=assignment.organisation, by=request.user, **data
+            ),
+            done=_("The reply was recorded; the resident can read and rate it."),
         )
 
     def photo_view(self, request, pk, photo_pk):

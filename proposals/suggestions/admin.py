@@ -4,13 +4,12 @@ replying and closing from one page.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,9 +17,11 @@ from django.utils.translation import gettext_lazy
 from congress.importing import SheetAdmin
 from congress.kit.admin import (
     ReadOnlyInline,
-    action_page,
+    ServiceActions,
     apply_to_each,
     form_action,
+    own_pages,
+    row_form_page,
     run_service,
     service_action,
 )
@@ -113,7 +114,7 @@ STATE_FIELDS = [
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
+class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
     model = Suggestion  # for PlainRelationsForClerks; the register decorator sets it too
     plain_relations = ("lead", "term", "session", "category", "merged_into", "from_motion")
     resource_classes = [SuggestionResource]
@@ -254,12 +255,19 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     def has_import_permission(self, request):
         return is_office(request.user) and super().has_import_permission(request)
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_office(request.user)
 
-    # Actions (office)
+    # Actions (office) that only call a service, one a row: the service (called with suggestion=row, by=the
+    # user and the form's fields), the action's name, what is said when done, the form asked first.
+    # fmt: off
+    reject = service_action(suggestion_services.suggestion_reject, gettext_lazy("Do not register (不予立案)…"), gettext_lazy("%(count)s suggestions not registered."), form=RejectForm, title=gettext_lazy("Do not register"))
+    flag_key = service_action(suggestion_services.suggestion_flag_key, gettext_lazy("Mark for key supervision (重点督办)…"), gettext_lazy("%(count)s suggestions marked for key supervision."), form=KeyForm, title=gettext_lazy("Mark for key supervision"))
+    flag_look_back = service_action(suggestion_services.suggestion_flag_look_back, gettext_lazy("Mark for the look-back review (回头看)"), gettext_lazy("%(count)s suggestions marked for the look-back review."))
+    rehandle = service_action(handling_services.suggestion_rehandle, gettext_lazy("Send back for handling again (重办)"), gettext_lazy("%(count)s suggestions sent back for handling again."))
+    close = service_action(handling_services.suggestion_close, gettext_lazy("Close (办结)"), gettext_lazy("%(count)s suggestions closed."))
+    # fmt: on
+
     @admin.action(description=gettext_lazy("Register the selected suggestions (立案)"))
     def register(self, request, queryset):
         done = apply_to_each(
@@ -276,14 +284,6 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     def _to_assign_page(self, suggestions):
         ids = ",".join(str(s.pk) for s in suggestions)
         return HttpResponseRedirect(f"{reverse('admin:proposals_suggestion_assign')}?ids={ids}")
-
-    reject = service_action(
-        suggestion_services.suggestion_reject,
-        gettext_lazy("Do not register (不予立案)…"),
-        gettext_lazy("%(count)s suggestions not registered."),
-        form=RejectForm,
-        title=gettext_lazy("Do not register"),
-    )
 
     @admin.action(description=gettext_lazy("Assign to handling units (交办)…"))
     def assign(self, request, queryset):
@@ -341,19 +341,6 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             },
         )
 
-    flag_key = service_action(
-        suggestion_services.suggestion_flag_key,
-        gettext_lazy("Mark for key supervision (重点督办)…"),
-        gettext_lazy("%(count)s suggestions marked for key supervision."),
-        form=KeyForm,
-        title=gettext_lazy("Mark for key supervision"),
-    )
-    flag_look_back = service_action(
-        suggestion_services.suggestion_flag_look_back,
-        gettext_lazy("Mark for the look-back review (回头看)"),
-        gettext_lazy("%(count)s suggestions marked for the look-back review."),
-    )
-
     @admin.action(description=gettext_lazy("Decide on an unsatisfied rating (不满意)…"))
     def decide_unsatisfied(self, request, queryset):
         return form_action(
@@ -371,34 +358,19 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             done_message=_("%(count)s decisions recorded; the deputies were told."),
         )
 
-    rehandle = service_action(
-        handling_services.suggestion_rehandle,
-        gettext_lazy("Send back for handling again (重办)"),
-        gettext_lazy("%(count)s suggestions sent back for handling again."),
-    )
-    close = service_action(
-        handling_services.suggestion_close,
-        gettext_lazy("Close (办结)"),
-        gettext_lazy("%(count)s suggestions closed."),
-    )
-
     # Clerk pages: reply, return, extension — for an assignment of the clerk's own unit.
     def get_urls(self):
         if self.model is not Suggestion:
             return super().get_urls()
-        wrap = self.admin_site.admin_view
         return [
-            path("assign/", wrap(self.assign_view), name="proposals_suggestion_assign"),
-            path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_suggestion_reply"),
-            path("<int:pk>/return/", wrap(self.return_view), name="proposals_suggestion_return"),
-            path("<int:pk>/extend/", wrap(self.extend_view), name="proposals_suggestion_extend"),
-            path(
-                "<int:pk>/cohandler-view/",
-                wrap(self.cohandler_view),
-                name="proposals_suggestion_cohandler_view",
-            ),
-            path(
-                "<int:pk>/form.pdf", wrap(self.form_pdf_view), name="proposals_suggestion_form_pdf"
+            *own_pages(
+                self,
+                ("assign/", self.assign_view, "assign"),
+                ("<int:pk>/reply/", self.reply_view, "reply"),
+                ("<int:pk>/return/", self.return_view, "return"),
+                ("<int:pk>/extend/", self.extend_view, "extend"),
+                ("<int:pk>/cohandler-view/", self.cohandler_view, "cohandler_view"),
+                ("<int:pk>/form.pdf", self.form_pdf_view, "form_pdf"),
             ),
             *super().get_urls(),
         ]
@@ -433,20 +405,14 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
         assignment, cleaned_data)` (the form's fields are the service's keywords); back to the
         suggestion once the service took it."""
         suggestion, assignment = self._own_assignment(request, pk, **which)
-        form = form_class(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            if run_service(request, lambda: call(suggestion, assignment, data), done):
-                return HttpResponseRedirect(
-                    reverse("admin:proposals_suggestion_change", args=[suggestion.pk])
-                )
-        return action_page(
+        return row_form_page(
             self,
             request,
-            form=form,
+            suggestion,
+            form=form_class(request.POST or None, request.FILES or None),
             title=title,
-            subtitle=str(suggestion),
-            original=suggestion,
+            call=lambda data: call(suggestion, assignment, data),
+            done=done,
             multipart=True,
         )
 
@@ -619,10 +585,6 @@ class ReviewQueueAdmin(SuggestionAdmin):
             done_message=_("%(count)s suggestions merged."),
         )
 
-    convert = service_action(
-        suggestion_services.suggestion_convert,
-        gettext_lazy("Pass to another channel…"),
-        gettext_lazy("%(count)s suggestions passed on."),
-        form=ConvertForm,
-        title=gettext_lazy("Pass to another channel"),
-    )
+    # fmt: off
+    convert = service_action(suggestion_services.suggestion_convert, gettext_lazy("Pass to another channel…"), gettext_lazy("%(count)s suggestions passed on."), form=ConvertForm, title=gettext_lazy("Pass to another channel"))
+    # fmt: on
