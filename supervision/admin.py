@@ -22,6 +22,7 @@ from congress.kit.admin import (
     own_pages,
     run_for_form,
     run_service,
+    service_checked_form,
 )
 from congress.kit.errors import DomainError
 from congress.kit.files import CheckedFileInput
@@ -199,13 +200,12 @@ class RectificationReportInline(admin.StackedInline):
         return False  # received through the handling report page (a service)
 
 
-class ReviewOpinionForm(ServiceCheckedForm):
-    check = staticmethod(services.review_opinion_check)
-    check_fields = ("item", "issued_on")
-
-    class Meta:
-        model = ReviewOpinion
-        fields = ["item", "text", "issued_on"]
+ReviewOpinionForm = service_checked_form(
+    ReviewOpinion,
+    ["item", "text", "issued_on"],
+    services.review_opinion_check,
+    ("item", "issued_on"),
+)
 
 
 @admin.register(ReviewOpinion)
@@ -662,13 +662,9 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
         )
 
 
-class ProjectApprovalForm(ServiceCheckedForm):
-    check = staticmethod(services.project_approval_check)
-    check_fields = ("project", "step", "decided_on")
-
-    class Meta:
-        model = ProjectApproval
-        fields = ["project", "step", "decided_on"]
+ProjectApprovalForm = service_checked_form(
+    ProjectApproval, ["project", "step", "decided_on"], services.project_approval_check
+)
 
 
 @admin.register(ProjectApproval)

@@ -12,7 +12,8 @@ an admin action or page so that a refusal (a DomainError) becomes a message, nev
   services that take the row, `by=` and the form's fields as keywords (the proposals' services).
 - `ServiceActions`: the admin mixin those actions need: the row's keyword, who may act.
 - `run_for_form(form, call)`: a service called from a bound form; a refusal goes on the form.
-- `ServiceCheckedForm`: a model form whose `clean` asks the service's check first.
+- `ServiceCheckedForm`: a model form whose `clean` asks the service's check first;
+  `service_checked_form(...)` makes one in a line.
 """
 
 from collections.abc import Callable
@@ -212,3 +213,15 @@ class ServiceCheckedForm(forms.ModelForm):
             except DomainError as error:
                 raise forms.ValidationError(error.message) from None
         return cleaned
+
+
+def service_checked_form(model, fields, check, check_fields=None, **meta):
+    """A ServiceCheckedForm for `model` with `fields`, whose `clean` asks the service's `check`
+    with `check_fields` (all the fields unless told)."""
+    attrs = {
+        "check": staticmethod(check),
+        "check_fields": tuple(fields if check_fields is None else check_fields),
+        "Meta": type("Meta", (), {"model": model, "fields": fields, **meta}),
+        "__module__": check.__module__,
+    }
+    return type(f"{model.__name__}Form", (ServiceCheckedForm,), attrs)

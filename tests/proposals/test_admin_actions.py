@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from deputies.models import ReceptionSession
 from proposals.models import Motion
-from tests.factories import MotionFactory, StationFactory
+from supervision.models import ReviewOpinion
+from tests.factories import MeetingFactory, MotionFactory, StationFactory, SupervisionItemFactory
 
 pytestmark = pytest.mark.django_db
 M = Motion.Status
@@ -89,3 +90,25 @@ def test_closing_an_ended_reception_session_says_so_and_closes_the_others(client
     assert ended.ends_at == now - hour
     levels = [level for level, _text in _messages(response)]
     assert sorted(levels) == [SUCCESS, ERROR]
+
+
+def test_a_review_opinion_dated_before_its_meeting_is_refused_beside_the_form(client, staff):
+    """The admin's add form asks the service's check first (ServiceCheckedForm): the refusal
+    is shown on the form, nothing is written; a right date issues it with its due date."""
+    client.force_login(staff)
+    item = SupervisionItemFactory(meeting=MeetingFactory(date=datetime.date(2022, 6, 28)))
+    add = reverse("admin:supervision_reviewopinion_add")
+    inline = client.get(add).context["inline_admin_formsets"][0].formset.prefix
+    data = {
+        "item": item.pk,
+        "text": "请整改",
+        "issued_on": "2022-06-01",
+        f"{inline}-TOTAL_FORMS": 0,
+        f"{inline}-INITIAL_FORMS": 0,
+    }
+    refused = client.post(add, data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.non_field_errors()
+    assert not ReviewOpinion.objects.exists()
+    client.post(add, {**data, "issued_on": "2022-07-05"})
+    assert ReviewOpinion.objects.get().report_due == datetime.date(2022, 9, 5)
