@@ -22,6 +22,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("deputies.urls")),
+    path("", include("proposals.suggestions.urls")),
+    path("", include("proposals.motions.urls")),
+    path("", include("proposals.opinions.urls")),
     path("", include("proposals.urls")),
     path("", include("supervision.urls")),
     path("", include("congress.review.urls")),

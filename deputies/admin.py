@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from congress.importing import SheetAdmin
-from congress.kit.admin import ReadOnlyMixin
-from congress.kit.errors import DomainError
+from congress.kit.admin import ReadOnlyMixin, apply_to_each
 from congress.kit.privacy import mask_phone
 from deputies import services
 from deputies.models import (
@@ -145,13 +144,14 @@ class LiaisonStationAdmin(SheetAdmin):
     )
     def open_reception_session(self, request, queryset):
         opened = []
-        for station in queryset:
-            try:
-                session = services.reception_session_open(station=station, by=request.user)
-            except DomainError as error:
-                self.message_user(request, f"{station}: {error.message}", messages.ERROR)
-            else:
-                opened.append(session)
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda station: opened.append(
+                services.reception_session_open(station=station, by=request.user)
+            ),
+        )
         if opened:
             ends = timezone.localtime(max(s.ends_at for s in opened))
             self.message_user(
@@ -210,22 +210,19 @@ class ReceptionSessionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         description=_("Close the selected reception sessions now"), permissions=["change"]
     )
     def close_sessions(self, request, queryset):
-        closed = 0
-        for session in queryset.select_related("station"):
-            try:
-                services.reception_session_close(session=session, by=request.user)
-            except DomainError:
-                continue
-            closed += 1
-        self.message_user(
+        apply_to_each(
+            self,
             request,
-            ngettext(
-                "%(count)d reception session closed.",
-                "%(count)d reception sessions closed.",
-                closed,
-            )
-            % {"count": closed},
-            messages.SUCCESS,
+            queryset.select_related("station"),
+            lambda session: services.reception_session_close(session=session, by=request.user),
+            lambda count: (
+                ngettext(
+                    "%(count)d reception session closed.",
+                    "%(count)d reception sessions closed.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
 

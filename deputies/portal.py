@@ -17,19 +17,24 @@ from deputies.forms import ActivityForm
 from deputies.models import Activity, Deputy, ReceptionSession
 
 
-def deputy_required(view):
-    """Logged in and linked to a deputy; anyone else gets a page that says what this is for."""
+def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
+    """Logged in and linked to a deputy: the view is called with the deputy after the request.
+    Anyone else gets the `refusal` page (403), which says what these pages are for — the
+    workspace's by default; the voting pages say theirs (`@deputy_required(refusal=...)`)."""
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            deputy = Deputy.objects.select_related("delegation", "term").get(user=request.user)
-        except Deputy.DoesNotExist:
-            return render(request, "portal/not_a_deputy.html", status=403)
-        return view(request, deputy, *args, **kwargs)
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                deputy = Deputy.objects.select_related("delegation", "term").get(user=request.user)
+            except Deputy.DoesNotExist:
+                return render(request, refusal, status=403)
+            return view(request, deputy, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate if view is None else decorate(view)
 
 
 # Panels that other apps add to the overview, first on the page: what waits for the deputy

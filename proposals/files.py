@@ -76,8 +76,8 @@ def reply_letter(request, pk: int):
 
 
 def attachment_url(attachment) -> str:
-    return reverse("file_suggestion_attachment", args=[attachment.pk])
+    return reverse("suggestions:attachment", args=[attachment.pk])
 
 
 def letter_url(reply) -> str:
-    return reverse("file_reply_letter", args=[reply.pk])
+    return reverse("proposals:reply_letter", args=[reply.pk])

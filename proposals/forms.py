@@ -8,16 +8,33 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.uploads import validate_attachment
+from congress.models import Session
 from deputies.models import Deputy
-from proposals.models import Signature
+from proposals.models import Rating, Signature
 
 TEXT_MAX = 20_000
 MAX_ATTACHMENTS = 10
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.docx,application/pdf,image/png,image/jpeg"
+
+
+def long_text(label, *, rows: int, **kwargs) -> forms.CharField:
+    """A free text of up to TEXT_MAX characters in a textarea of `rows` lines; optional unless
+    told otherwise (a draft may be saved half written)."""
+    kwargs.setdefault("required", False)
+    return forms.CharField(
+        label=label, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def rating_choice(label) -> forms.ChoiceField:
+    """One of the three ratings (满意, 基本满意, 不满意), as radio buttons."""
+    return forms.ChoiceField(label=label, choices=Rating.choices, widget=forms.RadioSelect)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -92,7 +109,7 @@ class CosignersMixin:
     def _setup_cosigners(self, lead, item):
         self.cosigner_queryset = cosigner_queryset(lead=lead, item=item)
         attrs = self.fields["cosigners"].widget.attrs
-        attrs["data-search-url"] = reverse("portal_cosigner_search") + (
+        attrs["data-search-url"] = reverse("proposals:cosigner_search") + (
             f"?{self.item_param}={item.pk}" if item is not None and item.pk else ""
         )
         # The picker's few words, translated here: the script has no catalogue of its own.
@@ -139,6 +156,54 @@ class CosignersMixin:
         if errors:
             raise ValidationError(errors)
         return list(chosen.values())
+
+
+def sessions_open_for(lead: Deputy, deadline: str, keep=None):
+    """The sessions of the lead's term still taking items: before the session's `deadline`
+    field, or with no deadline until the session ends; `keep`, a session already chosen, stays."""
+    now = timezone.now()
+    still_open = Q(**{f"{deadline}__gt": now}) | Q(
+        **{f"{deadline}__isnull": True, "end_date__gte": timezone.localdate()}
+    )
+    if keep is not None:
+        still_open |= Q(pk=keep)
+    return Session.objects.filter(term_id=lead.term_id).filter(still_open).select_related("term")
+
+
+class DraftForm(CosignersMixin, forms.Form):
+    """What the suggestion and motion drafts share: a title, publishing, the co-signers asked.
+    A subclass names its item (`item_param`, the keyword its __init__ takes), the item's fields
+    the form starts from, and its own few words."""
+
+    item_fields: tuple[str, ...] = ()
+    untitled_message = ""  # "Give the … a title."
+    public_label = ""
+    cosigners_label = ""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    is_public = forms.BooleanField(required=False, initial=True)
+    cosigners = CosignerField(
+        help_text=_(
+            "Type a name, a card number or a delegation and choose from the list; without the "
+            "list, write names or card numbers separated by 、 or commas. Each deputy is asked to "
+            "confirm in their workspace."
+        ),
+    )
+
+    def __init__(self, *args, lead: Deputy, item=None, **kwargs):
+        if item is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: item.serializable_value(name) for name in self.item_fields}
+        super().__init__(*args, **kwargs)
+        self.lead, self.item = lead, item
+        setattr(self, self.item_param, item)
+        self.fields["is_public"].label = self.public_label
+        self.fields["cosigners"].label = self.cosigners_label
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError(self.untitled_message)
+        return title
 
 
 class SignatureAnswerForm(forms.Form):

@@ -87,7 +87,7 @@ def signature_answer(request, deputy, pk):
         form = SignatureAnswerForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose to confirm or to decline."))
-            return redirect("portal_signature", pk=signature.pk)
+            return redirect("proposals:signature", pk=signature.pk)
         service = (
             services.signature_confirm
             if form.cleaned_data["answer"] == "confirm"
@@ -97,7 +97,7 @@ def signature_answer(request, deputy, pk):
             service(signature=signature, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("portal_signature", pk=signature.pk)
+            return redirect("proposals:signature", pk=signature.pk)
         if form.cleaned_data["answer"] == "confirm":
             messages.success(request, _("You co-signed “%(title)s”.") % {"title": signature.item})
         else:
@@ -106,7 +106,7 @@ def signature_answer(request, deputy, pk):
             )
         if request.POST.get("next") == "overview":  # the one-tap buttons on /portal/
             return redirect("deputies:portal")
-        return redirect("portal_suggestions")
+        return redirect("suggestions:portal_list")
     return render(
         request,
         "portal/suggestion_signature.html",

@@ -1,6 +1,7 @@
 """Back office for supervision, votes and projects. State changes go through services."""
 
 import datetime
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,12 +10,20 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from congress.kit.admin import (
+    ServiceCheckedForm,
+    action_page,
+    own_pages,
+    run_for_form,
+    run_service,
+    service_checked_form,
+)
 from congress.kit.errors import DomainError
 from congress.kit.files import CheckedFileInput
 from congress.models import Organisation, Session
@@ -39,24 +48,6 @@ from supervision.models import (
 )
 from supervision.todo import PollQueueFilter
 
-
-class ServiceCheckedForm(forms.ModelForm):
-    """A back-office form that runs its service's check in `clean`, so a refused step is shown
-    beside the form instead of failing on save."""
-
-    check = None  # a service check: keyword arguments from cleaned_data
-    check_fields: tuple[str, ...] = ()
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None and not any(f in self.errors for f in self.check_fields):
-            try:
-                type(self).check(**{f: cleaned.get(f) for f in self.check_fields})
-            except DomainError as error:
-                raise forms.ValidationError(error.message) from None
-        return cleaned
-
-
 # Money fields (investment, a ballot line's amount) are entered in 万元 or 亿元, as written.
 MONEY_OVERRIDES = {models.DecimalField: {"form_class": MoneyField}}
 
@@ -73,31 +64,19 @@ def default_opening(today: datetime.date | None = None) -> datetime.datetime:
 VOTE_HOURS = 3  # a default window: a morning sitting
 
 
-def form_page(modeladmin, request, queryset, *, form, title, action):
-    """The intermediate page of an admin action that needs input."""
-    return TemplateResponse(
-        request,
-        "admin/proposals/action_form.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "form": form,
-            "queryset": queryset,
-            "action": action,
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
+def vote_window() -> dict:
+    """A new vote's default opening and closing (the form's initial values)."""
+    opens = default_opening()
+    return {"opens_at": opens, "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS)}
 
 
-def _run(request, func, **kwargs):
-    """Call a service; a refusal becomes an error message. Returns True on success."""
-    try:
-        func(actor=request.user, **kwargs)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return False
-    return True
+def one_year(request, queryset, refusal: str) -> int | None:
+    """The one year of the selected rows; None, with `refusal` said, when they span several."""
+    years = sorted(set(queryset.values_list("year", flat=True)))
+    if len(years) != 1:
+        messages.error(request, refusal)
+        return None
+    return years[0]
 
 
 # --- Supervision ----------------------------------------------------------------------------
@@ -139,9 +118,7 @@ class DocumentInline(admin.TabularInline):
 
     @admin.display(description=_("PDF file"))
     def document_file(self, obj):
-        if not obj.pk or not obj.file:
-            return "-"
-        return format_html('<a href="{}">{}</a>', files.document_url(obj), gettext("Open the PDF"))
+        return pdf_link(obj, files.document_url)
 
 
 class ReviewOpinionInline(admin.TabularInline):
@@ -170,7 +147,9 @@ class SupervisionItemAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected items"))
     def publish(self, request, queryset):
         done = sum(
-            _run(request, services.supervision_item_publish, item=item)
+            run_service(
+                request, partial(services.supervision_item_publish, item=item, actor=request.user)
+            )
             for item in queryset.filter(is_public=False)
         )
         self.message_user(request, gettext("%(n)s items published.") % {"n": done})
@@ -199,10 +178,11 @@ class ReportStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-def report_file_link(report):
-    if not report.file:
+def pdf_link(obj, url_of):
+    """A link to a stored PDF through its checked view (supervision/files.py), or "-"."""
+    if not obj.pk or not obj.file:
         return "-"
-    return format_html('<a href="{}">{}</a>', files.report_url(report), gettext("Open the PDF"))
+    return format_html('<a href="{}">{}</a>', url_of(obj), gettext("Open the PDF"))
 
 
 class RectificationReportInline(admin.StackedInline):
@@ -214,19 +194,18 @@ class RectificationReportInline(admin.StackedInline):
 
     @admin.display(description=_("PDF file"))
     def report_file(self, obj):
-        return report_file_link(obj)
+        return pdf_link(obj, files.report_url)
 
     def has_add_permission(self, request, obj=None):
         return False  # received through the handling report page (a service)
 
 
-class ReviewOpinionForm(ServiceCheckedForm):
-    check = staticmethod(services.review_opinion_check)
-    check_fields = ("item", "issued_on")
-
-    class Meta:
-        model = ReviewOpinion
-        fields = ["item", "text", "issued_on"]
+ReviewOpinionForm = service_checked_form(
+    ReviewOpinion,
+    ["item", "text", "issued_on"],
+    services.review_opinion_check,
+    ("item", "issued_on"),
+)
 
 
 @admin.register(ReviewOpinion)
@@ -292,7 +271,7 @@ class RectificationReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("PDF file"))
     def report_file(self, obj):
-        return report_file_link(obj)
+        return pdf_link(obj, files.report_url)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -367,12 +346,7 @@ class PollAdmin(admin.ModelAdmin):
     ]
 
     def get_changeform_initial_data(self, request):
-        opens = default_opening()
-        return {
-            "opens_at": opens,
-            "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
-            **super().get_changeform_initial_data(request),
-        }
+        return {**vote_window(), **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["status", "roll_size", "runoff_of", "result_table", "tally_link"]
@@ -414,16 +388,21 @@ class PollAdmin(admin.ModelAdmin):
     @admin.action(description=_("Open the selected votes (roll: the serving deputies)"))
     def open_polls(self, request, queryset):
         for poll in queryset:
-            _run(request, services.poll_open, poll=poll)
+            run_service(request, partial(services.poll_open, poll=poll, actor=request.user))
 
     @admin.action(description=_("Close the selected votes and count them"))
     def close_polls(self, request, queryset):
         for poll in queryset:
-            if not _run(request, services.poll_close, poll=poll):
+            if not run_service(
+                request, partial(services.poll_close, poll=poll, actor=request.user)
+            ):
                 continue
             # A livelihood ballot's count decides which candidates are selected.
             if LivelihoodProject.objects.filter(ballot_option__poll=poll).exists():
-                _run(request, services.livelihood_selection_record, poll=poll)
+                run_service(
+                    request,
+                    partial(services.livelihood_selection_record, poll=poll, actor=request.user),
+                )
             messages.success(
                 request, gettext("%(poll)s was closed and counted.") % {"poll": poll.title}
             )
@@ -431,27 +410,26 @@ class PollAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the results of the selected votes"))
     def publish_polls(self, request, queryset):
         for poll in queryset:
-            _run(request, services.poll_publish, poll=poll)
+            run_service(request, partial(services.poll_publish, poll=poll, actor=request.user))
 
     @admin.action(description=_("Create a run-off among the tied options"))
     def create_runoffs(self, request, queryset):
         opens = timezone.now() + datetime.timedelta(hours=1)
         for poll in queryset:
-            _run(
+            run_service(
                 request,
-                services.poll_runoff_create,
-                poll=poll,
-                opens_at=opens,
-                closes_at=opens + datetime.timedelta(hours=2),
+                partial(
+                    services.poll_runoff_create,
+                    poll=poll,
+                    opens_at=opens,
+                    closes_at=opens + datetime.timedelta(hours=2),
+                    actor=request.user,
+                ),
             )
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/tally/",
-                self.admin_site.admin_view(self.paper_tally_view),
-                name="supervision_poll_tally",
-            ),
+            *own_pages(self, ("<int:pk>/tally/", self.paper_tally_view, "tally")),
             *super().get_urls(),
         ]
 
@@ -584,40 +562,39 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
         if form.is_valid():
             done = 0
             for project in queryset.order_by("order", "id"):
-                done += _run(
+                done += run_service(
                     request,
-                    services.project_approval_record,
-                    project=project,
-                    step=form.cleaned_data["step"],
-                    decided_on=form.cleaned_data["decided_on"],
+                    partial(
+                        services.project_approval_record,
+                        project=project,
+                        step=form.cleaned_data["step"],
+                        decided_on=form.cleaned_data["decided_on"],
+                        actor=request.user,
+                    ),
                 )
             if done:
                 messages.success(
                     request, gettext("%(count)s approvals recorded.") % {"count": done}
                 )
             return None
-        return form_page(
+        return action_page(
             self,
             request,
-            queryset,
+            queryset=queryset,
             form=form,
             title=gettext("Record an approval step"),
-            action="record_approval",
         )
 
     @admin.action(description=_("Create the session ballot among the year's approved candidates…"))
     def create_ballot(self, request, queryset):
-        years = sorted(set(queryset.values_list("year", flat=True)))
-        if len(years) != 1:
-            messages.error(request, gettext("Select candidates of one year."))
+        year = one_year(request, queryset, gettext("Select candidates of one year."))
+        if year is None:
             return None
-        year = years[0]
         candidates = LivelihoodProject.objects.filter(
             year=year,
             status=LivelihoodProject.Status.CANDIDATE,
             approvals__step=ProjectApproval.Step.STANDING,
         ).count()
-        opens = default_opening()
         form = BallotForm(
             request.POST if "apply" in request.POST else None,
             initial={
@@ -626,27 +603,17 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
                 "seats": max(candidates - 2, 1),
                 "base": rules.Base.ELIGIBLE,
                 "majority": rules.Majority.MORE_THAN_HALF,
-                "opens_at": opens,
-                "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+                **vote_window(),
             },
         )
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                poll = services.livelihood_ballot_create(
-                    year=year,
-                    title=data["title"],
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    max_choices=data["max_choices"],
-                    seats=data["seats"],
-                    base=data["base"],
-                    majority=data["majority"],
-                    actor=request.user,
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+            poll = run_for_form(
+                form,
+                lambda: services.livelihood_ballot_create(
+                    year=year, actor=request.user, **form.cleaned_data
+                ),
+            )
+            if poll is not None:
                 messages.success(
                     request,
                     gettext(
@@ -655,59 +622,49 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
                     % {"count": poll.options.count()},
                 )
                 return redirect("admin:supervision_poll_change", poll.pk)
-        return form_page(
+        return action_page(
             self,
             request,
-            queryset,
+            queryset=queryset,
             form=form,
             title=gettext("Create the ballot on the livelihood projects of %(year)s")
             % {"year": year},
-            action="create_ballot",
         )
 
     @admin.action(description=_("Create the year-end satisfaction evaluation…"))
     def create_evaluation(self, request, queryset):
-        years = sorted(set(queryset.values_list("year", flat=True)))
-        if len(years) != 1:
-            messages.error(request, gettext("Select projects of one year."))
+        year = one_year(request, queryset, gettext("Select projects of one year."))
+        if year is None:
             return None
-        year = years[0]
-        opens = default_opening()
         form = EvaluationForm(
             request.POST if "apply" in request.POST else None,
             initial={
                 "title": gettext("Satisfaction evaluation of the livelihood projects of %(year)s")
                 % {"year": year},
-                "opens_at": opens,
-                "closes_at": opens + datetime.timedelta(hours=VOTE_HOURS),
+                **vote_window(),
             },
         )
         if form.is_valid():
-            try:
-                poll = services.livelihood_evaluation_create(
+            poll = run_for_form(
+                form,
+                lambda: services.livelihood_evaluation_create(
                     year=year, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+                ),
+            )
+            if poll is not None:
                 return redirect("admin:supervision_poll_change", poll.pk)
-        return form_page(
+        return action_page(
             self,
             request,
-            queryset,
+            queryset=queryset,
             form=form,
             title=gettext("Create the year-end satisfaction evaluation"),
-            action="create_evaluation",
         )
 
 
-class ProjectApprovalForm(ServiceCheckedForm):
-    check = staticmethod(services.project_approval_check)
-    check_fields = ("project", "step", "decided_on")
-
-    class Meta:
-        model = ProjectApproval
-        fields = ["project", "step", "decided_on"]
+ProjectApprovalForm = service_checked_form(
+    ProjectApproval, ["project", "step", "decided_on"], services.project_approval_check
+)
 
 
 @admin.register(ProjectApproval)
@@ -759,35 +716,33 @@ class ProjectIdeaAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Make a candidate project from the selected ideas…"))
     def make_candidate(self, request, queryset):
-        years = sorted(set(queryset.values_list("year", flat=True)))
-        if len(years) != 1:
-            messages.error(request, gettext("Select ideas of one year."))
+        year = one_year(request, queryset, gettext("Select ideas of one year."))
+        if year is None:
             return None
         form = CandidateForm(
             request.POST if "apply" in request.POST else None,
             initial={"description": "\n".join(queryset.values_list("text", flat=True))},
         )
         if form.is_valid():
-            try:
-                project = services.livelihood_candidate_create(
-                    year=years[0], ideas=list(queryset), actor=request.user, **form.cleaned_data
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+            project = run_for_form(
+                form,
+                lambda: services.livelihood_candidate_create(
+                    year=year, ideas=list(queryset), actor=request.user, **form.cleaned_data
+                ),
+            )
+            if project is not None:
                 messages.success(
                     request,
                     gettext("%(title)s is now a candidate for %(year)s.")
                     % {"title": project.title, "year": project.year},
                 )
                 return redirect("admin:supervision_livelihoodproject_change", project.pk)
-        return form_page(
+        return action_page(
             self,
             request,
-            queryset,
+            queryset=queryset,
             form=form,
             title=gettext("Make a candidate project"),
-            action="make_candidate",
         )
 
 
@@ -810,14 +765,17 @@ class MajorProjectAdmin(admin.ModelAdmin):
     def create_vote(self, request, queryset):
         opens = timezone.now() + datetime.timedelta(days=1)
         for year in sorted(set(queryset.values_list("year", flat=True))):
-            _run(
+            title = gettext(
+                "Approval vote on the major government investment projects of %(year)s"
+            ) % {"year": year}
+            run_service(
                 request,
-                services.major_project_poll_create,
-                year=year,
-                title=gettext(
-                    "Approval vote on the major government investment projects of %(year)s"
-                )
-                % {"year": year},
-                opens_at=opens,
-                closes_at=opens + datetime.timedelta(hours=3),
+                partial(
+                    services.major_project_poll_create,
+                    year=year,
+                    title=title,
+                    opens_at=opens,
+                    closes_at=opens + datetime.timedelta(hours=3),
+                    actor=request.user,
+                ),
             )

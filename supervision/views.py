@@ -1,9 +1,6 @@
 """Public supervision and project pages, and the deputy's voting pages in the portal."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
 from congress.kit.listing import FilteredListView
-from deputies.models import Deputy
+from deputies.portal import deputy_required
 from supervision import rules, selectors, services
 from supervision.filters import SupervisionFilter
 from supervision.forms import BallotForm
@@ -61,19 +58,9 @@ def project_year(request, year):
 # --- The deputy's voting pages ----------------------------------------------------------------
 
 
-def deputy_required(view):
-    """Logged in, and the login belongs to a deputy; anyone else gets a page that says so."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            deputy = request.user.deputy
-        except Deputy.DoesNotExist:
-            return render(request, "supervision/not_a_deputy.html", status=403)
-        return view(request, deputy, *args, **kwargs)
-
-    return wrapper
+# The voting pages refuse a login that is no deputy's in their own words (staff enter paper
+# tallies in the back office).
+NOT_A_VOTER = "supervision/not_a_deputy.html"
 
 
 def _poll_for(deputy, pk) -> Poll:
@@ -83,7 +70,7 @@ def _poll_for(deputy, pk) -> Poll:
         raise Http404 from None
 
 
-@deputy_required
+@deputy_required(refusal=NOT_A_VOTER)
 def vote_list(request, deputy):
     polls = list(selectors.polls_for_voter(deputy))
     return render(
@@ -108,7 +95,7 @@ def _ballot_context(poll, form, **extra):
     }
 
 
-@deputy_required
+@deputy_required(refusal=NOT_A_VOTER)
 def vote_ballot(request, deputy, pk):
     """GET: the ballot. POST: check it and show the confirmation (nothing is stored yet)."""
     poll = _poll_for(deputy, pk)
@@ -140,7 +127,7 @@ def vote_ballot(request, deputy, pk):
 
 
 @require_POST
-@deputy_required
+@deputy_required(refusal=NOT_A_VOTER)
 def vote_cast(request, deputy, pk):
     poll = _poll_for(deputy, pk)
     form = BallotForm(request.POST, poll=poll, options=poll.options.all())
@@ -156,7 +143,7 @@ def vote_cast(request, deputy, pk):
     return redirect(reverse("supervision:vote_done", args=[poll.pk]))
 
 
-@deputy_required
+@deputy_required(refusal=NOT_A_VOTER)
 def vote_done(request, deputy, pk):
     poll = _poll_for(deputy, pk)
     if not poll.voted:

@@ -1,6 +1,32 @@
-"""Small pieces the admin modules of every app share."""
+"""Small pieces the admin modules of every app share: read-only rows, and running a service from
+an admin action or page so that a refusal (a DomainError) becomes a message, never a 500.
 
-from django.contrib import admin
+- `own_pages(modeladmin, ...)`: a model admin's own pages, named as the admin names its pages.
+- `run_service(request, call)`: one call; a refusal becomes an error message.
+- `apply_to_each(...)`: an action over the selected rows; each refusal is named, the rest go on.
+- `action_page(...)`: the intermediate page of an action that needs input, and the admin's own
+  one-form pages (a clerk's reply, an invitation).
+- `row_form_page(...)`: such a page about one row, which calls a service and goes back to the row.
+- `form_action(...)`: an action with such a page: the form, then the service for each row.
+- `service_action(...)`: an action, with or without a form page, declared in one line, for
+  services that take the row, `by=` and the form's fields as keywords (the proposals' services).
+- `ServiceActions`: the admin mixin those actions need: the row's keyword, who may act.
+- `run_for_form(form, call)`: a service called from a bound form; a refusal goes on the form.
+- `ServiceCheckedForm`: a model form whose `clean` asks the service's check first;
+  `service_checked_form(...)` makes one in a line.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from congress.kit.errors import DomainError
 
 
 class ReadOnlyMixin:
@@ -22,3 +48,180 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return True
+
+
+def own_pages(modeladmin, *pages) -> list:
+    """A model admin's pages of its own, to put before its standard ones in `get_urls`: each a
+    (route, view, suffix), named `<app>_<model>_<suffix>` as the admin names its own pages."""
+    wrap = modeladmin.admin_site.admin_view
+    opts = modeladmin.model._meta
+    return [
+        path(route, wrap(view), name=f"{opts.app_label}_{opts.model_name}_{suffix}")
+        for route, view, suffix in pages
+    ]
+
+
+def run_service(request, call: Callable[[], Any], success: str | None = None) -> bool:
+    """Call a service, turning a DomainError into an admin error message. True when it ran."""
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def apply_to_each(
+    modeladmin, request, queryset, call: Callable[[Any], Any], done_message=None
+) -> list:
+    """Call a service for each selected row; a refusal is reported with the row's name and the
+    others go on. `done_message` has a %(count)s, or is a function of the count (for ngettext).
+    Returns the rows the service took."""
+    done = []
+    for obj in queryset:
+        try:
+            call(obj)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+        else:
+            done.append(obj)
+    if done and done_message:
+        count = len(done)
+        text = done_message(count) if callable(done_message) else done_message % {"count": count}
+        modeladmin.message_user(request, text, messages.SUCCESS)
+    return done
+
+
+def action_page(modeladmin, request, *, form, title, queryset=None, opts=None, **extra):
+    """The page of one form in the admin's frame: an action's intermediate step (with the
+    selected rows, posted back with `apply`) or a page of its own (`original`, `subtitle`)."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "opts": opts or modeladmin.model._meta,
+        **extra,
+    }
+    if queryset is not None:
+        context |= {
+            "queryset": queryset,
+            "action": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+    return TemplateResponse(request, "admin/action_form.html", context)
+
+
+def row_form_page(modeladmin, request, obj, *, form, title, call, done, subtitle=None, **extra):
+    """A page of its own about one row (a clerk's reply, an invitation): a valid POST runs
+    `call(cleaned_data)`; once the service took it, back to the row's change page."""
+    if request.method == "POST" and form.is_valid():
+        if run_service(request, lambda: call(form.cleaned_data), done):
+            opts = obj._meta
+            change = f"admin:{opts.app_label}_{opts.model_name}_change"
+            return HttpResponseRedirect(reverse(change, args=[obj.pk]))
+    return action_page(
+        modeladmin,
+        request,
+        form=form,
+        title=title,
+        subtitle=str(obj) if subtitle is None else subtitle,
+        original=obj,
+        opts=obj._meta,
+        **extra,
+    )
+
+
+def form_action(modeladmin, request, queryset, *, form_class, title, call, done_message):
+    """An action with an intermediate page: show the form, then apply `call(obj, cleaned_data)`
+    to each row."""
+    form = form_class(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        apply_to_each(
+            modeladmin, request, queryset, lambda obj: call(obj, form.cleaned_data), done_message
+        )
+        return None
+    return action_page(modeladmin, request, form=form, title=title, queryset=queryset)
+
+
+def service_action(service, description, done, *, form=None, title=None, **fixed):
+    """An admin action that calls `service(<target>=row, by=user, **form data, **fixed)` for each
+    selected row, where <target> is the admin's `service_target` (the service's keyword for the
+    row). With `form`, the action first asks for the form's fields on an intermediate page."""
+
+    def action(modeladmin, request, queryset):
+        def call(obj, data=None):
+            kwargs = {modeladmin.service_target: obj, "by": request.user, **fixed}
+            return service(**kwargs, **(data or {}))
+
+        if form is None:
+            apply_to_each(modeladmin, request, queryset, call, done)
+            return None
+        return form_action(
+            modeladmin,
+            request,
+            queryset,
+            form_class=form,
+            title=title or description,
+            call=call,
+            done_message=done,
+        )
+
+    action.__name__ = getattr(service, "__name__", "service_action")
+    return admin.action(description=description)(action)
+
+
+class ServiceActions:
+    """A model admin whose actions call services (`service_action`). `service_target` is the
+    services' keyword for the row; `may_act` says who is offered the actions at all — the
+    others see the list without them."""
+
+    service_target = ""
+
+    def may_act(self, request) -> bool:
+        return True
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        if not self.may_act(request):
+            return {}
+        return super().get_actions(request, action_location)
+
+
+def run_for_form(form, call: Callable[[], Any]):
+    """Call a service for a valid form and return what it returns; a refusal is put on the form
+    (beside its fields, not as a page-wide message) and None returned."""
+    try:
+        return call()
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+
+
+class ServiceCheckedForm(forms.ModelForm):
+    """A back-office form that runs its service's check in `clean`, so a refused step is shown
+    beside the form instead of failing on save."""
+
+    check = None  # a service check: keyword arguments from cleaned_data
+    check_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not any(f in self.errors for f in self.check_fields):
+            try:
+                type(self).check(**{f: cleaned.get(f) for f in self.check_fields})
+            except DomainError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
+def service_checked_form(model, fields, check, check_fields=None, **meta):
+    """A ServiceCheckedForm for `model` with `fields`, whose `clean` asks the service's `check`
+    with `check_fields` (all the fields unless told)."""
+    attrs = {
+        "check": staticmethod(check),
+        "check_fields": tuple(fields if check_fields is None else check_fields),
+        "Meta": type("Meta", (), {"model": model, "fields": fields, **meta}),
+        "__module__": check.__module__,
+    }
+    return type(f"{model.__name__}Form", (ServiceCheckedForm,), attrs)

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 def opinion_form_url(request, **params) -> str:
     """The absolute opinion-form URL for a station or deputy, e.g. /opinions/new/?station=3."""
-    path = f"{reverse('opinions_new')}?{urlencode(params)}"
+    path = f"{reverse('opinions:new')}?{urlencode(params)}"
     if settings.SITE_URL:
         return settings.SITE_URL + path
     return request.build_absolute_uri(path)

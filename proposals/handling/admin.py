@@ -4,17 +4,16 @@ co-handlers' views, the deputy's feedback, unit memberships.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import ReadOnlyInline
+from congress.kit.admin import ReadOnlyInline, ServiceActions, apply_to_each, service_action
 from congress.models import Organisation
 from proposals import files
 from proposals.access import OfficeOnly, PlainRelationsForClerks, clerk_units, is_office
-from proposals.adminkit import apply_to_each, file_link
+from proposals.adminkit import file_link
 from proposals.handling import services as handling_services
 from proposals.models import (
     Assignment,
@@ -224,7 +223,7 @@ class CoHandlerViewForm(forms.Form):
 
 
 @admin.register(Reply)
-class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
+class ReplyAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
     list_display = [
         "suggestion",
         "organisation",
@@ -255,33 +254,24 @@ class ReplyAdmin(OfficeOnly, admin.ModelAdmin):
         # is the suggestions' disclosure step.
         return super().get_queryset(request).filter(suggestion__isnull=False)
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_office(request.user)
 
-    @admin.action(description=gettext_lazy("Publish the selected replies"))
-    def publish(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda r: handling_services.reply_publish(reply=r, by=request.user),
-            _("%(count)s replies published."),
-        )
+    service_target = "reply"
+    # fmt: off
+    publish = service_action(handling_services.reply_publish, gettext_lazy("Publish the selected replies"), gettext_lazy("%(count)s replies published."))
+    # fmt: on
 
 
-class DecisionAdmin(OfficeOnly, admin.ModelAdmin):
+class DecisionAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
     list_filter = ["decision"]
     list_select_related = ["assignment__suggestion", "assignment__organisation"]
     search_fields = ["assignment__suggestion__code", "assignment__organisation__name"]
     actions = ["approve", "refuse"]
     decide = None  # the service
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_office(request.user)
 
     @admin.display(description=gettext_lazy("suggestion"))
     def suggestion(self, obj):
@@ -293,23 +283,16 @@ class DecisionAdmin(OfficeOnly, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve"))
     def approve(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda r: type(self).decide(request=r, approve=True, by=request.user),
-            _("%(count)s requests approved."),
-        )
+        self.decide_each(request, queryset, True, _("%(count)s requests approved."))
 
     @admin.action(description=gettext_lazy("Refuse"))
     def refuse(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda r: type(self).decide(request=r, approve=False, by=request.user),
-            _("%(count)s requests refused."),
-        )
+        self.decide_each(request, queryset, False, _("%(count)s requests refused."))
+
+    def decide_each(self, request, queryset, approve: bool, done: str):
+        decide = type(self).decide
+        call = lambda r: decide(request=r, approve=approve, by=request.user)  # noqa: E731
+        apply_to_each(self, request, queryset, call, done)
 
 
 @admin.register(ReturnRequest)

@@ -11,15 +11,14 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.admin import OrganisationAdmin
+from congress.kit.admin import action_page, run_service
 from congress.models import Organisation
 from proposals.access import is_office
-from proposals.adminkit import run_service
 from proposals.handling.clerk_invite import unit_clerk_invite
 
 
@@ -84,17 +83,14 @@ class UnitAdmin(OrganisationAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:congress_organisation_change", args=[unit.pk])
                 )
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
-            "admin/proposals/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Invite a clerk for this unit"),
-                "subtitle": unit.name,
-                "form": form,
-                "opts": Organisation._meta,
-                "original": unit,
-            },
+            form=form,
+            title=_("Invite a clerk for this unit"),
+            subtitle=unit.name,
+            opts=Organisation._meta,
+            original=unit,
         )
 
 

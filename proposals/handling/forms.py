@@ -3,26 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from proposals.forms import TEXT_MAX
+from proposals.forms import long_text, rating_choice
 from proposals.models import Rating
 
 
 class RatingForm(forms.Form):
     """A signer's rating of a reply: the handling process and the result, separately."""
 
-    process_rating = forms.ChoiceField(
-        label=_("How was it handled? (办理过程)"), choices=Rating.choices, widget=forms.RadioSelect
-    )
-    result_rating = forms.ChoiceField(
-        label=_("How good is the result? (办理结果)"),
-        choices=Rating.choices,
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    process_rating = rating_choice(_("How was it handled? (办理过程)"))
+    result_rating = rating_choice(_("How good is the result? (办理结果)"))
+    comment = long_text(
+        _("Comment"),
+        rows=5,
         help_text=_("Required when you are not satisfied: say why, so the unit can act on it."),
     )
 

@@ -662,7 +662,7 @@ def _tell_signers_the_decision(suggestion: Suggestion, message: str, note: str) 
         _signer_users(suggestion),
         _("The office's decision on your suggestion %(code)s") % {"code": suggestion.code},
         f"{message}\n{note}".strip(),
-        url=reverse("portal_suggestion", args=[suggestion.pk]),
+        url=reverse("suggestions:portal_detail", args=[suggestion.pk]),
     )
 
 

@@ -136,7 +136,7 @@ class Motion(Proposal):
         ]
 
     def get_absolute_url(self):
-        return reverse("motion_detail", args=[self.pk])
+        return reverse("motions:detail", args=[self.pk])
 
 
 class MotionInspection(models.Model):

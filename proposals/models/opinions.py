@@ -341,7 +341,7 @@ class Opinion(Workflow, models.Model):
         return self.code
 
     def get_absolute_url(self):
-        return reverse("opinions_track_detail", args=[self.code])
+        return reverse("opinions:track_detail", args=[self.code])
 
 
 def opinion_photo_path(instance, filename):

@@ -291,7 +291,7 @@ class Suggestion(Proposal):
         ]
 
     def get_absolute_url(self):
-        return reverse("suggestion_detail", args=[self.pk])
+        return reverse("suggestions:detail", args=[self.pk])
 
     @property
     def between_sessions(self) -> bool:

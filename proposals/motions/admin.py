@@ -2,12 +2,11 @@
 
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from congress.kit.admin import ReadOnlyInline
+from congress.kit.admin import ReadOnlyInline, ServiceActions, service_action
 from proposals.access import OfficeOnly, is_office
-from proposals.adminkit import SignatureInline, TimelineInline, apply_to_each, form_action
+from proposals.adminkit import SignatureInline, TimelineInline
 from proposals.models import (
     Motion,
     MotionInspection,
@@ -17,14 +16,14 @@ from proposals.motions import services as motion_services
 
 
 class ResolutionForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea, label=gettext_lazy("resolution"))
-    adopted_on = forms.DateField(label=gettext_lazy("resolution adopted on"))
+    text = forms.CharField(widget=forms.Textarea, label=_("resolution"))
+    adopted_on = forms.DateField(label=_("resolution adopted on"))
 
 
 class InspectionForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("date"))
-    title = forms.CharField(max_length=200, label=gettext_lazy("title"))
-    note = forms.CharField(widget=forms.Textarea, required=False, label=gettext_lazy("findings"))
+    on = forms.DateField(label=_("date"))
+    title = forms.CharField(max_length=200, label=_("title"))
+    note = forms.CharField(widget=forms.Textarea, required=False, label=_("findings"))
 
 
 class MotionSignatureInline(SignatureInline):
@@ -47,7 +46,7 @@ class ProgressInline(ReadOnlyInline):
 
 
 @admin.register(Motion)
-class MotionAdmin(OfficeOnly, admin.ModelAdmin):
+class MotionAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
     list_display = [
         "code",
         "title",
@@ -61,23 +60,6 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
     list_filter = ["status", "review_outcome", "session"]
     list_select_related = ["lead", "session__term"]
     search_fields = ["code", "title", "lead__name"]
-    readonly_fields = [
-        "code",
-        "number",
-        "status",
-        "review_outcome",
-        "review_note",
-        "reviewed_at",
-        "lead",
-        "term",
-        "session",
-        "resolution_text",
-        "resolution_date",
-        "resolution_meeting",
-        "submitted_at",
-        "withdrawn_at",
-        "closed_at",
-    ]
     fields = [
         "code",
         "status",
@@ -98,6 +80,10 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
         "withdrawn_at",
         "closed_at",
     ]
+    # The office may correct the wording and publishing; every other field is the services'.
+    readonly_fields = [
+        f for f in fields if f not in ("title", "reason", "grounds", "proposal", "is_public")
+    ]
     inlines = [MotionSignatureInline, ProgressInline, InspectionInline, TimelineInline]
     actions = [
         "list_motion",
@@ -114,70 +100,14 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=Motion.Status.DRAFT)
 
-    @admin.action(description=gettext_lazy("List as a congress motion"))
-    def list_motion(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda m: motion_services.motion_list(motion=m, by=request.user),
-            _("%(count)s motions listed."),
-        )
-
-    @admin.action(description=gettext_lazy("Do not list"))
-    def not_list(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda m: motion_services.motion_not_list(motion=m, by=request.user),
-            _("%(count)s motions not listed."),
-        )
-
-    @admin.action(description=gettext_lazy("Handle as suggestions, keeping the signers"))
-    def convert(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda m: motion_services.motion_convert_to_suggestion(motion=m, by=request.user),
-            _("%(count)s motions converted into suggestions."),
-        )
-
-    @admin.action(description=gettext_lazy("Record the resolution…"))
-    def record_resolution(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=ResolutionForm,
-            title=_("Record the resolution"),
-            call=lambda m, data: motion_services.motion_record_resolution(
-                motion=m, text=data["text"], adopted_on=data["adopted_on"], by=request.user
-            ),
-            done_message=_("%(count)s resolutions recorded."),
-        )
-
-    @admin.action(description=gettext_lazy("Record an implementation inspection…"))
-    def record_inspection(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=InspectionForm,
-            title=_("Record an implementation inspection"),
-            call=lambda m, data: motion_services.motion_record_inspection(
-                motion=m, on=data["on"], title=data["title"], note=data["note"], by=request.user
-            ),
-            done_message=_("%(count)s inspections recorded."),
-        )
-
-    @admin.action(description=gettext_lazy("Close"))
-    def close(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda m: motion_services.motion_close(motion=m, by=request.user),
-            _("%(count)s motions closed."),
-        )
+    # The back-office steps, one a row: the service (called with motion=row, by=the user and the
+    # form's fields), the action's name, what is said when done, the form asked for first.
+    service_target = "motion"
+    # fmt: off
+    list_motion = service_action(motion_services.motion_list, _("List as a congress motion"), _("%(count)s motions listed."))
+    not_list = service_action(motion_services.motion_not_list, _("Do not list"), _("%(count)s motions not listed."))
+    convert = service_action(motion_services.motion_convert_to_suggestion, _("Handle as suggestions, keeping the signers"), _("%(count)s motions converted into suggestions."))
+    record_resolution = service_action(motion_services.motion_record_resolution, _("Record the resolution…"), _("%(count)s resolutions recorded."), form=ResolutionForm, title=_("Record the resolution"))
+    record_inspection = service_action(motion_services.motion_record_inspection, _("Record an implementation inspection…"), _("%(count)s inspections recorded."), form=InspectionForm, title=_("Record an implementation inspection"))
+    close = service_action(motion_services.motion_close, _("Close"), _("%(count)s motions closed."))
+    # fmt: on

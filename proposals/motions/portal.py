@@ -70,7 +70,7 @@ def motion_new(request, deputy):
         item = _save_motion(request, deputy, form)
         if item is not None:
             messages.success(request, _("Draft saved. Submit it once enough deputies have signed."))
-            return redirect("portal_motion", pk=item.pk)
+            return redirect("motions:portal_detail", pk=item.pk)
     return render(
         request,
         "portal/motion_form.html",
@@ -94,7 +94,7 @@ def motion_edit(request, deputy, pk):
     if request.method == "POST" and form.is_valid():
         if _save_motion(request, deputy, form, motion) is not None:
             messages.success(request, _("Draft saved."))
-            return redirect("portal_motion", pk=motion.pk)
+            return redirect("motions:portal_detail", pk=motion.pk)
     return render(
         request,
         "portal/motion_form.html",
@@ -137,9 +137,9 @@ def motion_submit(request, deputy, pk):
             motion_services.motion_submit(motion=motion, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("portal_motion_submit", pk=motion.pk)
+            return redirect("motions:portal_submit", pk=motion.pk)
         messages.success(request, _("Motion submitted to the presidium."))
-        return redirect("portal_motion", pk=motion.pk)
+        return redirect("motions:portal_detail", pk=motion.pk)
     return render(
         request,
         "portal/motion_submit.html",

@@ -14,25 +14,30 @@ proposals.view_opinion_contact; nobody else's page reads them.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import BadRequest
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import ReadOnlyInline
+from congress.kit.admin import (
+    ReadOnlyInline,
+    ServiceActions,
+    own_pages,
+    row_form_page,
+    service_action,
+)
 from congress.kit.files import serve_private
 from congress.kit.privacy import mask_phone
 from congress.kit.uploads import attachment_kind
 from congress.models import Organisation
 from proposals.access import clerk_units
-from proposals.adminkit import TimelineInline, apply_to_each, form_action, run_service
+from proposals.adminkit import TimelineInline
 from proposals.models import Assignment, Opinion, OpinionChannel, OpinionPhoto, Reply
 from proposals.opinions import selectors, services
 from proposals.opinions.forms import StatsFilterForm
@@ -145,7 +150,7 @@ PUBLIC_READONLY = [
 
 
 @admin.register(Opinion)
-class OpinionAdmin(admin.ModelAdmin):
+class OpinionAdmin(ServiceActions, admin.ModelAdmin):
     view_on_site = False  # the tracking URL is the resident's secret (congress/kit/view_on_site.py)
     list_display = [
         "code",
@@ -203,7 +208,7 @@ class OpinionAdmin(admin.ModelAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("opinions_station_poster", args=[obj.station_id]),
+            reverse("opinions:station_poster", args=[obj.station_id]),
             _("PDF"),
         )
 
@@ -242,88 +247,28 @@ class OpinionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_opinion_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_opinion_office(request.user)
 
-    # Actions (staff)
-    @admin.action(description=gettext_lazy("Accept the selected opinions"))
-    def accept(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda o: services.opinion_accept(opinion=o, by=request.user),
-            _("%(count)s opinions accepted."),
-        )
-
-    @admin.action(description=gettext_lazy("Answer the resident…"))
-    def answer(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminAnswerForm,
-            title=_("Answer the resident"),
-            call=lambda o, data: services.opinion_answer(
-                opinion=o, by=request.user, text=data["text"]
-            ),
-            done_message=_("%(count)s opinions answered."),
-        )
-
-    @admin.action(description=gettext_lazy("Route to a handling unit…"))
-    def route(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminRouteForm,
-            title=_("Route to a handling unit"),
-            call=lambda o, data: services.opinion_route(
-                opinion=o, organisation=data["organisation"], on=data["on"], by=request.user
-            ),
-            done_message=_("%(count)s opinions routed."),
-        )
-
-    @admin.action(description=gettext_lazy("Do not accept…"))
-    def not_accept(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminNotAcceptForm,
-            title=_("Do not accept"),
-            call=lambda o, data: services.opinion_not_accept(
-                opinion=o, by=request.user, reason=data["reason"], channel=data["channel"]
-            ),
-            done_message=_("%(count)s opinions not accepted."),
-        )
-
-    @admin.action(description=gettext_lazy("Close answered opinions without a rating…"))
-    def close(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=AdminCloseForm,
-            title=_("Close without a rating"),
-            call=lambda o, data: services.opinion_close(
-                opinion=o, by=request.user, note=data["note"]
-            ),
-            done_message=_("%(count)s opinions closed."),
-        )
+    # Actions (staff), one a row: the service (called with opinion=row, by=the user and the
+    # form's fields), the action's name, what is said when done, the form asked for first.
+    service_target = "opinion"
+    # fmt: off
+    accept = service_action(services.opinion_accept, gettext_lazy("Accept the selected opinions"), gettext_lazy("%(count)s opinions accepted."))
+    answer = service_action(services.opinion_answer, gettext_lazy("Answer the resident…"), gettext_lazy("%(count)s opinions answered."), form=AdminAnswerForm, title=gettext_lazy("Answer the resident"))
+    route = service_action(services.opinion_route, gettext_lazy("Route to a handling unit…"), gettext_lazy("%(count)s opinions routed."), form=AdminRouteForm, title=gettext_lazy("Route to a handling unit"))
+    not_accept = service_action(services.opinion_not_accept, gettext_lazy("Do not accept…"), gettext_lazy("%(count)s opinions not accepted."), form=AdminNotAcceptForm, title=gettext_lazy("Do not accept"))
+    close = service_action(services.opinion_close, gettext_lazy("Close answered opinions without a rating…"), gettext_lazy("%(count)s opinions closed."), form=AdminCloseForm, title=gettext_lazy("Close without a rating"))
+    # fmt: on
 
     # Pages: the unit's reply, the photos, the statistics.
     def get_urls(self):
-        wrap = self.admin_site.admin_view
         return [
-            path("stats/", wrap(self.stats_view), name="proposals_opinion_stats"),
-            path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_opinion_reply"),
-            path(
-                "<int:pk>/photos/<int:photo_pk>/",
-                wrap(self.photo_view),
-                name="proposals_opinion_photo",
+            *own_pages(
+                self,
+                ("stats/", self.stats_view, "stats"),
+                ("<int:pk>/reply/", self.reply_view, "reply"),
+                ("<int:pk>/photos/<int:photo_pk>/", self.photo_view, "photo"),
             ),
             *super().get_urls(),
         ]
@@ -341,33 +286,17 @@ class OpinionAdmin(admin.ModelAdmin):
         assignment = assignments.first()
         if assignment is None:
             raise Http404
-        form = UnitReplyForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if run_service(
-                request,
-                lambda: services.opinion_reply_record(
-                    opinion=opinion,
-                    organisation=assignment.organisation,
-                    text=form.cleaned_data["text"],
-                    replied_on=form.cleaned_data["replied_on"],
-                    by=request.user,
-                ),
-                _("The reply was recorded; the resident can read and rate it."),
-            ):
-                return HttpResponseRedirect(
-                    reverse("admin:proposals_opinion_change", args=[opinion.pk])
-                )
-        return TemplateResponse(
+        return row_form_page(
+            self,
             request,
-            "admin/proposals/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Record the reply"),
-                "subtitle": f"{opinion.code} · {assignment.organisation}",
-                "form": form,
-                "opts": self.model._meta,
-                "original": opinion,
-            },
+            opinion,
+            form=UnitReplyForm(request.POST or None),
+            title=_("Record the reply"),
+            subtitle=f"{opinion.code} · {assignment.organisation}",
+            call=lambda data: services.opinion_reply_record(
+                opinion=opinion, organisation=assignment.organisation, by=request.user, **data
+            ),
+            done=_("The reply was recorded; the resident can read and rate it."),
         )
 
     def photo_view(self, request, pk, photo_pk):

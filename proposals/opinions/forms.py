@@ -8,12 +8,12 @@ from django.utils.translation import pgettext_lazy
 
 from congress.models import Organisation, Town
 from deputies.models import LiaisonStation, Reception
+from proposals.forms import rating_choice
 from proposals.models import (
     OPINION_CODE_LENGTH,
     OPINION_CONTENT_MAX,
     OpinionCategory,
     OpinionChannel,
-    Rating,
     normalise_opinion_code,
 )
 from proposals.opinions.services import check_photos, validate_content, validate_phone
@@ -137,11 +137,7 @@ class TrackForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    rating = forms.ChoiceField(
-        label=_("How satisfied are you with the answer?"),
-        choices=Rating.choices,
-        widget=forms.RadioSelect,
-    )
+    rating = rating_choice(_("How satisfied are you with the answer?"))
     comment = forms.CharField(
         label=_("Anything to add (optional)"),
         max_length=500,

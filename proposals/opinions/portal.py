@@ -139,7 +139,7 @@ def opinion_detail(request, deputy, pk):
                 messages.error(request, error.message)
             else:
                 messages.success(request, SUCCESS[action]())
-                return redirect("opinions_portal_detail", pk=opinion.pk)
+                return redirect("opinions:portal_detail", pk=opinion.pk)
         else:
             forms[action] = form
     return render(
@@ -198,5 +198,5 @@ def reception_opinion_new(request, deputy):
                 _("Recorded. Give the resident the tracking code %(code)s.")
                 % {"code": opinion.code},
             )
-            return redirect("opinions_portal_detail", pk=opinion.pk)
+            return redirect("opinions:portal_detail", pk=opinion.pk)
     return render(request, "portal/opinion_new.html", {"deputy": deputy, "form": form})

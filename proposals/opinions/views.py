@@ -90,7 +90,7 @@ def opinion_new(request):
     deputy = _lookup(Deputy, request.GET.get("deputy"))
     if station is None and deputy is None:
         if request.method == "GET":  # no QR code: the way in picks the town, then the station
-            return redirect("opinions_start")
+            return redirect("opinions:start")
         raise BadRequest("no station or deputy")
     stations = (
         [station] if station else list(deputy.stations.filter(active=True).select_related("town"))
@@ -167,7 +167,7 @@ def opinion_new(request):
                 form.add_error(None, error.message)
             else:
                 pending_photos_drop(kept_token)
-                return redirect(reverse("opinions_track_detail", args=[opinion.code]) + "?new=1")
+                return redirect(reverse("opinions:track_detail", args=[opinion.code]) + "?new=1")
         else:
             challenge_failed = bool(answer)
     # Back to the resident with everything kept: the text in the bound form, the photos on
@@ -206,7 +206,7 @@ def opinion_track(request):
         if form.is_valid():
             code = form.cleaned_data["code"]
             if Opinion.objects.filter(code=code).exists():
-                return redirect("opinions_track_detail", code=code)
+                return redirect("opinions:track_detail", code=code)
             form.add_error(
                 "code", _("No opinion has this code. Check the characters and try again.")
             )
@@ -228,7 +228,7 @@ def opinion_track_detail(request, code):
         form.add_error(None, _("No opinion has this code. Check the characters and try again."))
         return render(request, "proposals/opinion_track.html", {"form": form}, status=404)
     if clean != code:
-        return redirect("opinions_track_detail", code=clean)
+        return redirect("opinions:track_detail", code=clean)
     rating_form = None
     # The rating is the resident's, and residents have no accounts: every login belongs to someone
     # who handles opinions (staff, unit clerks, deputies), so a logged-in session may not rate.
@@ -254,10 +254,10 @@ def opinion_track_detail(request, code):
                 messages.error(request, error.message)
             else:
                 messages.success(request, _("Thank you. Your rating was recorded."))
-            return redirect("opinions_track_detail", code=opinion.code)
+            return redirect("opinions:track_detail", code=opinion.code)
     elif request.method == "POST":
         messages.error(request, _("This opinion is not waiting for a rating."))
-        return redirect("opinions_track_detail", code=opinion.code)
+        return redirect("opinions:track_detail", code=opinion.code)
     return render(
         request,
         "proposals/opinion_track_detail.html",

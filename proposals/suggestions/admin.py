@@ -4,30 +4,30 @@ replying and closing from one page.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.importing import SheetAdmin
-from congress.kit.admin import ReadOnlyInline
+from congress.kit.admin import (
+    ReadOnlyInline,
+    ServiceActions,
+    apply_to_each,
+    form_action,
+    own_pages,
+    row_form_page,
+    run_service,
+    service_action,
+)
 from proposals import files
 from proposals.access import PlainRelationsForClerks, clerk_units, is_clerk, is_office
-from proposals.adminkit import (
-    S,
-    SignatureInline,
-    TimelineInline,
-    apply_to_each,
-    file_link,
-    form_action,
-    run_service,
-)
+from proposals.adminkit import S, SignatureInline, TimelineInline, file_link
 from proposals.handling import clocks
 from proposals.handling import services as handling_services
 from proposals.handling.admin import (
@@ -67,6 +67,10 @@ class RejectForm(forms.Form):
 
 class KeyForm(forms.Form):
     leader = forms.CharField(max_length=100, label=gettext_lazy("supervising leader"))
+
+
+class ConvertForm(forms.Form):
+    channel = forms.CharField(max_length=100, label=gettext_lazy("handled through"))
 
 
 class AttachmentInline(ReadOnlyInline):
@@ -110,7 +114,7 @@ STATE_FIELDS = [
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
+class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
     model = Suggestion  # for PlainRelationsForClerks; the register decorator sets it too
     plain_relations = ("lead", "term", "session", "category", "merged_into", "from_motion")
     resource_classes = [SuggestionResource]
@@ -204,6 +208,7 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
         "rehandle",
         "close",
     ]
+    service_target = "suggestion"  # the actions call their service with suggestion=row
     list_per_page = 50
 
     # Scope: clerks see their units' items only, and never drafts.
@@ -250,12 +255,19 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     def has_import_permission(self, request):
         return is_office(request.user) and super().has_import_permission(request)
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        if not is_office(request.user):
-            return {}
-        return super().get_actions(request, action_location)
+    def may_act(self, request):
+        return is_office(request.user)
 
-    # Actions (office)
+    # Actions (office) that only call a service, one a row: the service (called with suggestion=row, by=the
+    # user and the form's fields), the action's name, what is said when done, the form asked first.
+    # fmt: off
+    reject = service_action(suggestion_services.suggestion_reject, gettext_lazy("Do not register (不予立案)…"), gettext_lazy("%(count)s suggestions not registered."), form=RejectForm, title=gettext_lazy("Do not register"))
+    flag_key = service_action(suggestion_services.suggestion_flag_key, gettext_lazy("Mark for key supervision (重点督办)…"), gettext_lazy("%(count)s suggestions marked for key supervision."), form=KeyForm, title=gettext_lazy("Mark for key supervision"))
+    flag_look_back = service_action(suggestion_services.suggestion_flag_look_back, gettext_lazy("Mark for the look-back review (回头看)"), gettext_lazy("%(count)s suggestions marked for the look-back review."))
+    rehandle = service_action(handling_services.suggestion_rehandle, gettext_lazy("Send back for handling again (重办)"), gettext_lazy("%(count)s suggestions sent back for handling again."))
+    close = service_action(handling_services.suggestion_close, gettext_lazy("Close (办结)"), gettext_lazy("%(count)s suggestions closed."))
+    # fmt: on
+
     @admin.action(description=gettext_lazy("Register the selected suggestions (立案)"))
     def register(self, request, queryset):
         done = apply_to_each(
@@ -272,20 +284,6 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     def _to_assign_page(self, suggestions):
         ids = ",".join(str(s.pk) for s in suggestions)
         return HttpResponseRedirect(f"{reverse('admin:proposals_suggestion_assign')}?ids={ids}")
-
-    @admin.action(description=gettext_lazy("Do not register (不予立案)…"))
-    def reject(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=RejectForm,
-            title=_("Do not register"),
-            call=lambda s, data: suggestion_services.suggestion_reject(
-                suggestion=s, reason=data["reason"], note=data["note"], by=request.user
-            ),
-            done_message=_("%(count)s suggestions not registered."),
-        )
 
     @admin.action(description=gettext_lazy("Assign to handling units (交办)…"))
     def assign(self, request, queryset):
@@ -343,30 +341,6 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             },
         )
 
-    @admin.action(description=gettext_lazy("Mark for key supervision (重点督办)…"))
-    def flag_key(self, request, queryset):
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=KeyForm,
-            title=_("Mark for key supervision"),
-            call=lambda s, data: suggestion_services.suggestion_flag_key(
-                suggestion=s, leader=data["leader"], by=request.user
-            ),
-            done_message=_("%(count)s suggestions marked for key supervision."),
-        )
-
-    @admin.action(description=gettext_lazy("Mark for the look-back review (回头看)"))
-    def flag_look_back(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda s: suggestion_services.suggestion_flag_look_back(suggestion=s, by=request.user),
-            _("%(count)s suggestions marked for the look-back review."),
-        )
-
     @admin.action(description=gettext_lazy("Decide on an unsatisfied rating (不满意)…"))
     def decide_unsatisfied(self, request, queryset):
         return form_action(
@@ -384,43 +358,19 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             done_message=_("%(count)s decisions recorded; the deputies were told."),
         )
 
-    @admin.action(description=gettext_lazy("Send back for handling again (重办)"))
-    def rehandle(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda s: handling_services.suggestion_rehandle(suggestion=s, by=request.user),
-            _("%(count)s suggestions sent back for handling again."),
-        )
-
-    @admin.action(description=gettext_lazy("Close (办结)"))
-    def close(self, request, queryset):
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda s: handling_services.suggestion_close(suggestion=s, by=request.user),
-            _("%(count)s suggestions closed."),
-        )
-
     # Clerk pages: reply, return, extension — for an assignment of the clerk's own unit.
     def get_urls(self):
         if self.model is not Suggestion:
             return super().get_urls()
-        wrap = self.admin_site.admin_view
         return [
-            path("assign/", wrap(self.assign_view), name="proposals_suggestion_assign"),
-            path("<int:pk>/reply/", wrap(self.reply_view), name="proposals_suggestion_reply"),
-            path("<int:pk>/return/", wrap(self.return_view), name="proposals_suggestion_return"),
-            path("<int:pk>/extend/", wrap(self.extend_view), name="proposals_suggestion_extend"),
-            path(
-                "<int:pk>/cohandler-view/",
-                wrap(self.cohandler_view),
-                name="proposals_suggestion_cohandler_view",
-            ),
-            path(
-                "<int:pk>/form.pdf", wrap(self.form_pdf_view), name="proposals_suggestion_form_pdf"
+            *own_pages(
+                self,
+                ("assign/", self.assign_view, "assign"),
+                ("<int:pk>/reply/", self.reply_view, "reply"),
+                ("<int:pk>/return/", self.return_view, "return"),
+                ("<int:pk>/extend/", self.extend_view, "extend"),
+                ("<int:pk>/cohandler-view/", self.cohandler_view, "cohandler_view"),
+                ("<int:pk>/form.pdf", self.form_pdf_view, "form_pdf"),
             ),
             *super().get_urls(),
         ]
@@ -450,97 +400,70 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
             raise Http404
         return suggestion, assignment
 
-    def _clerk_page(self, request, suggestion, form, title):
-        return TemplateResponse(
+    def _clerk_step(self, request, pk, *, form_class, title, call, done, **which):
+        """A clerk's page on an assignment of their unit: the form, then `call(suggestion,
+        assignment, cleaned_data)` (the form's fields are the service's keywords); back to the
+        suggestion once the service took it."""
+        suggestion, assignment = self._own_assignment(request, pk, **which)
+        return row_form_page(
+            self,
             request,
-            "admin/proposals/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "subtitle": str(suggestion),
-                "form": form,
-                "opts": self.model._meta,
-                "original": suggestion,
-                "multipart": True,
-            },
-        )
-
-    def _back(self, suggestion):
-        return HttpResponseRedirect(
-            reverse("admin:proposals_suggestion_change", args=[suggestion.pk])
+            suggestion,
+            form=form_class(request.POST or None, request.FILES or None),
+            title=title,
+            call=lambda data: call(suggestion, assignment, data),
+            done=done,
+            multipart=True,
         )
 
     def reply_view(self, request, pk):
-        suggestion, assignment = self._own_assignment(request, pk, lead_only=True)
-        form = ReplyForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            if run_service(
-                request,
-                lambda: handling_services.reply_record(
-                    suggestion=suggestion,
-                    organisation=assignment.organisation,
-                    reply_class=data["reply_class"],
-                    letter_number=data["letter_number"],
-                    text=data["text"],
-                    file=data["file"],
-                    replied_on=data["replied_on"],
-                    followup=data["followup"],
-                    by=request.user,
-                ),
-                _("The reply was recorded and the deputies told."),
-            ):
-                return self._back(suggestion)
-        return self._clerk_page(request, suggestion, form, _("Record the reply"))
+        return self._clerk_step(
+            request,
+            pk,
+            lead_only=True,
+            form_class=ReplyForm,
+            title=_("Record the reply"),
+            done=_("The reply was recorded and the deputies told."),
+            call=lambda suggestion, assignment, data: handling_services.reply_record(
+                suggestion=suggestion, organisation=assignment.organisation, by=request.user, **data
+            ),
+        )
 
     def return_view(self, request, pk):
-        suggestion, assignment = self._own_assignment(request, pk)
-        form = ReturnForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if run_service(
-                request,
-                lambda: handling_services.return_request(
-                    assignment=assignment,
-                    reason=form.cleaned_data["reason"],
-                    proposed_unit=form.cleaned_data["proposed_unit"],
-                    by=request.user,
-                ),
-                _("The request to send the item back was sent to the office."),
-            ):
-                return self._back(suggestion)
-        return self._clerk_page(request, suggestion, form, _("Send the item back"))
+        return self._clerk_step(
+            request,
+            pk,
+            form_class=ReturnForm,
+            title=_("Send the item back"),
+            done=_("The request to send the item back was sent to the office."),
+            call=lambda _s, assignment, data: handling_services.return_request(
+                assignment=assignment, by=request.user, **data
+            ),
+        )
 
     def extend_view(self, request, pk):
-        suggestion, assignment = self._own_assignment(request, pk)
-        form = ExtensionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if run_service(
-                request,
-                lambda: handling_services.extension_request(
-                    assignment=assignment,
-                    reason=form.cleaned_data["reason"],
-                    new_due_date=form.cleaned_data["new_due_date"],
-                    by=request.user,
-                ),
-                _("The request for more time was sent to the office."),
-            ):
-                return self._back(suggestion)
-        return self._clerk_page(request, suggestion, form, _("Ask for more time"))
+        return self._clerk_step(
+            request,
+            pk,
+            form_class=ExtensionForm,
+            title=_("Ask for more time"),
+            done=_("The request for more time was sent to the office."),
+            call=lambda _s, assignment, data: handling_services.extension_request(
+                assignment=assignment, by=request.user, **data
+            ),
+        )
 
     def cohandler_view(self, request, pk):
-        suggestion, assignment = self._own_assignment(request, pk, co_only=True)
-        form = CoHandlerViewForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if run_service(
-                request,
-                lambda: handling_services.cohandler_view_submit(
-                    assignment=assignment, text=form.cleaned_data["text"], by=request.user
-                ),
-                _("The unit's view was sent to the lead unit and the office."),
-            ):
-                return self._back(suggestion)
-        return self._clerk_page(
-            request, suggestion, form, _("Send the co-handling unit's view (协办意见)")
+        return self._clerk_step(
+            request,
+            pk,
+            co_only=True,
+            form_class=CoHandlerViewForm,
+            title=_("Send the co-handling unit's view (协办意见)"),
+            done=_("The unit's view was sent to the lead unit and the office."),
+            call=lambda _s, assignment, data: handling_services.cohandler_view_submit(
+                assignment=assignment, by=request.user, **data
+            ),
         )
 
     def unit_actions(self, request, suggestion) -> list[tuple[str, str]]:
@@ -664,19 +587,6 @@ class ReviewQueueAdmin(SuggestionAdmin):
             done_message=_("%(count)s suggestions merged."),
         )
 
-    @admin.action(description=gettext_lazy("Pass to another channel…"))
-    def convert(self, request, queryset):
-        class ConvertForm(forms.Form):
-            channel = forms.CharField(max_length=100, label=_("handled through"))
-
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=ConvertForm,
-            title=_("Pass to another channel"),
-            call=lambda s, data: suggestion_services.suggestion_convert(
-                suggestion=s, channel=data["channel"], by=request.user
-            ),
-            done_message=_("%(count)s suggestions passed on."),
-        )
+    # fmt: off
+    convert = service_action(suggestion_services.suggestion_convert, gettext_lazy("Pass to another channel…"), gettext_lazy("%(count)s suggestions passed on."), form=ConvertForm, title=gettext_lazy("Pass to another channel"))
+    # fmt: on

@@ -103,7 +103,7 @@ def suggestion_new(request, deputy):
         item = _save_suggestion(request, deputy, form)
         if item is not None:
             messages.success(request, _("Draft saved. Submit it when it is ready."))
-            return redirect("portal_suggestion", pk=item.pk)
+            return redirect("suggestions:portal_detail", pk=item.pk)
     return render(
         request, "portal/suggestion_form.html", {"deputy": deputy, "form": form, "item": None}
     )
@@ -123,7 +123,7 @@ def suggestion_edit(request, deputy, pk):
     if request.method == "POST" and form.is_valid():
         if _save_suggestion(request, deputy, form, suggestion) is not None:
             messages.success(request, _("Draft saved."))
-            return redirect("portal_suggestion", pk=suggestion.pk)
+            return redirect("suggestions:portal_detail", pk=suggestion.pk)
     return render(
         request,
         "portal/suggestion_form.html",
@@ -242,9 +242,9 @@ def suggestion_submit(request, deputy, pk):
             suggestion_services.suggestion_submit(suggestion=suggestion, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("portal_suggestion_submit", pk=suggestion.pk)
+            return redirect("suggestions:portal_submit", pk=suggestion.pk)
         messages.success(request, _("Submitted. The office reviews it and tells you its number."))
-        return redirect("portal_suggestion", pk=suggestion.pk)
+        return redirect("suggestions:portal_detail", pk=suggestion.pk)
     signatures = list(suggestion.signatures.select_related("deputy"))
     return render(
         request,
@@ -293,7 +293,7 @@ def reply_rate(request, deputy, pk):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Thank you: your rating was recorded."))
-        return redirect("portal_suggestion", pk=reply.suggestion_id)
+        return redirect("suggestions:portal_detail", pk=reply.suggestion_id)
     return render(
         request,
         "portal/suggestion_rate.html",

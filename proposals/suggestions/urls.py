@@ -1,58 +1,32 @@
-"""Public and portal URLs of suggestions and motions (DESIGN.md's URL table: keep them stable)."""
+"""Suggestions (建议): the public register and the deputy's workspace pages.
+
+The addresses are printed in mails and linked from outside (DESIGN.md's URL table): keep them
+stable. Only the names moved into the `suggestions:` namespace.
+"""
 
 from django.urls import path
 
-from proposals import files, portal
-from proposals.motions import portal as motion_portal
-from proposals.suggestions import portal as suggestion_portal
-from proposals.suggestions import views as public_views
+from proposals import files
+from proposals.suggestions import portal, views
+
+app_name = "suggestions"
 
 urlpatterns = [
     # Public
-    path("suggestions/", public_views.SuggestionListView.as_view(), name="suggestion_list"),
-    path("suggestions/stats/", public_views.suggestion_stats, name="suggestion_stats"),
-    path("suggestions/export.csv", public_views.suggestion_export, name="suggestion_export"),
-    path("suggestions/<int:pk>/", public_views.suggestion_detail, name="suggestion_detail"),
-    path("motions/", public_views.MotionListView.as_view(), name="motion_list"),
-    path("motions/<int:pk>/", public_views.motion_detail, name="motion_detail"),
-    # Private files, served only to the item's people (proposals/files.py)
+    path("suggestions/", views.SuggestionListView.as_view(), name="list"),
+    path("suggestions/stats/", views.suggestion_stats, name="stats"),
+    path("suggestions/export.csv", views.suggestion_export, name="export"),
+    path("suggestions/<int:pk>/", views.suggestion_detail, name="detail"),
+    # An attachment, served only to the item's people (proposals/files.py)
+    path("files/suggestion-attachment/<int:pk>/", files.attachment_file, name="attachment"),
+    # Deputy workspace
+    path("portal/suggestions/", portal.suggestions, name="portal_list"),
+    path("portal/suggestions/new/", portal.suggestion_new, name="portal_new"),
+    path("portal/suggestions/<int:pk>/", portal.suggestion_detail, name="portal_detail"),
+    path("portal/suggestions/<int:pk>/edit/", portal.suggestion_edit, name="portal_edit"),
     path(
-        "files/suggestion-attachment/<int:pk>/",
-        files.attachment_file,
-        name="file_suggestion_attachment",
+        "portal/suggestions/<int:pk>/form.pdf", portal.suggestion_form_pdf, name="portal_form_pdf"
     ),
-    path("files/reply-letter/<int:pk>/", files.reply_letter, name="file_reply_letter"),
-    # Deputy portal
-    path("portal/suggestions/", suggestion_portal.suggestions, name="portal_suggestions"),
-    path("portal/suggestions/new/", suggestion_portal.suggestion_new, name="portal_suggestion_new"),
-    path(
-        "portal/suggestions/<int:pk>/",
-        suggestion_portal.suggestion_detail,
-        name="portal_suggestion",
-    ),
-    path(
-        "portal/suggestions/<int:pk>/edit/",
-        suggestion_portal.suggestion_edit,
-        name="portal_suggestion_edit",
-    ),
-    path(
-        "portal/suggestions/<int:pk>/form.pdf",
-        suggestion_portal.suggestion_form_pdf,
-        name="portal_suggestion_form_pdf",
-    ),
-    path(
-        "portal/suggestions/<int:pk>/submit/",
-        suggestion_portal.suggestion_submit,
-        name="portal_suggestion_submit",
-    ),
-    path("portal/cosigners/search/", portal.cosigner_search, name="portal_cosigner_search"),
-    path("portal/signatures/<int:pk>/", portal.signature_answer, name="portal_signature"),
-    path("portal/replies/<int:pk>/rate/", suggestion_portal.reply_rate, name="portal_reply_rate"),
-    path("portal/motions/", motion_portal.motions, name="portal_motions"),
-    path("portal/motions/new/", motion_portal.motion_new, name="portal_motion_new"),
-    path("portal/motions/<int:pk>/", motion_portal.motion_detail, name="portal_motion"),
-    path("portal/motions/<int:pk>/edit/", motion_portal.motion_edit, name="portal_motion_edit"),
-    path(
-        "portal/motions/<int:pk>/submit/", motion_portal.motion_submit, name="portal_motion_submit"
-    ),
+    path("portal/suggestions/<int:pk>/submit/", portal.suggestion_submit, name="portal_submit"),
+    path("portal/replies/<int:pk>/rate/", portal.reply_rate, name="portal_reply_rate"),
 ]

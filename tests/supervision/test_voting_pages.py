@@ -146,3 +146,15 @@ def test_an_evaluation_ballot_has_one_radio_group_per_line(make_poll, client):
     assert "blank (abstention)" in confirm
     client.post(f"/en/portal/votes/{poll.pk}/cast/", marks)
     assert stored_marks()[0] == {str(options[0].pk): "satisfied"}
+
+
+def test_a_login_without_a_deputy_is_told_what_each_area_is_for(client, make_poll):
+    """One `deputy_required` guards the workspace and the voting pages; each refuses in its own
+    words: the voting page points staff to the back office's paper tallies."""
+    poll, _options, _deputies = make_poll()
+    client.force_login(UserFactory())
+    voting = client.get(f"/portal/votes/{poll.pk}/")
+    workspace = client.get("/portal/")
+    assert voting.status_code == workspace.status_code == 403
+    assert "supervision/not_a_deputy.html" in [t.name for t in voting.templates]
+    assert "portal/not_a_deputy.html" in [t.name for t in workspace.templates]
