@@ -25,7 +25,8 @@ as production runs) and off (PAGE_CACHE_SECONDS=0).
 
 Each URL: wrk, 16 connections, 2 threads, BENCH_WARMUP (default 2) s of warm-up then
 BENCH_SECONDS (default 8) s measured; a Lua `done()` prints req/s, p50 and p99. The share is the
-page's req/s over the bare view's, measured first in the same phase (and again last, printed).
+page's req/s over the bare view's in the same phase (the mean of its runs first and last: the
+shared machine's speed drifts).
 Pages: the public ones of issue 15, a deputy's overview and suggestion list (session cookie from
 a real login at /accounts/login/), the admin's suggestion and opinion change lists (a staff
 login). With the cache on, a mixed workload follows: wrk GETs the public pages in turn while
@@ -523,6 +524,12 @@ class Server:
 # --- the run --------------------------------------------------------------------------------
 
 
+def load() -> str:
+    """The machine is shared: say how busy it was (the figures are only comparable within a run)."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def pad(text: str, width: int) -> str:
     """Left-justify for a terminal: a CJK character takes two columns."""
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -546,15 +553,19 @@ def run_phase(name, server, tmp, pages, logged_in, cookies, costs) -> dict:
     for label, path, who in logged_in:
         results[label] = measure(server.port, single, path, cookies[who])
     results["bare (after)"] = measure(server.port, single, BARE)
-    bare = results[BARE]["rps"]
+    # The machine is shared and its speed drifts: the yardstick is the mean of the bare view's
+    # runs before and after the pages, both printed.
+    bare = (results[BARE]["rps"] + results["bare (after)"]["rps"]) / 2
+    results["yardstick"] = bare
 
     print(f"\npage cache {name.upper()} (PAGE_CACHE_SECONDS={300 if cache_on else 0}): "
           f"gunicorn {WORKERS} sync workers, wrk {CONNECTIONS} connections, {SECONDS} s a URL "
-          f"after {WARMUP} s warm-up")  # fmt: skip
+          f"after {WARMUP} s warm-up; {load()}")  # fmt: skip
     header = (f"{pad('page', 34)} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'share':>6}  "
               f"{'queries':>7} {'render ms':>9}  target")  # fmt: skip
     print(header)
     print("-" * (len(header) + 30))
+    print(f"{pad('yardstick: bare view, mean of 2 runs', 34)} {bare:7.0f}")
 
     def row(label, r, target="", cost=None):
         share = r["rps"] / bare if bare else 0.0
@@ -676,8 +687,8 @@ def print_mixed(m: dict) -> None:
     share = g["rps"] / bare if bare else 0.0
     print(f"\nmixed workload (page cache on), {SECONDS} s: wrk GETs the {CONNECTIONS}-connection "
           f"public mix while {OPINIONS_PER_SECOND} opinions/s (with a photo) and "
-          f"{JUNK_PER_SECOND} junk POSTs/s arrive")  # fmt: skip
-    print(f"  bare view just before: {bare:.0f} req/s")
+          f"{JUNK_PER_SECOND} junk POSTs/s arrive; {load()}")  # fmt: skip
+    print(f"  bare view just before: {bare:.0f} req/s (page-cached, as in the phase above)")
     print(f"  GET mix: {g['rps']:.0f} req/s = {share:.1%} of bare  "
           f"(target ≥ {MIXED_SHARE:.0%}: {verdict(share >= MIXED_SHARE)}); "
           f"p50 {g['p50']:.1f} ms, p99 {g['p99']:.1f} ms "
@@ -700,9 +711,9 @@ def print_summary(pages, on, off) -> None:
           f"{'off: req/s':>10} {'off: p50':>9}")  # fmt: skip
     for label, _path, _kind in pages:
         a, b = on[label], off[label]
-        print(f"{pad(label, 34)} {a['rps'] / on[BARE]['rps']:10.1%} {a['p99']:6.0f}ms "
-              f"{b['rps'] / off[BARE]['rps']:11.1%} {b['rps']:10.0f} {b['p50']:7.0f}ms")  # fmt: skip
-    print(f"{pad('bare view req/s', 34)} {on[BARE]['rps']:10.0f} {'':8} {off[BARE]['rps']:11.0f}")
+        print(f"{pad(label, 34)} {a['rps'] / on['yardstick']:10.1%} {a['p99']:6.0f}ms "
+              f"{b['rps'] / off['yardstick']:11.1%} {b['rps']:10.0f} {b['p50']:7.0f}ms")  # fmt: skip
+    print(f"{pad('bare view req/s', 34)} {on['yardstick']:10.0f} {'':8} {off['yardstick']:11.0f}")
 
 
 def main() -> int:  # noqa: C901 - one linear script
@@ -795,7 +806,8 @@ def main() -> int:  # noqa: C901 - one linear script
             server.stop()
             connection.close()
     print_summary(pages, figures["on"], figures["off"])
-    print("share = the page's req/s over the bare view's measured first in the same phase; "
+    print("share = the page's req/s over the bare view's (mean of its runs first and last in the "
+          "same phase; the mixed workload's: the bare view just before it); "
           "queries and render ms: one request in-process with the page cache off. Targets are "
           "issue 15's; a missed one never fails the run.")  # fmt: skip
     shutil.rmtree(tmp, ignore_errors=True)
