@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install sysdeps sysdeps-test messages migrate demo format clean
+.PHONY: run test lint bench install sysdeps sysdeps-test sysdeps-bench messages migrate demo format clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python $(PYVER) is needed (see .python-version)"'
@@ -23,6 +23,9 @@ sysdeps:
 
 sysdeps-test:
 	bash scripts/sysdeps.sh test
+
+sysdeps-bench:
+	bash scripts/sysdeps.sh bench
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -57,7 +60,7 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: sysdeps-test messages
+bench: sysdeps-bench messages
 	$(PY) tests/perf/run.py $(BENCH)
 
 clean:

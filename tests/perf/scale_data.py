@@ -1,4 +1,4 @@
-"""A data set ten times the demo's, for the scale benchmark (tests/perf/bench_scale.py).
+"""A data set ten times the demo's, for the scale benchmark (tests/perf/bench_http.py).
 
 Shape (scale=10, the default): ten times ONE term — 2,800 deputies of the current 16th term, the
 worst case for every page that lists or counts the current term's deputies — with ten years of

@@ -1,4 +1,4 @@
-"""Settings for tests/perf/bench_scale.py: the production settings plus a bare view to compare with.
+"""Settings for tests/perf/bench_http.py: the production settings plus a bare view to compare with.
 
 Everything comes from the environment exactly as in production (congress.settings); this module
 only swaps in a urlconf that adds `/bench/bare/` and lets the benchmark point STATIC_ROOT at a

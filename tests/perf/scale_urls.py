@@ -1,8 +1,10 @@
 """The site's URLs plus `/bench/bare/`: a small template rendered without touching the database.
 
-The bare view is the yardstick of bench_scale.py: the same middleware, context processors and
-gunicorn workers as every page, none of the queries. A page's throughput is reported as a share
-of it.
+The bare view is the yardstick of bench_http.py: the same middleware (the page cache too: with it
+on, the bare view is cached like any public page), context processors and gunicorn workers as
+every page, none of the queries. A page's throughput is reported as a share of it.
+`/bench/bare/?fresh=1` is rendered every time: the page cache stores no query string a view did
+not say it reads.
 """
 
 from django.http import HttpResponse
