@@ -821,3 +821,6 @@ class MajorProjectAdmin(admin.ModelAdmin):
                 opens_at=opens,
                 closes_at=opens + datetime.timedelta(hours=3),
             )
+
+
+from supervision.filing import admin as filing_admin  # noqa: E402,F401

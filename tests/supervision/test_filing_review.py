@@ -1,0 +1,416 @@
+"""Filing review of normative documents (备案审查), through the front doors: the office enters and
+imports filings and moves each review along its procedure in the admin (after logging in at
+/admin/login/); the public reads the register and, once a review ends, its outcome."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from congress.import_jobs import UploadStore
+from congress.kit.workdays import add_working_days
+from congress.models import ImportJob
+from supervision.filing import services
+from supervision.filing.models import FilingReview, NormativeDocument, ReviewStep
+from tests.factories import OrganisationFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+ST = FilingReview.Status
+
+
+@pytest.fixture
+def office(client):
+    """A member of the legislative-affairs office, logged in through the admin's login page."""
+    StaffFactory(username="fagongwei")
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "fagongwei", "password": "pw-for-tests"}
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def organ():
+    return OrganisationFactory(name="平湖市人民政府办公室")
+
+
+def document(organ, *, published=datetime.date(2022, 3, 1), filed=datetime.date(2022, 3, 20), **kw):
+    return services.document_record(
+        title=kw.pop("title", "平湖市城市养犬管理办法"),
+        number=kw.pop("number", "平政办发〔2022〕12号"),
+        organ=organ,
+        category=kw.pop("category", NormativeDocument.Category.GOVERNMENT),
+        published_on=published,
+        filed_on=filed,
+        **kw,
+    )
+
+
+# --- The filing deadline -------------------------------------------------------------------
+
+
+def test_a_filing_within_thirty_days_of_publication_is_on_time_and_a_later_one_late(organ):
+    on_time = document(organ, filed=datetime.date(2022, 3, 31))
+    late = document(organ, number="平政办发〔2022〕13号", filed=datetime.date(2022, 4, 1))
+
+    assert on_time.filing_state == "on_time"
+    assert late.filing_state == "late"
+    assert list(NormativeDocument.objects.filed_late()) == [late]
+
+
+def test_a_document_known_published_but_not_filed_is_flagged_once_its_deadline_passes(
+    office, organ
+):
+    missing = document(organ, filed=None, title="关于加强农村建房管理的通知")
+
+    assert NormativeDocument.objects.unfiled_overdue(on=datetime.date(2022, 3, 31)).count() == 0
+    assert list(NormativeDocument.objects.unfiled_overdue(on=datetime.date(2022, 4, 1))) == [
+        missing
+    ]
+    page = office.get("/admin/supervision/normativedocument/?filing=overdue")
+    assert "关于加强农村建房管理的通知" in page.text
+    assert "已公布未报备" in page.text
+
+
+def test_the_deadline_is_a_setting(organ, settings):
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "FILING_DEADLINE_DAYS": 15}
+
+    assert document(organ, filed=datetime.date(2022, 3, 20)).filing_state == "late"
+
+
+def test_a_filing_dated_before_publication_is_refused_beside_the_field_and_nothing_written(
+    office, organ
+):
+    response = office.post(
+        "/admin/supervision/normativedocument/add/",
+        {
+            "title": "平湖市城市养犬管理办法",
+            "number": "平政办发〔2022〕12号",
+            "organ": organ.pk,
+            "category": "government",
+            "published_on": "2022-03-01",
+            "filed_on": "2022-02-20",
+            "is_public": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "文件报备日期不能早于公布日期" in response.text
+    assert NormativeDocument.objects.count() == 0
+
+
+# --- The review's procedure, in the admin -----------------------------------------------------
+
+
+def step(client, review, form, **data):
+    return client.post(
+        f"/admin/supervision/filingreview/{review.pk}/step/{form}/", data, follow=True
+    )
+
+
+def test_the_office_takes_a_review_from_start_to_correction_one_step_at_a_time(office, organ):
+    doc = document(organ)
+    started = office.post(
+        "/admin/supervision/filingreview/add/",
+        {"document": doc.pk, "kind": "active", "started_on": "2022-03-22"},
+    )
+    assert started.status_code == 302, started.context["adminform"].form.errors
+    review = FilingReview.objects.get()
+    page = office.get(f"/admin/supervision/filingreview/{review.pk}/change/")
+    offered = [value for value, _ in page.context["advance_form"].fields["to"].choices]
+    assert offered == [ST.COMMUNICATING, ST.NO_ISSUE]
+
+    step(
+        office,
+        review,
+        "finding",
+        ground="rights",
+        articles="第八条",
+        explanation="对未办理登记的犬只主人处以罚款，超出上位法规定的处罚种类。",
+    )
+    step(office, review, "advance", to="communicating", on="2022-04-06")
+    step(office, review, "advance", to="inquiry", on="2022-04-20")
+    review.refresh_from_db()
+    assert review.status == ST.INQUIRY
+    assert review.due_on == add_working_days(datetime.date(2022, 4, 20), 15)
+
+    step(office, review, "answer", on="2022-05-06", note="制定机关称正在研究修改。")
+    step(office, review, "advance", to="opinion", on="2022-05-16")
+    review.refresh_from_db()
+    assert review.due_on == add_working_days(datetime.date(2022, 5, 16), 40)
+
+    done = step(
+        office,
+        review,
+        "advance",
+        to="corrected",
+        on="2022-06-28",
+        note="市政府办公室已删除第八条第二款，修改后的办法重新公布。",
+    )
+    assert "已记录" in done.text
+    review.refresh_from_db()
+    assert review.status == ST.CORRECTED and review.concluded_on == datetime.date(2022, 6, 28)
+    assert [s.kind for s in review.steps.all()] == [
+        "started",
+        "communicated",
+        "inquiry_sent",
+        "inquiry_answered",
+        "opinion_issued",
+        "corrected",
+    ]
+
+
+def test_no_step_of_the_procedure_can_be_skipped(office, organ):
+    review = services.review_start(
+        document=document(organ), kind="active", started_on=datetime.date(2022, 3, 22)
+    )
+    services.review_add_finding(review=review, ground="authority", explanation="超越权限。")
+
+    response = step(office, review, "advance", to="opinion", on="2022-04-01")
+
+    review.refresh_from_db()
+    assert review.status == ST.UNDER_REVIEW
+    assert review.steps.count() == 1
+    assert "下一步" in response.text and "不在可用的选项中" in response.text
+
+
+def test_a_problem_is_raised_only_with_its_finding_recorded(office, organ):
+    review = services.review_start(
+        document=document(organ), kind="active", started_on=datetime.date(2022, 3, 22)
+    )
+
+    response = step(office, review, "advance", to="communicating", on="2022-04-01")
+
+    assert "请先记录发现的问题" in response.text
+    review.refresh_from_db()
+    assert review.status == ST.UNDER_REVIEW and review.steps.count() == 1
+
+
+def test_revocation_is_proposed_only_after_the_organ_let_its_deadline_pass(organ):
+    review = services.review_start(
+        document=document(organ), kind="active", started_on=datetime.date(2022, 3, 22)
+    )
+    services.review_add_finding(review=review, ground="law", explanation="与行政处罚法相抵触。")
+    for to, on in [
+        (ST.COMMUNICATING, datetime.date(2022, 4, 1)),
+        (ST.INQUIRY, datetime.date(2022, 4, 8)),
+        (ST.OPINION, datetime.date(2022, 5, 9)),
+    ]:
+        review = services.review_advance(review=review, to=to, on=on)
+
+    with pytest.raises(services.DomainError) as refused:
+        services.review_advance(review=review, to=ST.REVOCATION, on=review.due_on)
+    assert refused.value.code == "too_early"
+    review.refresh_from_db()
+    assert review.status == ST.OPINION
+
+    after = review.due_on + datetime.timedelta(days=1)
+    review = services.review_advance(review=review, to=ST.REVOCATION, on=after)
+    assert review.status == ST.REVOCATION
+
+
+def test_a_review_cannot_start_on_a_document_not_filed_and_the_form_says_why(office, organ):
+    doc = document(organ, filed=None)
+
+    response = office.post(
+        "/admin/supervision/filingreview/add/",
+        {"document": doc.pk, "kind": "active", "started_on": "2022-04-10"},
+    )
+
+    assert response.status_code == 200
+    assert "尚未报备" in response.text
+    assert FilingReview.objects.count() == 0
+
+
+def test_a_second_open_review_of_one_document_is_refused(organ):
+    doc = document(organ)
+    services.review_start(document=doc, kind="active", started_on=datetime.date(2022, 3, 22))
+
+    with pytest.raises(services.DomainError):
+        services.review_start(
+            document=doc, kind="requested", requested_by="平湖市人民检察院",
+            started_on=datetime.date(2022, 3, 25),
+        )  # fmt: skip
+    assert FilingReview.objects.count() == 1
+
+
+# --- The public register ----------------------------------------------------------------------
+
+
+def test_the_public_sees_the_outcome_only_once_the_review_ends_and_never_who_recorded_it(
+    client, organ
+):
+    clerk = StaffFactory(username="wang.clerk", first_name="王", last_name="办事员")
+    doc = document(organ)
+    review = services.review_start(
+        document=doc, kind="active", started_on=datetime.date(2022, 3, 22), by=clerk
+    )
+    services.review_add_finding(
+        review=review, ground="rights", articles="第八条", explanation="增设罚款。"
+    )
+    services.review_advance(
+        review=review, to=ST.COMMUNICATING, on=datetime.date(2022, 4, 1), by=clerk
+    )
+
+    during = client.get(f"/filing/{doc.pk}/")
+    assert during.status_code == 200
+    assert "增设罚款" not in during.text
+    assert "审查结束后公布" in during.text
+
+    services.review_advance(
+        review=review,
+        to=ST.CORRECTED,
+        on=datetime.date(2022, 5, 1),
+        note="已修改第八条。",
+        by=clerk,
+    )
+    after = client.get(f"/filing/{doc.pk}/")
+    assert "增设罚款" in after.text and "已修改第八条。" in after.text
+    assert "wang.clerk" not in after.text and "办事员" not in after.text
+
+
+def test_the_register_lists_filings_with_their_state_and_filters_them(client, organ):
+    document(organ, title="准时报备的文件", filed=datetime.date(2022, 3, 10))
+    document(
+        organ,
+        title="逾期报备的文件",
+        number="平政办发〔2022〕20号",
+        filed=datetime.date(2022, 5, 10),
+    )
+
+    page = client.get("/filing/")
+    assert "准时报备的文件" in page.text and "逾期报备的文件" in page.text
+    late = client.get("/filing/?filing=late")
+    assert "逾期报备的文件" in late.text and "准时报备的文件" not in late.text
+
+
+@pytest.mark.parametrize("query", ["?year=abc", "?filing=never", "?review=lost", "?category=x"])
+def test_a_bad_filter_answers_400(client, organ, query):
+    document(organ)
+
+    assert client.get(f"/filing/{query}").status_code == 400
+
+
+def test_unknown_and_unpublished_documents_answer_404(client, organ):
+    hidden = document(organ)
+    NormativeDocument.objects.filter(pk=hidden.pk).update(is_public=False)
+
+    assert client.get(f"/filing/{hidden.pk}/").status_code == 404
+    assert client.get("/filing/999999/").status_code == 404
+
+
+# --- A year's filings from a spreadsheet ------------------------------------------------------
+
+HEADERS = ["文号", "文件名称", "制定机关", "类别", "通过日期", "公布日期", "报备日期"]
+
+
+def workbook(rows) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def private_uploads(tmp_path, monkeypatch):
+    def init(self):
+        self.shared_cache = False
+        self.folder = tmp_path / "uploads"
+
+    monkeypatch.setattr(UploadStore, "__init__", init)
+
+
+def upload(client, data: bytes):
+    return client.post(
+        "/admin/supervision/normativedocument/import/",
+        {"import_file": SimpleUploadedFile("2022年备案文件.xlsx", data)},
+    )
+
+
+def test_a_years_filings_import_from_the_offices_spreadsheet(office, organ):
+    preview = upload(
+        office,
+        workbook(
+            [
+                [
+                    "平政办发〔2022〕12号",
+                    "平湖市城市养犬管理办法",
+                    organ.name,
+                    "市政府",
+                    datetime.date(2022, 2, 25),
+                    datetime.date(2022, 3, 1),
+                    datetime.date(2022, 3, 20),
+                ],
+                [
+                    "平政办发〔2022〕30号",
+                    "关于规范村级工程项目管理的意见",
+                    organ.name,
+                    "市政府",
+                    None,
+                    datetime.date(2022, 6, 1),
+                    datetime.date(2022, 7, 15),
+                ],
+            ]  # fmt: skip
+        ),
+    )
+    assert "confirm_form" in preview.context
+    done = office.post(
+        "/admin/supervision/normativedocument/process_import/",
+        preview.context["confirm_form"].initial,
+    )
+    job = office.get(done["Location"])
+    assert job.context["job"].status == ImportJob.Status.DONE
+
+    states = {d.number: d.filing_state for d in NormativeDocument.objects.all()}
+    assert states == {"平政办发〔2022〕12号": "on_time", "平政办发〔2022〕30号": "late"}
+
+
+def test_an_import_with_a_bad_row_is_refused_whole_and_names_the_row(office, organ):
+    preview = upload(
+        office,
+        workbook(
+            [
+                [
+                    "平政办发〔2022〕12号",
+                    "平湖市城市养犬管理办法",
+                    organ.name,
+                    "市政府",
+                    None,
+                    datetime.date(2022, 3, 1),
+                    datetime.date(2022, 3, 20),
+                ],
+                [
+                    "平政办发〔2022〕30号",
+                    "关于规范村级工程项目管理的意见",
+                    organ.name,
+                    "市政府",
+                    None,
+                    datetime.date(2022, 6, 1),
+                    datetime.date(2022, 5, 15),
+                ],
+            ]  # fmt: skip
+        ),
+    )
+
+    assert "confirm_form" not in preview.context
+    assert "文件报备日期不能早于公布日期" in preview.text
+    assert NormativeDocument.objects.count() == 0
+
+
+def test_each_step_is_kept_with_its_deadline(organ):
+    review = services.review_start(
+        document=document(organ), kind="active", started_on=datetime.date(2022, 3, 22)
+    )
+    services.review_add_finding(review=review, ground="procedure", explanation="未经合法性审查。")
+    services.review_advance(review=review, to=ST.COMMUNICATING, on=datetime.date(2022, 4, 1))
+    services.review_advance(review=review, to=ST.INQUIRY, on=datetime.date(2022, 4, 8))
+
+    inquiry = ReviewStep.objects.get(kind="inquiry_sent")
+    assert inquiry.due_on == add_working_days(datetime.date(2022, 4, 8), 15)
