@@ -324,6 +324,9 @@ CONGRESS_RULES = {
     "FILING_DEADLINE_DAYS": 30,
     "FILING_INQUIRY_ANSWER_WORKING_DAYS": 15,
     "FILING_CORRECTION_WORKING_DAYS": 40,
+    # The office answers a resident's suggestion that a document be reviewed within this many
+    # working days (accepted, added to a review under way, or not within remit, with reasons).
+    "FILING_SUGGESTION_ANSWER_WORKING_DAYS": 15,
     # Secret ballots: electronic ballots are written in shuffled batches of at least this many
     # (or the whole roll, when it is smaller), so that no copy of the database links a ballot to
     # its voter within fewer voters (README, "How the secret ballot stays secret").

@@ -843,4 +843,5 @@ from supervision.filing.models import (  # noqa: E402,F401
     NormativeDocument,
     ReviewFinding,
     ReviewStep,
+    ReviewSuggestion,
 )

@@ -19,7 +19,13 @@ from congress.importing import SheetAdmin
 from congress.kit.admin import ReadOnlyInline
 from congress.kit.errors import DomainError
 from supervision.filing import services
-from supervision.filing.models import FilingReview, NormativeDocument, ReviewFinding, ReviewStep
+from supervision.filing.models import (
+    FilingReview,
+    NormativeDocument,
+    ReviewFinding,
+    ReviewStep,
+    ReviewSuggestion,
+)
 from supervision.filing.resources import NormativeDocumentResource
 
 
@@ -226,6 +232,108 @@ class FilingReviewAdmin(SimpleHistoryAdmin):
                     explanation=data["explanation"],
                     by=request.user,
                 )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return back
+        messages.success(request, _("Recorded."))
+        return back
+
+
+class SuggestionAnswerForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=gettext_lazy("Answer"),
+        choices=[
+            ("1", gettext_lazy("Accept for review (or add to the review under way)")),
+            ("0", gettext_lazy("Not within the filing review's remit")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    document = forms.ModelChoiceField(
+        label=gettext_lazy("document"),
+        queryset=NormativeDocument.objects.filter(filed_on__isnull=False),
+        required=False,
+        help_text=gettext_lazy("The filed document the suggestion concerns, when accepting."),
+    )
+    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    answer = forms.CharField(
+        label=gettext_lazy("The answer the sender reads"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+@admin.register(ReviewSuggestion)
+class ReviewSuggestionAdmin(admin.ModelAdmin):
+    """The tracking code is the sender's key: it is neither listed nor shown here."""
+
+    list_display = ["submitted_at", "__str__", "status", "answer_due", "answered_on"]
+    list_filter = ["status", "submitted_at"]
+    list_select_related = ["document"]
+    search_fields = ["document__title", "document_title", "grounds"]
+    fields = [
+        "document",
+        "document_title",
+        "grounds",
+        "name",
+        "phone",
+        "submitted_at",
+        "answer_due",
+        "status",
+        "answered_on",
+        "answer",
+        "review",
+    ]
+    readonly_fields = fields
+    change_form_template = "admin/supervision/reviewsuggestion/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # suggestions come from the public form
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="supervision_reviewsuggestion_answer",
+            )
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        suggestion = self.get_object(request, object_id)
+        if (
+            suggestion is not None
+            and suggestion.status == ReviewSuggestion.Status.RECEIVED
+            and self.has_change_permission(request, suggestion)
+        ):
+            extra_context["answer_form"] = SuggestionAnswerForm(
+                initial={"on": timezone.localdate(), "document": suggestion.document_id}
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def answer_view(self, request, pk):
+        suggestion = get_object_or_404(ReviewSuggestion, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, suggestion):
+            raise PermissionDenied
+        form = SuggestionAnswerForm(request.POST)
+        back = redirect(reverse("admin:supervision_reviewsuggestion_change", args=[suggestion.pk]))
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(
+                    request, f"{label}: {' '.join(errors)}" if label else " ".join(errors)
+                )
+            return back
+        data = form.cleaned_data
+        try:
+            services.review_suggestion_answer(
+                suggestion=suggestion,
+                accept=data["accept"],
+                answer=data["answer"],
+                on=data["on"],
+                document=data["document"],
+                by=request.user,
+            )
         except DomainError as error:
             messages.error(request, error.message)
             return back

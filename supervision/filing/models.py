@@ -10,6 +10,7 @@ a ReviewStep row with its date and, where the rules give one, its deadline: the 
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -303,3 +304,82 @@ class ReviewStep(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+
+SUGGESTION_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SUGGESTION_CODE_LENGTH = 10
+
+
+def new_suggestion_code() -> str:
+    return "".join(secrets.choice(SUGGESTION_CODE_ALPHABET) for _ in range(SUGGESTION_CODE_LENGTH))
+
+
+def normalise_suggestion_code(raw: str) -> str:
+    return "".join((raw or "").split()).upper()
+
+
+class ReviewSuggestion(models.Model):
+    """A resident's or an organisation's suggestion that a document be reviewed (审查建议).
+
+    The sender follows it with its tracking code, which is the only way to it from outside: it
+    is never listed. The name and phone are for the office to reply; they are never public."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received, awaiting the office's answer")
+        ACCEPTED = "accepted", _("accepted for review")
+        MERGED = "merged", _("added to a review already under way")
+        NOT_IN_REMIT = "not_in_remit", _("not within the filing review's remit")
+
+    code = models.CharField(
+        _("tracking code"), max_length=16, unique=True, default=new_suggestion_code, editable=False
+    )
+    document = models.ForeignKey(
+        NormativeDocument,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("document"),
+    )
+    document_title = models.CharField(
+        _("document named by the sender"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the document is not in the register."),
+    )
+    grounds = models.TextField(_("grounds"))
+    name = models.CharField(_("name (not public)"), max_length=50, blank=True)
+    phone = models.CharField(_("phone (not public)"), max_length=20, blank=True)
+    consent = models.BooleanField(_("consent to be contacted"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    answer_due = models.DateField(_("answer due on"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer = models.TextField(_("the office's answer"), blank=True)
+    review = models.ForeignKey(
+        FilingReview,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("review"),
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("review suggestion")
+        verbose_name_plural = _("review suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(document__isnull=True, document_title=""),
+                name="reviewsuggestion_names_a_document",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.document or self.document_title)
+
+    def get_absolute_url(self):
+        return reverse("supervision:filing_suggestion_track", args=[self.code])

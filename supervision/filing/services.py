@@ -10,9 +10,11 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.kit.errors import DomainError
+from congress.kit.phones import MOBILE_RE, normalise_phone
 from congress.kit.workdays import add_working_days
 from congress.models import Organisation
 from supervision.filing.models import (
@@ -20,6 +22,7 @@ from supervision.filing.models import (
     NormativeDocument,
     ReviewFinding,
     ReviewStep,
+    ReviewSuggestion,
 )
 
 ST = FilingReview.Status
@@ -221,3 +224,98 @@ def review_record_answer(
             review=review, kind=ReviewStep.Kind.INQUIRY_ANSWERED, on=on, note=note, by=by
         )
     return review
+
+
+# --- Residents' suggestions that a document be reviewed (审查建议) ------------------------------
+
+GROUNDS_MIN, GROUNDS_MAX = 10, 2000
+
+
+def review_suggestion_submit(
+    *,
+    grounds: str,
+    consent: bool,
+    document: NormativeDocument | None = None,
+    document_title: str = "",
+    name: str = "",
+    phone: str = "",
+) -> ReviewSuggestion:
+    """A resident's suggestion, from the public form. The answer is due in working days."""
+    grounds = grounds.strip()
+    document_title = document_title.strip()
+    phone = normalise_phone(phone)
+    if document is None and not document_title:
+        raise DomainError(
+            _("Choose the document from the register, or write its title."), code="document"
+        )
+    if not GROUNDS_MIN <= len(grounds) <= GROUNDS_MAX:
+        raise DomainError(
+            _("Write why the document should be reviewed, in %(min)s to %(max)s characters.")
+            % {"min": GROUNDS_MIN, "max": GROUNDS_MAX},
+            code="grounds",
+        )
+    if phone and not MOBILE_RE.match(phone):
+        raise DomainError(
+            _("Enter an 11-digit mainland mobile number, such as 13812345678."), code="phone"
+        )
+    if not consent:
+        raise DomainError(
+            _("Please agree that the office may use what you send to handle it."), code="consent"
+        )
+    today = timezone.localdate()
+    return ReviewSuggestion.objects.create(
+        document=document,
+        document_title=document_title,
+        grounds=grounds,
+        name=name.strip(),
+        phone=phone,
+        consent=True,
+        answer_due=add_working_days(today, _rule("FILING_SUGGESTION_ANSWER_WORKING_DAYS")),
+    )
+
+
+def review_suggestion_answer(
+    *,
+    suggestion: ReviewSuggestion,
+    accept: bool,
+    answer: str,
+    on: datetime.date,
+    document: NormativeDocument | None = None,
+    by=None,
+) -> ReviewSuggestion:
+    """The office's answer: accepted for review (a review on suggestion starts, or the suggestion
+    joins the document's review under way), or not within remit, with the reasons."""
+    with transaction.atomic():
+        suggestion = ReviewSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != ReviewSuggestion.Status.RECEIVED:
+            raise DomainError(_("This suggestion has already been answered."), code="answered")
+        if not answer.strip():
+            raise DomainError(
+                _("Write the answer: the sender reads it with their tracking code."), code="answer"
+            )
+        fields = ["status", "answer", "answered_on"]
+        if accept:
+            document = document or suggestion.document
+            if document is None:
+                raise DomainError(
+                    _("Choose the document in the register that the suggestion concerns."),
+                    code="document",
+                )
+            document = NormativeDocument.objects.select_for_update().get(pk=document.pk)
+            open_review = document.reviews.exclude(status__in=FilingReview.CONCLUDED).first()
+            if open_review:
+                suggestion.status = ReviewSuggestion.Status.MERGED
+                suggestion.review = open_review
+            else:
+                suggestion.review = review_start(
+                    document=document, kind=FilingReview.Kind.SUGGESTED, started_on=on, by=by
+                )
+                suggestion.status = ReviewSuggestion.Status.ACCEPTED
+            suggestion.document = document
+            fields += ["review", "document"]
+        else:
+            suggestion.status = ReviewSuggestion.Status.NOT_IN_REMIT
+        suggestion.answer = answer.strip()
+        suggestion.answered_on = on
+        suggestion.save(update_fields=fields)
+    return suggestion

@@ -4,6 +4,7 @@ imports filings and moves each review along its procedure in the admin (after lo
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -13,7 +14,12 @@ from congress.import_jobs import UploadStore
 from congress.kit.workdays import add_working_days
 from congress.models import ImportJob
 from supervision.filing import services
-from supervision.filing.models import FilingReview, NormativeDocument, ReviewStep
+from supervision.filing.models import (
+    FilingReview,
+    NormativeDocument,
+    ReviewStep,
+    ReviewSuggestion,
+)
 from tests.factories import OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -414,3 +420,181 @@ def test_each_step_is_kept_with_its_deadline(organ):
 
     inquiry = ReviewStep.objects.get(kind="inquiry_sent")
     assert inquiry.due_on == add_working_days(datetime.date(2022, 4, 8), 15)
+
+
+# --- Residents' suggestions that a document be reviewed (审查建议) -------------------------------
+
+
+def suggest(client, **data):
+    fields = {"document_title": "", "grounds": "", "name": "", "phone": "", "consent": "on"}
+    fields.update(data)
+    return client.post("/filing/suggest/", fields)
+
+
+def test_a_resident_suggests_a_review_from_the_documents_page_and_follows_it_with_a_code(
+    client, organ
+):
+    doc = document(organ)
+    page = client.get(f"/filing/{doc.pk}/")
+    assert f"/filing/suggest/?document={doc.pk}" in page.text
+    form = client.get(f"/filing/suggest/?document={doc.pk}")
+    assert doc.title in form.text
+
+    sent = suggest(
+        client,
+        document=doc.pk,
+        grounds="第八条对未登记犬只的主人处以罚款，我认为超出了上位法规定。",
+        name="李女士",
+        phone="138 1234 5678",
+    )
+
+    suggestion = ReviewSuggestion.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == f"/filing/track/{suggestion.code}/"
+    assert suggestion.document == doc and suggestion.phone == "13812345678"
+    tracking = client.get(sent["Location"])
+    assert suggestion.code in tracking.text
+    assert "等待答复" in tracking.text or "已收到" in tracking.text
+    for public_page in (tracking, client.get(f"/filing/{doc.pk}/"), client.get("/filing/")):
+        assert "13812345678" not in public_page.text and "李女士" not in public_page.text
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"document_title": "某文件", "grounds": "太短"}, "grounds", "至少"),
+        ({"document_title": "", "grounds": "这份文件限制了经营者的权利，应当审查。"}, "document_title", "请填写文件名称或文号"),
+        ({"document_title": "某文件", "grounds": "这份文件限制了经营者的权利，应当审查。", "phone": "12345"}, "phone", "11位"),
+        ({"document_title": "某文件", "grounds": "这份文件限制了经营者的权利，应当审查。", "consent": ""}, "consent", "请同意"),
+    ],
+)  # fmt: skip
+def test_a_bad_suggestion_comes_back_with_the_message_beside_its_field_and_nothing_stored(
+    client, data, field, message
+):
+    response = suggest(client, **data)
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors[field])
+    assert message in errors
+    assert message in response.text
+    assert ReviewSuggestion.objects.count() == 0
+
+
+def test_past_the_limit_from_one_address_the_form_asks_a_question_and_keeps_the_text(
+    client, settings
+):
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "FILING_SUGGESTION_RATE_PER_ADDRESS": 2}
+    text = "这份文件限制了经营者的权利，应当审查。"
+    for _ in range(2):
+        assert suggest(client, document_title="某文件", grounds=text).status_code == 302
+
+    asked = suggest(client, document_title="某文件", grounds=text)
+
+    assert asked.status_code == 429
+    assert text in asked.text
+    assert ReviewSuggestion.objects.count() == 2
+    question = asked.context["challenge"]
+    a, b = (int(n) for n in re.findall(r"\d+", question.question))
+    answered = suggest(
+        client, document_title="某文件", grounds=text,
+        challenge=question.token, challenge_answer=str(a + b),
+    )  # fmt: skip
+    assert answered.status_code == 302
+    assert ReviewSuggestion.objects.count() == 3
+
+
+def test_the_office_accepts_a_suggestion_and_the_sender_sees_the_review_and_its_outcome(
+    office, client, organ
+):
+    doc = document(organ)
+    suggestion = services.review_suggestion_submit(
+        document=doc, grounds="第八条增设了罚款，应当审查。", consent=True, phone="13812345678"
+    )
+    change = office.get(f"/admin/supervision/reviewsuggestion/{suggestion.pk}/change/")
+    assert "13812345678" in change.text  # the office may call back
+    assert suggestion.code not in change.text  # but the sender's key is not shown
+    listing = office.get("/admin/supervision/reviewsuggestion/")
+    assert suggestion.code not in listing.text
+
+    office.post(
+        f"/admin/supervision/reviewsuggestion/{suggestion.pk}/answer/",
+        {
+            "accept": "1",
+            "document": doc.pk,
+            "on": "2022-04-01",
+            "answer": "已受理，依建议启动审查。",
+        },
+    )
+
+    suggestion.refresh_from_db()
+    assert suggestion.status == ReviewSuggestion.Status.ACCEPTED
+    review = suggestion.review
+    assert review.kind == FilingReview.Kind.SUGGESTED
+    assert "已受理，依建议启动审查。" in client.get(f"/filing/track/{suggestion.code}/").text
+
+    services.review_advance(
+        review=review,
+        to=ST.NO_ISSUE,
+        on=datetime.date(2022, 5, 1),
+        note="经审查，第八条有上位法依据。",
+    )
+    assert "经审查，第八条有上位法依据。" in client.get(f"/filing/track/{suggestion.code}/").text
+
+
+def test_a_suggestion_about_a_document_under_review_joins_that_review(organ):
+    doc = document(organ)
+    review = services.review_start(
+        document=doc, kind="active", started_on=datetime.date(2022, 3, 22)
+    )
+    suggestion = services.review_suggestion_submit(
+        document=doc, grounds="应当审查这份文件的第八条。", consent=True
+    )
+
+    services.review_suggestion_answer(
+        suggestion=suggestion,
+        accept=True,
+        answer="已并入正在进行的审查。",
+        on=datetime.date(2022, 4, 1),
+    )
+
+    suggestion.refresh_from_db()
+    assert suggestion.status == ReviewSuggestion.Status.MERGED and suggestion.review == review
+    assert FilingReview.objects.count() == 1
+
+
+def test_a_suggestion_outside_the_remit_is_answered_with_reasons_and_can_be_answered_once(
+    office, client
+):
+    suggestion = services.review_suggestion_submit(
+        document_title="某小区物业管理公约",
+        grounds="物业公约限制业主养宠物，应当审查。",
+        consent=True,
+    )
+
+    office.post(
+        f"/admin/supervision/reviewsuggestion/{suggestion.pk}/answer/",
+        {
+            "accept": "0",
+            "on": "2022-04-01",
+            "answer": "物业管理公约不属于规范性文件，不在备案审查范围内。",
+        },
+    )
+    again = office.post(
+        f"/admin/supervision/reviewsuggestion/{suggestion.pk}/answer/",
+        {"accept": "1", "on": "2022-04-02", "answer": "再次答复"},
+        follow=True,
+    )
+
+    suggestion.refresh_from_db()
+    assert suggestion.status == ReviewSuggestion.Status.NOT_IN_REMIT
+    assert "已答复" in again.text
+    assert "不在备案审查范围内" in client.get(f"/filing/track/{suggestion.code}/").text
+
+
+def test_an_unknown_code_answers_404_and_a_code_typed_in_lower_case_finds_the_suggestion(client):
+    suggestion = services.review_suggestion_submit(
+        document_title="某文件", grounds="这份文件限制了经营者的权利。", consent=True
+    )
+
+    assert client.get("/filing/track/ZZZZZZZZZZ/").status_code == 404
+    lower = client.get(f"/filing/track/{suggestion.code.lower()}/")
+    assert lower.status_code == 302 and lower["Location"] == f"/filing/track/{suggestion.code}/"
