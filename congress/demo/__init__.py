@@ -104,6 +104,15 @@ STEPS += [
             )
         ),
     ),
+    Step(
+        "filing",
+        app_step("supervision.filing.demo"),
+        (
+            apps.get_model("supervision", "NormativeDocument"),
+            apps.get_model("supervision", "FilingReview"),
+            apps.get_model("supervision", "ReviewSuggestion"),
+        ),
+    ),
     Step("review", app_step("congress.review.demo"), (AnnualReview, ReviewSection)),
 ]
 

@@ -10,10 +10,12 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from congress.demo import STEPS, DemoContext
 from congress.import_jobs import UploadStore
 from congress.kit.workdays import add_working_days
 from congress.models import ImportJob
-from supervision.filing import services
+from congress.review import registry
+from supervision.filing import demo, services
 from supervision.filing.models import (
     FilingReview,
     NormativeDocument,
@@ -598,3 +600,30 @@ def test_an_unknown_code_answers_404_and_a_code_typed_in_lower_case_finds_the_su
     assert client.get("/filing/track/ZZZZZZZZZZ/").status_code == 404
     lower = client.get(f"/filing/track/{suggestion.code.lower()}/")
     assert lower.status_code == 302 and lower["Location"] == f"/filing/track/{suggestion.code}/"
+
+
+# --- The demo year ------------------------------------------------------------------------------
+
+
+def test_the_demo_year_has_a_realistic_register_and_its_review_figures(client):
+    reference = next(step for step in STEPS if step.name == "reference")
+    reference.load(DemoContext(password="x"))
+    demo.load()
+    demo.load()  # a second run changes nothing
+
+    registry.autodiscover()
+    keys = [f.key for f in registry.all_figures() if f.key.startswith("filing.")]
+    figures = registry.compute(keys, 2022)
+    assert figures["filing.filed"] == 32
+    assert 85 < figures["filing.on_time_rate"] < 95  # most on time, a few late
+    assert figures["filing.unfiled"] == 2
+    assert figures["filing.issues_found"] == 3
+    assert figures["filing.corrected"] == 2  # one after a written inquiry, one once raised
+    assert figures["filing.suggestions_received"] == 2
+    assert figures["filing.suggestions_answered"] == 2
+    inquiry = FilingReview.objects.get(document__number="平政发〔2022〕7号")
+    assert [s.kind for s in inquiry.steps.all()][2:4] == ["inquiry_sent", "inquiry_answered"]
+    assert inquiry.status == ST.CORRECTED
+    statuses = set(ReviewSuggestion.objects.values_list("status", flat=True))
+    assert statuses == {ReviewSuggestion.Status.ACCEPTED, ReviewSuggestion.Status.NOT_IN_REMIT}
+    assert client.get("/filing/").status_code == 200
