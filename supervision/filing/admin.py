@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress.importing import SheetAdmin
+from congress.kit import todo
 from congress.kit.admin import ReadOnlyInline
 from congress.kit.errors import DomainError
 from supervision.filing import services
@@ -76,6 +77,21 @@ class StepInline(ReadOnlyInline):
     fields = ["on", "kind", "due_on", "note", "by"]
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("organ's answer")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", gettext_lazy("past its date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(due_on__lt=timezone.localdate()).exclude(
+                status__in=FilingReview.CONCLUDED
+            )
+        return queryset
+
+
 class ReviewStartForm(forms.ModelForm):
     class Meta:
         model = FilingReview
@@ -98,7 +114,10 @@ class ReviewStartForm(forms.ModelForm):
 
 class AdvanceForm(forms.Form):
     to = forms.ChoiceField(label=gettext_lazy("Next step"))
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     note = forms.CharField(
         label=gettext_lazy("Note (the conclusion, when the review ends)"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -116,7 +135,8 @@ class AdvanceForm(forms.Form):
 
 class AnswerForm(forms.Form):
     on = forms.DateField(
-        label=gettext_lazy("Answered on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Answered on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     note = forms.CharField(
         label=gettext_lazy("The organ's answer"), widget=forms.Textarea(attrs={"rows": 3})
@@ -137,7 +157,7 @@ class FindingForm(forms.Form):
 class FilingReviewAdmin(SimpleHistoryAdmin):
     form = ReviewStartForm
     list_display = ["document", "kind", "status", "started_on", "due_on", "concluded_on"]
-    list_filter = ["status", "kind", "started_on"]
+    list_filter = [OverdueFilter, "status", "kind", "started_on"]
     list_select_related = ["document", "document__organ"]
     search_fields = ["document__title", "document__number", "theme"]
     autocomplete_fields = ["document"]
@@ -255,7 +275,10 @@ class SuggestionAnswerForm(forms.Form):
         required=False,
         help_text=gettext_lazy("The filed document the suggestion concerns, when accepting."),
     )
-    on = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     answer = forms.CharField(
         label=gettext_lazy("The answer the sender reads"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -339,3 +362,34 @@ class ReviewSuggestionAdmin(admin.ModelAdmin):
             return back
         messages.success(request, _("Recorded."))
         return back
+
+
+# --- The staff to-do list (congress/kit/todo.py) -----------------------------------------------
+
+
+def filing_items(request) -> list[todo.TodoItem]:
+    """Suggestions waiting for an answer, and reviews whose organ is past its answer date."""
+    if not request.user.has_perm("supervision.change_filingreview"):
+        return []
+    today = timezone.localdate()
+    suggestions = reverse("admin:supervision_reviewsuggestion_changelist")
+    reviews = reverse("admin:supervision_filingreview_changelist")
+    waiting = ReviewSuggestion.objects.filter(status=ReviewSuggestion.Status.RECEIVED).count()
+    overdue = FilingReview.objects.filter(due_on__lt=today).exclude(
+        status__in=FilingReview.CONCLUDED
+    )
+    return [
+        todo.TodoItem(
+            _("Review suggestions to answer"),
+            waiting,
+            f"{suggestions}?status__exact={ReviewSuggestion.Status.RECEIVED}",
+        ),
+        todo.TodoItem(
+            _("Filing reviews past the organ's answer date"),
+            overdue.count(),
+            f"{reviews}?overdue=1",
+        ),
+    ]
+
+
+todo.register(filing_items)

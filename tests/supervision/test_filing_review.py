@@ -627,3 +627,24 @@ def test_the_demo_year_has_a_realistic_register_and_its_review_figures(client):
     statuses = set(ReviewSuggestion.objects.values_list("status", flat=True))
     assert statuses == {ReviewSuggestion.Status.ACCEPTED, ReviewSuggestion.Status.NOT_IN_REMIT}
     assert client.get("/filing/").status_code == 200
+
+
+def test_the_admins_front_page_lists_suggestions_to_answer_and_reviews_past_the_organs_date(
+    office, organ
+):
+    services.review_suggestion_submit(
+        document_title="某文件", grounds="这份文件应当审查第三条。", consent=True
+    )
+    review = services.review_start(
+        document=document(organ), kind="active", started_on=datetime.date(2022, 3, 22)
+    )
+    services.review_add_finding(review=review, ground="law", explanation="与上位法相抵触。")
+    services.review_advance(review=review, to=ST.COMMUNICATING, on=datetime.date(2022, 4, 1))
+    services.review_advance(review=review, to=ST.INQUIRY, on=datetime.date(2022, 4, 8))
+
+    front = office.get("/admin/")
+
+    assert "待答复的审查建议" in front.text
+    assert "制定机关逾期未答复的审查" in front.text
+    overdue = office.get("/admin/supervision/filingreview/?overdue=1")
+    assert "平湖市城市养犬管理办法" in overdue.text
