@@ -319,6 +319,17 @@ CONGRESS_RULES = {
     # B and C replies ("being solved", "planned") stay tracked with follow-up replies.
     "TRACKED_REPLY_CLASSES": ["B", "C"],
     "SUPERVISION_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
+    # Filing review of normative documents (备案审查): filed within 30 days of publication; the
+    # organ answers a written inquiry and corrects after a review opinion within these working days.
+    "FILING_DEADLINE_DAYS": 30,
+    "FILING_INQUIRY_ANSWER_WORKING_DAYS": 15,
+    "FILING_CORRECTION_WORKING_DAYS": 40,
+    # The office answers a resident's suggestion that a document be reviewed within this many
+    # working days (accepted, added to a review under way, or not within remit, with reasons).
+    "FILING_SUGGESTION_ANSWER_WORKING_DAYS": 15,
+    # Past this many suggestions an hour from one address, the public form asks a small question.
+    "FILING_SUGGESTION_RATE_PER_ADDRESS": 5,
+    "FILING_SUGGESTION_RATE_SECONDS": 3600,
     # Secret ballots: electronic ballots are written in shuffled batches of at least this many
     # (or the whole roll, when it is smaller), so that no copy of the database links a ballot to
     # its voter within fewer voters (README, "How the secret ballot stays secret").

@@ -779,3 +779,6 @@ class MajorProjectAdmin(admin.ModelAdmin):
                     actor=request.user,
                 ),
             )
+
+
+from supervision.filing import admin as filing_admin  # noqa: E402,F401

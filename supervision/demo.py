@@ -516,3 +516,7 @@ register(
         order=70,
     )
 )
+
+
+# Filing review registers its own step (after the supervision items, before the review).
+from supervision.filing import demo as filing_demo  # noqa: E402,F401

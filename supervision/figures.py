@@ -171,3 +171,7 @@ def supervision_version(year: int):
             n=Count("id"), last=Max("computed_at")
         ),
     }
+
+
+# Filing review registers its own figures.
+from supervision.filing import figures as filing_figures  # noqa: E402,F401

@@ -839,3 +839,13 @@ class MajorProject(models.Model):
     @property
     def needs_vote(self) -> bool:
         return self.investment > congress_rule("MAJOR_PROJECT_VOTE_THRESHOLD_YUAN")
+
+
+# Filing review of normative documents lives in its own module; Django finds its models here.
+from supervision.filing.models import (  # noqa: E402,F401
+    FilingReview,
+    NormativeDocument,
+    ReviewFinding,
+    ReviewStep,
+    ReviewSuggestion,
+)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit.phones import validate_phone
 from congress.models import Organisation, Town
 from deputies.models import LiaisonStation, Reception
 from proposals.forms import rating_choice
@@ -16,7 +17,7 @@ from proposals.models import (
     OpinionChannel,
     normalise_opinion_code,
 )
-from proposals.opinions.services import check_photos, validate_content, validate_phone
+from proposals.opinions.services import check_photos, validate_content
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,7 +11,6 @@ The resident's name and phone never go into a timeline note, an e-mail or a log 
 import datetime
 import io
 import logging
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from congress.kit import workflow
+from congress.kit.phones import validate_phone
 from congress.kit.rules import rule
 from congress.models import Organisation
 from deputies.models import Deputy, LiaisonStation, Reception
@@ -53,7 +53,6 @@ User = AbstractBaseUser
 logger = logging.getLogger(__name__)
 ST = Opinion.Status
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # Kept photos are scaled down to this many pixels on the long side: plenty to see a crack.
 PHOTO_MAX_SIDE = 2560
 
@@ -72,24 +71,6 @@ def _label_of(opinion: Opinion, deputy: Deputy | None = None) -> str:
 
 
 # -- validation shared with the forms ----------------------------------------------------------
-
-
-def normalise_phone(raw: str) -> str:
-    """Spaces, dashes and a +86 / 0086 prefix removed: 13812345678."""
-    digits = re.sub(r"[\s\-()]", "", raw or "")
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-    return digits
-
-
-def validate_phone(raw: str) -> str:
-    phone = normalise_phone(raw)
-    if phone and not MOBILE_RE.match(phone):
-        raise ValidationError(
-            _("Enter an 11-digit mainland mobile number, such as 13812345678."), code="phone"
-        )
-    return phone
 
 
 def validate_content(raw: str) -> str:
