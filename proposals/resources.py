@@ -34,6 +34,7 @@ from congress.importing import (
 )
 from congress.models import Category, Organisation, Session, Term
 from deputies.models import Deputy
+from proposals.events import SuggestionEvent
 from proposals.handling.services import reply_due
 from proposals.models import (
     Assignment,
@@ -318,7 +319,7 @@ class SuggestionResource(SheetResource):
         fast_bulk_create(
             TimelineEntry,
             [
-                (content_type.pk, pk, "imported", self._now, False)
+                (content_type.pk, pk, SuggestionEvent.IMPORTED.value, self._now, False)
                 for pk in ids
                 if pk not in existing
             ],

@@ -28,22 +28,10 @@ MAY_IMPORT = {
 }
 
 # (importing module, imported module) pairs allowed across the layers for now.
-LAYER_ALLOWED = {
-    # The shared timeline (TimelineEntry, timeline_write, register_timeline_labels) still lives in
-    # proposals.models; the timeline work moves it into congress and deletes these four entries.
-    ("deputies.services", "proposals.models"),
-    ("supervision.services", "proposals.models"),
-    ("supervision.demo", "proposals.models"),
-    ("supervision.apps", "proposals.models"),
-}
+LAYER_ALLOWED: set[tuple[str, str]] = set()  # none left: the timeline moved into congress
 
 # (module, imported module) pairs still imported inside a function, and why.
 FUNCTION_IMPORT_ALLOWED = {
-    # AppConfig.ready() registering the timeline's labels: goes with the timeline's move (above).
-    ("supervision.apps", "proposals.models"),
-    ("supervision.apps", "supervision.models"),
-    # UnitMembership moves into congress with the timeline; the services are the workflow work's.
-    ("proposals.handling.services", "proposals.models"),
     # The spreadsheet import (importing ↔ import_jobs ↔ sheetfile) is being reworked on its own
     # branch and moves into congress/kit/ there, which removes its import circle and these.
     ("congress.importing", "congress.import_jobs"),

@@ -18,7 +18,7 @@ from congress.kit.notify import notify_all
 from congress.kit.rules import rule
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
 from congress.kit.workdays import add_months, add_working_days
-from congress.models import Organisation
+from congress.models import Organisation, UnitMembership
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
@@ -696,8 +696,6 @@ def _refuse_without_cohandler_views(suggestion: Suggestion) -> None:
 
 
 def _is_unit_member(user, organisation_id: int) -> bool:
-    from proposals.models import UnitMembership
-
     return UnitMembership.objects.filter(user=user, organisation_id=organisation_id).exists()
 
 
