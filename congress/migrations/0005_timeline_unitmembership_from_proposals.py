@@ -11,47 +11,55 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations, models, router
 
 MODELS = ("timelineentry", "unitmembership")
 
 
-def _move_content_types(apps, from_label, to_label):
+def _move_content_types(apps, schema_editor, from_label, to_label):
+    # As Django's own RenameContentType (the operation RenameModel gets) does for a model renamed
+    # within its app: the row is updated in place, on the database being migrated.
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
     LogEntry = apps.get_model("admin", "LogEntry")
+    db = schema_editor.connection.alias
+    if not router.allow_migrate_model(db, ContentType):
+        return
+    types = ContentType.objects.using(db)
     for model in MODELS:
-        old = ContentType.objects.filter(app_label=from_label, model=model).first()
+        old = types.filter(app_label=from_label, model=model).first()
         if old is None:
             continue  # a new database: post_migrate creates the content type under its new app
-        new = ContentType.objects.filter(app_label=to_label, model=model).first()
+        new = types.filter(app_label=to_label, model=model).first()
         if new is None:
             old.app_label = to_label
-            old.save(update_fields=["app_label"])
+            old.save(using=db, update_fields=["app_label"])
             continue
         # Both exist (post_migrate ran with the new code before this migration did): keep the
         # new one, hand it the old one's grants and log entries, then drop the old one.
-        for permission in Permission.objects.filter(content_type=old):
-            twin = Permission.objects.filter(
-                content_type=new, codename=permission.codename
-            ).first()
+        for permission in Permission.objects.using(db).filter(content_type=old):
+            twin = (
+                Permission.objects.using(db)
+                .filter(content_type=new, codename=permission.codename)
+                .first()
+            )
             if twin is None:
                 permission.content_type = new
-                permission.save(update_fields=["content_type"])
+                permission.save(using=db, update_fields=["content_type"])
                 continue
             twin.group_set.add(*permission.group_set.all())
             twin.user_set.add(*permission.user_set.all())
-        LogEntry.objects.filter(content_type=old).update(content_type=new)
+        LogEntry.objects.using(db).filter(content_type=old).update(content_type=new)
         old.delete()
     ContentType.objects.clear_cache()
 
 
 def forward(apps, schema_editor):
-    _move_content_types(apps, "proposals", "congress")
+    _move_content_types(apps, schema_editor, "proposals", "congress")
 
 
 def backward(apps, schema_editor):
-    _move_content_types(apps, "congress", "proposals")
+    _move_content_types(apps, schema_editor, "congress", "proposals")
 
 
 class Migration(migrations.Migration):
