@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from congress.kit.admin import (
     ServiceCheckedForm,
     action_page,
+    make_from_form,
     own_pages,
-    run_for_form,
     run_service,
     service_checked_form,
 )
@@ -606,29 +606,28 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
                 **vote_window(),
             },
         )
-        if form.is_valid():
-            poll = run_for_form(
-                form,
-                lambda: services.livelihood_ballot_create(
-                    year=year, actor=request.user, **form.cleaned_data
-                ),
-            )
-            if poll is not None:
-                messages.success(
-                    request,
-                    gettext(
-                        "The ballot was created with %(count)s candidates: open it when the vote begins."
-                    )
-                    % {"count": poll.options.count()},
+
+        def created(poll):
+            messages.success(
+                request,
+                gettext(
+                    "The ballot was created with %(count)s candidates: open it when the vote begins."
                 )
-                return redirect("admin:supervision_poll_change", poll.pk)
-        return action_page(
+                % {"count": poll.options.count()},
+            )
+            return redirect("admin:supervision_poll_change", poll.pk)
+
+        return make_from_form(
             self,
             request,
-            queryset=queryset,
+            queryset,
             form=form,
             title=gettext("Create the ballot on the livelihood projects of %(year)s")
             % {"year": year},
+            call=lambda data: services.livelihood_ballot_create(
+                year=year, actor=request.user, **data
+            ),
+            then=created,
         )
 
     @admin.action(description=_("Create the year-end satisfaction evaluation…"))
@@ -644,21 +643,16 @@ class LivelihoodProjectAdmin(admin.ModelAdmin):
                 **vote_window(),
             },
         )
-        if form.is_valid():
-            poll = run_for_form(
-                form,
-                lambda: services.livelihood_evaluation_create(
-                    year=year, actor=request.user, **form.cleaned_data
-                ),
-            )
-            if poll is not None:
-                return redirect("admin:supervision_poll_change", poll.pk)
-        return action_page(
+        return make_from_form(
             self,
             request,
-            queryset=queryset,
+            queryset,
             form=form,
             title=gettext("Create the year-end satisfaction evaluation"),
+            call=lambda data: services.livelihood_evaluation_create(
+                year=year, actor=request.user, **data
+            ),
+            then=lambda poll: redirect("admin:supervision_poll_change", poll.pk),
         )
 
 
@@ -723,26 +717,25 @@ class ProjectIdeaAdmin(admin.ModelAdmin):
             request.POST if "apply" in request.POST else None,
             initial={"description": "\n".join(queryset.values_list("text", flat=True))},
         )
-        if form.is_valid():
-            project = run_for_form(
-                form,
-                lambda: services.livelihood_candidate_create(
-                    year=year, ideas=list(queryset), actor=request.user, **form.cleaned_data
-                ),
+
+        def made(project):
+            messages.success(
+                request,
+                gettext("%(title)s is now a candidate for %(year)s.")
+                % {"title": project.title, "year": project.year},
             )
-            if project is not None:
-                messages.success(
-                    request,
-                    gettext("%(title)s is now a candidate for %(year)s.")
-                    % {"title": project.title, "year": project.year},
-                )
-                return redirect("admin:supervision_livelihoodproject_change", project.pk)
-        return action_page(
+            return redirect("admin:supervision_livelihoodproject_change", project.pk)
+
+        return make_from_form(
             self,
             request,
-            queryset=queryset,
+            queryset,
             form=form,
             title=gettext("Make a candidate project"),
+            call=lambda data: services.livelihood_candidate_create(
+                year=year, ideas=list(queryset), actor=request.user, **data
+            ),
+            then=made,
         )
 
 

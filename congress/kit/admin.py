@@ -11,6 +11,7 @@ an admin action or page so that a refusal (a DomainError) becomes a message, nev
 - `service_action(...)`: an action, with or without a form page, declared in one line, for
   services that take the row, `by=` and the form's fields as keywords (the proposals' services).
 - `ServiceActions`: the admin mixin those actions need: the row's keyword, who may act.
+- `make_from_form(...)`: an action whose form makes one new thing, then goes to it.
 - `run_for_form(form, call)`: a service called from a bound form; a refusal goes on the form.
 - `ServiceCheckedForm`: a model form whose `clean` asks the service's check first;
   `service_checked_form(...)` makes one in a line.
@@ -186,6 +187,17 @@ class ServiceActions:
         if not self.may_act(request):
             return {}
         return super().get_actions(request, action_location)
+
+
+def make_from_form(modeladmin, request, queryset, *, form, title, call, then):
+    """An action that makes one thing from its form (a ballot, a candidate project): its page
+    until the form is right and the service `call(cleaned_data)` took it — a refusal is shown on
+    the form — then `then(the thing made)`, a response (to the new row's page)."""
+    if form.is_valid():
+        made = run_for_form(form, lambda: call(form.cleaned_data))
+        if made is not None:
+            return then(made)
+    return action_page(modeladmin, request, form=form, title=title, queryset=queryset)
 
 
 def run_for_form(form, call: Callable[[], Any]):

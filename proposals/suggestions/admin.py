@@ -2,6 +2,8 @@
 replying and closing from one page.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -83,6 +85,19 @@ class AttachmentInline(ReadOnlyInline):
         return file_link(files.attachment_url(obj), obj.original_name)
 
 
+# When the suggestion passed each step, shown in their own section.
+MILESTONES = [
+    "created_at",
+    "submitted_at",
+    "reviewed_at",
+    "registered_at",
+    "assigned_at",
+    "replied_at",
+    "closed_at",
+    "withdrawn_at",
+]
+
+
 STATE_FIELDS = [
     "status",
     "code",
@@ -102,15 +117,30 @@ STATE_FIELDS = [
     "look_back",
     "tracking",
     "rehandle_count",
-    "created_at",
-    "submitted_at",
-    "reviewed_at",
-    "registered_at",
-    "assigned_at",
-    "replied_at",
-    "closed_at",
-    "withdrawn_at",
+    *MILESTONES,
 ]
+
+
+def _the_assignment(suggestion, assignment) -> dict:
+    return {"assignment": assignment}
+
+
+def _the_unit(suggestion, assignment) -> dict:
+    return {"suggestion": suggestion, "organisation": assignment.organisation}
+
+
+# A handling unit's pages on an assignment of its own, one a row: the form, the page's title,
+# what is said once the service took it, the service (called with what the target function
+# gives, by=the clerk and the form's fields), and which of the unit's assignments it needs.
+# The page's URL is named proposals_suggestion_<key>.
+# fmt: off
+CLERK_STEPS = {
+    "reply": (ReplyForm, gettext_lazy("Record the reply"), gettext_lazy("The reply was recorded and the deputies told."), handling_services.reply_record, _the_unit, {"lead_only": True}),
+    "return": (ReturnForm, gettext_lazy("Send the item back"), gettext_lazy("The request to send the item back was sent to the office."), handling_services.return_request, _the_assignment, {}),
+    "extend": (ExtensionForm, gettext_lazy("Ask for more time"), gettext_lazy("The request for more time was sent to the office."), handling_services.extension_request, _the_assignment, {}),
+    "cohandler_view": (CoHandlerViewForm, gettext_lazy("Send the co-handling unit's view (协办意见)"), gettext_lazy("The unit's view was sent to the lead unit and the office."), handling_services.cohandler_view_submit, _the_assignment, {"co_only": True}),
+}
+# fmt: on
 
 
 @admin.register(Suggestion)
@@ -175,18 +205,7 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
         ),
         (
             gettext_lazy("Milestones"),
-            {
-                "fields": [
-                    "created_at",
-                    "submitted_at",
-                    "reviewed_at",
-                    "registered_at",
-                    "assigned_at",
-                    "replied_at",
-                    "closed_at",
-                    "withdrawn_at",
-                ]
-            },
+            {"fields": MILESTONES},
         ),
     ]
     inlines = [
@@ -358,7 +377,7 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
             done_message=_("%(count)s decisions recorded; the deputies were told."),
         )
 
-    # Clerk pages: reply, return, extension — for an assignment of the clerk's own unit.
+    # The office's assign page, the clerk pages (CLERK_STEPS) and the printed form.
     def get_urls(self):
         if self.model is not Suggestion:
             return super().get_urls()
@@ -366,10 +385,14 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
             *own_pages(
                 self,
                 ("assign/", self.assign_view, "assign"),
-                ("<int:pk>/reply/", self.reply_view, "reply"),
-                ("<int:pk>/return/", self.return_view, "return"),
-                ("<int:pk>/extend/", self.extend_view, "extend"),
-                ("<int:pk>/cohandler-view/", self.cohandler_view, "cohandler_view"),
+                *(
+                    (
+                        f"<int:pk>/{name.replace('_', '-')}/",
+                        partial(self.clerk_step_view, step=name),
+                        name,
+                    )
+                    for name in CLERK_STEPS
+                ),
                 ("<int:pk>/form.pdf", self.form_pdf_view, "form_pdf"),
             ),
             *super().get_urls(),
@@ -400,10 +423,10 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
             raise Http404
         return suggestion, assignment
 
-    def _clerk_step(self, request, pk, *, form_class, title, call, done, **which):
-        """A clerk's page on an assignment of their unit: the form, then `call(suggestion,
-        assignment, cleaned_data)` (the form's fields are the service's keywords); back to the
-        suggestion once the service took it."""
+    def clerk_step_view(self, request, pk, *, step: str):
+        """A handling unit's page on an assignment of its own (CLERK_STEPS): the form, then the
+        service; back to the suggestion once the service took it."""
+        form_class, title, done, service, target, which = CLERK_STEPS[step]
         suggestion, assignment = self._own_assignment(request, pk, **which)
         return row_form_page(
             self,
@@ -411,59 +434,9 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
             suggestion,
             form=form_class(request.POST or None, request.FILES or None),
             title=title,
-            call=lambda data: call(suggestion, assignment, data),
+            call=lambda data: service(**target(suggestion, assignment), by=request.user, **data),
             done=done,
             multipart=True,
-        )
-
-    def reply_view(self, request, pk):
-        return self._clerk_step(
-            request,
-            pk,
-            lead_only=True,
-            form_class=ReplyForm,
-            title=_("Record the reply"),
-            done=_("The reply was recorded and the deputies told."),
-            call=lambda suggestion, assignment, data: handling_services.reply_record(
-                suggestion=suggestion, organisation=assignment.organisation, by=request.user, **data
-            ),
-        )
-
-    def return_view(self, request, pk):
-        return self._clerk_step(
-            request,
-            pk,
-            form_class=ReturnForm,
-            title=_("Send the item back"),
-            done=_("The request to send the item back was sent to the office."),
-            call=lambda _s, assignment, data: handling_services.return_request(
-                assignment=assignment, by=request.user, **data
-            ),
-        )
-
-    def extend_view(self, request, pk):
-        return self._clerk_step(
-            request,
-            pk,
-            form_class=ExtensionForm,
-            title=_("Ask for more time"),
-            done=_("The request for more time was sent to the office."),
-            call=lambda _s, assignment, data: handling_services.extension_request(
-                assignment=assignment, by=request.user, **data
-            ),
-        )
-
-    def cohandler_view(self, request, pk):
-        return self._clerk_step(
-            request,
-            pk,
-            co_only=True,
-            form_class=CoHandlerViewForm,
-            title=_("Send the co-handling unit's view (协办意见)"),
-            done=_("The unit's view was sent to the lead unit and the office."),
-            call=lambda _s, assignment, data: handling_services.cohandler_view_submit(
-                assignment=assignment, by=request.user, **data
-            ),
         )
 
     def unit_actions(self, request, suggestion) -> list[tuple[str, str]]:
