@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.kit import workflow
 from congress.kit.admin import ReadOnlyInline
 from proposals.access import OfficeOnly, is_office
 from proposals.adminkit import SignatureInline, TimelineInline, apply_to_each, form_action
@@ -107,6 +109,20 @@ class MotionAdmin(OfficeOnly, admin.ModelAdmin):
         "record_inspection",
         "close",
     ]
+
+    # What each bulk action does by the model's maps: (target status, step it needs).
+    workflow_actions = {
+        "list_motion": (Motion.Status.LISTED,),
+        "not_list": (Motion.Status.NOT_LISTED,),
+        "convert": (Motion.Status.CONVERTED,),
+        "record_resolution": (Motion.Status.RESOLVED,),
+        "record_inspection": (None, "inspection"),
+        "close": (Motion.Status.CLOSED,),
+    }
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        return workflow.filter_admin_actions(request, actions, Motion, self.workflow_actions)
 
     def has_change_permission(self, request, obj=None):
         return is_office(request.user)

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.kit import workflow
 from congress.kit.admin import ReadOnlyInline
 from congress.kit.files import serve_private
 from congress.kit.privacy import mask_phone
@@ -242,10 +243,20 @@ class OpinionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    # What each bulk action does by the model's maps: (target status, step it needs).
+    workflow_actions = {
+        "accept": (Opinion.Status.ACCEPTED,),
+        "answer": (Opinion.Status.REPLIED, "answer"),
+        "route": (Opinion.Status.ROUTED,),
+        "not_accept": (Opinion.Status.NOT_ACCEPTED,),
+        "close": (Opinion.Status.CLOSED,),
+    }
+
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         if not is_opinion_office(request.user):
             return {}
-        return super().get_actions(request, action_location)
+        actions = super().get_actions(request, action_location)
+        return workflow.filter_admin_actions(request, actions, Opinion, self.workflow_actions)
 
     # Actions (staff)
     @admin.action(description=gettext_lazy("Accept the selected opinions"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.importing import SheetAdmin
+from congress.kit import workflow
 from congress.kit.admin import ReadOnlyInline
 from proposals import files
 from proposals.access import PlainRelationsForClerks, clerk_units, is_clerk, is_office
@@ -250,10 +251,25 @@ class SuggestionAdmin(PlainRelationsForClerks, SheetAdmin):
     def has_import_permission(self, request):
         return is_office(request.user) and super().has_import_permission(request)
 
+    # What each bulk action does by the model's maps: (target status, step it needs).
+    workflow_actions = {
+        "register": (S.REGISTERED,),
+        "reject": (S.REJECTED,),
+        "merge_into": (S.MERGED,),
+        "convert": (S.CONVERTED,),
+        "assign": (S.ASSIGNED, "assign"),
+        "flag_key": (None, "flag"),
+        "flag_look_back": (None, "flag"),
+        "decide_unsatisfied": (S.CLOSED,),
+        "rehandle": (S.REHANDLING,),
+        "close": (S.CLOSED,),
+    }
+
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         if not is_office(request.user):
             return {}
-        return super().get_actions(request, action_location)
+        actions = super().get_actions(request, action_location)
+        return workflow.filter_admin_actions(request, actions, Suggestion, self.workflow_actions)
 
     # Actions (office)
     @admin.action(description=gettext_lazy("Register the selected suggestions (立案)"))
