@@ -27,6 +27,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from congress.kit import workflow
 from congress.kit.errors import DomainError
 
 
@@ -179,6 +180,9 @@ class ServiceActions:
     others see the list without them."""
 
     service_target = ""
+    # What each bulk action does by the model's maps, {action: (target status, step it needs)}:
+    # a list filtered on one status offers only the actions its items may take.
+    workflow_actions: dict = {}
 
     def may_act(self, request) -> bool:
         return True
@@ -186,7 +190,12 @@ class ServiceActions:
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         if not self.may_act(request):
             return {}
-        return super().get_actions(request, action_location)
+        actions = super().get_actions(request, action_location)
+        if self.workflow_actions:
+            actions = workflow.filter_admin_actions(
+                request, actions, self.model, self.workflow_actions
+            )
+        return actions
 
 
 def make_from_form(modeladmin, request, queryset, *, form, title, call, then):

@@ -5,8 +5,10 @@ A model with a workflow declares, next to its `Status` choices:
   allowed: `transition()` refuses any other, and the portal and the admin ask `can_become()`
   before they offer a button.
 - `STAMPS` (optional): status → the timestamp field set when the item reaches it.
-- `STEPS` (optional): the actions that keep the status (attach a file, ask for more time…) → the
-  statuses they are allowed in; `require()` refuses them elsewhere and the pages ask `can()`.
+- `STEPS` (optional): actions → the statuses they are allowed in; `require()` refuses them
+  elsewhere and the pages ask `can()`. For the actions that keep the status (attach a file, ask
+  for more time…), and for two actions that share a target from different states (a deputy's
+  answer and a unit's reply both end in "answered").
 
 A service then does, inside `transaction.atomic()`:
 
@@ -66,6 +68,28 @@ class Workflow:
     def can(self, step: str) -> bool:
         """Whether `step`, an action that keeps the status, is allowed in the item's status."""
         return self.status in self.STEPS[step]
+
+
+def offered(model, status, actions: dict[str, tuple[str, ...]]) -> set[str]:
+    """The actions an item in `status` may take, by the model's maps: each action names its
+    target status and, where it has one, its step (`("registered",)`, `("assigned", "assign")`,
+    `(None, "flag")` for a step that keeps the status)."""
+    item = model(status=status)
+    return {
+        name
+        for name, (to, *step) in actions.items()
+        if (to is None or item.can_become(to)) and all(item.can(s) for s in step)
+    }
+
+
+def filter_admin_actions(request, admin_actions: dict, model, actions: dict) -> dict:
+    """A changelist filtered on one status offers only the bulk actions its items may take
+    (the others would be refused row by row); unfiltered, every action stays."""
+    status = request.GET.get("status__exact")
+    if status not in model.Status.values:
+        return admin_actions
+    allowed = offered(model, status, actions)
+    return {k: v for k, v in admin_actions.items() if k not in actions or k in allowed}
 
 
 # -- locks ---------------------------------------------------------------------------------------

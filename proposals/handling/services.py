@@ -90,10 +90,8 @@ def suggestion_assign(
         suggestion = workflow.lock(Suggestion, suggestion.pk)
         message = _("Only a registered suggestion can be assigned; this one is “%(status)s”.")
         workflow.check(suggestion, S.ASSIGNED, message)
-        # The map also lets a handled item go back to "assigned" (a return, return_decide);
-        # assigning afresh is only for an item no unit has yet.
-        if suggestion.assignments.filter(active=True).exists():
-            _refuse(message % {"status": suggestion.get_status_display()}, code="state")
+        # The map also lets a handled item go back to "assigned" (a return, return_decide).
+        workflow.require(suggestion, "assign", message)
         due = reply_due(on)
         assignments = Assignment.objects.bulk_create(
             [

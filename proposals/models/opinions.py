@@ -194,6 +194,11 @@ class Opinion(Workflow, models.Model):
         Status.REPLIED: "replied_at",
         Status.CLOSED: "closed_at",
     }
+    # Two actions end in "answered" from different states: where each may start.
+    STEPS = {
+        "answer": {Status.SUBMITTED, Status.ACCEPTED, Status.ESCALATED, Status.REOPENED},
+        "unit_reply": {Status.ROUTED, Status.REOPENED},  # the reply of the unit handling it
+    }
 
     code = models.CharField(
         _("tracking code"), max_length=OPINION_CODE_LENGTH, unique=True, default=new_opinion_code

@@ -143,8 +143,10 @@ class Suggestion(Proposal):
         Status.CLOSED: "closed_at",
         Status.WITHDRAWN: "withdrawn_at",
     }
-    # Actions that keep the status, and the statuses they are allowed in.
+    # Actions that keep the status, and the statuses they are allowed in; "assign" shares its
+    # target with a return (handling → assigned) and starts only from "registered".
     STEPS = {
+        "assign": {Status.REGISTERED},
         "edit": {Status.DRAFT},  # change the text, attach a file
         "cosign": {Status.DRAFT},  # ask a deputy to co-sign, answer such a request
         "flag": {  # key supervision, look-back

@@ -94,6 +94,16 @@ class MotionAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
         "close",
     ]
 
+    # What each bulk action does by the model's maps: (target status, step it needs).
+    workflow_actions = {
+        "list_motion": (Motion.Status.LISTED,),
+        "not_list": (Motion.Status.NOT_LISTED,),
+        "convert": (Motion.Status.CONVERTED,),
+        "record_resolution": (Motion.Status.RESOLVED,),
+        "record_inspection": (None, "inspection"),
+        "close": (Motion.Status.CLOSED,),
+    }
+
     def has_change_permission(self, request, obj=None):
         return is_office(request.user)
 

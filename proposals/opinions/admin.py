@@ -250,6 +250,15 @@ class OpinionAdmin(ServiceActions, admin.ModelAdmin):
     def may_act(self, request):
         return is_opinion_office(request.user)
 
+    # What each bulk action does by the model's maps: (target status, step it needs).
+    workflow_actions = {
+        "accept": (Opinion.Status.ACCEPTED,),
+        "answer": (Opinion.Status.REPLIED, "answer"),
+        "route": (Opinion.Status.ROUTED,),
+        "not_accept": (Opinion.Status.NOT_ACCEPTED,),
+        "close": (Opinion.Status.CLOSED,),
+    }
+
     # Actions (staff), one a row: the service (called with opinion=row, by=the user and the
     # form's fields), the action's name, what is said when done, the form asked for first.
     service_target = "opinion"

@@ -477,8 +477,7 @@ def opinion_answer(
         opinion = workflow.lock(Opinion, opinion.pk)
         message = _("An opinion that is “%(status)s” is not waiting for an answer.")
         workflow.check(opinion, ST.REPLIED, message)
-        if opinion.status == ST.ROUTED:  # the map's routed → replied is the unit's reply
-            _refuse(message % {"status": opinion.get_status_display()}, code="state")
+        workflow.require(opinion, "answer", message)  # routed → answered is the unit's reply
         if not answerable_by_deputy(opinion):
             _refuse(_("The handling unit answers this opinion again."), code="unit")
         label = _label_of(opinion, deputy)
@@ -501,7 +500,7 @@ def opinion_answer(
 def answerable_by_deputy(opinion: Opinion) -> bool:
     """A deputy answers an opinion themselves unless a unit handles it: routed, or reopened
     while a unit handles it (the map lets both become "answered": by the unit's reply)."""
-    if opinion.status == ST.ROUTED:
+    if not opinion.can("answer"):
         return False
     return not (opinion.status == ST.REOPENED and opinion.assignments.filter(active=True).exists())
 
@@ -574,8 +573,7 @@ def opinion_reply_record(
         opinion = workflow.lock(Opinion, opinion.pk)
         message = _("An opinion that is “%(status)s” is not waiting for a unit's reply.")
         workflow.check(opinion, ST.REPLIED, message)
-        if opinion.status not in (ST.ROUTED, ST.REOPENED):  # a deputy answers the others
-            _refuse(message % {"status": opinion.get_status_display()}, code="state")
+        workflow.require(opinion, "unit_reply", message)  # a deputy answers the others
         if not opinion.assignments.filter(active=True, organisation=organisation).exists():
             _refuse(_("Only the unit the opinion was routed to replies."), code="not_unit")
         now = timezone.now()

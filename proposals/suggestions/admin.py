@@ -286,6 +286,19 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
     rehandle = service_action(handling_services.suggestion_rehandle, gettext_lazy("Send back for handling again (重办)"), gettext_lazy("%(count)s suggestions sent back for handling again."))
     close = service_action(handling_services.suggestion_close, gettext_lazy("Close (办结)"), gettext_lazy("%(count)s suggestions closed."))
     # fmt: on
+    # What each bulk action does by the model's maps: (target status, step it needs).
+    workflow_actions = {
+        "register": (S.REGISTERED,),
+        "reject": (S.REJECTED,),
+        "merge_into": (S.MERGED,),
+        "convert": (S.CONVERTED,),
+        "assign": (S.ASSIGNED, "assign"),
+        "flag_key": (None, "flag"),
+        "flag_look_back": (None, "flag"),
+        "decide_unsatisfied": (S.CLOSED,),
+        "rehandle": (S.REHANDLING,),
+        "close": (S.CLOSED,),
+    }
 
     @admin.action(description=gettext_lazy("Register the selected suggestions (立案)"))
     def register(self, request, queryset):
