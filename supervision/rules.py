@@ -18,10 +18,14 @@ A blank mark is an abstention: the ballot stays valid. Ties are reported, never 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Method(models.TextChoices):
@@ -44,6 +48,9 @@ class Majority(models.TextChoices):
 YES, FOR, AGAINST, ABSTAIN = "yes", "for", "against", "abstain"
 SATISFIED, BASIC, UNSATISFIED = "satisfied", "basic", "unsatisfied"
 SELECTED, NOT_SELECTED, TIED = "selected", "not_selected", "tied"
+
+# A ballot's marks: option id (an int, or its string form once stored as JSON) → grade code.
+Marks = Mapping[Any, str]
 
 # The grades a ballot may give an option, best first.
 GRADES = {
@@ -83,19 +90,19 @@ class Rule:
     majority: Majority = Majority.MORE_THAN_HALF
 
 
-def grade_codes(method) -> tuple[str, ...]:
+def grade_codes(method: Method | str) -> tuple[str, ...]:
     return tuple(code for code, _label in GRADES[Method(method)])
 
 
-def grade_choices(method):
+def grade_choices(method: Method | str) -> list[tuple[str, "StrOrPromise"]]:
     return list(GRADES[Method(method)])
 
 
-def outcome_label(method, code: str) -> str:
+def outcome_label(method: Method | str, code: str) -> "StrOrPromise":
     return OUTCOME_LABELS[Method(method)].get(code, code)
 
 
-def ballot_is_valid(rule: Rule, marks: Mapping, option_ids: Collection[int]) -> bool:
+def ballot_is_valid(rule: Rule, marks: Marks, option_ids: Collection[int]) -> bool:
     """A ballot is valid when it marks only this poll's options, with this method's grades, and
     (for a pick) no more than K of them. A blank ballot is a valid abstention."""
     allowed = set(grade_codes(rule.method))
@@ -125,7 +132,7 @@ def passes(majority: Majority, votes: int, base: int) -> bool:
 def count(
     rule: Rule,
     option_ids: Collection[int],
-    ballots: Iterable[tuple[Mapping, bool]],
+    ballots: Iterable[tuple[Marks, bool]],
     paper: Iterable[tuple[int, str, int]] = (),
 ) -> dict[int, dict[str, int]]:
     """Votes per option and grade, from valid electronic ballots and paper tally lines."""
@@ -181,11 +188,11 @@ class Outcome:
     def selected(self) -> list[int]:
         return [line.option for line in self.lines if line.outcome == SELECTED]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: Mapping) -> "Outcome":
+    def from_json(cls, data: Mapping[str, Any]) -> "Outcome":
         data = dict(data)
         data["lines"] = [Line(**line) for line in data.get("lines", [])]
         return cls(**data)

@@ -8,7 +8,7 @@ class DomainError(Exception):
     language); views turn it into `messages.error` or a form error, never a 500.
     """
 
-    def __init__(self, message, *, code: str = ""):
+    def __init__(self, message: str, *, code: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.code = code

@@ -25,7 +25,9 @@ and add its dotted path to NOTIFY_CHANNELS. Quiet hours, if any, belong in the c
 """
 
 import logging
+from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -40,7 +42,7 @@ class Channel:
 
     name = "channel"
 
-    def send(self, user, subject: str, body: str, url: str = "") -> bool:
+    def send(self, user: Any, subject: str, body: str, url: str = "") -> bool:
         raise NotImplementedError
 
 
@@ -49,7 +51,7 @@ class EmailChannel(Channel):
 
     name = "email"
 
-    def send(self, user, subject: str, body: str, url: str = "") -> bool:
+    def send(self, user: Any, subject: str, body: str, url: str = "") -> bool:
         if not user.email:
             return False
         text = f"{body}\n\n{url}" if url else body
@@ -66,7 +68,7 @@ def channels() -> list[Channel]:
     return _channels_for(tuple(getattr(settings, "NOTIFY_CHANNELS", ())))
 
 
-def deliver(user, subject: str, body: str, url: str = "") -> int:
+def deliver(user: Any, subject: str, body: str, url: str = "") -> int:
     """Send now through every channel; returns how many channels delivered it."""
     delivered = 0
     for channel in channels():
@@ -78,7 +80,7 @@ def deliver(user, subject: str, body: str, url: str = "") -> int:
     return delivered
 
 
-def notify(recipient, subject: str, body: str, *, url: str = "") -> None:
+def notify(recipient: Any, subject: str, body: str, *, url: str = "") -> None:
     """Tell one user something, through every channel, once the transaction commits.
 
     `subject` and `body` should already be translated strings; `url` is a path or address
@@ -90,9 +92,9 @@ def notify(recipient, subject: str, body: str, *, url: str = "") -> None:
     transaction.on_commit(lambda: deliver(recipient, subject, body, url))
 
 
-def notify_all(recipients, subject: str, body: str, *, url: str = "") -> int:
+def notify_all(recipients: Iterable[Any], subject: str, body: str, *, url: str = "") -> int:
     """`notify` each distinct active user of `recipients`; returns how many were told."""
-    seen = set()
+    seen: set[int] = set()
     for user in recipients:
         if user is None or not user.is_active or user.pk in seen:
             continue

@@ -27,11 +27,16 @@ Without a reachable cache (congress.kit.sharedcache) pages are simply rendered e
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 
 from congress.kit.sharedcache import shared
@@ -58,10 +63,10 @@ def current_generation() -> int:
         # A fresh cache (restart, eviction): start from a value no earlier key can have used.
         shared.add(GENERATION_KEY, 1, timeout=None)
         generation = shared.get(GENERATION_KEY, 1)
-    return generation
+    return int(generation)
 
 
-def bump_generation(**_signal_kwargs) -> None:
+def bump_generation(**_signal_kwargs: object) -> None:
     """Invalidate every cached page at once (one atomic increment). Never raises."""
     try:
         if shared.incr(GENERATION_KEY) is None:
@@ -75,7 +80,7 @@ def committed_bump() -> None:
     bump_generation()
 
 
-def _bump_after_commit(sender, **_kwargs) -> None:
+def _bump_after_commit(sender: type[Model], **_kwargs: object) -> None:
     if sender._meta.app_label not in SITE_APPS:
         return
     connection = transaction.get_connection()
@@ -93,13 +98,13 @@ def connect_signals() -> None:
         signal.connect(_bump_after_commit, dispatch_uid=f"pagecache-{signal!r}")
 
 
-def accept_params(request, names) -> None:
+def accept_params(request: HttpRequest, names: Iterable[str]) -> None:
     """A view says which query parameters it reads; only requests with no others are stored."""
-    known = getattr(request, "page_cache_params", set())
-    request.page_cache_params = known | set(names)
+    known: set[str] = getattr(request, "page_cache_params", set())
+    request.page_cache_params = known | set(names)  # type: ignore[attr-defined]
 
 
-def _cacheable_request(request) -> bool:
+def _cacheable_request(request: HttpRequest) -> bool:
     if request.method not in {"GET", "HEAD"}:
         return False
     if request.path.startswith(NEVER_CACHED_PREFIXES):
@@ -108,13 +113,13 @@ def _cacheable_request(request) -> bool:
     return not any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES)
 
 
-def _known_query(request) -> bool:
+def _known_query(request: HttpRequest) -> bool:
     """True when every query parameter is one the view said it reads."""
     known = getattr(request, "page_cache_params", None) or set()
     return not (set(request.GET) - known)
 
 
-def _key(request, generation: int, host: str) -> str:
+def _key(request: HttpRequest, generation: int, host: str) -> str:
     query = request.META.get("QUERY_STRING", "")
     where = f"{request.scheme}://{host}{request.path}?{query}"
     digest = hashlib.sha256(where.encode()).hexdigest()
@@ -122,7 +127,7 @@ def _key(request, generation: int, host: str) -> str:
 
 
 class PageCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.variants = getattr(settings, "PAGE_CACHE_VARIANTS", 200)
 
@@ -132,7 +137,7 @@ class PageCacheMiddleware:
         # changed (tests that turn the cache on, a long-lived live server) must still obey it.
         return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not self.timeout:
             return self.get_response(request)
         if request.method in UNSAFE_METHODS:
@@ -150,7 +155,7 @@ class PageCacheMiddleware:
 
         generation = current_generation()
         key = _key(request, generation, host)
-        cached = shared.get(key)
+        cached: HttpResponseBase | None = shared.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached
@@ -163,7 +168,7 @@ class PageCacheMiddleware:
             shared.set(key, response, self.timeout)
         return response
 
-    def _room_for_variant(self, request, generation: int, host: str) -> bool:
+    def _room_for_variant(self, request: HttpRequest, generation: int, host: str) -> bool:
         """At most PAGE_CACHE_VARIANTS query strings per path and generation."""
         digest = hashlib.sha256(f"{request.scheme}://{host}{request.path}".encode()).hexdigest()
         counter = f"pagecache:{generation}:variants:{digest}"
@@ -176,7 +181,7 @@ class PageCacheMiddleware:
         return count is not None and count <= self.variants
 
     @staticmethod
-    def _cacheable_response(request, response) -> bool:
+    def _cacheable_response(request: HttpRequest, response: HttpResponseBase) -> bool:
         # Pages say "Vary: Cookie" because the menu asks whether someone is logged in; for a
         # request without session cookies every visitor gets the same page, so that is safe
         # to share. A page that used a CSRF token is not: the token belongs to one visitor.
@@ -193,7 +198,7 @@ class PageCacheMiddleware:
 _MISSING = object()
 
 
-def remember(key: str, compute, timeout: int | None = None):
+def remember[T](key: str, compute: Callable[[], T], timeout: int | None = None) -> T:
     """`compute()`, kept in the shared cache until the next write (same generation as pages).
 
     For figures that logged-in visitors need too (the page cache serves only anonymous ones).
@@ -209,4 +214,4 @@ def remember(key: str, compute, timeout: int | None = None):
     if value is _MISSING:
         value = compute()
         shared.set(full_key, value, seconds)
-    return value
+    return cast(T, value)  # what compute() returned, then or in an earlier request

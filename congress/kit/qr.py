@@ -4,16 +4,16 @@ import io
 
 import segno
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
 
-def opinion_form_url(request, **params) -> str:
+def opinion_form_url(request: HttpRequest, **params: str | int) -> str:
     """The absolute opinion-form URL for a station or deputy, e.g. /opinions/new/?station=3."""
     path = f"{reverse('opinions:new')}?{urlencode(params)}"
     if settings.SITE_URL:
-        return settings.SITE_URL + path
+        return str(settings.SITE_URL) + path
     return request.build_absolute_uri(path)
 
 

@@ -16,18 +16,22 @@ import time
 from functools import cache as memoize
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
+from django.http import HttpRequest
 
 from congress.kit.rules import rule
 from congress.kit.sharedcache import shared
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 
 @memoize
-def _networks(proxies: tuple[str, ...]):
+def _networks(proxies: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
 
 
-def _parse(value: str):
+def _parse(value: str) -> IPAddress | None:
     value = value.strip()
     if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
         value = value[1 : value.index("]")]
@@ -39,11 +43,11 @@ def _parse(value: str):
         return None
 
 
-def _trusted(address, networks) -> bool:
+def _trusted(address: IPAddress | None, networks: tuple[IPNetwork, ...]) -> bool:
     return address is not None and any(address in network for network in networks)
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's address, read from the trusted proxy chain.
 
     settings.TRUSTED_PROXIES lists the reverse proxies' addresses or networks (CIDR). When the
@@ -58,7 +62,7 @@ def client_address(request) -> str:
     peer = _parse(remote)
     if not networks or not _trusted(peer, networks):
         return str(peer) if peer is not None else remote
-    header = rule("CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR"
+    header = str(rule("CLIENT_IP_HEADER") or "HTTP_X_FORWARDED_FOR")
     hops = [h for h in request.META.get(header, "").split(",") if h.strip()]
     client = peer
     for hop in reversed(hops):
@@ -71,7 +75,7 @@ def client_address(request) -> str:
     return str(client)
 
 
-def axes_client_ip(request) -> str | None:
+def axes_client_ip(request: HttpRequest) -> str | None:
     """client_address for django-axes (AXES_CLIENT_IP_CALLABLE): None rather than a non-address
     (a request built in code, e.g. force_login, has no REMOTE_ADDR; the column is an inet)."""
     address = client_address(request)
@@ -79,7 +83,7 @@ def axes_client_ip(request) -> str | None:
 
 
 @register(Tags.security, deploy=True)
-def check_proxy_settings(app_configs=None, **kwargs):
+def check_proxy_settings(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """CLIENT_IP_HEADER used to be trusted from anyone; now it needs TRUSTED_PROXIES."""
     if rule("CLIENT_IP_HEADER") and not getattr(settings, "TRUSTED_PROXIES", None):
         return [

@@ -15,6 +15,7 @@ the generation counter is simply not bumped (there is nothing cached to go stale
 import logging
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,7 +26,7 @@ _MISSING = object()
 
 
 class TolerantCache:
-    def __init__(self):
+    def __init__(self) -> None:
         self._down_until = 0.0
         self._lock = threading.Lock()
         self.last_error = ""
@@ -45,7 +46,7 @@ class TolerantCache:
         if first:  # one line per outage and worker, not one per call
             logger.warning("shared cache unavailable (%s: %s)", operation, type(error).__name__)
 
-    def _call(self, operation: str, default, *args, **kwargs):
+    def _call(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
         if not self.available():
             return default
         try:
@@ -74,20 +75,21 @@ class TolerantCache:
 
     # -- the cache's API ---------------------------------------------------------------------
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self._call("get", default, key, default)
 
-    def set(self, key, value, timeout=None) -> bool:
+    def set(self, key: str, value: Any, timeout: float | None = None) -> bool:
         return self._call("set", False, key, value, timeout) is not False
 
-    def add(self, key, value, timeout=None) -> bool:
+    def add(self, key: str, value: Any, timeout: float | None = None) -> bool:
         return bool(self._call("add", False, key, value, timeout))
 
-    def incr(self, key, delta: int = 1):
+    def incr(self, key: str, delta: int = 1) -> int | None:
         """The new value; None when the cache is unreachable; ValueError when the key is missing."""
-        return self._call("incr", None, key, delta)
+        value: int | None = self._call("incr", None, key, delta)
+        return value
 
-    def delete(self, key) -> None:
+    def delete(self, key: str) -> None:
         self._call("delete", None, key)
 
     def clear(self) -> None:

@@ -12,7 +12,7 @@ def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date,
     )
 
 
-def is_working_day(day: datetime.date, exceptions: dict | None = None) -> bool:
+def is_working_day(day: datetime.date, exceptions: dict[datetime.date, bool] | None = None) -> bool:
     exceptions = _exceptions(day, day) if exceptions is None else exceptions
     if day in exceptions:
         return exceptions[day]

@@ -57,12 +57,15 @@ def test_demo_figures_and_idempotence(foundation):
     assert list(Suggestion.objects.order_by("pk").values_list("pk", "code", "lead_id")) == codes
 
 
-def test_stats_of_the_demo_year(foundation, django_assert_max_num_queries):
+def test_stats_of_the_demo_year(foundation, count_queries):
     from proposals.selectors import handling_stats, public_suggestion_detail, public_suggestions
 
     demo.load()
-    with django_assert_max_num_queries(6):
+    with count_queries.capture() as queries:
         stats = handling_stats(Suggestion.objects.filter(year=2022))
+    # 5 queries: the total, replies by class, feedback ratings, replied and replied-on-time
+    # suggestions (one aggregate each); 6 leaves room for one more figure, not one per row.
+    assert len(queries) <= 6
     assert stats["total"] == 231 and stats["on_time"] == 231 and stats["on_time_rate"] == 100.0
     assert stats["process_satisfaction_rate"] == stats["result_satisfaction_rate"] == 100.0
     assert public_suggestions().count() == 231

@@ -5,8 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from proposals.models import Motion, Signature, Suggestion, timeline_write
@@ -64,13 +62,6 @@ def make_public(world, n, *, title=None, body="建议内容。", status=S.CLOSED
     return item
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.status_code
-    return len(ctx.captured_queries)
-
-
 # -- the list -----------------------------------------------------------------------------------
 
 
@@ -87,12 +78,15 @@ def test_list_shows_only_published_public_items(client, world):
         assert hidden not in html
 
 
-def test_list_query_count_is_flat(client, world):
+def test_list_query_count_is_flat(client, world, count_queries):
     for n in range(1, 11):
         make_public(world, n)
     small = count_queries(client, "/suggestions/")
     for n in range(11, 61):
         make_public(world, n)
+    # 7 queries: the paginator's count, the filter's choices (sessions, the first year,
+    # categories, units, deputies), and the page of suggestions with their foreign keys joined.
+    # None per suggestion, with or without a search.
     assert count_queries(client, "/suggestions/") == small
     assert count_queries(client, "/suggestions/?q=民生&status=closed") == small
 
@@ -224,13 +218,16 @@ def test_unpublished_or_unknown_items_are_404(client, world, hidden):
     assert client.get(f"/suggestions/{pk}/").status_code == 404
 
 
-def test_detail_query_count_is_flat(client, world):
+def test_detail_query_count_is_flat(client, world, count_queries):
     item = make_public(world, 1)
+    client.get(f"/suggestions/{item.pk}/")  # warm the content-type cache (the timeline's key)
     small = count_queries(client, f"/suggestions/{item.pk}/")
     for _ in range(10):
         SignatureFactory(suggestion=item, deputy=DeputyFactory(term=world["term"]))
         ReplyFactory(suggestion=item, organisation=world["unit"], published_at=PUBLISHED)
         timeline_write(item=item, action="registered", actor_label="办公室")
+    # 5 queries: the suggestion (foreign keys joined), its signatures, assignments, published
+    # replies and timeline entries (one query each). None per row.
     assert count_queries(client, f"/suggestions/{item.pk}/") == small
 
 
@@ -278,12 +275,15 @@ def test_stats_bad_filters_answer_400(client, world, query):
     assert client.get(f"/suggestions/stats/?{query}").status_code == 400
 
 
-def test_stats_query_count_is_flat(client, world):
+def test_stats_query_count_is_flat(client, world, count_queries):
     for n in range(1, 11):
         make_public(world, n)
     small = count_queries(client, "/suggestions/stats/")
     for n in range(11, 61):
         make_public(world, n)
+    # 10 queries: one aggregate per figure (replies by class, feedback ratings, replied and
+    # on-time counts, …), the units' assignments and ratings for the table, and the filter's
+    # choices (sessions, the first year). None per suggestion.
     assert count_queries(client, "/suggestions/stats/") == small
 
 
@@ -351,15 +351,18 @@ def test_motion_drafts_and_unknown_ids_are_404(client, world):
     assert client.get("/motions/?status=draft").status_code == 400
 
 
-def test_motion_detail_query_count_is_flat(client, world, motion):
+def test_motion_detail_query_count_is_flat(client, world, motion, count_queries):
+    client.get(f"/motions/{motion.pk}/")  # warm the content-type cache (the timeline's key)
     small = count_queries(client, f"/motions/{motion.pk}/")
     for _ in range(10):
         SignatureFactory(suggestion=None, motion=motion, deputy=DeputyFactory(term=world["term"]))
         motion.inspections.create(date=datetime.date(2022, 12, 2), title="督查")
+    # 5 queries: the motion (foreign keys joined), its signatures, inspections, progress
+    # reports and timeline entries (one query each). None per row.
     assert count_queries(client, f"/motions/{motion.pk}/") == small
 
 
-def test_motion_list_query_count_is_flat(client, world, motion):
+def test_motion_list_query_count_is_flat(client, world, motion, count_queries):
     small = count_queries(client, "/motions/")
     for n in range(2, 12):
         MotionFactory(
@@ -369,6 +372,8 @@ def test_motion_list_query_count_is_flat(client, world, motion):
             code=f"议案{n}",
             submitted_at=PUBLISHED,
         )
+    # 4 queries: the paginator's count, the filter's choices (sessions, deputies), and the page
+    # of motions with their foreign keys joined. None per motion.
     assert count_queries(client, "/motions/") == small
 
 
@@ -387,12 +392,15 @@ def test_home_shows_latest_published_replies_and_figures(client, world):
     assert "/suggestions/" in html
 
 
-def test_home_query_count_is_bounded(client, world):
+def test_home_query_count_is_bounded(client, world, count_queries):
     for n in range(1, 4):
         make_public(world, n)
     small = count_queries(client, "/")
     for n in range(4, 30):
         make_public(world, n)
+    # 10 queries: the current term, one per headline figure (deputies, stations, receptions,
+    # residents received, suggestions, on-time rate), the latest reception day, the stations and
+    # the five latest replies. Flat however many suggestions there are.
     assert count_queries(client, "/") == small
 
 

@@ -82,10 +82,12 @@ def test_another_year_has_its_own_figures(year_data):
     assert value("receptions.residents", 2021) == 99
 
 
-def test_every_figure_is_one_cheap_query(year_data, django_assert_max_num_queries):
+def test_every_figure_is_one_cheap_query(year_data, count_queries):
     keys = [fig.key for fig in registry.all_figures()]
-    with django_assert_max_num_queries(len(keys)):
+    with count_queries.capture() as queries:
         registry.compute(keys, 2022)
+    # At most one query per figure (a count, a sum or one grouped aggregate): 37 today.
+    assert len(queries) <= len(keys)
 
 
 def test_the_registry_rejects_a_duplicate_key():
