@@ -47,7 +47,7 @@ run: sysdeps messages demo
 test: sysdeps-test messages node_modules/.installed
 	$(PY) -m pytest -q
 
-TEMPLATE_DIRS := templates proposals/templates
+TEMPLATE_DIRS := templates proposals/templates supervision/templates
 
 lint: install
 	$(PY) -m ruff check .
