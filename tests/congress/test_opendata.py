@@ -352,7 +352,9 @@ def test_command_year_and_format(world, tmp_path):
         call_command("export_open_data", str(tmp_path), year="soon", stdout=io.StringIO())
 
 
-def test_downloads_stream_rows_from_the_database_a_chunk_at_a_time(client, world, monkeypatch):
+def test_downloads_stream_rows_from_the_database_a_chunk_at_a_time(
+    client, world, monkeypatch, count_queries
+):
     """Issue 15: a download holds one chunk of rows in memory, never the whole table."""
     deputy = world["deputy"]
     for n in range(6, 11):
@@ -375,10 +377,10 @@ def test_downloads_stream_rows_from_the_database_a_chunk_at_a_time(client, world
     response = client.get("/open-data/suggestions.csv")
     assert response.streaming
     chunks = iter(response.streaming_content)
-    with CaptureQueriesContext(connection) as ctx:
+    with count_queries.capture() as ctx:
         header = next(chunks).decode()
     assert header.startswith("\ufeff系统编号,") and ctx.captured_queries == []  # before any read
-    with CaptureQueriesContext(connection) as ctx:
+    with count_queries.capture() as ctx:
         rest = b"".join(chunks).decode()
     # Per chunk: its rows (one cursor for all three), then its co-signers, units and first replies.
     assert len(ctx.captured_queries) == 1 + 3 * 3
