@@ -7,7 +7,7 @@ from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from congress.kit.pagecache import remember
+from congress.kit.pagecache import cached_page, remember
 from congress.kit.sharedcache import shared
 from deputies import selectors as deputy_selectors
 from proposals.models import Reply, Suggestion
@@ -47,6 +47,7 @@ def _home_context() -> dict:
     return context
 
 
+@cached_page(depends=["deputies", "stations", "suggestions"])
 def home(request):
     # The figures are the same for everyone until the next write (congress.kit.pagecache).
     return render(request, "home.html", remember("home", _home_context))

@@ -77,6 +77,10 @@ class TolerantCache:
     def get(self, key, default=None):
         return self._call("get", default, key, default)
 
+    def get_many(self, keys) -> dict | None:
+        """The entries found, by key; None (not {}) when the cache is unreachable."""
+        return self._call("get_many", None, keys)
+
     def set(self, key, value, timeout=None) -> bool:
         return self._call("set", False, key, value, timeout) is not False
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from congress.kit import pagecache
 from congress.kit.notify import notify_all
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
 from congress.kit.workdays import add_working_days
@@ -101,6 +102,7 @@ def suggestion_assign(
                 + [(unit, Assignment.Role.CO) for unit in co_units]
             ]
         )
+        pagecache.touched_rows(assignments)  # bulk_create() sends no signals
         suggestion.status, suggestion.assigned_at = S.ASSIGNED, timezone.now()
         suggestion.save(update_fields=["status", "assigned_at"])
         names = "、".join([lead_unit.name] + [u.name for u in co_units])

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.kit import pagecache
 from congress.models import Meeting, Organisation, Session
 from deputies.models import Deputy
 from proposals.models import (
@@ -249,6 +250,7 @@ def motion_convert_to_suggestion(*, motion: Motion, by: User, note: str = "") ->
                 for s in motion.signatures.filter(status=Signature.Status.CONFIRMED)
             ]
         )
+        pagecache.touched(f"suggestion:{suggestion.pk}")  # bulk_create() sends no signals
         if motion.review_outcome != Motion.Outcome.NOT_LISTED:
             motion.review_note, motion.reviewed_at = note, now
         motion.status, motion.review_outcome = M.CONVERTED, Motion.Outcome.CONVERTED

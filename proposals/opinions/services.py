@@ -31,6 +31,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from congress.kit import pagecache
 from congress.kit.errors import DomainError
 from congress.models import Organisation
 from deputies.models import Deputy, LiaisonStation, Reception
@@ -566,6 +567,7 @@ def opinion_route(
         )
         # Reopened and sent to another (or the same) unit: the earlier assignment ends.
         opinion.assignments.filter(active=True).update(active=False)
+        pagecache.touched("opinions")  # update() sends no signals
         assignment = Assignment.objects.create(
             opinion=opinion,
             organisation=organisation,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from congress.kit import pagecache
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
 from congress.models import Category, Session
 from deputies.models import Deputy
@@ -194,6 +195,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str = "") -
         suggestion.save(update_fields=["status", "withdrawn_at"])
         units = [a.organisation for a in suggestion.assignments.filter(active=True)]
         suggestion.assignments.filter(active=True).update(active=False)
+        pagecache.touched(f"suggestion:{suggestion.pk}")  # update() sends no signals
         _timeline(suggestion, "withdrawn", by, reason)
         for unit in units:
             _mail_on_commit(
