@@ -81,6 +81,11 @@ def _generation_key(topic: str) -> str:
     return GENERATION_PREFIX + topic
 
 
+# Generations expire a day after they were created (one key per suggestion page ever visited
+# should not pile up in Redis): a generation that vanished only makes its pages render afresh.
+GENERATION_SECONDS = 24 * 60 * 60
+
+
 def _fresh_start() -> int:
     # A generation that vanished (restart, eviction) starts again from a value no earlier
     # snapshot can hold: the clock in microseconds is far ahead of any count of bumps.
@@ -97,7 +102,7 @@ def generations(topics: Iterable[str]) -> dict[str, int] | None:
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
-            shared.add(key, _fresh_start(), timeout=None)
+            shared.add(key, _fresh_start(), timeout=GENERATION_SECONDS)
         again = shared.get_many(missing)
         if again is None or len(again) < len(missing):
             return None
@@ -113,7 +118,7 @@ def _bump(topics: Iterable[str]) -> None:
             if shared.incr(key) is None:
                 return  # no cache reachable: nothing cached can go stale either
         except ValueError:  # not there yet (or evicted): any fresh start differs from snapshots
-            shared.add(key, _fresh_start(), timeout=None)
+            shared.add(key, _fresh_start(), timeout=GENERATION_SECONDS)
 
 
 class PendingTouch:
