@@ -147,3 +147,16 @@ def test_postgresql_answers_two_character_chinese_terms_from_the_bigram_index(it
         plan = queryset.explain()
     assert "suggestion_cjk_bigrams" in plan
     assert titles(queryset) == ["关于城区停车设施建设的建议"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_postgresql_answers_three_character_chinese_terms_from_the_trigram_index(items):
+    for n in range(30):
+        items(f"关于第{n}项民生工作的建议", body="正文内容。" * 20)
+    items("关于城区停车场建设的建议")
+    queryset = search.search(Suggestion.objects.all(), "停车场")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "suggestion_title_trgm" in plan and "suggestion_body_trgm" in plan
+    assert titles(queryset) == ["关于城区停车场建设的建议"]
