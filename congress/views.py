@@ -8,10 +8,11 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from congress.kit import home as home_blocks
-from congress.kit.pagecache import remember
+from congress.kit.pagecache import cached_page, remember
 from congress.kit.sharedcache import shared
 
 
+@cached_page(depends=["deputies", "stations", "suggestions"])
 def home(request):
     # The apps' figures and blocks (congress.kit.home), the same for everyone until the next write
     # (congress.kit.pagecache).

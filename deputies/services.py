@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.kit import pagecache
 from congress.kit.errors import DomainError
 from congress.kit.rules import rule
 from congress.models import timeline_write
@@ -43,6 +44,7 @@ def activities_verify(*, activities, by) -> int:
             )
         )
         Activity.objects.filter(pk__in=[a.pk for a in pending]).update(verified=True)
+        pagecache.touched_rows(pending)  # update() sends no signals
         for activity in pending:
             timeline_write(item=activity, action="activity.verified", actor=by, public=False)
     return len(pending)

@@ -5,11 +5,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from congress.kit.listing import FilteredListView
-from congress.kit.pagecache import accept_params
+from congress.kit.pagecache import accept_params, cached_page
 from congress.kit.printing import html_to_pdf, pdf_response
 from congress.kit.qr import opinion_form_url, qr_svg_response
 from deputies import selectors
@@ -18,6 +19,7 @@ from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
 
+@method_decorator(cached_page(depends=["deputies"]), name="dispatch")
 class DeputyListView(FilteredListView):
     template_name = "deputies/deputy_list.html"
     filterset_class = DeputyFilter
@@ -58,6 +60,7 @@ def _parts(request, profile, *, pdf: bool) -> list[str]:
     ]
 
 
+@cached_page(depends=["deputies", "deputy:{pk}", "suggestions", "motions", "stations"])
 def deputy_detail(request, pk):
     deputy, years, profile = _profile(request, pk)
     return render(
@@ -75,6 +78,7 @@ def deputy_detail(request, pk):
 
 
 @require_safe
+@cached_page(depends=["deputies", "deputy:{pk}", "suggestions", "motions", "stations"])
 def deputy_record_pdf(request, pk, year):
     """The year's performance record (履职档案) as a printable PDF (WeasyPrint, CJK fonts)."""
     if not 2000 <= year <= timezone.localdate().year + 1:
@@ -103,6 +107,7 @@ def deputy_record_pdf(request, pk, year):
     )
 
 
+@cached_page(depends=["deputies"])
 def deputy_qr(request, pk):
     try:
         deputy = Deputy.objects.public().get(pk=pk)
@@ -112,10 +117,12 @@ def deputy_qr(request, pk):
     return qr_svg_response(url, _("Send an opinion to deputy %(name)s") % {"name": deputy.name})
 
 
+@cached_page(depends=["stations"])
 def station_list(request):
     return render(request, "deputies/station_list.html", {"stations": selectors.station_list()})
 
 
+@cached_page(depends=["stations", "station:{pk}"])
 def station_detail(request, pk):
     try:
         station = selectors.station_detail(pk)
@@ -133,6 +140,7 @@ def station_detail(request, pk):
     )
 
 
+@cached_page(depends=["stations"])
 def station_qr(request, pk):
     try:
         station = selectors.station_detail(pk)

@@ -17,20 +17,72 @@ substring match:
   title, (3) matches in the text only; within a tier, the most recent year first, then the item
   number.
 
-On PostgreSQL, migration 0003_suggestion_search_trgm creates the pg_trgm extension and trigram
-GIN indexes on title and body; LIKE '%农村道路%' then reads the index instead of every row.
-Trigrams of Chinese characters are only extracted when the database's LC_CTYPE classifies them
-as letters (C.UTF-8, zh_CN.UTF-8, en_US.UTF-8 do; the plain "C" locale does not, and the search
-still works, only without the index). SQLite scans the rows, which stays well under the page's
-time budget at ten times Pinghu's yearly volume (tests/perf/bench_suggestion_list.py).
+On PostgreSQL (tests/perf/bench_search.py measures it at 200,000 suggestions):
+
+- migration 0003_suggestion_search_trgm creates the pg_trgm extension and trigram GIN indexes
+  on title and body; LIKE '%农村道路%' then reads the index instead of every row. Trigrams of
+  Chinese characters are only extracted when the database's LC_CTYPE classifies them as letters
+  (C.UTF-8, zh_CN.UTF-8, en_US.UTF-8 do; the plain "C" locale does not, and the search still
+  works, only without the index). A term with letters is matched with ILIKE, which the trigram
+  index serves too (Django's icontains, UPPER(title) LIKE UPPER(…), cannot use it);
+- a pattern of two characters holds no trigram, so pg_trgm cannot serve '%道路%': migration
+  0010_suggestion_search_bigrams indexes every two-CJK-character substring of title and body
+  (proposals_cjk_bigrams), and a two-character Chinese term adds `bigrams @> ARRAY['道路']`,
+  which that index answers, before LIKE rechecks the row;
+- a one-character term is matched by a scan (a common character is in a large share of rows,
+  where an index would not help).
+
+SQLite scans the rows, which stays well under the page's time budget at ten times Pinghu's
+yearly volume (tests/perf/bench_suggestion_list.py).
 """
 
 import re
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.lookups import IContains
 
 MAX_TERMS = 5
 SPACES = re.compile(r"[\s\u3000]+")
+
+
+@CharField.register_lookup
+@TextField.register_lookup
+class ILikeContains(IContains):
+    """icontains that PostgreSQL's trigram index can serve: `title ILIKE '%5g%'`."""
+
+    lookup_name = "ilike_contains"
+
+    def get_rhs_op(self, connection, rhs):
+        if connection.vendor == "postgresql":
+            return f"ILIKE {rhs}"  # and the column as it is, not UPPER(column)
+        return connection.operators["icontains"] % rhs
+
+
+class CjkBigrams(Func):
+    """proposals_cjk_bigrams(title, body) (migration 0009): its GIN index answers `@>`."""
+
+    function = "proposals_cjk_bigrams"
+
+    def __init__(self, *expressions, **extra):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(*expressions, output_field=ArrayField(TextField()), **extra)
+
+
+def _cjk(term: str) -> bool:
+    """Every character three bytes in UTF-8, as the bigrams the index holds."""
+    return all(len(char.encode()) == 3 for char in term)
 
 
 def terms(query: str) -> list[str]:
@@ -43,7 +95,7 @@ def terms(query: str) -> list[str]:
 
 
 def _contains(field: str, term: str) -> Q:
-    lookup = "contains" if term.lower() == term.upper() else "icontains"
+    lookup = "contains" if term.lower() == term.upper() else "ilike_contains"
     return Q(**{f"{field}__{lookup}": term})
 
 
@@ -52,7 +104,13 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     words = terms(query)
     if not words:
         return queryset
+    postgres = connections[queryset.db].vendor == "postgresql"
     for word in words:
+        if postgres and len(word) == 2 and _cjk(word):
+            # No trigram in a two-character pattern: the bigram index finds the candidates.
+            queryset = queryset.alias(cjk_bigrams=CjkBigrams("title", "body")).filter(
+                cjk_bigrams__contains=[word]
+            )
         queryset = queryset.filter(_contains("title", word) | _contains("body", word))
     phrase = "".join(words)
     all_in_title = Q()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from congress.kit import workflow
+from congress.kit import pagecache, workflow
 from congress.kit.errors import DomainError
 from congress.kit.rules import rule as congress_rule
 from congress.kit.workdays import add_months
@@ -591,6 +591,7 @@ def livelihood_candidate_create(
         idea_ids = [idea.pk for idea in ideas]
         if idea_ids:
             ProjectIdea.objects.filter(pk__in=idea_ids).update(project=project)
+            pagecache.touched("projects")  # update() sends no signals
         timeline_write(item=project, action="project_candidate", actor=actor)
     return project
 
@@ -646,6 +647,7 @@ def livelihood_ballot_create(
         for project in candidates:
             project.ballot_option = options[project.title]
         LivelihoodProject.objects.bulk_update(candidates, ["ballot_option"])
+        pagecache.touched_rows(candidates)  # bulk_update() sends no signals
     return poll
 
 
@@ -725,6 +727,7 @@ def livelihood_evaluation_create(
         for project in projects:
             project.evaluation_option = options[project.title]
         LivelihoodProject.objects.bulk_update(projects, ["evaluation_option"])
+        pagecache.touched_rows(projects)  # bulk_update() sends no signals
     return poll
 
 
@@ -763,4 +766,5 @@ def major_project_poll_create(
         for project in projects:
             project.approval_option = options[project.name]
         MajorProject.objects.bulk_update(projects, ["approval_option"])
+        pagecache.touched_rows(projects)  # bulk_update() sends no signals
     return poll

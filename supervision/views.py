@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
 from congress.kit.listing import FilteredListView
+from congress.kit.pagecache import cached_page
 from deputies.portal import deputy_required
 from supervision import rules, selectors, services
 from supervision.filters import SupervisionFilter
@@ -18,6 +20,7 @@ from supervision.models import Poll, SupervisionItem
 # --- Public pages -----------------------------------------------------------------------------
 
 
+@method_decorator(cached_page(depends=["supervision"]), name="dispatch")
 class SupervisionListView(FilteredListView):
     template_name = "supervision/item_list.html"
     filterset_class = SupervisionFilter
@@ -27,6 +30,7 @@ class SupervisionListView(FilteredListView):
         return selectors.supervision_list()
 
 
+@cached_page(depends=["supervision"])
 def item_detail(request, pk):
     try:
         item = selectors.supervision_item(pk)
@@ -44,10 +48,12 @@ def item_detail(request, pk):
     )
 
 
+@cached_page(depends=["projects"])
 def project_years(request):
     return render(request, "supervision/project_years.html", {"years": selectors.project_years()})
 
 
+@cached_page(depends=["projects"])
 def project_year(request, year):
     data = selectors.project_year(year)
     if data is None:

@@ -15,6 +15,7 @@ the generation counter is simply not bumped (there is nothing cached to go stale
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -77,6 +78,11 @@ class TolerantCache:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._call("get", default, key, default)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any] | None:
+        """The entries found, by key; None (not {}) when the cache is unreachable."""
+        found: dict[str, Any] | None = self._call("get_many", None, keys)
+        return found
 
     def set(self, key: str, value: Any, timeout: float | None = None) -> bool:
         return self._call("set", False, key, value, timeout) is not False

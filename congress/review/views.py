@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from congress.kit.pagecache import cached_page
 from congress.models import AnnualReview, ReviewPdf
 from congress.review import pdf
 from congress.review.building import build
@@ -13,6 +14,7 @@ PDF_RETRY_SECONDS = 10
 
 
 @require_safe
+@cached_page(depends=["reviews"])
 def review_list(request):
     reviews = AnnualReview.objects.published().only(
         "year", "title", "subtitle", "lead", "published_on"
@@ -21,6 +23,7 @@ def review_list(request):
 
 
 @require_safe
+@cached_page(depends=["reviews", "reviews:{year}"])
 def review_detail(request, year: int):
     review = get_object_or_404(AnnualReview.objects.published(), year=year)
     context = build(review, staff=request.user.is_staff)
@@ -51,6 +54,7 @@ def review_preview(request, year: int):
 
 
 @require_safe
+@cached_page(depends=["reviews", "reviews:{year}"])
 def review_pdf(request, year: int):
     review = get_object_or_404(AnnualReview.objects.published(), year=year)
     row = pdf.request_pdf(review, get_language() or "zh-hans")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congress.kit import workflow
+from congress.kit import pagecache, workflow
 from congress.kit.notify import notify_all
 from congress.kit.rules import rule
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
@@ -106,6 +106,7 @@ def suggestion_assign(
                 + [(unit, Assignment.Role.CO) for unit in co_units]
             ]
         )
+        pagecache.touched_rows(assignments)  # bulk_create() sends no signals
         workflow.transition(
             suggestion,
             S.ASSIGNED,

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.kit import workflow
+from congress.kit import pagecache, workflow
 from congress.kit.rules import rule
 from congress.models import Meeting, Organisation, Session
 from deputies.models import Deputy
@@ -207,6 +207,7 @@ def motion_convert_to_suggestion(*, motion: Motion, by: User, note: str = "") ->
                 for s in motion.signatures.filter(status=Signature.Status.CONFIRMED)
             ]
         )
+        pagecache.touched(f"suggestion:{suggestion.pk}")  # bulk_create() sends no signals
         # A motion the presidium did not list keeps that review's note and date.
         if motion.review_outcome != Motion.Outcome.NOT_LISTED:
             motion.review_note, motion.reviewed_at = note, now

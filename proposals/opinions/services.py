@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from congress.kit import workflow
+from congress.kit import pagecache, workflow
 from congress.kit.phones import validate_phone
 from congress.kit.rules import rule
 from congress.models import Organisation
@@ -527,6 +527,7 @@ def opinion_route(
         workflow.check(opinion, ST.ROUTED, message)
         # Reopened and sent to another (or the same) unit: the earlier assignment ends.
         opinion.assignments.filter(active=True).update(active=False)
+        pagecache.touched("opinions")  # update() sends no signals
         assignment = Assignment.objects.create(
             opinion=opinion,
             organisation=organisation,

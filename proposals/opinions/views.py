@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from congress.kit import challenge, ratelimit
 from congress.kit.errors import DomainError
-from congress.kit.pagecache import accept_params
+from congress.kit.pagecache import accept_params, cached_page
 from congress.kit.qr import opinion_form_url
 from congress.kit.rules import rule
 from congress.kit.sharedcache import shared
@@ -277,6 +277,7 @@ def _track_context(request, opinion, *, rating_form, signed_in) -> dict:
     }
 
 
+@cached_page(depends=["opinions", "stations"])
 def opinion_stats(request):
     """/opinions/stats/: received, closed, closure rate and satisfaction, with filters."""
     form = StatsFilterForm(request.GET or None)
@@ -299,6 +300,7 @@ def _qr_svg(url: str) -> str:
     return qr.svg_inline(scale=10, border=2, dark="#000", light="#fff")
 
 
+@cached_page(depends=["stations"])
 def station_poster(request, pk):
     """An A4 poster for the station's wall: its name, QR code, opening hours and how to use it."""
     from weasyprint import HTML

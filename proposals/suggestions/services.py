@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congress.kit import workflow
+from congress.kit import pagecache, workflow
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
 from congress.models import Category, Session
 from deputies.models import Deputy
@@ -167,6 +167,7 @@ def suggestion_withdraw(*, suggestion: Suggestion, by: User, reason: str = "") -
                 for unit in units
             ],
         )
+        pagecache.touched(f"suggestion:{suggestion.pk}")  # update() sends no signals
         active.update(active=False)
     return suggestion
 

@@ -8,9 +8,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 
 from congress.kit.listing import FilteredListView
-from congress.kit.pagecache import accept_params
+from congress.kit.pagecache import accept_params, cached_page
 from proposals import selectors
 from proposals.exports import csv_stream
 from proposals.filters import MotionFilter, StatsFilter, SuggestionFilter, lead_unit_of
@@ -36,6 +37,7 @@ def public_list_queryset():
     return lead_unit_of(selectors.public_suggestions())
 
 
+@method_decorator(cached_page(depends=["suggestions", "deputies"]), name="dispatch")
 class SuggestionListView(FilteredListView):
     template_name = "proposals/suggestion_list.html"
     filterset_class = SuggestionFilter
@@ -65,6 +67,7 @@ class SuggestionListView(FilteredListView):
         return paginator, page, page.object_list, is_paginated
 
 
+@cached_page(depends=["suggestion:{pk}", "deputies"])
 def suggestion_detail(request, pk):
     try:
         suggestion = selectors.public_suggestion_detail(pk)
@@ -153,6 +156,7 @@ def per_unit_table(queryset) -> list[dict]:
     return rows
 
 
+@cached_page(depends=["suggestions"])
 def suggestion_stats(request):
     accept_params(request, StatsFilter.base_filters)
     filterset = StatsFilter(request.GET or None, queryset=Suggestion.objects.public())
@@ -207,6 +211,7 @@ def suggestion_export(request):
 # -- motions --------------------------------------------------------------------------------
 
 
+@method_decorator(cached_page(depends=["motions", "deputies"]), name="dispatch")
 class MotionListView(FilteredListView):
     template_name = "proposals/motion_list.html"
     filterset_class = MotionFilter
@@ -225,6 +230,7 @@ class MotionListView(FilteredListView):
         )
 
 
+@cached_page(depends=["motion:{pk}", "deputies"])
 def motion_detail(request, pk):
     try:
         motion = (

@@ -25,8 +25,8 @@ def test_a_second_anonymous_visit_of_the_home_page_comes_from_the_page_cache(liv
     second = page.goto(f"{live_server.url}/")
     assert second.status == 200 and second.headers.get("x-page-cache") == "hit"
     # The live server's thread and this one see the same cache (the entry is there).
-    assert cache.get("pagecache:generation") is not None
+    assert cache.get("pagecache:gen:everything") is not None
 
 
 def test_the_cache_starts_empty_for_every_test(live_server):
-    assert cache.get("pagecache:generation") is None
+    assert cache.get("pagecache:gen:everything") is None

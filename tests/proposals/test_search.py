@@ -106,3 +106,57 @@ def test_postgresql_has_trigram_indexes():
         )
         names = {row[0] for row in cursor.fetchall()}
     assert names == {"suggestion_title_trgm", "suggestion_body_trgm"}
+
+
+def test_two_and_one_character_terms_find_titles_and_texts(items):
+    """Two characters use the bigram index on PostgreSQL, one a scan: the same results."""
+    in_title = items("关于城区停车设施建设的建议")
+    in_body = items("关于优化公交线路的建议", body="站点附近停车难，建议统筹。")
+    items("关于垃圾分类的建议", body="停下来，车辆绕行。")  # 停 and 车, never 停车
+    everything = Suggestion.objects.all()
+    assert titles(search.search(everything, "停车")) == [in_title.title, in_body.title]
+    assert set(titles(search.search(everything, "停"))) == {
+        in_title.title,
+        in_body.title,
+        "关于垃圾分类的建议",
+    }
+    assert titles(search.search(everything, "停车 公交")) == [in_body.title]
+
+
+def test_a_two_character_term_across_the_title_and_text_is_not_found(items):
+    """The title and the text are separate: their last and first characters make no word."""
+    items("关于道路的建议停", body="车辆太多。")
+    assert titles(search.search(Suggestion.objects.all(), "停车")) == []
+
+
+def test_a_two_character_term_with_letters_or_digits_ignores_case(items):
+    five_g = items("关于加快5G基站建设的建议")
+    items("关于加快农村道路建设的建议", body="预计2025年完成。")
+    assert titles(search.search(Suggestion.objects.all(), "5g")) == [five_g.title]
+    assert len(search.search(Suggestion.objects.all(), "20")) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram index is PostgreSQL's")
+def test_postgresql_answers_two_character_chinese_terms_from_the_bigram_index(items):
+    for n in range(30):
+        items(f"关于第{n}项民生工作的建议", body="正文内容。" * 20)
+    items("关于城区停车设施建设的建议")
+    queryset = search.search(Suggestion.objects.all(), "停车")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny table: show the index can serve
+        plan = queryset.explain()
+    assert "suggestion_cjk_bigrams" in plan
+    assert titles(queryset) == ["关于城区停车设施建设的建议"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_postgresql_answers_three_character_chinese_terms_from_the_trigram_index(items):
+    for n in range(30):
+        items(f"关于第{n}项民生工作的建议", body="正文内容。" * 20)
+    items("关于城区停车场建设的建议")
+    queryset = search.search(Suggestion.objects.all(), "停车场")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "suggestion_title_trgm" in plan and "suggestion_body_trgm" in plan
+    assert titles(queryset) == ["关于城区停车场建设的建议"]

@@ -1,0 +1,28 @@
+"""Which cached pages a write of the congress' own rows drops (congress.kit.pagecache)."""
+
+from congress.kit.pagecache import EVERYTHING, topics
+from congress.models import (
+    AnnualReview,
+    Category,
+    Holiday,
+    ImportJob,
+    Meeting,
+    Organisation,
+    ReviewPdf,
+    ReviewSection,
+    Session,
+    Term,
+    Town,
+)
+
+# Reference data every page may name (terms, sessions, towns, units, categories) and the
+# holidays every deadline counts with: rare staff edits, so they simply drop everything.
+for model in (Term, Session, Meeting, Town, Organisation, Category, Holiday):
+    topics.register(model, EVERYTHING)
+
+# A review's page depends on "reviews" too: staff edit reviews rarely, so one topic for all.
+topics.register(AnnualReview, "reviews", row=lambda review: [f"reviews:{review.year}"])
+topics.register(ReviewSection, "reviews")
+# The PDF cache row (written while a visitor downloads) and an import's bookkeeping (the
+# import writes in bulk and calls touched_everything() itself) are on no page.
+topics.private(ReviewPdf, ImportJob)

@@ -1,0 +1,56 @@
+"""Which cached pages a write of supervision and project rows drops (congress.kit.pagecache).
+
+"supervision": the list and every item's page; "projects": the project years and every
+year's page; "reviews:<year>": that year's review.
+"""
+
+from congress.kit.pagecache import review_years, topics
+from supervision.models import (
+    Appointee,
+    Ballot,
+    BallotReceipt,
+    Inspection,
+    InspectionPhoto,
+    LivelihoodProject,
+    MajorProject,
+    Milestone,
+    PaperTally,
+    PaperTallyCount,
+    Poll,
+    PollOption,
+    PollVoter,
+    ProjectApproval,
+    ProjectIdea,
+    RectificationReport,
+    Result,
+    ReviewOpinion,
+    SealedBallot,
+    SupervisionDocument,
+    SupervisionItem,
+)
+
+for model in (SupervisionItem, SupervisionDocument, ReviewOpinion, RectificationReport, Appointee):
+    topics.register(model, "supervision", row=lambda row: review_years())
+
+# Polls decide both a supervised item's satisfaction and the livelihood projects.
+topics.register(Poll, "supervision", "projects", row=lambda poll: review_years(poll.opens_at))
+topics.register(PollOption, "supervision", "projects")
+topics.register(Result, "supervision", "projects", row=lambda result: review_years())
+
+for model in (ProjectIdea, LivelihoodProject, MajorProject):
+    topics.register(model, "projects", row=lambda row: review_years(row.year))
+for model in (ProjectApproval, Milestone, Inspection, InspectionPhoto):
+    topics.register(model, "projects")
+
+# The roll, receipts, sealed and counted ballots and paper tallies are secret until the
+# Result row (above) publishes the outcome.
+topics.private(
+    PollVoter,
+    BallotReceipt,
+    SealedBallot,
+    Ballot,
+    PaperTally,
+    PaperTallyCount,
+    SupervisionItem.history.model,
+    Poll.history.model,
+)
