@@ -5,6 +5,13 @@ year's page; "reviews:<year>": that year's review.
 """
 
 from congress.kit.pagecache import review_years, topics
+from supervision.filing.models import (
+    FilingReview,
+    NormativeDocument,
+    ReviewFinding,
+    ReviewStep,
+    ReviewSuggestion,
+)
 from supervision.models import (
     Appointee,
     Ballot,
@@ -54,3 +61,10 @@ topics.private(
     SupervisionItem.history.model,
     Poll.history.model,
 )
+
+# Filing review: the register's pages and the review's filing figures. A resident's suggestion
+# shows only on its own tracking page (never cached) until the office answers it.
+for model in (NormativeDocument, FilingReview, ReviewFinding, ReviewStep):
+    topics.register(model, "filing", row=lambda row: review_years())
+topics.register(ReviewSuggestion, "filing", row=lambda row: review_years())
+topics.private(NormativeDocument.history.model, FilingReview.history.model)

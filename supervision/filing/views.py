@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from congress.kit import challenge, ratelimit
 from congress.kit.errors import DomainError
 from congress.kit.listing import FilteredListView
+from congress.kit.pagecache import cached_page
 from congress.kit.rules import rule
 from supervision.filing import services
 from supervision.filing.forms import ReviewSuggestionForm, TrackCodeForm
@@ -90,6 +92,7 @@ def public_documents():
     )
 
 
+@method_decorator(cached_page(depends=["filing"]), name="dispatch")
 class FilingListView(FilteredListView):
     template_name = "supervision/filing_list.html"
     filterset_class = FilingFilter
@@ -102,6 +105,7 @@ class FilingListView(FilteredListView):
         return super().get_context_data(filing_days=filing_deadline_days(), **kwargs)
 
 
+@cached_page(depends=["filing"])
 def document_detail(request, pk):
     document = (
         public_documents()
