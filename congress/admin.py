@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from congress.importing import SheetAdmin
 from congress.kit import history_admin  # noqa: F401  (they register their admins)
+from congress.kit.import_admin import SheetAdmin
 from congress.models import Category, Holiday, Meeting, Organisation, Session, Term, Town
 from congress.resources import OrganisationResource
 from congress.review import admin as review_admin  # noqa: F401  (they register their admins)

@@ -404,7 +404,7 @@ class ReviewPdf(models.Model):
 
 
 class ImportJob(models.Model):
-    """One confirmed spreadsheet import, run as a background task (congress.import_jobs).
+    """One confirmed spreadsheet import, run as a background task (congress.kit.import_jobs).
 
     The uploaded file itself waits in the cache or a private temporary folder only until the
     task has read it; this row keeps who imported which file and what came of it.

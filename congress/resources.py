@@ -1,6 +1,6 @@
-"""Spreadsheet import and export of handling units (see congress.importing)."""
+"""Spreadsheet import and export of handling units (see congress.kit.importing)."""
 
-from congress.importing import ChoiceWidget, Column, LookupWidget, SheetResource, YesNoWidget
+from congress.kit.importing import ChoiceWidget, Column, LookupWidget, SheetResource, YesNoWidget
 from congress.models import Organisation, Town
 
 

@@ -360,7 +360,7 @@ CONGRESS_RULES = {
     # The header the trusted proxies (TRUSTED_PROXIES) put the client's address in; empty means
     # X-Forwarded-For. Read only on requests that come from a trusted proxy.
     "CLIENT_IP_HEADER": os.environ.get("CLIENT_IP_HEADER", ""),
-    # Spreadsheet imports (congress/sheetfile.py): files over these limits are refused before
+    # Spreadsheet imports (congress/kit/sheetfile.py): files over these limits are refused before
     # they are parsed; the upload waits for the clerk's confirmation this long at most.
     "IMPORT_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,
     "IMPORT_MAX_UNPACKED_BYTES": 100 * 1024 * 1024,

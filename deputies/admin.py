@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from congress.importing import SheetAdmin
 from congress.kit.admin import ReadOnlyMixin, apply_to_each
+from congress.kit.import_admin import SheetAdmin
 from congress.kit.privacy import mask_phone
 from deputies import services
 from deputies.models import (

@@ -1,10 +1,10 @@
-"""Spreadsheet import and export of deputies and liaison stations (see congress.importing)."""
+"""Spreadsheet import and export of deputies and liaison stations (see congress.kit.importing)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.importing import (
+from congress.kit.importing import (
     ChoiceWidget,
     Column,
     DateWidget,

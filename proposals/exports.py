@@ -2,7 +2,7 @@
 
 No deputy's phone, ID number or birth date, no staff name, no unpublished reply: the rows come
 from the public selector, replies are published ones, and co-signers are confirmed ones, by name.
-Cells that a spreadsheet would run as a formula are neutralised (congress.importing).
+Cells that a spreadsheet would run as a formula are neutralised (congress.kit.importing).
 """
 
 import csv
@@ -10,7 +10,7 @@ import csv
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from congress.importing import escape_formula
+from congress.kit.importing import escape_formula
 from proposals.models import Assignment, Reply, Signature
 
 

@@ -1,6 +1,6 @@
 """Spreadsheet import and export of suggestions with their co-signers, assignments and replies.
 
-Built on congress.importing: Chinese headers, lookups read once per file, every bad cell reported
+Built on congress.kit.importing: Chinese headers, lookups read once per file, every bad cell reported
 with its row, column and value, one bad row rolls the whole file back, formulas neutralised on
 export. One row is one suggestion; its co-signers, handling units and (first) reply are columns
 of that row and are written in bulk once every row has been read.
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.widgets import IntegerWidget
 
-from congress.importing import (
+from congress.kit.importing import (
     ChoiceWidget,
     Column,
     DateWidget,

@@ -30,16 +30,8 @@ MAY_IMPORT = {
 # (importing module, imported module) pairs allowed across the layers for now.
 LAYER_ALLOWED: set[tuple[str, str]] = set()  # none left: the timeline moved into congress
 
-# (module, imported module) pairs still imported inside a function, and why.
-FUNCTION_IMPORT_ALLOWED = {
-    # The spreadsheet import (importing ↔ import_jobs ↔ sheetfile) is being reworked on its own
-    # branch and moves into congress/kit/ there, which removes its import circle and these.
-    ("congress.importing", "congress.import_jobs"),
-    ("congress.importing", "congress.sheetfile"),
-    ("congress.importing", "congress.models"),
-    ("congress.import_jobs", "congress.importing"),
-    ("congress.import_jobs", "congress.sheetfile"),
-}
+# (module, imported module) pairs still imported inside a function, and why: none left.
+FUNCTION_IMPORT_ALLOWED: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

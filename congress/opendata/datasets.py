@@ -23,7 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
-from congress.importing import escape_formula
+from congress.kit.importing import escape_formula
 from congress.kit.registry import Discovery
 
 CHUNK = 2000

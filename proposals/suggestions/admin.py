@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from congress.importing import SheetAdmin
 from congress.kit.admin import (
     ReadOnlyInline,
     ServiceActions,
@@ -27,6 +26,7 @@ from congress.kit.admin import (
     run_service,
     service_action,
 )
+from congress.kit.import_admin import SheetAdmin
 from proposals import files
 from proposals.access import PlainRelationsForClerks, clerk_units, is_clerk, is_office
 from proposals.adminkit import S, SignatureInline, TimelineInline, file_link

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from congress.importing import SheetAdmin
 from congress.kit import todo
 from congress.kit.admin import ReadOnlyInline
 from congress.kit.errors import DomainError
+from congress.kit.import_admin import SheetAdmin
 from supervision.filing import services
 from supervision.filing.models import (
     FilingReview,

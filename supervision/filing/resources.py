@@ -1,9 +1,9 @@
-"""Spreadsheet import and export of a year's filings (see congress.importing).
+"""Spreadsheet import and export of a year's filings (see congress.kit.importing).
 
 Rows are matched on the document number (文号), which names the organ and the year
 (平政办发〔2022〕12号), so a corrected file updates the rows it imported before."""
 
-from congress.importing import ChoiceWidget, Column, DateWidget, LookupWidget, SheetResource
+from congress.kit.importing import ChoiceWidget, Column, DateWidget, LookupWidget, SheetResource
 from congress.models import Organisation
 from supervision.filing.models import NormativeDocument
 

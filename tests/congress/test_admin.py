@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from import_export.formats.base_formats import XLSX
 
-from congress.importing import CSV
+from congress.kit.importing import CSV
 from congress.kit.privacy import mask_phone
 from congress.models import Organisation, Term
 from congress.resources import OrganisationResource

@@ -18,8 +18,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from congress import sheetfile
-from congress.import_jobs import UploadStore
+from congress.kit import sheetfile
+from congress.kit.import_jobs import UploadStore
 from congress.models import ImportJob
 from deputies.models import Deputy, LiaisonStation
 from tests.factories import (

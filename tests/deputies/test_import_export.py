@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from import_export.formats.base_formats import XLSX
 
-from congress.importing import CSV
+from congress.kit.importing import CSV
 from deputies.models import Deputy, LiaisonStation
 from deputies.resources import DeputyResource, LiaisonStationResource, PublicDeputyResource
 from tests.factories import (
@@ -368,7 +368,7 @@ def test_an_import_interrupted_halfway_leaves_nothing_half_written(dangHu, group
         written_before_failure.append(Deputy.objects.count())
         raise OperationalError("server closed the connection")
 
-    with mock.patch("congress.importing.fast_bulk_create", side_effect=fail):
+    with mock.patch("congress.kit.importing.fast_bulk_create", side_effect=fail):
         with pytest.raises(ImportFailed, match="server closed the connection"):
             DeputyResource().import_data(xlsx(rows), raise_errors=True)
     assert written_before_failure == [29]  # the deputies were in, inside the transaction

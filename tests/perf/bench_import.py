@@ -1,6 +1,6 @@
 """Benchmark: import 10,000 deputies from an xlsx file the way the admin does.
 
-The file is read (congress.sheetfile), mapped (congress.importing.prepare) and run through
+The file is read (congress.kit.sheetfile), mapped (congress.kit.importing.prepare) and run through
 DeputyResource, as a dry run (the preview) and for real (the background task of a confirmation).
 Targets (issue 12): dry run ≤ 3 s, confirm ≤ 5 s, peak memory ≤ 200 MB for 10,000 rows.
 
@@ -37,9 +37,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from congress.importing import import_prepared, prepare  # noqa: E402
+from congress.kit.importing import import_prepared, prepare  # noqa: E402
+from congress.kit.sheetfile import read_sheets  # noqa: E402
 from congress.models import Term, Town  # noqa: E402
-from congress.sheetfile import read_sheets  # noqa: E402
 from deputies.models import Delegation, Deputy, DeputyGroup  # noqa: E402
 from deputies.resources import DeputyResource  # noqa: E402
 

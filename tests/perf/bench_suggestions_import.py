@@ -5,7 +5,7 @@ set (then that database must be empty of suggestions). Prints seconds and peak m
 
     .venv/bin/python tests/perf/bench_suggestions_import.py [rows]
 
-The file goes the admin's way: read (congress.sheetfile), mapped (congress.importing.prepare),
+The file goes the admin's way: read (congress.kit.sheetfile), mapped (congress.kit.importing.prepare),
 then a dry run (the preview) and the import (the background task of a confirmation).
 Targets (issue 12): dry run ≤ 3 s, confirm ≤ 5 s, peak memory ≤ 200 MB for 10,000 rows.
 
@@ -37,9 +37,9 @@ import datetime  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from congress.importing import import_prepared, prepare  # noqa: E402
+from congress.kit.importing import import_prepared, prepare  # noqa: E402
+from congress.kit.sheetfile import read_sheets  # noqa: E402
 from congress.models import Category, Organisation, Session, Term, Town  # noqa: E402
-from congress.sheetfile import read_sheets  # noqa: E402
 from deputies.models import Delegation, Deputy  # noqa: E402
 from proposals.models import Assignment, Reply, Signature, Suggestion  # noqa: E402
 from proposals.resources import SuggestionResource  # noqa: E402

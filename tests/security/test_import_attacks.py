@@ -10,8 +10,8 @@ import tempfile
 
 import pytest
 
-from congress import importing
-from congress.import_jobs import UploadStore
+from congress.kit import import_admin
+from congress.kit.import_jobs import UploadStore
 from congress.models import ImportJob
 from deputies.models import Deputy
 from tests.congress.test_import_office_files import (  # noqa: F401
@@ -84,7 +84,7 @@ def test_cells_far_to_the_right_are_refused_before_whole_rows_are_built(
     def mapped(*args, **kwargs):
         raise AssertionError("the reader passed on 2,000 rows of 16,384 cells each")
 
-    monkeypatch.setattr(importing, "prepare", mapped)
+    monkeypatch.setattr(import_admin, "prepare", mapped)  # the admin page maps the rows
 
     message = refusal(upload(admin_client, data))
 

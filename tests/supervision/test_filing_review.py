@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from congress.demo import DemoContext, steps
-from congress.import_jobs import UploadStore
+from congress.kit.import_jobs import UploadStore
 from congress.kit.workdays import add_working_days
 from congress.models import ImportJob
 from congress.review import registry

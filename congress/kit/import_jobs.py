@@ -22,9 +22,11 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from congress.kit.importing import ImportFileError, import_prepared, prepare
 from congress.kit.pagecache import bump_generation
 from congress.kit.rules import rule
 from congress.kit.sharedcache import shared
+from congress.kit.sheetfile import SheetFileError, read_sheets
 from congress.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -101,8 +103,6 @@ def summary_message(file_name: str, counts: dict) -> str:
 @task()
 def run_import(job_id: int) -> str | None:
     """Import a confirmed upload; the job row says how it went."""
-    from congress.importing import ImportFileError, import_prepared, prepare
-    from congress.sheetfile import SheetFileError, read_sheets
 
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).first()
     if job is None:
