@@ -197,8 +197,9 @@ def load(*, stdout=None) -> None:
             imported = _month(month, departments)
             _decide(imported, meetings, write)
         for warning in BudgetWarning.objects.filter(status=BudgetWarning.Status.CLOSED):
-            snapshot = warning.followed_up_on
-            BudgetWarning.objects.filter(pk=warning.pk).update(closed_at=snapshot.imported_at)
+            if warning.followed_up_on is not None:
+                closed_at = warning.followed_up_on.imported_at
+                BudgetWarning.objects.filter(pk=warning.pk).update(closed_at=closed_at)
 
 
 register(

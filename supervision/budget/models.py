@@ -23,7 +23,14 @@ from django.utils.translation import pgettext_lazy
 from congress.kit.workflow import Workflow
 from congress.models import Organisation
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+def money(label, **options) -> models.DecimalField:
+    """An amount in yuan, never negative."""
+    return models.DecimalField(
+        label, max_digits=16, decimal_places=2, validators=[MinValueValidator(0)], **options
+    )
+
+
 MONTH = [MinValueValidator(1), MaxValueValidator(12)]
 
 
@@ -100,11 +107,9 @@ class ExecutionLine(models.Model):
     department = models.ForeignKey(
         Organisation, models.PROTECT, related_name="+", verbose_name=_("department")
     )
-    budgeted = models.DecimalField(
-        _("budget at the start of the year"), **MONEY, validators=[MinValueValidator(0)]
-    )
-    adjusted = models.DecimalField(_("adjusted budget"), **MONEY, validators=[MinValueValidator(0)])
-    spent = models.DecimalField(_("spent to date"), **MONEY, validators=[MinValueValidator(0)])
+    budgeted = money(_("budget at the start of the year"))
+    adjusted = money(_("adjusted budget"))
+    spent = money(_("spent to date"))
 
     class Meta:
         ordering = ["snapshot", "department__name"]
@@ -137,12 +142,10 @@ class DebtLine(models.Model):
     snapshot = models.OneToOneField(
         BudgetSnapshot, models.CASCADE, related_name="debt_line", verbose_name=_("snapshot")
     )
-    new_debt = models.DecimalField(
-        _("new debt this year"), **MONEY, validators=[MinValueValidator(0)]
-    )
-    repaid = models.DecimalField(_("repaid this year"), **MONEY, validators=[MinValueValidator(0)])
-    balance = models.DecimalField(_("debt balance"), **MONEY, validators=[MinValueValidator(0)])
-    limit = models.DecimalField(_("debt limit"), **MONEY, validators=[MinValueValidator(0)])
+    new_debt = money(_("new debt this year"))
+    repaid = money(_("repaid this year"))
+    balance = money(_("debt balance"))
+    limit = money(_("debt limit"))
 
     class Meta:
         verbose_name = _("government debt line")

@@ -103,9 +103,9 @@ def _findings(snapshot: BudgetSnapshot, rule: WarningRule):
             if figures:
                 yield line.department, figures, _execution_message(line.department, figures)
     elif rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
-        line = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
-        if line is not None:
-            figures = debt_finding(rule, line)
+        debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
+        if debt is not None:
+            figures = debt_finding(rule, debt)
             if figures:
                 yield None, figures, _debt_message(figures)
 
@@ -124,7 +124,7 @@ def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
     raised = []
     with transaction.atomic():
         for rule in WarningRule.objects.filter(active=True, kind__in=kinds).order_by("pk"):
-            known = set(
+            known: set[int | None] = set(
                 BudgetWarning.objects.filter(rule=rule, year=snapshot.year).values_list(
                     "department_id", flat=True
                 )
@@ -255,7 +255,7 @@ def warning_answer(
         workflow.require(
             warning, "answer", _("Only an open case takes an answer."), code="warning_state"
         )
-        opinion = ReviewOpinion.objects.get(pk=warning.inquiry_id)
+        opinion = ReviewOpinion.objects.get(pk=warning.inquiry_id or 0)
         return supervision_services.rectification_report_receive(
             opinion=opinion, received_on=received_on, text=(text or "").strip(), actor=by
         )
