@@ -1,6 +1,6 @@
 """The demo's 2022 budget register for Pinghu: twelve monthly snapshots of budget execution for
 eleven departments and of the city's government debt (25.57 亿元 of new debt in two batches, as
-the standing committee approved), four warning rules, and what the rules found: a handful of
+the standing committee approved), five warning rules, and what the rules found: a handful of
 warnings, two opened as cases — the transport bureau's, answered late and closed by September's
 figures, and the housing bureau's, answered on time and closed by December's — the rest dismissed
 with reasons.
@@ -59,6 +59,7 @@ LIMIT = ["141.60"] * 6 + ["156.20"] * 6
 RULES = [
     ("6月底执行进度低于40%", WarningRule.Kind.EXECUTION_LAG, "40", 6),
     ("11月底执行进度低于50%", WarningRule.Kind.EXECUTION_LAG, "50", 11),
+    ("12月支出超过全年支出的30%", WarningRule.Kind.DECEMBER_RUSH, "30", None),
     ("债务余额超过限额的95%", WarningRule.Kind.DEBT_OVER_LIMIT, "95", None),
     ("债务余额超过限额", WarningRule.Kind.DEBT_OVER_LIMIT, "100", None),
 ]
@@ -75,6 +76,13 @@ DISMISSALS = {
     (6, "市文化广电旅游体育局"): "大型文体活动安排在下半年举办，资金随活动支付，不作函询。",
     (11, "市文化广电旅游体育局"): (
         "受疫情影响，部分大型文体活动取消或延期，相应预算已在12月预算调整中调减，不作函询。"
+    ),
+    (12, "市住房和城乡建设局"): (
+        "12月集中支付的原因已在11月执行进度预警的函询中说明，支付清单和绩效目标已报送，"
+        "并入该案件跟踪，不另行函询。"
+    ),
+    (12, "市文化广电旅游体育局"): (
+        "12月支出主要为已完成活动的结算款和文化惠民补贴集中兑付，已核对支付凭证，不作函询。"
     ),
     (None, None): (
         "第二批新增债务限额7月下达后，债务余额占限额比重回落至90%以下，属限额下达时间差，不作函询。"
@@ -157,7 +165,8 @@ def _decide(imported, meetings, write):
         "department", "rule"
     ):
         name = warning.department.name if warning.department else None
-        key = (warning.rule.by_month, name)
+        month = 12 if warning.rule.kind == WarningRule.Kind.DECEMBER_RUSH else None
+        key = (warning.rule.by_month or month, name)
         if key in CASES:
             case = CASES[key]
             meeting = meetings.get(case["meeting"])

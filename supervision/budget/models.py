@@ -170,9 +170,11 @@ class WarningRule(models.Model):
             _("execution under a share of the adjusted budget by a month"),
         )
         DEBT_OVER_LIMIT = "debt_over_limit", _("debt balance over a share of the limit")
+        DECEMBER_RUSH = "december_rush", _("December's spending over a share of the year's")
 
     SNAPSHOT_KIND = {
         Kind.EXECUTION_LAG: BudgetSnapshot.Kind.EXECUTION,
+        Kind.DECEMBER_RUSH: BudgetSnapshot.Kind.EXECUTION,
         Kind.DEBT_OVER_LIMIT: BudgetSnapshot.Kind.DEBT,
     }
 
@@ -185,7 +187,8 @@ class WarningRule(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_(
             "Execution: warn when spending is under this share of the adjusted budget. "
-            "Debt: warn when the balance is over this share of the limit (100 = the limit)."
+            "Debt: warn when the balance is over this share of the limit (100 = the limit). "
+            "December: warn when December's spending is over this share of the year's."
         ),
     )
     by_month = models.PositiveSmallIntegerField(

@@ -77,6 +77,30 @@ def debt_finding(rule: WarningRule, line: DebtLine) -> dict | None:
     }
 
 
+def december_finding(rule: WarningRule, line: ExecutionLine, november: Decimal) -> dict | None:
+    """The figures that trip a December rule: December's spending (spent to the end of December
+    less spent to the end of November) over `threshold` % of the year's spending."""
+    if not line.spent:
+        return None
+    december = line.spent - november
+    if december * HUNDRED <= line.spent * rule.threshold:
+        return None
+    return {
+        "month": 12,
+        "december": str(december),
+        "year_spent": str(line.spent),
+        "share": str(_percent(december, line.spent)),
+        "threshold": str(rule.threshold),
+    }
+
+
+def _december_message(department, figures) -> str:
+    return _(
+        "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "
+        "%(threshold)s%%)."
+    ) % {"department": department, **figures}
+
+
 def _execution_message(department, figures) -> str:
     return _(
         "%(department)s had spent %(rate)s%% of its adjusted budget by the end of month "
@@ -102,6 +126,22 @@ def _findings(snapshot: BudgetSnapshot, rule: WarningRule):
             figures = execution_finding(rule, line, snapshot.month)
             if figures:
                 yield line.department, figures, _execution_message(line.department, figures)
+    elif rule.kind == WarningRule.Kind.DECEMBER_RUSH and snapshot.month == 12:
+        # Needs November's current figures; without them the rule cannot tell December apart.
+        november = dict(
+            ExecutionLine.objects.filter(
+                snapshot__kind=snapshot.kind,
+                snapshot__year=snapshot.year,
+                snapshot__month=11,
+                snapshot__active=True,
+            ).values_list("department_id", "spent")
+        )
+        for line in snapshot.execution_lines.select_related("department"):
+            if line.department_id not in november:
+                continue
+            figures = december_finding(rule, line, november[line.department_id])
+            if figures:
+                yield line.department, figures, _december_message(line.department, figures)
     elif rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
         if debt is not None:
@@ -264,6 +304,8 @@ def warning_answer(
 def _still_trips(warning: BudgetWarning, snapshot: BudgetSnapshot) -> tuple[bool | None, str]:
     """Whether the warning's rule still trips on `snapshot` (None: the line is missing)."""
     rule = warning.rule
+    if rule.kind == WarningRule.Kind.DECEMBER_RUSH:
+        return None, _("December's spending has no later month to be checked on.")
     if rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
         if debt is None:

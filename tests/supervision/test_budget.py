@@ -156,6 +156,36 @@ def test_the_debt_rule_fires_only_when_the_balance_is_over_the_limit():
     assert "141.61 亿元" in warning.message
 
 
+def december_rule(threshold="30"):
+    return WarningRule.objects.create(
+        name=f"12月支出超过全年的{threshold}%",
+        kind=WarningRule.Kind.DECEMBER_RUSH,
+        threshold=Decimal(threshold),
+    )
+
+
+def test_the_december_rule_compares_decembers_spending_with_the_years(roads, schools):
+    december_rule("30")
+    month_of_execution(11, {roads: (1000, 700), schools: (1000, 600)})
+    december = month_of_execution(12, {roads: (1000, 1000), schools: (1000, 900)})
+
+    (warning,) = services.rules_run(snapshot=december)
+
+    # roads: 300 of 1000 is 30 %, not over; schools: 300 of 900 is 33.3 %.
+    assert warning.department == schools
+    assert (warning.figures["december"], warning.figures["share"]) == ("3000000.00", "33.3")
+
+
+def test_the_december_rule_waits_for_december_and_needs_november(roads):
+    december_rule("10")
+    november = month_of_execution(11, {roads: (1000, 100)})
+    assert services.rules_run(snapshot=november) == []  # November is not December
+
+    BudgetSnapshot.objects.filter(pk=november.pk).delete()
+    december = month_of_execution(12, {roads: (1000, 1000)})
+    assert services.rules_run(snapshot=december) == []  # no November: nothing to compare
+
+
 def test_a_rule_of_another_kind_or_out_of_use_raises_nothing(roads):
     debt_rule("1")  # a debt rule never reads execution lines
     lag_rule("50", by_month=6).__class__.objects.update(active=False)
