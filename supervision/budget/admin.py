@@ -110,10 +110,29 @@ class AnswerForm(forms.Form):
 @admin.register(BudgetWarning)
 class BudgetWarningAdmin(ServiceActions, ReadOnlyMixin, admin.ModelAdmin):
     service_target = "warning"
-    list_display = ["message", "rule", "year", "status", "case", "follow_up_note"]
+    list_display = ["finding", "rule", "year", "status", "case", "follow_up_text"]
     list_filter = ["status", "year", "rule"]
     list_select_related = ["rule", "department", "case"]
-    search_fields = ["message", "department__name"]
+    search_fields = ["department__name", "rule__name"]
+    SHOWN = [
+        "rule",
+        "year",
+        "department",
+        "snapshot",
+        "finding",
+        "status",
+        "raised_at",
+        "decided_at",
+        "decided_by",
+        "reason",
+        "case",
+        "inquiry",
+        "followed_up_on",
+        "follow_up_text",
+        "closed_at",
+    ]
+    fields = SHOWN
+    readonly_fields = SHOWN
     workflow_actions = {
         "warning_dismiss": (BudgetWarning.Status.DISMISSED,),
         "warning_open_case": (BudgetWarning.Status.CASE,),
@@ -142,6 +161,14 @@ class BudgetWarningAdmin(ServiceActions, ReadOnlyMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("supervision.view_budgetwarning")
+
+    @admin.display(description=gettext_lazy("what the rule found"))
+    def finding(self, obj):
+        return obj.finding
+
+    @admin.display(description=gettext_lazy("follow-up"))
+    def follow_up_text(self, obj):
+        return obj.follow_up_text
 
     def may_act(self, request) -> bool:
         return request.user.has_perm("supervision.change_budgetwarning")

@@ -260,7 +260,6 @@ class BudgetWarning(Workflow, models.Model):
         verbose_name=_("department"),
     )
     figures = models.JSONField(_("figures"), default=dict)
-    message = models.CharField(_("finding"), max_length=300)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -299,7 +298,8 @@ class BudgetWarning(Workflow, models.Model):
         related_name="+",
         verbose_name=_("last follow-up on"),
     )
-    follow_up_note = models.CharField(_("follow-up"), max_length=300, blank=True)
+    # What the last follow-up found: {"month", "outcome" (a FOLLOW_UP code), "figure"}.
+    follow_up = models.JSONField(_("follow-up"), default=dict, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = BudgetWarningQuerySet.as_manager()
@@ -333,3 +333,49 @@ class BudgetWarning(Workflow, models.Model):
 
     def __str__(self):
         return f"{self.rule} · {self.department or self.year}"
+
+    @property
+    def finding(self) -> str:
+        """What the rule found, in the reader's language, from the figures kept."""
+        return describe_finding(self.rule.kind, self.department, self.figures)
+
+    @property
+    def follow_up_text(self) -> str:
+        if not self.follow_up:
+            return ""
+        outcome = FOLLOW_UP.get(self.follow_up.get("outcome", ""), "")
+        return str(outcome) % self.follow_up
+
+
+FOLLOW_UP = {
+    "closed": _("Month %(month)s: %(figure)s%%, back within the threshold; case closed."),
+    "unanswered": _(
+        "Month %(month)s: %(figure)s%%, back within the threshold, but the answer has not come in."
+    ),
+    "outside": _("Month %(month)s: %(figure)s%%, still outside the threshold."),
+    "missing": _("Month %(month)s has no figures for this case."),
+}
+
+
+def _yi(amount) -> str:
+    return f"{(Decimal(amount) / Decimal(100_000_000)).quantize(Decimal('0.01'))}"
+
+
+def describe_finding(kind: str, department, figures: dict) -> str:
+    """The sentence a warning shows, built when it is read (so in the reader's language)."""
+    from django.utils.translation import gettext
+
+    if kind == WarningRule.Kind.EXECUTION_LAG:
+        return gettext(
+            "%(department)s had spent %(rate)s%% of its adjusted budget by the end of month "
+            "%(month)s (rule: at least %(threshold)s%%)."
+        ) % {"department": department, **figures}
+    if kind == WarningRule.Kind.DECEMBER_RUSH:
+        return gettext(
+            "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "
+            "%(threshold)s%%)."
+        ) % {"department": department, **figures}
+    return gettext(
+        "Debt balance %(balance)s 亿元 is %(share)s%% of the limit of %(limit)s 亿元 at the end of "
+        "month %(month)s (rule: at most %(threshold)s%%)."
+    ) % {**figures, "balance": _yi(figures["balance"]), "limit": _yi(figures["limit"])}

@@ -9,7 +9,9 @@ writes them on the case's timeline.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from congress.kit import workflow
@@ -28,15 +30,10 @@ from supervision.budget.models import (
 from supervision.models import RectificationReport, ReviewOpinion, SupervisionItem
 
 HUNDRED = Decimal(100)
-YI = Decimal(100_000_000)
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (HUNDRED * part / whole).quantize(Decimal("0.1"))
-
-
-def _yi(amount: Decimal) -> str:
-    return f"{(amount / YI).quantize(Decimal('0.01'))}"
 
 
 # --- The rules -----------------------------------------------------------------------------------
@@ -94,38 +91,13 @@ def december_finding(rule: WarningRule, line: ExecutionLine, november: Decimal) 
     }
 
 
-def _december_message(department, figures) -> str:
-    return _(
-        "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "
-        "%(threshold)s%%)."
-    ) % {"department": department, **figures}
-
-
-def _execution_message(department, figures) -> str:
-    return _(
-        "%(department)s had spent %(rate)s%% of its adjusted budget by the end of month "
-        "%(month)s (rule: at least %(threshold)s%%)."
-    ) % {"department": department, **figures}
-
-
-def _debt_message(figures) -> str:
-    return _(
-        "Debt balance %(balance)s 亿元 is %(share)s%% of the limit of %(limit)s 亿元 at the end of "
-        "month %(month)s (rule: at most %(threshold)s%%)."
-    ) % {
-        **figures,
-        "balance": _yi(Decimal(figures["balance"])),
-        "limit": _yi(Decimal(figures["limit"])),
-    }
-
-
 def _findings(snapshot: BudgetSnapshot, rule: WarningRule):
-    """(department or None, figures, message) for each line of the snapshot the rule trips."""
+    """(department or None, figures) for each line of the snapshot the rule trips."""
     if rule.kind == WarningRule.Kind.EXECUTION_LAG:
         for line in snapshot.execution_lines.select_related("department"):
             figures = execution_finding(rule, line, snapshot.month)
             if figures:
-                yield line.department, figures, _execution_message(line.department, figures)
+                yield line.department, figures
     elif rule.kind == WarningRule.Kind.DECEMBER_RUSH and snapshot.month == 12:
         # Needs November's current figures; without them the rule cannot tell December apart.
         november = dict(
@@ -141,13 +113,13 @@ def _findings(snapshot: BudgetSnapshot, rule: WarningRule):
                 continue
             figures = december_finding(rule, line, november[line.department_id])
             if figures:
-                yield line.department, figures, _december_message(line.department, figures)
+                yield line.department, figures
     elif rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
         if debt is not None:
             figures = debt_finding(rule, debt)
             if figures:
-                yield None, figures, _debt_message(figures)
+                yield None, figures
 
 
 def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
@@ -169,7 +141,7 @@ def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
                     "department_id", flat=True
                 )
             )
-            for department, figures, message in _findings(snapshot, rule):
+            for department, figures in _findings(snapshot, rule):
                 key = department.pk if department else None
                 if key in known:
                     continue
@@ -180,7 +152,6 @@ def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
                         year=snapshot.year,
                         department=department,
                         figures=figures,
-                        message=message[:300],
                     )
                 )
                 known.add(key)
@@ -261,12 +232,17 @@ def warning_open_case(
                 code="inquiry_before_meeting",
             )
         debt = warning.rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT
+        with translation.override(settings.LANGUAGE_CODE):  # kept in the register's language
+            title = _("Budget warning: %(rule)s — %(who)s") % {
+                "rule": warning.rule.name,
+                "who": warning.department or warning.year,
+            }
+            summary = warning.finding
         item = SupervisionItem.objects.create(
             meeting=meeting,
             kind=SupervisionItem.Kind.DEBT if debt else SupervisionItem.Kind.PLAN_BUDGET,
-            title=_("Budget warning: %(rule)s — %(who)s")
-            % {"rule": warning.rule.name, "who": warning.department or warning.year},
-            summary=warning.message,
+            title=title,
+            summary=summary,
             reporting_organisation=warning.department,
         )
         opinion = supervision_services.review_opinion_issue(
@@ -302,28 +278,20 @@ def warning_answer(
 
 
 def _still_trips(warning: BudgetWarning, snapshot: BudgetSnapshot) -> tuple[bool | None, str]:
-    """Whether the warning's rule still trips on `snapshot` (None: the line is missing)."""
+    """Whether the warning's rule still trips on `snapshot`, and the figure it read (the rate
+    spent, or the debt's share of the limit); None when the month has no figures for it."""
     rule = warning.rule
-    if rule.kind == WarningRule.Kind.DECEMBER_RUSH:
-        return None, _("December's spending has no later month to be checked on.")
     if rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
-        if debt is None:
-            return None, _("The month has no debt figures.")
-        figures = debt_finding(rule, debt)
-        share = _percent(debt.balance, debt.limit) if debt.limit else None
-        return figures is not None, _("Month %(month)s: %(share)s%% of the limit.") % {
-            "month": snapshot.month,
-            "share": share,
-        }
+        if debt is None or not debt.limit:
+            return None, ""
+        return debt_finding(rule, debt) is not None, str(_percent(debt.balance, debt.limit))
+    if rule.kind != WarningRule.Kind.EXECUTION_LAG:  # December has no later month in the year
+        return None, ""
     line = snapshot.execution_lines.filter(department=warning.department).first()
-    if line is None:
-        return None, _("The month has no line for this department.")
-    figures = execution_finding(rule, line, snapshot.month)
-    return figures is not None, _("Month %(month)s: %(rate)s%% spent.") % {
-        "month": snapshot.month,
-        "rate": line.rate,
-    }
+    if line is None or not line.adjusted:
+        return None, ""
+    return execution_finding(rule, line, snapshot.month) is not None, str(line.rate)
 
 
 def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=None) -> bool:
@@ -346,24 +314,25 @@ def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=No
                 _("Follow a case up on a current snapshot of a later month of the same year."),
                 code="follow_up_month",
             )
-        trips, found = _still_trips(warning, snapshot)
+        trips, figure = _still_trips(warning, snapshot)
         answered = RectificationReport.objects.filter(opinion_id=warning.inquiry_id).exists()
+        if trips is None:
+            outcome = "missing"
+        elif trips:
+            outcome = "outside"
+        else:
+            outcome = "closed" if answered else "unanswered"
         warning.followed_up_on = snapshot
-        if trips is False and answered:
-            warning.follow_up_note = _("Back within the threshold. %(found)s") % {"found": found}
+        warning.follow_up = {"month": snapshot.month, "outcome": outcome, "figure": figure}
+        if outcome == "closed":
             workflow.transition(
                 warning,
                 BudgetWarning.Status.CLOSED,
                 by=by,
-                fields=["followed_up_on", "follow_up_note"],
+                fields=["followed_up_on", "follow_up"],
             )
             return True
-        if trips is False:
-            note = _("Back within the threshold, but the answer has not come in. %(found)s")
-        else:
-            note = _("Still outside the threshold. %(found)s")
-        warning.follow_up_note = (note % {"found": found})[:300]
-        warning.save(update_fields=["followed_up_on", "follow_up_note"])
+        warning.save(update_fields=["followed_up_on", "follow_up"])
         return False
 
 

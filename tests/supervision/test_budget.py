@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from congress.demo import DemoContext, steps
 from congress.import_jobs import UploadStore
@@ -128,7 +129,10 @@ def test_an_execution_rule_fires_from_its_month_not_one_month_early(roads, schoo
         "rate": "49.9",
         "threshold": "50.00",
     }
-    assert "49.9%" in warning.message and "市交通运输局" in warning.message
+    with translation.override("zh-hans"):
+        assert (
+            warning.finding == "市交通运输局截至11月底预算执行进度为49.9%（规则：不低于50.00%）。"
+        )
 
 
 def test_running_the_rules_again_or_on_a_later_month_adds_no_second_warning(roads):
@@ -153,7 +157,8 @@ def test_the_debt_rule_fires_only_when_the_balance_is_over_the_limit():
     assert warning.department is None
     assert warning.figures["balance"] == "14161000000.00"
     assert warning.figures["share"] == "100.0"
-    assert "141.61 亿元" in warning.message
+    with translation.override("zh-hans"):
+        assert "政府债务余额141.61亿元，为限额141.60亿元的100.0%" in warning.finding
 
 
 def december_rule(threshold="30"):
@@ -416,7 +421,9 @@ def test_a_case_closes_only_when_a_later_month_is_back_within_the_threshold(
     services.snapshot_checks(snapshot=july)  # 39.9 %: still under 40 %
     warning.refresh_from_db()
     assert warning.status == S.CASE
-    assert "39.9" in warning.follow_up_note
+    assert warning.follow_up == {"month": 7, "outcome": "outside", "figure": "39.9"}
+    page = office.get(f"/admin/supervision/budgetwarning/{warning.pk}/change/").content.decode()
+    assert "7月：39.9%，仍未回到预警线以内。" in page
 
     august = month_of_execution(8, {roads: (1000, 400)})
     assert services.snapshot_checks(snapshot=august)["closed"] == 1
@@ -429,7 +436,7 @@ def test_a_case_without_the_answer_stays_open_though_the_figure_is_back(warning,
     services.snapshot_checks(snapshot=month_of_execution(7, {roads: (1000, 500)}))
     warning.refresh_from_db()
     assert warning.status == S.CASE
-    assert warning.follow_up_note.startswith("已回到") or "answer" in warning.follow_up_note
+    assert warning.follow_up["outcome"] == "unanswered"
 
 
 def test_a_case_is_not_followed_up_on_its_own_month(warning, meeting, roads):
