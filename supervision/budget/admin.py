@@ -114,7 +114,7 @@ class BudgetWarningAdmin(ServiceActions, ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status", "year", "rule"]
     list_select_related = ["rule", "department", "case"]
     search_fields = ["department__name", "rule__name"]
-    SHOWN = [
+    fields = (
         "rule",
         "year",
         "department",
@@ -130,9 +130,8 @@ class BudgetWarningAdmin(ServiceActions, ReadOnlyMixin, admin.ModelAdmin):
         "followed_up_on",
         "follow_up_text",
         "closed_at",
-    ]
-    fields = SHOWN
-    readonly_fields = SHOWN
+    )
+    readonly_fields = fields
     workflow_actions = {
         "warning_dismiss": (BudgetWarning.Status.DISMISSED,),
         "warning_open_case": (BudgetWarning.Status.CASE,),
