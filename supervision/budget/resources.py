@@ -40,6 +40,21 @@ class MoneyWidget(widgets.Widget):
         return "" if value is None else f"{value:.2f}"
 
 
+class SnapshotColumn(Column):
+    """年度 or 月份: read from the file to choose the snapshot; exported from the line's snapshot,
+    so that an exported month is a file that imports again."""
+
+    def __init__(self, part, header):
+        super().__init__(f"sheet_{part}", header)
+        self.part = part
+
+    def get_value(self, instance):
+        value = getattr(instance, self.attribute, None)
+        if value is None and getattr(instance, "snapshot_id", None):
+            value = getattr(instance.snapshot, self.part)
+        return value
+
+
 class NewRowsOnly(BaseInstanceLoader):
     """Every row is a line of the new snapshot: nothing existing is matched."""
 
@@ -127,6 +142,9 @@ class MonthlySheet(SheetResource):
     def get_queryset(self):
         return self._meta.model.objects.none()
 
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).select_related("snapshot")
+
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         failed = result.has_errors() or result.has_validation_errors()
@@ -136,8 +154,8 @@ class MonthlySheet(SheetResource):
 
 class ExecutionResource(MonthlySheet):
     snapshot_kind = BudgetSnapshot.Kind.EXECUTION
-    year = Column("sheet_year", "年度")
-    month = Column("sheet_month", "月份")
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
     department = Column("department", "单位", LookupWidget(Organisation))
     budgeted = Column("budgeted", "年初预算", MoneyWidget())
     adjusted = Column("adjusted", "调整预算", MoneyWidget())
@@ -149,17 +167,11 @@ class ExecutionResource(MonthlySheet):
         fields = ("year", "month", "department", "budgeted", "adjusted", "spent")
         import_id_fields = ("department",)
 
-    def dehydrate_year(self, line):
-        return line.snapshot.year
-
-    def dehydrate_month(self, line):
-        return line.snapshot.month
-
 
 class DebtResource(MonthlySheet):
     snapshot_kind = BudgetSnapshot.Kind.DEBT
-    year = Column("sheet_year", "年度")
-    month = Column("sheet_month", "月份")
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
     new_debt = Column("new_debt", "新增债务", MoneyWidget())
     repaid = Column("repaid", "偿还", MoneyWidget())
     balance = Column("balance", "债务余额", MoneyWidget())

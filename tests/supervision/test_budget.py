@@ -25,6 +25,7 @@ from supervision.budget.models import (
     ExecutionLine,
     WarningRule,
 )
+from supervision.budget.resources import ExecutionResource
 from supervision.models import SupervisionItem
 from tests.factories import MeetingFactory, OrganisationFactory, StaffFactory
 
@@ -301,6 +302,22 @@ def test_a_reimport_replaces_the_month_and_keeps_the_old_snapshot(office, roads)
     assert (old.active, old.superseded_by, new.active) == (False, new, True)
     assert old.execution_lines.get().spent == Decimal("40.00")  # history kept as it was
     assert BudgetSnapshot.objects.active().get().execution_lines.get().spent == Decimal("60.00")
+
+
+def test_an_exported_month_is_a_file_that_imports_again(office, roads):
+    import_file(office, "executionline", workbook(EXECUTION, [[2022, 11, "市交通运输局", 1, 2, 1]]))
+    columns = {f"executionresource_{f}": "on" for f in ExecutionResource().get_export_order()}
+    exported = office.post(
+        "/admin/supervision/executionline/export/", {"format": "0", "resource": "0", **columns}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["年度", "月份", "单位"]
+    assert [str(v) for v in rows[1][:3]] == ["2022", "11", "市交通运输局"]
+
+    _preview, job = import_file(office, "executionline", exported.content)
+    assert job.status == ImportJob.Status.DONE
+    assert BudgetSnapshot.objects.filter(month=11).count() == 2  # the month replaced, kept
 
 
 def test_a_refused_reimport_leaves_the_months_snapshot_current(office, roads):
