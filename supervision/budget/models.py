@@ -13,10 +13,12 @@ a later month's snapshot closes the case once the figure is back within the rule
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _plain
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -215,8 +217,6 @@ class WarningRule(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.kind == self.Kind.EXECUTION_LAG and not self.by_month:
             raise ValidationError({"by_month": _("Say by which month the share must be spent.")})
 
@@ -363,19 +363,17 @@ def _yi(amount) -> str:
 
 def describe_finding(kind: str, department, figures: dict) -> str:
     """The sentence a warning shows, built when it is read (so in the reader's language)."""
-    from django.utils.translation import gettext
-
     if kind == WarningRule.Kind.EXECUTION_LAG:
-        return gettext(
+        return _plain(
             "%(department)s had spent %(rate)s%% of its adjusted budget by the end of month "
             "%(month)s (rule: at least %(threshold)s%%)."
         ) % {"department": department, **figures}
     if kind == WarningRule.Kind.DECEMBER_RUSH:
-        return gettext(
+        return _plain(
             "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "
             "%(threshold)s%%)."
         ) % {"department": department, **figures}
-    return gettext(
+    return _plain(
         "Debt balance %(balance)s 亿元 is %(share)s%% of the limit of %(limit)s 亿元 at the end of "
         "month %(month)s (rule: at most %(threshold)s%%)."
     ) % {**figures, "balance": _yi(figures["balance"]), "limit": _yi(figures["limit"])}

@@ -208,6 +208,41 @@ def test_a_replaced_snapshot_is_not_run(roads):
         services.rules_run(snapshot=old)
 
 
+def test_staff_keep_the_rules_in_the_admin_and_an_execution_rule_needs_its_month(office):
+    data = {
+        "name": "9月底执行进度低于60%",
+        "kind": WarningRule.Kind.EXECUTION_LAG,
+        "threshold": "60",
+        "by_month": "",
+        "active": "on",
+    }
+    refused = office.post("/admin/supervision/warningrule/add/", data)
+    assert "请填写须在哪个月底前达到该执行进度" in refused.content.decode()
+    assert WarningRule.objects.count() == 0
+
+    office.post("/admin/supervision/warningrule/add/", {**data, "by_month": "9"})
+    rule = WarningRule.objects.get()
+    assert (rule.threshold, rule.by_month) == (Decimal("60"), 9)
+
+
+def test_staff_run_a_snapshots_rules_again_on_demand_without_duplicates(office, roads):
+    rule = lag_rule("50", by_month=6)
+    rule.active = False
+    rule.save()
+    june = month_of_execution(6, {roads: (1000, 100)})
+    services.snapshot_checks(snapshot=june)
+    assert BudgetWarning.objects.count() == 0
+
+    rule.active = True  # a rule switched on later finds what is already there
+    rule.save()
+    for _time in range(2):
+        office.post(
+            "/admin/supervision/budgetsnapshot/",
+            {"action": "run_checks", "_selected_action": [june.pk]},
+        )
+    assert BudgetWarning.objects.get().snapshot == june
+
+
 # --- The import ---------------------------------------------------------------------------------
 
 EXECUTION = ["年度", "月份", "单位", "年初预算（元）", "调整预算（元）", "累计支出（元）"]
