@@ -18,9 +18,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _plain
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from congress.kit.workflow import Workflow
 from congress.models import Organisation
@@ -364,16 +363,16 @@ def _yi(amount) -> str:
 def describe_finding(kind: str, department, figures: dict) -> str:
     """The sentence a warning shows, built when it is read (so in the reader's language)."""
     if kind == WarningRule.Kind.EXECUTION_LAG:
-        return _plain(
+        return gettext(
             "%(department)s had spent %(rate)s%% of its adjusted budget by the end of month "
             "%(month)s (rule: at least %(threshold)s%%)."
         ) % {"department": department, **figures}
     if kind == WarningRule.Kind.DECEMBER_RUSH:
-        return _plain(
+        return gettext(
             "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "
             "%(threshold)s%%)."
         ) % {"department": department, **figures}
-    return _plain(
+    return gettext(
         "Debt balance %(balance)s 亿元 is %(share)s%% of the limit of %(limit)s 亿元 at the end of "
         "month %(month)s (rule: at most %(threshold)s%%)."
     ) % {**figures, "balance": _yi(figures["balance"]), "limit": _yi(figures["limit"])}
