@@ -316,6 +316,37 @@ def test_a_bad_row_refuses_the_whole_file_names_the_row_and_writes_nothing(offic
     assert ExecutionLine.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ([2022, "十一", "市交通运输局", 1, 1, 1], "第2行：年度和月份请填写数字"),
+        ([2022, 13, "市交通运输局", 1, 1, 1], "第2行：2022年13月不是有效的月份"),
+        ([2022, 11, "市交通运输局", 1, -5, 1], "第2行「调整预算」"),
+    ],
+)
+def test_a_bad_month_or_a_negative_amount_is_refused_and_nothing_written(
+    office, roads, row, message
+):
+    preview, job = import_file(office, "executionline", workbook(EXECUTION, [row]))
+    assert job is None
+    assert message in preview.content.decode()
+    assert BudgetSnapshot.objects.count() == 0
+
+
+def test_the_preview_alone_writes_nothing(office, roads):
+    preview = office.post(
+        "/admin/supervision/executionline/import/",
+        {
+            "import_file": SimpleUploadedFile(
+                "11月.xlsx", workbook(EXECUTION, [[2022, 11, "市交通运输局", 1, 1, 1]])
+            )
+        },
+    )
+    assert "confirm_form" in preview.context
+    assert BudgetSnapshot.objects.count() == 0
+    assert ExecutionLine.objects.count() == 0
+
+
 def test_a_file_of_two_months_is_refused_with_the_row_named(office, roads, schools):
     data = workbook(
         EXECUTION,
@@ -498,6 +529,15 @@ def test_a_case_is_not_followed_up_on_its_own_month(warning, meeting, roads):
     with pytest.raises(DomainError):
         services.warning_follow_up(warning=warning, snapshot=reimported)
     assert services.follow_up_all(snapshot=reimported) == []
+
+
+def test_an_answer_dated_before_the_inquiry_is_refused_and_nothing_written(
+    office, warning, meeting
+):
+    open_case(warning, meeting)
+    page = act(office, "warning_answer", warning, received_on="2022-07-01", text="答复")
+    assert "研究处理情况报告的收到日期不能早于审议意见印发日期" in page.content.decode()
+    assert not warning.inquiry.reports.exists()
 
 
 def test_a_dismissed_warning_takes_no_answer(warning):
