@@ -323,6 +323,7 @@ CONGRESS_RULES = {
     # organ answers a written inquiry and corrects after a review opinion within these working days.
     "FILING_DEADLINE_DAYS": 30,
     "FILING_INQUIRY_ANSWER_WORKING_DAYS": 15,
+    "BUDGET_INQUIRY_ANSWER_WORKING_DAYS": 15,  # a department answers a budget inquiry (函询)
     "FILING_CORRECTION_WORKING_DAYS": 40,
     # The office answers a resident's suggestion that a document be reviewed within this many
     # working days (accepted, added to a review under way, or not within remit, with reasons).

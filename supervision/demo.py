@@ -519,4 +519,6 @@ register(
 
 
 # Filing review registers its own step (after the supervision items, before the review).
+# Networked budget supervision likewise.
+from supervision.budget import demo as budget_demo  # noqa: E402,F401
 from supervision.filing import demo as filing_demo  # noqa: E402,F401

@@ -174,4 +174,6 @@ def supervision_version(year: int):
 
 
 # Filing review registers its own figures.
+# Networked budget supervision likewise.
+from supervision.budget import figures as budget_figures  # noqa: E402,F401
 from supervision.filing import figures as filing_figures  # noqa: E402,F401

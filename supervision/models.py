@@ -841,7 +841,15 @@ class MajorProject(models.Model):
         return self.investment > congress_rule("MAJOR_PROJECT_VOTE_THRESHOLD_YUAN")
 
 
-# Filing review of normative documents lives in its own module; Django finds its models here.
+# Filing review of normative documents and networked budget supervision live in their own
+# modules; Django finds their models here.
+from supervision.budget.models import (  # noqa: E402,F401
+    BudgetSnapshot,
+    BudgetWarning,
+    DebtLine,
+    ExecutionLine,
+    WarningRule,
+)
 from supervision.filing.models import (  # noqa: E402,F401
     FilingReview,
     NormativeDocument,

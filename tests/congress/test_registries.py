@@ -52,6 +52,7 @@ def test_demo_steps_come_from_each_app_and_run_in_order():
         "opinions",
         "supervision",
         "filing",
+        "budget",
         "review",
     ]
 

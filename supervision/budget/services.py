@@ -1,0 +1,353 @@
+"""Every write of budget supervision: snapshots replaced, rules run, warnings dismissed or
+opened as cases, answers recorded, follow-ups on a later month.
+
+Each state change goes through congress.kit.workflow (the warning's TRANSITIONS); the case's own
+steps (the written inquiry, the department's answer) go through supervision.services, which
+writes them on the case's timeline.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from congress.kit import workflow
+from congress.kit.errors import DomainError
+from congress.kit.rules import rule as congress_rule
+from congress.kit.workdays import add_working_days
+from congress.models import Meeting
+from supervision import services as supervision_services
+from supervision.budget.models import (
+    BudgetSnapshot,
+    BudgetWarning,
+    DebtLine,
+    ExecutionLine,
+    WarningRule,
+)
+from supervision.models import RectificationReport, ReviewOpinion, SupervisionItem
+
+HUNDRED = Decimal(100)
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal:
+    return (HUNDRED * part / whole).quantize(Decimal("0.1"))
+
+
+# --- The rules -----------------------------------------------------------------------------------
+
+
+def execution_finding(rule: WarningRule, line: ExecutionLine, month: int) -> dict | None:
+    """The figures that trip an execution rule on a department's line, or None.
+
+    The rule looks at the month it names and every later one: under `threshold` % of the adjusted
+    budget spent by then. A department with no adjusted budget has nothing to spend."""
+    if rule.by_month is None or month < rule.by_month or not line.adjusted:
+        return None
+    rate = _percent(line.spent, line.adjusted)
+    if rate >= rule.threshold:
+        return None
+    return {
+        "month": month,
+        "adjusted": str(line.adjusted),
+        "spent": str(line.spent),
+        "rate": str(rate),
+        "threshold": str(rule.threshold),
+    }
+
+
+def debt_finding(rule: WarningRule, line: DebtLine) -> dict | None:
+    """The figures that trip a debt rule: the balance over `threshold` % of the limit."""
+    if not line.limit:
+        return None
+    share = _percent(line.balance, line.limit)
+    if line.balance * HUNDRED <= line.limit * rule.threshold:
+        return None
+    return {
+        "month": line.snapshot.month,
+        "balance": str(line.balance),
+        "limit": str(line.limit),
+        "share": str(share),
+        "threshold": str(rule.threshold),
+    }
+
+
+def december_finding(rule: WarningRule, line: ExecutionLine, november: Decimal) -> dict | None:
+    """The figures that trip a December rule: December's spending (spent to the end of December
+    less spent to the end of November) over `threshold` % of the year's spending."""
+    if not line.spent:
+        return None
+    december = line.spent - november
+    if december * HUNDRED <= line.spent * rule.threshold:
+        return None
+    return {
+        "month": 12,
+        "december": str(december),
+        "year_spent": str(line.spent),
+        "share": str(_percent(december, line.spent)),
+        "threshold": str(rule.threshold),
+    }
+
+
+def _findings(snapshot: BudgetSnapshot, rule: WarningRule):
+    """(department or None, figures) for each line of the snapshot the rule trips."""
+    if rule.kind == WarningRule.Kind.EXECUTION_LAG:
+        for line in snapshot.execution_lines.select_related("department"):
+            figures = execution_finding(rule, line, snapshot.month)
+            if figures:
+                yield line.department, figures
+    elif rule.kind == WarningRule.Kind.DECEMBER_RUSH and snapshot.month == 12:
+        # Needs November's current figures; without them the rule cannot tell December apart.
+        november = dict(
+            ExecutionLine.objects.filter(
+                snapshot__kind=snapshot.kind,
+                snapshot__year=snapshot.year,
+                snapshot__month=11,
+                snapshot__active=True,
+            ).values_list("department_id", "spent")
+        )
+        for line in snapshot.execution_lines.select_related("department"):
+            if line.department_id not in november:
+                continue
+            figures = december_finding(rule, line, november[line.department_id])
+            if figures:
+                yield line.department, figures
+    elif rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
+        debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
+        if debt is not None:
+            figures = debt_finding(rule, debt)
+            if figures:
+                yield None, figures
+
+
+def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
+    """Run every rule in use on a current snapshot; returns the warnings it raised.
+
+    A rule raises one warning per year and department (per year for debt): running it again, or
+    on a later month, adds nothing new."""
+    if not snapshot.active:
+        raise DomainError(
+            _("This snapshot has been replaced: run the rules on the current one."),
+            code="snapshot_replaced",
+        )
+    kinds = [k for k, v in WarningRule.SNAPSHOT_KIND.items() if v == snapshot.kind]
+    raised = []
+    with transaction.atomic():
+        for rule in WarningRule.objects.filter(active=True, kind__in=kinds).order_by("pk"):
+            known: set[int | None] = set(
+                BudgetWarning.objects.filter(rule=rule, year=snapshot.year).values_list(
+                    "department_id", flat=True
+                )
+            )
+            for department, figures in _findings(snapshot, rule):
+                key = department.pk if department else None
+                if key in known:
+                    continue
+                raised.append(
+                    BudgetWarning.objects.create(
+                        rule=rule,
+                        snapshot=snapshot,
+                        year=snapshot.year,
+                        department=department,
+                        figures=figures,
+                    )
+                )
+                known.add(key)
+    return raised
+
+
+# --- Snapshots -------------------------------------------------------------------------------
+
+
+def snapshot_start(
+    *, kind: str, year: int, month: int, by=None, file_name: str = ""
+) -> BudgetSnapshot:
+    """A new current snapshot for the month; the month's previous one is kept, marked replaced.
+
+    Called inside the import's transaction: a refused file leaves the old snapshot current."""
+    if not 1 <= month <= 12:
+        raise DomainError(_("A month is a number from 1 to 12."), code="month")
+    with transaction.atomic():
+        old = (
+            BudgetSnapshot.objects.select_for_update()
+            .filter(kind=kind, year=year, month=month, active=True)
+            .first()
+        )
+        if old is not None:
+            # The partial unique index allows one current snapshot: the old one steps down first.
+            BudgetSnapshot.objects.filter(pk=old.pk).update(active=False)
+        snapshot = BudgetSnapshot.objects.create(
+            kind=kind, year=year, month=month, imported_by=by, file_name=file_name[:255]
+        )
+        if old is not None:
+            BudgetSnapshot.objects.filter(pk=old.pk).update(superseded_by=snapshot)
+    return snapshot
+
+
+def snapshot_checks(*, snapshot: BudgetSnapshot) -> dict:
+    """After an import (and on demand): the rules, then the follow-up of the open cases."""
+    raised = rules_run(snapshot=snapshot)
+    closed = follow_up_all(snapshot=snapshot)
+    return {"raised": len(raised), "closed": len(closed)}
+
+
+# --- Warnings and cases ------------------------------------------------------------------------
+
+
+def warning_dismiss(*, warning: BudgetWarning, reason: str, by=None) -> BudgetWarning:
+    """Dismiss a warning; the reason is required and kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for dismissing this warning."), code="no_reason")
+    with transaction.atomic():
+        warning = workflow.lock(BudgetWarning, warning.pk)
+        warning.reason, warning.decided_by = reason, by
+        return workflow.transition(
+            warning, BudgetWarning.Status.DISMISSED, by=by, fields=["reason", "decided_by"]
+        )
+
+
+def warning_open_case(
+    *,
+    warning: BudgetWarning,
+    meeting: Meeting,
+    issued_on: datetime.date,
+    text: str,
+    by=None,
+) -> BudgetWarning:
+    """Open a warning as a case: a supervision item of `meeting` (the standing committee's or
+    chairs' meeting that decided it) and a written inquiry to the department (to the finance
+    bureau for debt), answered within BUDGET_INQUIRY_ANSWER_WORKING_DAYS working days."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the inquiry to send."), code="no_inquiry")
+    with transaction.atomic():
+        warning = workflow.lock(BudgetWarning, warning.pk)
+        workflow.check(warning, BudgetWarning.Status.CASE, code="warning_state")
+        if issued_on < meeting.date:
+            raise DomainError(
+                _("The inquiry cannot be sent before the meeting that decided it."),
+                code="inquiry_before_meeting",
+            )
+        debt = warning.rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT
+        with translation.override(settings.LANGUAGE_CODE):  # kept in the register's language
+            title = _("Budget warning: %(rule)s — %(who)s") % {
+                "rule": warning.rule.name,
+                "who": warning.department or warning.year,
+            }
+            summary = warning.finding
+        item = SupervisionItem.objects.create(
+            meeting=meeting,
+            kind=SupervisionItem.Kind.DEBT if debt else SupervisionItem.Kind.PLAN_BUDGET,
+            title=title,
+            summary=summary,
+            reporting_organisation=warning.department,
+        )
+        opinion = supervision_services.review_opinion_issue(
+            item=item, text=text, issued_on=issued_on, actor=by
+        )
+        # A written inquiry is answered in working days, not in a meeting opinion's months.
+        opinion.report_due = add_working_days(
+            issued_on, congress_rule("BUDGET_INQUIRY_ANSWER_WORKING_DAYS")
+        )
+        opinion.save(update_fields=["report_due"])
+        warning.case, warning.inquiry, warning.decided_by = item, opinion, by
+        return workflow.transition(
+            warning,
+            BudgetWarning.Status.CASE,
+            by=by,
+            fields=["case", "inquiry", "decided_by"],
+        )
+
+
+def warning_answer(
+    *, warning: BudgetWarning, received_on: datetime.date, text: str, by=None
+) -> RectificationReport:
+    """Record the department's written answer to the inquiry (entered by staff in this slice)."""
+    with transaction.atomic():
+        warning = workflow.lock(BudgetWarning, warning.pk)
+        workflow.require(
+            warning, "answer", _("Only an open case takes an answer."), code="warning_state"
+        )
+        opinion = ReviewOpinion.objects.get(pk=warning.inquiry_id or 0)
+        return supervision_services.rectification_report_receive(
+            opinion=opinion, received_on=received_on, text=(text or "").strip(), actor=by
+        )
+
+
+def _still_trips(warning: BudgetWarning, snapshot: BudgetSnapshot) -> tuple[bool | None, str]:
+    """Whether the warning's rule still trips on `snapshot`, and the figure it read (the rate
+    spent, or the debt's share of the limit); None when the month has no figures for it."""
+    rule = warning.rule
+    if rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
+        debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
+        if debt is None or not debt.limit:
+            return None, ""
+        return debt_finding(rule, debt) is not None, str(_percent(debt.balance, debt.limit))
+    if rule.kind != WarningRule.Kind.EXECUTION_LAG:  # December has no later month in the year
+        return None, ""
+    line = snapshot.execution_lines.filter(department=warning.department).first()
+    if line is None or not line.adjusted:
+        return None, ""
+    return execution_finding(rule, line, snapshot.month) is not None, str(line.rate)
+
+
+def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=None) -> bool:
+    """Check an open case on a later month's current snapshot: it closes when the figure is
+    back within the rule's threshold and the department has answered; otherwise it stays open,
+    with what the check found. Returns whether the case closed."""
+    with transaction.atomic():
+        warning = workflow.lock(BudgetWarning, warning.pk)
+        workflow.require(
+            warning, "follow_up", _("Only an open case is followed up."), code="warning_state"
+        )
+        raised_on = warning.snapshot
+        if (
+            not snapshot.active
+            or snapshot.year != warning.year
+            or snapshot.kind != raised_on.kind
+            or snapshot.month <= raised_on.month
+        ):
+            raise DomainError(
+                _("Follow a case up on a current snapshot of a later month of the same year."),
+                code="follow_up_month",
+            )
+        trips, figure = _still_trips(warning, snapshot)
+        answered = RectificationReport.objects.filter(opinion_id=warning.inquiry_id).exists()
+        if trips is None:
+            outcome = "missing"
+        elif trips:
+            outcome = "outside"
+        else:
+            outcome = "closed" if answered else "unanswered"
+        warning.followed_up_on = snapshot
+        warning.follow_up = {"month": snapshot.month, "outcome": outcome, "figure": figure}
+        if outcome == "closed":
+            workflow.transition(
+                warning,
+                BudgetWarning.Status.CLOSED,
+                by=by,
+                fields=["followed_up_on", "follow_up"],
+            )
+            return True
+        warning.save(update_fields=["followed_up_on", "follow_up"])
+        return False
+
+
+def follow_up_all(*, snapshot: BudgetSnapshot, by=None) -> list[BudgetWarning]:
+    """Follow up, on this snapshot, every open case raised on an earlier month of its kind."""
+    if not snapshot.active:
+        return []
+    closed = []
+    cases = BudgetWarning.objects.filter(
+        status=BudgetWarning.Status.CASE,
+        year=snapshot.year,
+        snapshot__kind=snapshot.kind,
+        snapshot__month__lt=snapshot.month,
+    ).order_by("pk")
+    for warning in cases:
+        if warning_follow_up(warning=warning, snapshot=snapshot, by=by):
+            closed.append(warning)
+    return closed
