@@ -5,6 +5,13 @@ year's page; "reviews:<year>": that year's review.
 """
 
 from congress.kit.pagecache import review_years, topics
+from supervision.budget.models import (
+    BudgetSnapshot,
+    BudgetWarning,
+    DebtLine,
+    ExecutionLine,
+    WarningRule,
+)
 from supervision.filing.models import (
     FilingReview,
     NormativeDocument,
@@ -68,3 +75,7 @@ for model in (NormativeDocument, FilingReview, ReviewFinding, ReviewStep):
     topics.register(model, "filing", row=lambda row: review_years())
 topics.register(ReviewSuggestion, "filing", row=lambda row: review_years())
 topics.private(NormativeDocument.history.model, FilingReview.history.model)
+
+# The budget register has no public page yet; its warnings and cases count in the review.
+for model in (BudgetSnapshot, ExecutionLine, DebtLine, WarningRule, BudgetWarning):
+    topics.register(model, row=lambda row: review_years())

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from congress.importing import SheetAdmin
 from congress.kit.admin import ReadOnlyMixin, ServiceActions, apply_to_each, service_action
+from congress.kit.import_admin import SheetAdmin
 from congress.models import Meeting
 from supervision.budget import services
 from supervision.budget.models import (

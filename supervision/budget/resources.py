@@ -1,4 +1,4 @@
-"""The finance bureau's monthly sheets (see congress.importing): one file is one month of one
+"""The finance bureau's monthly sheets (see congress.kit.importing): one file is one month of one
 kind, named in its 年度 and 月份 columns.
 
 - Budget execution by department: 年度, 月份, 单位, 年初预算, 调整预算, 累计支出 (yuan).
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from congress.importing import Column, ImportFileError, LookupWidget, SheetResource, _text
+from congress.kit.importing import Column, ImportFileError, LookupWidget, SheetResource, _text
 from congress.models import Organisation
 from supervision.budget import services
 from supervision.budget.models import BudgetSnapshot, DebtLine, ExecutionLine

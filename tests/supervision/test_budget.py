@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from congress.demo import DemoContext, steps
-from congress.import_jobs import UploadStore
 from congress.kit.errors import DomainError
+from congress.kit.import_jobs import UploadStore
 from congress.kit.workdays import add_working_days
 from congress.models import ImportJob
 from congress.review import registry
