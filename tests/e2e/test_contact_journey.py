@@ -114,9 +114,9 @@ def test_unit_logs_a_contact_the_deputy_confirms_on_a_phone_then_the_reply_is_pu
     assert section.inner_text() == "与承办单位的面商"
     assert_accessible(deputy)
     assert_fits_the_screen(deputy)
-    deputy.get_by_role("button", name="确认：面商属实").tap()
-    deputy.wait_for_load_state()
-    assert "谢谢，面商记录已确认。" in deputy.content()
+    with deputy.expect_navigation():
+        deputy.get_by_role("button", name="确认：面商属实").tap()
+    deputy.get_by_text("谢谢，面商记录已确认。").wait_for()
     assert "代表已确认" in deputy.locator(".contact").inner_text()
     assert_fits_the_screen(deputy)
     assert Contact.objects.get().status == Contact.Status.CONFIRMED
