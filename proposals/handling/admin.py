@@ -152,7 +152,9 @@ class ReplyInline(PlainRelationsForClerks, ReadOnlyInline):
         "replied_at",
         "is_followup",
         "published_at",
+        "promised_by",
         "text",
+        "reasons",
         "letter",
     ]
     readonly_fields = fields

@@ -14,7 +14,7 @@ from congress.kit import home
 from congress.kit.rules import rule
 from congress.review.registry import FigureKind, data_version, figure
 from proposals.models import Assignment, Contact, Feedback, Motion, Rating, Reply, Suggestion
-from proposals.selectors import contact_figures, outcome_figures
+from proposals.selectors import contact_answers, lead_contacts, outcome_figures
 
 ITEMS = pgettext_lazy("figure unit", "items")
 
@@ -153,7 +153,7 @@ def suggestions_satisfaction_rate(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_contact_rate(year: int):
-    return contact_figures(received(year))["contact_rate"]
+    return lead_contacts(received(year))["contact_rate"]
 
 
 @figure(
@@ -166,7 +166,7 @@ def suggestions_contact_rate(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_contacts_confirmed_rate(year: int):
-    return contact_figures(received(year))["confirmed_rate"]
+    return contact_answers(received(year))["confirmed_rate"]
 
 
 @figure(

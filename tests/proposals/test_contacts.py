@@ -224,7 +224,7 @@ def test_a_b_reply_without_its_promise_or_a_c_reply_without_reasons_is_refused(
     assert item.status == S.HANDLING
 
 
-def test_a_b_reply_keeps_its_promise_and_stays_tracked_until_reported_done(client, item):
+def test_a_b_reply_keeps_its_promise_and_stays_tracked_until_reported_done(client, item, lead):
     login(client, "/admin/login/", "lead-clerk")
     response = client.post(
         admin_url(item, "reply"), {**REPLY, "reply_class": "B", "promised_by": "2022-11-30"}
@@ -241,6 +241,22 @@ def test_a_b_reply_keeps_its_promise_and_stays_tracked_until_reported_done(clien
     assert client.post(admin_url(item, "reply"), done).status_code == 302
     item.refresh_from_db()
     assert not item.tracking and Reply.objects.filter(is_followup=True).count() == 2
+    # The deputy reads the promise in the workspace.
+    client.logout()
+    login(client, "/accounts/login/", lead.user.username)
+    page = client.get(f"/portal/suggestions/{item.pk}/").content.decode()
+    assert "承诺完成时间" in page and "2022年11月30日" in page and "已完工。" in page
+
+
+def test_a_c_reply_shows_its_reasons_to_the_deputy(client, item, lead):
+    login(client, "/admin/login/", "lead-clerk")
+    reply = {**REPLY, "reply_class": "C", "reasons": "涉及跨区域规划调整，需待上级规划修编。"}
+    assert client.post(admin_url(item, "reply"), reply).status_code == 302
+    assert Reply.objects.get().reasons == "涉及跨区域规划调整，需待上级规划修编。"
+    client.logout()
+    login(client, "/accounts/login/", lead.user.username)
+    page = client.get(f"/portal/suggestions/{item.pk}/").content.decode()
+    assert "暂不能解决的理由" in page and "涉及跨区域规划调整，需待上级规划修编。" in page
 
 
 # -- the figures, counted from the records ----------------------------------------------------------
