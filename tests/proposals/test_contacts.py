@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 
+from congress.review import registry
+from proposals.handling import services as hs
 from proposals.models import Contact, Reply, Suggestion, TimelineEntry
 from tests.factories import UnitMembershipFactory, UserFactory
 from tests.proposals import helpers
@@ -40,9 +42,7 @@ def item(ctx, unit):
     clerk = UnitMembershipFactory(
         organisation=unit, user=UserFactory(username="lead-clerk", is_staff=True)
     ).user
-    from proposals.handling import services as handling_services
-
-    handling_services.assignment_accept(assignment=suggestion.assignments.get(), by=clerk)
+    hs.assignment_accept(assignment=suggestion.assignments.get(), by=clerk)
     return Suggestion.objects.get(pk=suggestion.pk)
 
 
@@ -266,9 +266,6 @@ def test_contact_and_outcome_figures_on_crafted_records(client, ctx, unit, staff
     """Five replied items of 2022:
     1 A, contact confirmed · 2 B promised 30 Sep, done 20 Sep · 3 B promised 31 Aug, never done,
     contact disputed · 4 C, no contact · 5 B promised 31 Oct, done 15 Jan 2023 (late)."""
-    from congress.review import registry
-    from proposals.handling import services as hs
-
     items = [helpers.assigned(unit=unit, on=ASSIGNED_ON, **ctx) for _ in range(5)]
     Suggestion.objects.update(year=2022, is_public=True)
     plans = [
@@ -325,3 +322,56 @@ def test_contact_and_outcome_figures_on_crafted_records(client, ctx, unit, staff
     assert "不只看满意，更看解决" in page
     for shown in ("20.0 %", "40.0 %", "50.0 %", "（5件中2件；面商率）", "（2条中1条；1条有异议）"):
         assert shown in page, shown
+
+
+def _replied_with_contact(ctx, unit, staff, reply_class="B"):
+    suggestion = helpers.assigned(unit=unit, on=ASSIGNED_ON, **ctx)
+    contact = hs.contact_record(
+        assignment=suggestion.assignments.get(),
+        contact_on=datetime.date(2022, 4, 1),
+        way="face",
+        stage="before",
+        participants="代表、科长",
+        by=staff,
+    )
+    hs.contact_answer(contact=contact, deputy=ctx["lead"], confirm=True, by=staff)
+    hs.reply_record(
+        suggestion=suggestion,
+        organisation=unit,
+        reply_class=reply_class,
+        text="答复",
+        replied_on=datetime.date(2022, 6, 10),
+        promised_by=datetime.date(2022, 12, 1),
+        by=staff,
+    )
+    return suggestion
+
+
+def test_the_new_figures_cost_the_same_queries_however_many_items(
+    client, ctx, unit, staff, count_queries
+):
+    """The statistics page's contact and outcome figures: one aggregate each for the lead units
+    and the contacts, one annotated list of replied items — not one query per item."""
+    _replied_with_contact(ctx, unit, staff)
+    Suggestion.objects.update(year=2022, is_public=True)
+    few = count_queries(client, "/suggestions/stats/?year=2022")
+    for _ in range(4):
+        _replied_with_contact(ctx, unit, staff)
+    Suggestion.objects.update(year=2022, is_public=True)
+    many = count_queries(client, "/suggestions/stats/?year=2022")
+    assert many == few
+
+    lead = ctx["lead"]
+    login(client, "/accounts/login/", lead.user.username)
+    item = Suggestion.objects.first()
+    few = count_queries(client, f"/portal/suggestions/{item.pk}/")
+    for stage in ("during", "after"):  # more contacts on the same item: the same queries
+        hs.contact_record(
+            assignment=item.assignments.get(),
+            contact_on=datetime.date(2022, 6, 20),
+            way="phone",
+            stage=stage,
+            participants="代表",
+            by=staff,
+        )
+    assert count_queries(client, f"/portal/suggestions/{item.pk}/") == few
