@@ -109,7 +109,12 @@ def test_unit_logs_a_contact_the_deputy_confirms_on_a_phone_then_the_reply_is_pu
     assert Contact.objects.get().status == Contact.Status.PENDING
 
     deputy = log_in(browser, base, "/accounts/login/", "xujie", phone=True)
-    deputy.goto(f"{base}/portal/suggestions/{pk}/")
+    deputy.goto(f"{base}/portal/")  # the overview says a contact waits, and leads to it
+    assert "1条面商记录待您确认" in deputy.locator("#contacts-confirm-h").inner_text()
+    assert_accessible(deputy)
+    assert_fits_the_screen(deputy)
+    deputy.locator("section:has(#contacts-confirm-h) a").first.tap()
+    deputy.wait_for_url(f"**/portal/suggestions/{pk}/#contact-*")
     section = deputy.locator("#contacts-h")
     assert section.inner_text() == "与承办单位的面商"
     assert_accessible(deputy)

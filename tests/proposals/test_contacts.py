@@ -71,6 +71,8 @@ def test_clerk_records_a_contact_and_the_lead_deputy_confirms_it_in_one_tap(clie
 
     client.logout()
     login(client, "/accounts/login/", lead.user.username)
+    overview = client.get("/portal/").content.decode()  # the overview says what waits
+    assert "1条面商记录待您确认" in overview and f"#contact-{contact.pk}" in overview
     page = client.get(f"/portal/suggestions/{item.pk}/").content.decode()
     assert "与承办单位的面商" in page and "当面商谈" in page and "待代表确认" not in page
     assert answer_url(item, contact) in page  # the button is there
@@ -80,6 +82,7 @@ def test_clerk_records_a_contact_and_the_lead_deputy_confirms_it_in_one_tap(clie
     assert contact.status == Contact.Status.CONFIRMED and contact.answered_at is not None
     assert "代表已确认" in response.content.decode()
     assert answer_url(item, contact) not in response.content.decode()  # answered: no button
+    assert "面商记录待您确认" not in client.get("/portal/").content.decode()
 
 
 def test_the_deputy_disputes_a_contact_with_a_reason(client, item, lead):
