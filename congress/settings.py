@@ -294,6 +294,12 @@ CONGRESS_RULES = {
     # The lead's reply waits until every co-handler's view is in (domain.md §2.2: "the lead then
     # replies … and reports what the co-handlers said"); False lets the lead reply without them.
     "REPLY_NEEDS_CO_HANDLER_VIEWS": True,
+    # The lead unit's reply (not a follow-up) is refused until the lead deputy has confirmed at
+    # least one contact (面商, issue 16). Off by default: the law's 3-month reply deadline must not
+    # wait on a deputy's tap, and Zhejiang enforces 面商 through the 面商率 it reports rather than
+    # by stopping replies; the contact figures show a unit that skips the meeting. A congress that
+    # returns replies sent without contact (domain.md §2.5) turns it on.
+    "REPLY_NEEDS_CONFIRMED_CONTACT": False,
     # Reminders (manage.py send_reminders): this many working days before a deadline, and once
     # on the first day it is missed.
     "REMINDER_WORKING_DAYS_BEFORE": 5,
@@ -318,6 +324,13 @@ CONGRESS_RULES = {
     "MAJOR_PROJECT_VOTE_THRESHOLD_YUAN": 200_000_000,
     # B and C replies ("being solved", "planned") stay tracked with follow-up replies.
     "TRACKED_REPLY_CLASSES": ["B", "C"],
+    # A reply of these classes promises the date the matter will be done (B: 列入计划解决); its
+    # follow-ups report progress until one of a solved class reports it done (issue 16).
+    "PROMISED_DATE_REPLY_CLASSES": ["B"],
+    # A reply of these classes gives the reasons the matter cannot be solved now (C: 留作参考).
+    "REASONED_REPLY_CLASSES": ["C"],
+    # The class that means solved or adopted: the solved rates count it.
+    "SOLVED_REPLY_CLASSES": ["A"],
     "SUPERVISION_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
     # Filing review of normative documents (备案审查): filed within 30 days of publication; the
     # organ answers a written inquiry and corrects after a review opinion within these working days.

@@ -34,6 +34,7 @@ from congress.models import Category, Meeting, Organisation, Session, Term
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
+    Contact,
     Feedback,
     Motion,
     MotionInspection,
@@ -175,9 +176,87 @@ BODY = (
 )
 REPLY = {
     "A": "经研究，您提出的建议已被采纳并落实到位。我单位已会同相关部门制定实施方案，相关工作已于今年上半年完成。",
-    "B": "经研究，您提出的建议已列入我单位年度工作计划，将分步实施，预计明年完成，并及时向您反馈进展。",
+    "B": "经研究，您提出的建议已列入我单位工作计划，将分步实施，并按承诺时限向您反馈办理进展。",
     "C": "经研究，受现行政策和资金条件限制，该建议暂时难以全部实施，我单位将作为今后工作的重要参考，具体情况已当面向您说明。",
 }
+
+
+C_REASONS = (
+    "该事项涉及跨区域规划调整和较大资金投入，需待上级规划修编后统筹考虑，现阶段暂不具备实施条件。"
+)
+B_DONE = "经持续推进，您建议中列入计划的事项已全部完成，特此报告。"
+B_PROGRESS = "目前项目已完成前期论证和资金安排，正在组织实施，我单位将按承诺时限完成并向您报告。"
+CONTACT_NOTES = {
+    Contact.Stage.BEFORE: "办理前登门听取代表意见，了解建议背景和具体诉求。",
+    Contact.Stage.DURING: "邀请代表参与现场调研，通报初步办理方案并听取意见。",
+    Contact.Stage.AFTER: "答复后当面向代表通报办理结果，征询代表意见。",
+}
+
+
+def _outcome_plan(rng, reply_class: str, replied_on: D) -> dict:
+    """What follows a reply (issue 16): a B item's promised date and whether, and when, the
+    unit reported it done; most are done on time, some late, some not at all."""
+    if reply_class != "B":
+        return {"promised": None, "done_on": None, "progress_on": None}
+    promised = max(
+        _day_between(rng, D(2022, 10, 31), D(2023, 6, 30)),
+        replied_on + datetime.timedelta(days=60),
+    )
+    fate = rng.choices(["on_time", "late", "open"], weights=[55, 20, 25])[0]
+    done_on = None
+    if fate == "on_time":
+        done_on = _day_between(rng, replied_on + datetime.timedelta(days=30), promised)
+    elif fate == "late":
+        done_on = promised + datetime.timedelta(days=rng.randint(20, 120))
+    progress_on = min(replied_on + datetime.timedelta(days=rng.randint(40, 90)), promised)
+    return {"promised": promised, "done_on": done_on, "progress_on": progress_on}
+
+
+def _contact_rows(rng, item, lead_assignment, assigned_on: D, replied_on: D, deputy) -> list:
+    """Most lead units meet the deputy before, during or after handling (面商); the deputy
+    confirms most contacts, disputes a few, and leaves a few unanswered."""
+    if rng.random() < 0.09:  # no contact recorded at all
+        return []
+    stages = [Contact.Stage.BEFORE] + rng.sample(
+        [Contact.Stage.DURING, Contact.Stage.AFTER], rng.choice([0, 1, 1, 2])
+    )
+    rows = []
+    for stage in stages:
+        if stage == Contact.Stage.BEFORE:
+            day = assigned_on + datetime.timedelta(days=rng.randint(5, 25))
+        elif stage == Contact.Stage.DURING:
+            day = _day_between(rng, assigned_on + datetime.timedelta(days=26), replied_on)
+        else:
+            day = replied_on + datetime.timedelta(days=rng.randint(2, 15))
+        status = rng.choices(
+            [Contact.Status.CONFIRMED, Contact.Status.DISPUTED, Contact.Status.PENDING],
+            weights=[92, 4, 4],
+        )[0]
+        way = rng.choices(
+            [Contact.Way.FACE, Contact.Way.SITE, Contact.Way.PHONE, Contact.Way.MEETING],
+            weights=[50, 25, 15, 10],
+        )[0]
+        rows.append(
+            {
+                "assignment_id": lead_assignment.pk,
+                "suggestion_id": item.pk,
+                "contact_on": day,
+                "way": way,
+                "stage": stage,
+                "participants": f"{deputy.name}代表；{lead_assignment.organisation.name}分管领导、承办科室负责人",
+                "note": CONTACT_NOTES[stage],
+                "status": status,
+                "dispute_reason": "承办单位未与我见面，仅电话告知办理结果。"
+                if status == Contact.Status.DISPUTED
+                else "",
+                "answered_at": None
+                if status == Contact.Status.PENDING
+                else at(day + datetime.timedelta(days=rng.randint(1, 5)), 20),
+                "recorded_at": at(day + datetime.timedelta(days=1), 11),
+                "recorded_by_id": None,
+            }
+        )
+    return rows
 
 
 def _day_between(rng, start: D, end: D) -> D:
@@ -217,7 +296,10 @@ def load(*, stdout=None) -> None:
     xu_jie, shen = by_name["徐杰"], by_name["沈永良"]
 
     titles = _titles(rng)
-    rows, plans = [], []
+    # Contacts and B items' fates draw from their own generator, so the items drawn above stay
+    # the same as before the contact log existed.
+    outcome_rng = random.Random(f"{SEED}:outcomes")  # noqa: S311 - demo data
+    rows, plans, outcomes = [], [], []
     for index, (title, category) in enumerate(titles):
         in_session = index < SESSION_COUNT
         number = index + 1 if in_session else index - SESSION_COUNT + 1
@@ -248,6 +330,8 @@ def load(*, stdout=None) -> None:
             else [units[n] for n in unit_names if units[n] != lead_unit][: rng.choice([0, 0, 1])]
         )
         closed = at(replied_on + datetime.timedelta(days=rng.randint(5, 20)), 15)
+        outcome = _outcome_plan(outcome_rng, reply_class, replied_on)
+        outcomes.append(outcome)
         rows.append(
             {
                 "term_id": term.pk,
@@ -270,7 +354,9 @@ def load(*, stdout=None) -> None:
                 "assigned_at": at(assigned_on, 9),
                 "replied_at": at(replied_on, 16),
                 "closed_at": closed,
-                "tracking": reply_class != "A",
+                # C stays tracked; B until the unit reports it done.
+                "tracking": reply_class == "C"
+                or (reply_class == "B" and outcome["done_on"] is None),
             }
         )
         plans.append(
@@ -294,7 +380,8 @@ def load(*, stdout=None) -> None:
     )
 
     signatures, assignments, replies = [], [], []
-    for item, (
+    followups: list[dict] = []
+    for item, outcome, (
         _lead,
         cosigners,
         lead_unit,
@@ -304,7 +391,7 @@ def load(*, stdout=None) -> None:
         replied_on,
         reply_class,
         _c,
-    ) in zip(suggestions, plans, strict=True):
+    ) in zip(suggestions, outcomes, plans, strict=True):
         signed = item.submitted_at - datetime.timedelta(days=1)
         signatures += [
             {
@@ -341,8 +428,31 @@ def load(*, stdout=None) -> None:
                 "published_at": at(add_working_days(replied_on, 10), 9),
                 "is_followup": False,
                 "recorded_at": at(replied_on, 17),
+                "promised_by": outcome["promised"],
+                "reasons": C_REASONS if reply_class == "C" else "",
             }
         )
+        letter = f"平{lead_unit.short_name or lead_unit.name}〔2022〕{item.number}号"
+        for suffix, day, cls, text in (
+            ("进展", outcome["progress_on"], "B", B_PROGRESS),
+            ("办结", outcome["done_on"], "A", B_DONE),
+        ):
+            if day is not None:
+                followups.append(
+                    {
+                        "suggestion_id": item.pk,
+                        "organisation_id": lead_unit.pk,
+                        "reply_class": cls,
+                        "letter_number": f"{letter}-{suffix}",
+                        "text": text,
+                        "replied_at": day,
+                        "published_at": None,
+                        "is_followup": True,
+                        "recorded_at": at(day, 17),
+                        "promised_by": None,
+                        "reasons": "",
+                    }
+                )
     ids = [s.pk for s in suggestions]
     sync_rows(
         Signature.objects.filter(suggestion_id__in=ids), ["suggestion_id", "deputy_id"], signatures
@@ -355,6 +465,22 @@ def load(*, stdout=None) -> None:
     reply_objs = sync_rows(
         Reply.objects.filter(suggestion_id__in=ids), ["suggestion_id", "letter_number"], replies
     )
+    sync_rows(
+        Reply.objects.filter(suggestion_id__in=ids, is_followup=True),
+        ["suggestion_id", "letter_number"],
+        followups,
+    )
+    leads = {
+        a.suggestion_id: a
+        for a in Assignment.objects.filter(
+            suggestion_id__in=ids, role=Assignment.Role.LEAD, active=True
+        ).select_related("organisation")
+    }
+    contacts = []
+    for item, plan in zip(suggestions, plans, strict=True):
+        lead, _cos, _unit, _co, assigned_on, _due, replied_on, *_rest = plan
+        contacts += _contact_rows(outcome_rng, item, leads[item.pk], assigned_on, replied_on, lead)
+    sync_rows(Contact.objects.filter(suggestion_id__in=ids), ["suggestion_id", "stage"], contacts)
 
     feedback = []
     for item, reply, plan in zip(suggestions, reply_objs, plans, strict=True):
@@ -528,7 +654,7 @@ register(
     Step(
         "proposals",
         app_step(load),
-        (Suggestion, Signature, Assignment, Reply, Feedback, Motion),
+        (Suggestion, Signature, Assignment, Reply, Feedback, Contact, Motion),
         order=50,
     )
 )

@@ -108,6 +108,21 @@ class HandlingEvent(TimelineEvent):
     )
     REHANDLING = "rehandling", pgettext_lazy("timeline event", "Sent back for handling again")
     COHANDLER_VIEW = "cohandler_view", pgettext_lazy("timeline event", "Co-handler's view sent")
+    CONTACT_RECORDED = (
+        "contact_recorded",
+        _("The unit recorded a contact with the deputy"),
+        pgettext_lazy("timeline event", "Contact with the deputy recorded"),
+    )
+    CONTACT_CONFIRMED = (
+        "contact_confirmed",
+        _("Deputy confirmed a contact"),
+        pgettext_lazy("timeline event", "Contact confirmed by the deputy"),
+    )
+    CONTACT_DISPUTED = (
+        "contact_disputed",
+        _("Deputy disputed a contact"),
+        pgettext_lazy("timeline event", "Contact disputed by the deputy"),
+    )
 
 
 class MotionEvent(TimelineEvent):

@@ -9,7 +9,7 @@ from deputies.portal import overview_panel
 from deputies.profile import ProfilePart, profile_part
 from proposals import selectors
 from proposals.models import Motion, Signature
-from proposals.portal_panels import signature_requests_panel
+from proposals.portal_panels import contacts_to_confirm_panel, signature_requests_panel
 
 ITEMS_SHOWN = 50
 
@@ -61,3 +61,4 @@ def deputy_items(deputy, year: int) -> ProfilePart:
 
 
 overview_panel(signature_requests_panel)  # the workspace's first panel: requests to co-sign
+overview_panel(contacts_to_confirm_panel)  # then contacts a unit asks the lead to confirm

@@ -4,11 +4,16 @@ Public selectors return published rows only (public items at least registered, p
 replies); none reads a deputy's private columns.
 """
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+import datetime
 
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from congress.kit.rules import rule
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
+    Contact,
     Feedback,
     Motion,
     Rating,
@@ -159,4 +164,98 @@ def handling_stats(queryset=None) -> dict:
         "ratings": feedback["total"],
         "process_satisfaction_rate": rate(feedback["process_ok"], feedback["total"]),
         "result_satisfaction_rate": rate(feedback["result_ok"], feedback["total"]),
+    }
+
+
+# -- outcomes: contacts (面商) and solved, not just satisfied (issue 16) -------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def lead_contacts(queryset) -> dict:
+    """面商率: of the active lead assignments of `queryset`'s items, how many recorded at least
+    one contact with the lead deputy. One query."""
+    leads = Assignment.objects.filter(
+        role=Assignment.Role.LEAD, active=True, suggestion__in=queryset.values("pk")
+    ).aggregate(
+        total=Count("pk"),
+        contacted=Count("pk", filter=Q(Exists(Contact.objects.filter(assignment=OuterRef("pk"))))),
+    )
+    return {
+        "leads": leads["total"],
+        "leads_contacted": leads["contacted"],
+        "contact_rate": _rate(leads["contacted"], leads["total"]),
+    }
+
+
+def contact_answers(queryset) -> dict:
+    """Of the contacts the lead units recorded on `queryset`'s items, how many the lead deputy
+    confirmed and disputed. One query."""
+    contacts = Contact.objects.filter(
+        suggestion__in=queryset.values("pk"), assignment__role=Assignment.Role.LEAD
+    ).aggregate(
+        total=Count("pk"),
+        confirmed=Count("pk", filter=Q(status=Contact.Status.CONFIRMED)),
+        disputed=Count("pk", filter=Q(status=Contact.Status.DISPUTED)),
+    )
+    return {
+        "contacts": contacts["total"],
+        "contacts_confirmed": contacts["confirmed"],
+        "contacts_disputed": contacts["disputed"],
+        "confirmed_rate": _rate(contacts["confirmed"], contacts["total"]),
+    }
+
+
+def contact_figures(queryset) -> dict:
+    """Both of the above, for the statistics page (two queries)."""
+    return {**lead_contacts(queryset), **contact_answers(queryset)}
+
+
+def outcome_figures(queryset, *, today: datetime.date | None = None) -> dict:
+    """Solved, not just satisfied: of `queryset`'s items with a reply, the share solved at the
+    first reply, the share solved by the end of the item's year (a reply of a solved class
+    dated by 31 December: the first reply, a follow-up reporting a B item done, or a reply after
+    re-handling), and the items whose first reply promised a date (class B) that passed before
+    a solved reply came (overdue against their own promise, as of `today`). One query.
+    """
+    today = today or timezone.localdate()
+    solved = rule("SOLVED_REPLY_CLASSES")
+    promising = rule("PROMISED_DATE_REPLY_CLASSES")
+    first = Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False).order_by(
+        "replied_at", "id"
+    )
+    done = Reply.objects.filter(suggestion=OuterRef("pk"), reply_class__in=solved).order_by(
+        "replied_at", "id"
+    )
+    rows = (
+        queryset.annotate(
+            first_class=Subquery(first.values("reply_class")[:1]),
+            first_on=Subquery(first.values("replied_at")[:1]),
+            promised=Subquery(first.values("promised_by")[:1]),
+            done_on=Subquery(done.values("replied_at")[:1]),
+        )
+        .filter(first_on__isnull=False)
+        .values_list("year", "first_class", "promised", "done_on")
+        .order_by()
+    )
+    replied = solved_first = by_year_end = promised = promised_done = overdue = 0
+    for year, first_class, promised_by, done_on in rows:
+        replied += 1
+        solved_first += first_class in solved
+        by_year_end += done_on is not None and done_on <= datetime.date(year, 12, 31)
+        if first_class in promising and promised_by is not None:
+            promised += 1
+            promised_done += done_on is not None
+            overdue += promised_by < (done_on or today)
+    return {
+        "replied": replied,
+        "solved_first": solved_first,
+        "solved_first_rate": _rate(solved_first, replied),
+        "solved_by_year_end": by_year_end,
+        "solved_by_year_end_rate": _rate(by_year_end, replied),
+        "promised": promised,
+        "promised_done": promised_done,
+        "promised_overdue": overdue,
     }

@@ -62,7 +62,9 @@ SECTIONS = [
 
 建议督办坚持“双评议”和“回头看”，常委会领导重点督办、工作机构常态督办、代表参与督办，农村杆线整治等一批事项得到代表和群众认可。""",
         "suggestions.session_received, suggestions.received, suggestions.replied_on_time_rate, "
-        "suggestions.satisfaction_rate, motions.listed",
+        "suggestions.satisfaction_rate, suggestions.solved_first_reply_rate, "
+        "suggestions.solved_by_year_end_rate, suggestions.promises_overdue, "
+        "suggestions.contact_rate, suggestions.contacts_confirmed_rate, motions.listed",
     ),
     (
         "依法监督 护航经济稳进提质",

@@ -18,6 +18,7 @@ from proposals.handling import services as handling_services
 from proposals.models import (
     Assignment,
     CoHandlerView,
+    Contact,
     ExtensionRequest,
     Feedback,
     Reply,
@@ -84,6 +85,29 @@ class ReplyForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea, label=gettext_lazy("text"))
     file = forms.FileField(required=False, label=gettext_lazy("signed letter"))
     followup = forms.BooleanField(required=False, label=gettext_lazy("follow-up reply"))
+    promised_by = forms.DateField(
+        required=False,
+        label=gettext_lazy("promised completion date"),
+        help_text=gettext_lazy("Class B: the date the unit promises the matter will be done."),
+    )
+    reasons = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label=gettext_lazy("reasons it cannot be solved now"),
+        help_text=gettext_lazy("Class C: why the matter cannot be solved now."),
+    )
+
+
+class ContactForm(forms.Form):
+    """A contact with the lead deputy (面商), recorded by the lead unit's clerk."""
+
+    contact_on = forms.DateField(
+        label=gettext_lazy("date of the contact"), initial=timezone.localdate
+    )
+    way = forms.ChoiceField(choices=Contact.Way.choices, label=gettext_lazy("way"))
+    stage = forms.ChoiceField(choices=Contact.Stage.choices, label=gettext_lazy("stage"))
+    participants = forms.CharField(max_length=300, label=gettext_lazy("who took part"))
+    note = forms.CharField(widget=forms.Textarea, required=False, label=gettext_lazy("note"))
 
 
 class ReturnForm(forms.Form):
@@ -128,7 +152,9 @@ class ReplyInline(PlainRelationsForClerks, ReadOnlyInline):
         "replied_at",
         "is_followup",
         "published_at",
+        "promised_by",
         "text",
+        "reasons",
         "letter",
     ]
     readonly_fields = fields
@@ -139,6 +165,23 @@ class ReplyInline(PlainRelationsForClerks, ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
+
+
+class ContactInline(ReadOnlyInline):
+    """The contacts with the lead deputy (面商) and the deputy's answer to each."""
+
+    model = Contact
+    fields = [
+        "contact_on",
+        "way",
+        "stage",
+        "participants",
+        "note",
+        "status",
+        "dispute_reason",
+        "answered_at",
+    ]
+    readonly_fields = fields
 
 
 class CoHandlerViewInline(ReadOnlyInline):

@@ -23,6 +23,7 @@ from deputies.models import Deputy
 from proposals.models import (
     Assignment,
     CoHandlerView,
+    Contact,
     Decision,
     ExtensionRequest,
     Feedback,
@@ -375,11 +376,15 @@ def reply_record(
     file=None,
     replied_on: datetime.date | None = None,
     followup: bool = False,
+    promised_by: datetime.date | None = None,
+    reasons: str = "",
 ) -> Reply:
     """The lead unit's reply (答复); every signer is e-mailed and asked to rate it.
 
     `followup=True` records a further reply on a B/C item that stays under tracking; an A
-    follow-up ends the tracking.
+    follow-up ends the tracking (the item is reported done). A first reply of class B promises
+    a completion date (`promised_by`), one of class C gives its `reasons`; with the rule
+    "REPLY_NEEDS_CONFIRMED_CONTACT" on, a first reply waits for a contact the deputy confirmed.
     """
     classes = [code for code, _label in rule("REPLY_CLASSES")]
     if reply_class not in classes:
@@ -394,6 +399,22 @@ def reply_record(
         except ValidationError as error:
             _refuse(" ".join(error.messages), code="attachment")
     replied_on = replied_on or timezone.localdate()
+    reasons = reasons.strip()
+    if not followup and reply_class in rule("PROMISED_DATE_REPLY_CLASSES"):
+        if promised_by is None:
+            _refuse(
+                _("A class %(class)s reply promises the date the matter will be done.")
+                % {"class": reply_class},
+                code="promised_by",
+            )
+        if promised_by < replied_on:
+            _refuse(_("The promised completion date cannot be before the reply."), "promised_by")
+    if not followup and reply_class in rule("REASONED_REPLY_CLASSES") and not reasons:
+        _refuse(
+            _("A class %(class)s reply gives the reasons the matter cannot be solved now.")
+            % {"class": reply_class},
+            code="reasons",
+        )
     with transaction.atomic():
         suggestion = workflow.lock(Suggestion, suggestion.pk)
         message = _("A suggestion that is “%(status)s” is not waiting for a reply.")
@@ -410,6 +431,7 @@ def reply_record(
             _refuse(_("Only the lead unit replies to the deputy."), code="not_lead")
         if not followup:
             _refuse_without_cohandler_views(suggestion)
+            _refuse_without_confirmed_contact(suggestion, organisation)
         reply = Reply(
             suggestion=suggestion,
             organisation=organisation,
@@ -419,6 +441,8 @@ def reply_record(
             replied_at=replied_on,
             is_followup=followup,
             recorded_by=by,
+            promised_by=promised_by,
+            reasons=reasons,
         )
         if file:
             reply.file_name = getattr(file, "name", "") or "reply.pdf"
@@ -742,3 +766,142 @@ def cohandler_view_submit(*, assignment: Assignment, text: str, by: User) -> CoH
             url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
         )
     return view
+
+
+# -- the contact log (面商) ---------------------------------------------------------------------
+
+
+def has_confirmed_contact(suggestion: Suggestion, organisation: Organisation) -> bool:
+    return Contact.objects.filter(
+        suggestion=suggestion,
+        assignment__organisation=organisation,
+        status=Contact.Status.CONFIRMED,
+    ).exists()
+
+
+def _refuse_without_confirmed_contact(suggestion: Suggestion, organisation: Organisation) -> None:
+    if rule("REPLY_NEEDS_CONFIRMED_CONTACT") and not has_confirmed_contact(
+        suggestion, organisation
+    ):
+        _refuse(
+            _(
+                "The reply waits for a contact with the lead deputy (面商) that the deputy has "
+                "confirmed: record the contact, and ask the deputy to confirm it in the workspace."
+            ),
+            code="no_contact",
+        )
+
+
+def contact_record(
+    *,
+    assignment: Assignment,
+    contact_on: datetime.date,
+    way: str,
+    stage: str,
+    participants: str,
+    by: User,
+    note: str = "",
+) -> Contact:
+    """The lead unit records a contact with the lead deputy (面商); the deputy is asked to
+    confirm it in the workspace."""
+    if way not in Contact.Way.values:
+        _refuse(_("Choose how the unit and the deputy met."), code="way")
+    if stage not in Contact.Stage.values:
+        _refuse(_("Choose when in the handling the contact took place."), code="stage")
+    if not participants.strip():
+        _refuse(_("Say who took part."), code="participants")
+    if contact_on > timezone.localdate():
+        _refuse(_("Record a contact once it has taken place."), code="future")
+    with transaction.atomic():
+        suggestion, assignment = _lock_assignment(assignment.pk)
+        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        if not office and not _is_unit_member(by, assignment.organisation_id):
+            _refuse(_("Only a clerk of the lead unit records its contacts."), code="not_member")
+        if assignment.role != Assignment.Role.LEAD or not assignment.active:
+            _refuse(_("Only the lead unit records contacts with the deputy."), code="not_lead")
+        workflow.require(
+            suggestion,
+            "contact",
+            _("A suggestion that is “%(status)s” is not being handled; no contact to record."),
+        )
+        if contact_on < assignment.assigned_at:
+            _refuse(
+                _("The contact cannot be before the assignment, %(day)s.")
+                % {"day": _date_label(assignment.assigned_at)},
+                code="before_assignment",
+            )
+        contact = Contact.objects.create(
+            assignment=assignment,
+            suggestion=suggestion,
+            contact_on=contact_on,
+            way=way,
+            stage=stage,
+            participants=participants.strip(),
+            note=note.strip(),
+            recorded_by=by,
+        )
+        _timeline(
+            suggestion,
+            "contact_recorded",
+            by,
+            f"{_date_label(contact_on)} {contact.get_way_display()}",
+            public=False,
+            label=assignment.organisation.name,
+        )
+        lead = suggestion.lead
+        notify_all(
+            [lead.user] if lead.user_id else [],
+            _("Please confirm a contact on your suggestion %(code)s") % {"code": suggestion.code},
+            _(
+                "%(unit)s recorded a contact with you on “%(title)s”: %(day)s, %(way)s. "
+                "Confirm it, or say that it did not take place, in your workspace."
+            )
+            % {
+                "unit": assignment.organisation.name,
+                "title": suggestion.title,
+                "day": _date_label(contact_on),
+                "way": contact.get_way_display(),
+            },
+            url=reverse("suggestions:portal_detail", args=[suggestion.pk]),
+        )
+    return contact
+
+
+def contact_answer(
+    *, contact: Contact, deputy: Deputy, confirm: bool, by: User, reason: str = ""
+) -> Contact:
+    """The lead deputy confirms a contact the unit recorded, or disputes it (with an optional
+    reason). The answer is final."""
+    with transaction.atomic():
+        suggestion = workflow.lock(Suggestion, contact.suggestion_id)
+        contact = workflow.lock(Contact, contact.pk)
+        if suggestion.lead_id != deputy.pk:
+            _refuse(_("Only the lead deputy answers for a contact."), code="not_lead")
+        to = Contact.Status.CONFIRMED if confirm else Contact.Status.DISPUTED
+        contact.dispute_reason = "" if confirm else reason.strip()
+        workflow.transition(
+            contact,
+            to,
+            by=by,
+            fields=["dispute_reason"],
+            message=_("You have answered for this contact already (%(status)s)."),
+        )
+        _timeline(
+            suggestion,
+            "contact_confirmed" if confirm else "contact_disputed",
+            by,
+            contact.dispute_reason,
+            public=False,
+        )
+        notify_all(
+            list(_unit_users(contact.assignment.organisation)),
+            _("The deputy answered for a contact on %(code)s") % {"code": suggestion.code},
+            _("The contact of %(day)s: %(answer)s. %(reason)s")
+            % {
+                "answer": contact.get_status_display(),
+                "day": _date_label(contact.contact_on),
+                "reason": contact.dispute_reason,
+            },
+            url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+        )
+    return contact

@@ -24,6 +24,7 @@ from proposals.models.base import (  # noqa: F401
 from proposals.models.handling import (  # noqa: F401
     Assignment,
     CoHandlerView,
+    Contact,
     ExtensionRequest,
     Feedback,
     ReminderSent,

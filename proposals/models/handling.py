@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from congress.kit.uploads import generated_name, validate_attachment
+from congress.kit.workflow import Workflow
 from congress.models import Organisation
 from deputies.models import Deputy
 from proposals.models.base import Decision, Rating, reply_class_choices
@@ -202,6 +203,11 @@ class Reply(models.Model):
     replied_at = models.DateField(_("replied on"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     is_followup = models.BooleanField(_("follow-up reply"), default=False)
+    # Class B (列入计划解决): the date the unit promises the matter will be done; follow-up
+    # replies report progress until one of class A reports it done.
+    promised_by = models.DateField(_("promised completion date"), null=True, blank=True)
+    # Class C (留作参考): why it cannot be solved now.
+    reasons = models.TextField(_("reasons it cannot be solved now"), blank=True)
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -332,3 +338,78 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# ---------------------------------------------------------------------------------------------
+# The contact log (面商 / 三见面, issue 16)
+# ---------------------------------------------------------------------------------------------
+
+
+class Contact(Workflow, models.Model):
+    """One contact between the lead unit and the lead deputy on an assigned suggestion (面商):
+    recorded by the unit's clerk, confirmed or disputed by the deputy.
+
+    The 面商率 (lead assignments with a contact) and the share of confirmed contacts are counted
+    from these rows (proposals/suggestions/figures.py), never typed.
+    """
+
+    class Way(models.TextChoices):
+        FACE = "face", _("face to face")
+        SITE = "site", _("site visit")
+        PHONE = "phone", _("phone call")
+        MEETING = "meeting", _("meeting")
+
+    class Stage(models.TextChoices):
+        # 三见面: before handling (the deputy's intent), during it, after the reply.
+        BEFORE = "before", pgettext_lazy("contact stage", "before handling")
+        DURING = "during", pgettext_lazy("contact stage", "during handling")
+        AFTER = "after", pgettext_lazy("contact stage", "after the reply")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("contact", "waiting for the deputy")
+        CONFIRMED = "confirmed", pgettext_lazy("contact", "confirmed by the deputy")
+        DISPUTED = "disputed", pgettext_lazy("contact", "disputed by the deputy")
+
+    # The deputy answers once; an answer is final (a disputed contact is recorded again).
+    TRANSITIONS = {
+        Status.PENDING: {Status.CONFIRMED, Status.DISPUTED},
+        Status.CONFIRMED: set(),
+        Status.DISPUTED: set(),
+    }
+    STAMPS = {Status.CONFIRMED: "answered_at", Status.DISPUTED: "answered_at"}
+
+    assignment = models.ForeignKey(
+        Assignment, models.CASCADE, related_name="contacts", verbose_name=_("lead assignment")
+    )
+    # The assignment's item, kept here so that the deputy's and the public pages list it directly.
+    suggestion = models.ForeignKey(
+        "Suggestion", models.CASCADE, related_name="contacts", verbose_name=_("suggestion")
+    )
+    contact_on = models.DateField(_("date of the contact"))
+    way = models.CharField(_("way"), max_length=8, choices=Way.choices)
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    participants = models.CharField(_("who took part"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("deputy's answer"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    dispute_reason = models.TextField(_("reason for disputing"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["contact_on", "id"]
+        verbose_name = _("contact with the deputy")
+        verbose_name_plural = _("contacts with the deputy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(answered_at__isnull=False),
+                name="contact_answered_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contact_on} · {self.get_way_display()}"

@@ -162,6 +162,14 @@ class Suggestion(Proposal):
         "cohandler_view": {Status.ASSIGNED, Status.HANDLING, Status.REHANDLING},
         "feedback": {Status.REPLIED},  # a signer rates the reply
         "followup_reply": {Status.REPLIED, Status.CLOSED},  # on a B/C item still tracked
+        # The lead unit records a contact with the deputy (面商): before, during, after the reply.
+        "contact": {
+            Status.ASSIGNED,
+            Status.HANDLING,
+            Status.REPLIED,
+            Status.REHANDLING,
+            Status.CLOSED,
+        },
     }
 
     class RejectReason(models.TextChoices):

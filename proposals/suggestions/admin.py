@@ -37,6 +37,8 @@ from proposals.handling.admin import (
     AssignmentInline,
     CoHandlerViewForm,
     CoHandlerViewInline,
+    ContactForm,
+    ContactInline,
     ExtensionForm,
     FeedbackInline,
     ReplyForm,
@@ -138,6 +140,7 @@ CLERK_STEPS = {
     "reply": (ReplyForm, gettext_lazy("Record the reply"), gettext_lazy("The reply was recorded and the deputies told."), handling_services.reply_record, _the_unit, {"lead_only": True}),
     "return": (ReturnForm, gettext_lazy("Send the item back"), gettext_lazy("The request to send the item back was sent to the office."), handling_services.return_request, _the_assignment, {}),
     "extend": (ExtensionForm, gettext_lazy("Ask for more time"), gettext_lazy("The request for more time was sent to the office."), handling_services.extension_request, _the_assignment, {}),
+    "contact": (ContactForm, gettext_lazy("Record a contact with the deputy (面商)"), gettext_lazy("The contact was recorded; the deputy is asked to confirm it."), handling_services.contact_record, _the_assignment, {"lead_only": True}),
     "cohandler_view": (CoHandlerViewForm, gettext_lazy("Send the co-handling unit's view (协办意见)"), gettext_lazy("The unit's view was sent to the lead unit and the office."), handling_services.cohandler_view_submit, _the_assignment, {"co_only": True}),
 }
 # fmt: on
@@ -213,6 +216,7 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
         AttachmentInline,
         AssignmentInline,
         CoHandlerViewInline,
+        ContactInline,
         ReplyInline,
         FeedbackInline,
         TimelineInline,
@@ -480,6 +484,8 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
 
         for assignment in mine:
             if assignment.role == Assignment.Role.LEAD:
+                if suggestion.can("contact"):
+                    add("contact", _("Record a contact with the deputy (面商)"))
                 waiting = suggestion.can_become(S.REPLIED)
                 followup = suggestion.tracking and suggestion.can("followup_reply")
                 if (

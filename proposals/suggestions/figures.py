@@ -6,13 +6,15 @@ items not registered, merged or converted were still received and are.
 """
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congress.kit import home
 from congress.kit.rules import rule
 from congress.review.registry import FigureKind, data_version, figure
-from proposals.models import Assignment, Feedback, Motion, Rating, Reply, Suggestion
+from proposals.models import Assignment, Contact, Feedback, Motion, Rating, Reply, Suggestion
+from proposals.selectors import contact_answers, lead_contacts, outcome_figures
 
 ITEMS = pgettext_lazy("figure unit", "items")
 
@@ -140,6 +142,72 @@ def suggestions_satisfaction_rate(year: int):
     return round(100 * counts["ok"] / counts["total"], 1)
 
 
+@figure(
+    "suggestions.contact_rate",
+    label=_("Lead units that met the deputy (面商率)"),
+    definition=_(
+        "Of the year's suggestions' lead units, the share that recorded at least one contact "
+        "with the lead deputy (face to face, site visit, phone or meeting), counted from the "
+        "contact log."
+    ),
+    kind=FigureKind.PERCENT,
+)
+def suggestions_contact_rate(year: int):
+    return lead_contacts(received(year))["contact_rate"]
+
+
+@figure(
+    "suggestions.contacts_confirmed_rate",
+    label=_("Contacts the deputies confirmed"),
+    definition=_(
+        "Of the contacts the lead units recorded on the year's suggestions, the share the lead "
+        "deputy confirmed took place."
+    ),
+    kind=FigureKind.PERCENT,
+)
+def suggestions_contacts_confirmed_rate(year: int):
+    return contact_answers(received(year))["confirmed_rate"]
+
+
+@figure(
+    "suggestions.solved_first_reply_rate",
+    label=_("Solved at the first reply"),
+    definition=_(
+        "Of the year's suggestions that received a reply, the share whose first reply is of "
+        "class A (solved or adopted)."
+    ),
+    kind=FigureKind.PERCENT,
+)
+def suggestions_solved_first_reply_rate(year: int):
+    return outcome_figures(received(year))["solved_first_rate"]
+
+
+@figure(
+    "suggestions.solved_by_year_end_rate",
+    label=_("Solved by the end of the year"),
+    definition=_(
+        "Of the year's suggestions that received a reply, the share with a class A reply dated "
+        "by 31 December: solved at the first reply, or a class B item the unit reported done."
+    ),
+    kind=FigureKind.PERCENT,
+)
+def suggestions_solved_by_year_end_rate(year: int):
+    return outcome_figures(received(year))["solved_by_year_end_rate"]
+
+
+@figure(
+    "suggestions.promises_overdue",
+    label=_("Class B items overdue against their promise"),
+    definition=_(
+        "The year's suggestions answered class B (in the plan to be solved) whose promised "
+        "completion date passed before the unit reported them done, or passed with no report."
+    ),
+    unit=ITEMS,
+)
+def suggestions_promises_overdue(year: int) -> int:
+    return outcome_figures(received(year))["promised_overdue"]
+
+
 def _motions(year: int):
     return Motion.objects.filter(session__start_date__year=year, submitted_at__isnull=False)
 
@@ -187,7 +255,20 @@ def suggestions_version(year: int):
         reviewed=Max("reviewed_at"),
         listed=Count("id", filter=Q(review_outcome="listed")),
     )
-    return {"items": items, "replies": replies, "feedback": feedback, "motions": motions}
+    contacts = Contact.objects.filter(suggestion__year=year).aggregate(
+        n=Count("id"),
+        last=Max("recorded_at"),
+        answered=Max("answered_at"),
+    )
+    return {
+        "items": items,
+        "replies": replies,
+        "feedback": feedback,
+        "motions": motions,
+        "contacts": contacts,
+        # B items fall overdue as days pass, with no row changing.
+        "today": timezone.localdate().isoformat(),
+    }
 
 
 def latest_replies(limit: int = 5):

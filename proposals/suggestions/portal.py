@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from congress.kit.errors import DomainError
 from deputies.portal import deputy_required
@@ -15,6 +15,7 @@ from proposals.handling import services as handling_services
 from proposals.handling.forms import RatingForm
 from proposals.models import (
     Assignment,
+    Contact,
     Feedback,
     Reply,
     Signature,
@@ -182,6 +183,7 @@ def suggestion_detail(request, deputy, pk):
             ),
             "clocks": clocks.item_clocks(suggestion, audience="deputy"),
             "next_step": _next_step(suggestion),
+            "contacts": list(suggestion.contacts.select_related("assignment__organisation")),
         },
     )
 
@@ -299,3 +301,35 @@ def reply_rate(request, deputy, pk):
         "portal/suggestion_rate.html",
         {"deputy": deputy, "reply": reply, "item": reply.suggestion, "form": form},
     )
+
+
+# -- contacts with the handling unit (面商) -----------------------------------------------------
+
+
+@deputy_required
+@require_POST
+def contact_answer(request, deputy, pk, contact_pk):
+    """One tap: the lead deputy confirms a contact the unit recorded, or disputes it (with an
+    optional reason). Another deputy's contacts do not exist here (404)."""
+    contact = get_object_or_404(
+        Contact.objects.filter(suggestion_id=pk, suggestion__lead=deputy), pk=contact_pk
+    )
+    confirm = request.POST.get("answer") == "confirm"
+    try:
+        handling_services.contact_answer(
+            contact=contact,
+            deputy=deputy,
+            confirm=confirm,
+            reason=request.POST.get("reason", "")[:2000],
+            by=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you: the contact is confirmed.")
+            if confirm
+            else _("Recorded: you dispute this contact; the unit and the office can see it."),
+        )
+    return redirect("suggestions:portal_detail", pk=pk)

@@ -29,4 +29,9 @@ urlpatterns = [
     ),
     path("portal/suggestions/<int:pk>/submit/", portal.suggestion_submit, name="portal_submit"),
     path("portal/replies/<int:pk>/rate/", portal.reply_rate, name="portal_reply_rate"),
+    path(
+        "portal/suggestions/<int:pk>/contacts/<int:contact_pk>/answer/",
+        portal.contact_answer,
+        name="portal_contact_answer",
+    ),
 ]

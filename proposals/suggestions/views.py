@@ -189,6 +189,8 @@ def suggestion_stats(request):
             "stats": stats,
             "classes": classes,
             "units": per_unit_table(queryset),
+            "contacts": selectors.contact_figures(queryset),
+            "outcomes": selectors.outcome_figures(queryset),
         },
     )
 

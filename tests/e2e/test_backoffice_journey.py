@@ -118,6 +118,9 @@ def clerk_reply(page, base, pk, reply_class, text, letter=None):
     page.get_by_role("link", name="登记答复").click()
     page.select_option("select[name=reply_class]", reply_class)
     page.fill("textarea[name=text]", text)
+    if reply_class == "B":  # a class B reply promises its completion date (issue 16)
+        promised = timezone.localdate() + datetime.timedelta(days=365)
+        page.fill("input[name=promised_by]", promised.isoformat())
     if letter:
         page.set_input_files(
             "input[name=file]",

@@ -228,6 +228,7 @@ def test_a_deputy_drafts_finds_a_cosigner_by_typing_and_submits(
         organisation=unit,
         reply_class="B",
         text="已列入明年农村道路亮化计划，分两年实施。",
+        promised_by=timezone.localdate() + datetime.timedelta(days=365),
         by=staff,
         file=SimpleUploadedFile("答复函.pdf", PDF, content_type="application/pdf"),
     )

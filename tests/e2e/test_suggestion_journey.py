@@ -79,6 +79,9 @@ def clerk_reply(page, base, pk, reply_class, text):
     page.goto(f"{base}/admin/proposals/suggestion/{pk}/reply/")
     page.select_option("select[name=reply_class]", reply_class)
     page.fill("textarea[name=text]", text)
+    if reply_class == "B":  # a class B reply promises its completion date (issue 16)
+        promised = timezone.localdate() + datetime.timedelta(days=365)
+        page.fill("input[name=promised_by]", promised.isoformat())
     page.locator("input[type=submit]").click()
     page.wait_for_load_state()
 

@@ -45,5 +45,8 @@ def replied(*, unit, reply_class="A", **kwargs):
         text="已列入计划并实施。",
         by=kwargs["by"],
         replied_on=datetime.date(2022, 6, 10),
+        # A class B reply promises a completion date, a class C one gives its reasons.
+        promised_by=datetime.date(2022, 10, 31) if reply_class == "B" else None,
+        reasons="受资金条件限制，暂难实施。" if reply_class == "C" else "",
     )
     return Suggestion.objects.get(pk=suggestion.pk), reply
