@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0009_timeline_unitmembership_to_congress'),
+        ('proposals', '0010_suggestion_search_bigrams'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
