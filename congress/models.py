@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -542,7 +543,7 @@ class TimelineEntry(models.Model):
         return str(event_label(self.item_model, self.action, staff=True))
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Promise:
         """The event's label as the public and the deputies read it."""
         return event_label(self.item_model, self.action)
 

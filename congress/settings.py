@@ -6,6 +6,7 @@ embedded SQLite file in debug mode, which is what `make run` wants on a fresh ma
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -232,7 +233,9 @@ STORAGES = {
 # Mail: printed to the console in a debug run without EMAIL_HOST; otherwise SMTP (localhost:25
 # by default, the usual relay on a server).
 if DEBUG and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS: dict[str, dict[str, Any]] = {
+        "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    }
 else:
     MAILERS = {
         "default": {

@@ -9,6 +9,7 @@ acting in public office, never a staff member's account or a person's contact.
 
 from collections.abc import Callable, Iterable
 
+from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from congress.kit.events import event_label
@@ -17,7 +18,7 @@ from congress.models import TimelineEntry
 OFFICE = pgettext_lazy("timeline actor", "Standing committee office")
 
 
-def office_or_label(entry: TimelineEntry) -> str:
+def office_or_label(entry: TimelineEntry) -> str | Promise:
     """Who, by default: the label the service wrote (a unit, an office), else the office."""
     return entry.actor_label or OFFICE
 
@@ -25,7 +26,7 @@ def office_or_label(entry: TimelineEntry) -> str:
 def timeline_rows(
     entries: Iterable[TimelineEntry],
     *,
-    who: Callable[[TimelineEntry], str] = office_or_label,
+    who: Callable[[TimelineEntry], str | Promise] = office_or_label,
     detail: Callable[[TimelineEntry], str] = lambda entry: entry.note,
 ) -> list[dict]:
     """One row per entry, as `{% timeline %}` shows it: `at`, `action`, `label` (the reader's

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from congress import views
 from congress.kit import media, view_on_site
@@ -13,7 +13,7 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 admin.site.index_title = settings.ADMIN_SITE_HEADER
 admin.site.index_template = "admin/todo_index.html"  # the day's work first (congress/kit/todo.py)
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
     # Uploaded files: only those a public record points at, only images and PDFs.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_public_media, name="media"),

@@ -9,6 +9,7 @@ import datetime
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -168,7 +169,7 @@ def activities_count(year: int) -> int:
     definition=_("Verified activity records of deputies dated in the year, by kind."),
     kind=FigureKind.SERIES,
 )
-def activities_by_kind(year: int) -> list[tuple[str, int]]:
+def activities_by_kind(year: int) -> list[tuple[str | Promise, int]]:
     rows = dict(
         Activity.objects.filter(verified=True, date__year=year)
         .values_list("kind")

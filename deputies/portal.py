@@ -1,6 +1,8 @@
 """The deputy's workspace (/portal/): their record, stations, and their own activity booklet."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,7 +43,7 @@ def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
 # (requests to co-sign, replies to rate …). An app registers a function (request, deputy) ->
 # (template name, context) or None from its profile.py (deputies.profile.contributions finds it);
 # this app never imports theirs.
-OVERVIEW_PANELS = []
+OVERVIEW_PANELS: list[Callable[..., tuple[str, dict[str, Any]] | None]] = []
 
 
 def overview_panel(panel):
@@ -52,7 +54,7 @@ def overview_panel(panel):
 
 def _panels(request, deputy) -> list[str]:
     profile.contributions.discover()
-    rendered = []
+    rendered: list[str] = []
     for panel in OVERVIEW_PANELS:
         found = panel(request, deputy)
         if found:

@@ -8,6 +8,7 @@ register a function `(deputy, year) -> ProfilePart | None` with `profile_part` i
 (deputies.portal.overview_panel).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ class ProfilePart:
     figures: list[tuple[str, int]] = field(default_factory=list)
 
 
-PROFILE_PARTS = []
+PROFILE_PARTS: list[Callable[..., ProfilePart | None]] = []
 contributions = Discovery("profile")  # every app's profile.py: profile parts, overview panels
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from congress.models import Term
 from deputies.models import (
@@ -72,7 +73,7 @@ def station_receptions(station, limit=20):
 @dataclass(frozen=True)
 class RecordLine:
     kind: str
-    label: str
+    label: str | Promise
     count: int
     hours: Decimal
     points: Decimal

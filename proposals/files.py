@@ -69,9 +69,10 @@ def reply_letter(request, pk: int):
     reply = get_object_or_404(
         Reply.objects.filter(suggestion__isnull=False).select_related("suggestion"), pk=pk
     )
-    if not reply.file or not may_see_files(request.user, reply.suggestion):
+    suggestion = reply.suggestion  # never None: the query keeps suggestions' replies only
+    if not reply.file or suggestion is None or not may_see_files(request.user, suggestion):
         raise Http404
-    name = reply.file_name or PurePosixPath(reply.file.name).name
+    name = reply.file_name or PurePosixPath(reply.file.name or "").name
     return _serve(reply.file, safe_name(name, f"reply-{pk}"))
 
 

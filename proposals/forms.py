@@ -175,6 +175,7 @@ class DraftForm(CosignersMixin, forms.Form):
     A subclass names its item (`item_param`, the keyword its __init__ takes), the item's fields
     the form starts from, and its own few words."""
 
+    item_param: str  # the keyword naming the item ("suggestion", "motion")
     item_fields: tuple[str, ...] = ()
     untitled_message = ""  # "Give the … a title."
     public_label = ""

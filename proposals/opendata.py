@@ -243,7 +243,7 @@ def _opinion_counts(year):
     )
 
 
-_categories = dict(Opinion._meta.get_field("category").choices)
+_categories = dict(Opinion._meta.get_field("category").choices or ())
 dataset(
     "opinion-counts",
     _("Residents' opinions (counts)"),

@@ -10,6 +10,7 @@ committed. Permissions are the caller's job (a view, the admin); `by` is recorde
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -172,7 +173,7 @@ def front_update(item, *, by: User, changes: dict, derived=None):
     return item
 
 
-def front_submit(item, *, by: User, checks: Callable[[object, object], dict]):
+def front_submit(item, *, by: User, checks: Callable[[Any, Any], dict]):
     """File a draft: every required field filled in, then the kind's own `checks` (deadline,
     signers), which return any other fields to set (a number); requests to co-sign nobody
     answered lapse, and the staff are told."""

@@ -51,7 +51,7 @@ def seal(poll_id: int, marks: dict, size: int) -> bytes:
     return nonce + AESGCM(_key(_secrets()[0])).encrypt(nonce, plain, str(poll_id).encode())
 
 
-def unseal(poll_id: int, sealed: bytes) -> dict:
+def unseal(poll_id: int, sealed: bytes | memoryview) -> dict:
     sealed = bytes(sealed)
     nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
     for secret in _secrets():

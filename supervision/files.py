@@ -31,7 +31,7 @@ def document_file(request, pk: int):
     document = get_object_or_404(SupervisionDocument.objects.select_related("item"), pk=pk)
     if not _may_open(request.user, document, document.item):
         raise Http404
-    name = document.title or PurePosixPath(document.file.name).name
+    name = document.title or PurePosixPath(document.file.name or "").name
     return serve_private(document.file, name, attachment_kind, PDF_ONLY)
 
 
@@ -40,7 +40,7 @@ def report_file(request, pk: int):
     report = get_object_or_404(RectificationReport.objects.select_related("opinion__item"), pk=pk)
     if not _may_open(request.user, report, report.opinion.item):
         raise Http404
-    name = PurePosixPath(report.file.name).name if report.file else ""
+    name = PurePosixPath(report.file.name or "").name
     return serve_private(report.file, name, attachment_kind, PDF_ONLY)
 
 

@@ -15,6 +15,7 @@ import io
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -38,8 +39,8 @@ class DemoContext:
     seed: int = SEED
     stdout: object = None  # where steps from other apps print notes (the command's stdout)
     # Filled by the steps, in pipeline order.
-    term: object = None  # congress.models.Term, the 16th
-    session: object = None  # its 1st session
+    term: Any = None  # congress.models.Term, the 16th
+    session: Any = None  # its 1st session
     towns: dict = field(default_factory=dict)  # name -> Town
     organisations: dict = field(default_factory=dict)  # name -> Organisation
     delegations: dict = field(default_factory=dict)  # town name -> Delegation
@@ -105,7 +106,10 @@ def sync_rows(queryset: models.QuerySet, key: Iterable[str], rows: list[dict]) -
     key = tuple(key)
     model = queryset.model
     existing = {tuple(getattr(obj, f) for f in key): obj for obj in queryset}
-    objects, to_create, to_update, changed_fields = [], [], [], set()
+    objects: list[Any] = []
+    to_create: list[Any] = []
+    to_update: list[Any] = []
+    changed_fields: set[str] = set()
     for row in rows:
         obj = existing.get(tuple(row[f] for f in key))
         if obj is None:
@@ -127,8 +131,8 @@ def sync_rows(queryset: models.QuerySet, key: Iterable[str], rows: list[dict]) -
 
 def sync_m2m(model: type[models.Model], field_name: str, wanted: dict[int, Iterable[int]]) -> None:
     """Make the many-to-many `field_name` of each owner (pk) in `wanted` hold exactly those pks."""
-    m2m = model._meta.get_field(field_name)
-    through = m2m.remote_field.through
+    m2m = cast("models.ManyToManyField[Any, Any]", model._meta.get_field(field_name))
+    through: Any = m2m.remote_field.through  # the auto-created model (typed as optional)
     source, target = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
     want = {(owner, other) for owner, others in wanted.items() for other in others}
     have = dict(

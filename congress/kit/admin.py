@@ -17,42 +17,67 @@ an admin action or page so that a refusal (a DomainError) becomes a message, nev
   `service_checked_form(...)` makes one in a line.
 """
 
-from collections.abc import Callable
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import ActionLocation
-from django.http import HttpResponseRedirect
+from django.db import models
+from django.db.models.options import Options
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 
 from congress.kit import workflow
 from congress.kit.errors import DomainError
+
+if TYPE_CHECKING:  # generic in django-stubs only
+    from django.utils.functional import _StrOrPromise as Text
+
+    _TabularInline = admin.TabularInline[Any, Any]
+    _ModelForm = forms.ModelForm[Any]
+    _AdminMixin = admin.ModelAdmin[Any]  # ServiceActions is mixed into model admins
+
+    ModelAdmin = admin.ModelAdmin[Any]
+    # What apply_to_each reports once done: a sentence with %(count)s, or a function of the count.
+    DoneMessage = Text | Callable[[int], Text] | None
+    # An admin action: called with the model admin, the request and the selected rows.
+    AdminAction = Callable[[Any, HttpRequest, Iterable[Any]], TemplateResponse | None]
+else:
+    _TabularInline = admin.TabularInline
+    _ModelForm = forms.ModelForm
+    _AdminMixin = object
 
 
 class ReadOnlyMixin:
     """Rows that belong to the services: shown in the admin, never added, changed or deleted."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, _TabularInline):
     extra = 0
     can_delete = False
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return True
 
 
-def own_pages(modeladmin, *pages) -> list:
+def own_pages(
+    modeladmin: ModelAdmin, *pages: tuple[str, Callable[..., HttpResponseBase], str]
+) -> list[URLPattern]:
     """A model admin's pages of its own, to put before its standard ones in `get_urls`: each a
     (route, view, suffix), named `<app>_<model>_<suffix>` as the admin names its own pages."""
     wrap = modeladmin.admin_site.admin_view
@@ -63,7 +88,9 @@ def own_pages(modeladmin, *pages) -> list:
     ]
 
 
-def run_service(request, call: Callable[[], Any], success: str | None = None) -> bool:
+def run_service(
+    request: HttpRequest, call: Callable[[], object], success: Text | None = None
+) -> bool:
     """Call a service, turning a DomainError into an admin error message. True when it ran."""
     try:
         call()
@@ -76,8 +103,12 @@ def run_service(request, call: Callable[[], Any], success: str | None = None) ->
 
 
 def apply_to_each(
-    modeladmin, request, queryset, call: Callable[[Any], Any], done_message=None
-) -> list:
+    modeladmin: ModelAdmin,
+    request: HttpRequest,
+    queryset: Iterable[Any],
+    call: Callable[[Any], object],
+    done_message: DoneMessage = None,
+) -> list[Any]:
     """Call a service for each selected row; a refusal is reported with the row's name and the
     others go on. `done_message` has a %(count)s, or is a function of the count (for ngettext).
     Returns the rows the service took."""
@@ -96,7 +127,16 @@ def apply_to_each(
     return done
 
 
-def action_page(modeladmin, request, *, form, title, queryset=None, opts=None, **extra):
+def action_page(
+    modeladmin: ModelAdmin,
+    request: HttpRequest,
+    *,
+    form: forms.BaseForm,
+    title: Text,
+    queryset: Iterable[Any] | None = None,
+    opts: Options[Any] | None = None,
+    **extra: Any,
+) -> TemplateResponse:
     """The page of one form in the admin's frame: an action's intermediate step (with the
     selected rows, posted back with `apply`) or a page of its own (`original`, `subtitle`)."""
     context = {
@@ -110,12 +150,23 @@ def action_page(modeladmin, request, *, form, title, queryset=None, opts=None, *
         context |= {
             "queryset": queryset,
             "action": request.POST.get("action"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
     return TemplateResponse(request, "admin/action_form.html", context)
 
 
-def row_form_page(modeladmin, request, obj, *, form, title, call, done, subtitle=None, **extra):
+def row_form_page(
+    modeladmin: ModelAdmin,
+    request: HttpRequest,
+    obj: models.Model,
+    *,
+    form: forms.BaseForm,
+    title: Text,
+    call: Callable[[dict[str, Any]], object],
+    done: Text | None,
+    subtitle: Text | None = None,
+    **extra: Any,
+) -> HttpResponseBase:
     """A page of its own about one row (a clerk's reply, an invitation): a valid POST runs
     `call(cleaned_data)`; once the service took it, back to the row's change page."""
     if request.method == "POST" and form.is_valid():
@@ -135,7 +186,16 @@ def row_form_page(modeladmin, request, obj, *, form, title, call, done, subtitle
     )
 
 
-def form_action(modeladmin, request, queryset, *, form_class, title, call, done_message):
+def form_action(
+    modeladmin: ModelAdmin,
+    request: HttpRequest,
+    queryset: Iterable[Any],
+    *,
+    form_class: type[forms.BaseForm],
+    title: Text,
+    call: Callable[[Any, dict[str, Any]], object],
+    done_message: DoneMessage,
+) -> TemplateResponse | None:
     """An action with an intermediate page: show the form, then apply `call(obj, cleaned_data)`
     to each row."""
     form = form_class(request.POST if "apply" in request.POST else None)
@@ -147,13 +207,23 @@ def form_action(modeladmin, request, queryset, *, form_class, title, call, done_
     return action_page(modeladmin, request, form=form, title=title, queryset=queryset)
 
 
-def service_action(service, description, done, *, form=None, title=None, **fixed):
+def service_action(
+    service: Callable[..., object],
+    description: Text,
+    done: DoneMessage,
+    *,
+    form: type[forms.BaseForm] | None = None,
+    title: Text | None = None,
+    **fixed: Any,
+) -> AdminAction:
     """An admin action that calls `service(<target>=row, by=user, **form data, **fixed)` for each
     selected row, where <target> is the admin's `service_target` (the service's keyword for the
     row). With `form`, the action first asks for the form's fields on an intermediate page."""
 
-    def action(modeladmin, request, queryset):
-        def call(obj, data=None):
+    def action(
+        modeladmin: ServiceActions, request: HttpRequest, queryset: Iterable[Any]
+    ) -> TemplateResponse | None:
+        def call(obj: Any, data: dict[str, Any] | None = None) -> object:
             kwargs = {modeladmin.service_target: obj, "by": request.user, **fixed}
             return service(**kwargs, **(data or {}))
 
@@ -174,7 +244,7 @@ def service_action(service, description, done, *, form=None, title=None, **fixed
     return admin.action(description=description)(action)
 
 
-class ServiceActions:
+class ServiceActions(_AdminMixin):
     """A model admin whose actions call services (`service_action`). `service_target` is the
     services' keyword for the row; `may_act` says who is offered the actions at all — the
     others see the list without them."""
@@ -182,23 +252,33 @@ class ServiceActions:
     service_target = ""
     # What each bulk action does by the model's maps, {action: (target status, step it needs)}:
     # a list filtered on one status offers only the actions its items may take.
-    workflow_actions: dict = {}
+    workflow_actions: ClassVar[dict[str, workflow.Offer]] = {}
 
-    def may_act(self, request) -> bool:
+    def may_act(self, request: HttpRequest) -> bool:
         return True
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
         if not self.may_act(request):
             return {}
         actions = super().get_actions(request, action_location)
         if self.workflow_actions:
-            actions = workflow.filter_admin_actions(
-                request, actions, self.model, self.workflow_actions
-            )
+            model = cast(workflow.WorkflowModel, self.model)  # workflow_actions: it has a workflow
+            actions = workflow.filter_admin_actions(request, actions, model, self.workflow_actions)
         return actions
 
 
-def make_from_form(modeladmin, request, queryset, *, form, title, call, then):
+def make_from_form(
+    modeladmin: ModelAdmin,
+    request: HttpRequest,
+    queryset: Iterable[Any] | None,
+    *,
+    form: forms.BaseForm,
+    title: Text,
+    call: Callable[[dict[str, Any]], Any],
+    then: Callable[[Any], HttpResponseBase],
+) -> HttpResponseBase:
     """An action that makes one thing from its form (a ballot, a candidate project): its page
     until the form is right and the service `call(cleaned_data)` took it — a refusal is shown on
     the form — then `then(the thing made)`, a response (to the new row's page)."""
@@ -209,7 +289,7 @@ def make_from_form(modeladmin, request, queryset, *, form, title, call, then):
     return action_page(modeladmin, request, form=form, title=title, queryset=queryset)
 
 
-def run_for_form(form, call: Callable[[], Any]):
+def run_for_form[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     """Call a service for a valid form and return what it returns; a refusal is put on the form
     (beside its fields, not as a page-wide message) and None returned."""
     try:
@@ -219,15 +299,15 @@ def run_for_form(form, call: Callable[[], Any]):
         return None
 
 
-class ServiceCheckedForm(forms.ModelForm):
+class ServiceCheckedForm(_ModelForm):
     """A back-office form that runs its service's check in `clean`, so a refused step is shown
     beside the form instead of failing on save."""
 
-    check = None  # a service check: keyword arguments from cleaned_data
+    check: ClassVar[Callable[..., object]]  # each form's service check: keywords from cleaned_data
     check_fields: tuple[str, ...] = ()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # a ModelForm's clean returns cleaned_data
         if self.instance.pk is None and not any(f in self.errors for f in self.check_fields):
             try:
                 type(self).check(**{f: cleaned.get(f) for f in self.check_fields})
@@ -236,7 +316,13 @@ class ServiceCheckedForm(forms.ModelForm):
         return cleaned
 
 
-def service_checked_form(model, fields, check, check_fields=None, **meta):
+def service_checked_form(
+    model: type[models.Model],
+    fields: Sequence[str],
+    check: Callable[..., object],
+    check_fields: Sequence[str] | None = None,
+    **meta: Any,
+) -> type[ServiceCheckedForm]:
     """A ServiceCheckedForm for `model` with `fields`, whose `clean` asks the service's `check`
     with `check_fields` (all the fields unless told)."""
     attrs = {
@@ -245,4 +331,6 @@ def service_checked_form(model, fields, check, check_fields=None, **meta):
         "Meta": type("Meta", (), {"model": model, "fields": fields, **meta}),
         "__module__": check.__module__,
     }
-    return type(f"{model.__name__}Form", (ServiceCheckedForm,), attrs)
+    return cast(
+        type[ServiceCheckedForm], type(f"{model.__name__}Form", (ServiceCheckedForm,), attrs)
+    )

@@ -12,8 +12,10 @@ liaison station taking it up) while rows already in the database keep their mean
 """
 
 import threading
+from typing import Self
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import pgettext_lazy
 
@@ -27,14 +29,16 @@ class TimelineEvent(models.TextChoices):
     timeline and history show (the label itself unless given).
     """
 
-    def __new__(cls, value, staff_label=None):
+    _staff_label_: str | Promise | None
+
+    def __new__(cls, value: str, staff_label: str | Promise | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member._staff_label_ = staff_label
         return member
 
     @property
-    def staff_label(self):
+    def staff_label(self) -> str | Promise:
         return self._staff_label_ or self.label
 
 
@@ -84,7 +88,7 @@ def event_for(model: str, code: str) -> TimelineEvent | None:
     return events_for(model).get(str(code))
 
 
-def event_label(model: str, code: str, *, staff: bool = False):
+def event_label(model: str, code: str, *, staff: bool = False) -> str | Promise:
     """The label of `code` on an item of `model`. An unregistered code reads "Recorded" to
     readers and shows as itself to staff (so the office can tell which code it is)."""
     event = event_for(model, code)

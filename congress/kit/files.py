@@ -14,9 +14,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import IO, Any
 
+from django.db.models.fields.files import FieldFile
 from django.forms import ClearableFileInput
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -35,7 +38,7 @@ def safe_name(name: str, fallback: str) -> str:
     return name[:150] or fallback
 
 
-def protect(response):
+def protect[R: HttpResponseBase](response: R) -> R:
     """The headers every private file carries: inert, private, no referrer."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -45,24 +48,25 @@ def protect(response):
 
 
 def serve_private(
-    file_field,
+    file_field: FieldFile,
     name: str,
-    kind_of: Callable,
+    kind_of: Callable[[IO[bytes]], str | None],
     allowed: frozenset[str] | set[str] = frozenset(CONTENT_TYPES),
-):
+) -> FileResponse:
     """`file_field` (a FieldFile) as a response, if `kind_of(handle)` is one of `allowed`.
 
     `kind_of` reads the file's first bytes and returns 'pdf', 'png', 'jpeg', 'docx' or None
     (congress.kit.uploads.attachment_kind).
     """
-    if not file_field:
+    if not file_field or not file_field.name:
         raise Http404
     try:
         handle = file_field.storage.open(file_field.name, "rb")
     except (FileNotFoundError, OSError, ValueError):
         raise Http404 from None
     kind = kind_of(handle)
-    if kind not in allowed:  # stored before the content check, or tampered with: never served
+    # Stored before the content check, or tampered with: never served.
+    if kind is None or kind not in allowed:
         handle.close()
         raise Http404
     name = safe_name(name, "file")
@@ -83,11 +87,11 @@ def serve_private(
 class _LinkedFile:
     """A stored file shown by the file input under its name, linked to a checked view."""
 
-    def __init__(self, file, url: str):
+    def __init__(self, file: FieldFile, url: str) -> None:
         self.file, self.url = file, url
 
-    def __str__(self):
-        return PurePosixPath(self.file.name).name
+    def __str__(self) -> str:
+        return PurePosixPath(self.file.name or "").name
 
 
 class CheckedFileInput(ClearableFileInput):
@@ -97,7 +101,7 @@ class CheckedFileInput(ClearableFileInput):
 
     open_url = ""
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         if context["widget"]["is_initial"] and self.open_url:
             context["widget"]["value"] = _LinkedFile(value, self.open_url)

@@ -13,23 +13,27 @@ block sets ``year``, the proposals' reads it) and returns the names it adds for 
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from congress.kit.registry import Discovery
 
-_blocks: list[Callable[[dict], dict]] = []
+# A block reads the context so far and returns the names it adds.
+Block = Callable[[dict[str, Any]], dict[str, Any]]
+
+_blocks: list[Block] = []
 _discovery = Discovery("figures")
 
 
-def block(func: Callable[[dict], dict]) -> Callable[[dict], dict]:
+def block(func: Block) -> Block:
     if func not in _blocks:
         _blocks.append(func)
     return func
 
 
-def context() -> dict:
+def context() -> dict[str, Any]:
     """The home page's context: every app's block, in order."""
     _discovery.discover()
-    result: dict = {}
+    result: dict[str, Any] = {}
     for func in _blocks:
         result.update(func(result))
     return result

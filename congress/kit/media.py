@@ -8,11 +8,12 @@ Private uploads (suggestion attachments, residents' photos, reply letters) are n
 here at all; the pages that may show them serve them through their own permission checks.
 """
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 
 SAFE_TYPES = {
     ".jpg": "image/jpeg",
@@ -25,7 +26,7 @@ SAFE_TYPES = {
 
 def _is_public(path: str) -> bool:
     model = apps.get_model
-    checks = {
+    checks: dict[str, Callable[[], bool]] = {
         "deputies/": lambda: model("deputies", "Deputy").objects.filter(photo=path).exists(),
         "inspections/": lambda: (
             model("supervision", "InspectionPhoto").objects.filter(image=path).exists()
@@ -52,7 +53,7 @@ def _is_public(path: str) -> bool:
     return False
 
 
-def serve_public_media(request, path: str):
+def serve_public_media(request: HttpRequest, path: str) -> FileResponse:
     normalised = PurePosixPath(path)
     if normalised.is_absolute() or ".." in normalised.parts:
         raise Http404

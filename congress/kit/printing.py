@@ -24,13 +24,13 @@ def html_to_pdf(html: str, stylesheet: str) -> bytes:
     css_path = finders.find(stylesheet)
     key = "printed:" + hashlib.sha256(html.encode() + stylesheet.encode()).hexdigest()
     try:
-        cached = cache.get(key)
+        cached: bytes | None = cache.get(key)
     except Exception:  # the cache (Redis) being down degrades to rendering every time
         cached = None
     if cached:
         return cached
     fetcher = _Fetcher()
-    data = HTML(
+    data: bytes = HTML(
         string=html, base_url=str(settings.BASE_DIR / "static") + "/", url_fetcher=fetcher
     ).write_pdf(stylesheets=[CSS(filename=css_path, url_fetcher=fetcher)])
     try:

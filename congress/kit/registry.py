@@ -43,5 +43,5 @@ class Discovery:
                 import_module(name)
             self.done = True
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Discovery({self.module_name!r})"

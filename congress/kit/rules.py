@@ -8,9 +8,11 @@ site never carries its own default (a default there goes stale the day the setti
 A deployment overrides a rule by changing that dictionary; tests replace it with `settings`.
 """
 
+from typing import Any
+
 from django.conf import settings
 
 
-def rule(key: str):
+def rule(key: str) -> Any:
     """The value of one procedural rule; KeyError names a rule that settings.py lacks."""
     return settings.CONGRESS_RULES[key]

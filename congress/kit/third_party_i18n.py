@@ -78,5 +78,5 @@ MSGIDS = [
 ]
 
 
-def _plurals():  # never called: marks plural msgids for makemessages
+def _plurals() -> None:  # never called: marks plural msgids for makemessages
     ngettext("Export %(len)s selected item.", "Export %(len)s selected items.", 1)

@@ -6,8 +6,10 @@ congress.kit.registry); a provider takes the request and returns TodoItem rows f
 office sees everything, a unit clerk only their unit's). The page asks the registry and nothing
 else (congress never imports the apps)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.http import HttpRequest
 
 from congress.kit.registry import Discovery
 
@@ -20,17 +22,20 @@ class TodoItem:
     urgent: bool = False  # overdue and the like: shown first and marked
 
 
-_providers: list[Callable] = []
+# A provider takes the request and returns the rows for its user.
+Provider = Callable[[HttpRequest], Iterable[TodoItem]]
+
+_providers: list[Provider] = []
 _discovery = Discovery("todo")
 
 
-def register(provider: Callable) -> Callable:
+def register(provider: Provider) -> Provider:
     if provider not in _providers:
         _providers.append(provider)
     return provider
 
 
-def items_for(request) -> list[TodoItem]:
+def items_for(request: HttpRequest) -> list[TodoItem]:
     if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
         return []
     _discovery.discover()

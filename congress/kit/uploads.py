@@ -6,8 +6,10 @@ import re
 import uuid
 import zipfile
 import zlib
+from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ _SIGNATURES = {
 }
 
 
-def attachment_kind(file) -> str | None:
+def attachment_kind(file: IO[bytes]) -> str | None:
     """'pdf', 'png', 'jpeg' or 'docx' from the file's content, None for anything else."""
     position = file.tell() if hasattr(file, "tell") else 0
     try:
@@ -67,7 +69,7 @@ def _pdf_is_active(data: bytes) -> bool:
     return False
 
 
-def _docx_has_macros(file) -> bool:
+def _docx_has_macros(file: IO[bytes]) -> bool:
     position = file.tell()
     try:
         file.seek(0)
@@ -77,7 +79,7 @@ def _docx_has_macros(file) -> bool:
         file.seek(position)
 
 
-def _read_all(file) -> bytes:
+def _read_all(file: IO[bytes]) -> bytes:
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
@@ -86,7 +88,7 @@ def _read_all(file) -> bytes:
         file.seek(position)
 
 
-def validate_attachment(file) -> None:
+def validate_attachment(file: File[bytes]) -> None:
     """Reject a file that is too large or is not a PDF, PNG, JPEG or Word (.docx) document.
 
     Judged by content, never by the name: a PDF that carries JavaScript or a launch action and a

@@ -15,14 +15,14 @@ the tracking code) that hands out the secret. Here:
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from congress.kit import ratelimit
 from congress.kit.rules import rule
 
 
-def view_on_site(request, content_type_id, object_id):
+def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:
     seconds = rule("VIEW_ON_SITE_RATE_SECONDS")
     if not ratelimit.hit(
         "admin-view-on-site",
@@ -42,17 +42,18 @@ def view_on_site(request, content_type_id, object_id):
         model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
     except (ValueError, ObjectDoesNotExist):
         raise Http404 from None
+    if model is None:
+        raise Http404
     model_admin = admin.site._registry.get(model)
     if (
-        model is None
-        or model_admin is None
+        model_admin is None
         or getattr(model, "url_is_capability", False)
         or not hasattr(model, "get_absolute_url")
     ):
         raise Http404
     try:
         obj = model_admin.get_queryset(request).get(pk=object_id)
-    except (model.DoesNotExist, ValueError, ValidationError):
+    except (ObjectDoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     if not model_admin.has_view_permission(request, obj):
         raise Http404

@@ -32,14 +32,19 @@ notices run once the transaction has committed, so that a rolled-back step tells
 
 import contextlib
 import contextvars
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, ClassVar, NoReturn, Protocol
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
+from django.db.models.options import Options
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.kit.errors import DomainError
-from congress.models import timeline_write
+from congress.models import TimelineEntry, timeline_write
 
 Notice = Callable[[], object]
 _lock_log: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
@@ -47,7 +52,15 @@ _lock_log: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 )
 
 
-def timeline(item, action: str, by=None, note: str = "", *, public: bool = True, label: str = ""):
+def timeline(
+    item: "models.Model | WorkflowItem",
+    action: str,
+    by: AbstractBaseUser | None = None,
+    note: str = "",
+    *,
+    public: bool = True,
+    label: str = "",
+) -> TimelineEntry:
     """Write one timeline entry for `item` (the action code names the event)."""
     return timeline_write(
         item=item, action=action, actor=by, actor_label=label, note=note, public=public
@@ -57,11 +70,13 @@ def timeline(item, action: str, by=None, note: str = "", *, public: bool = True,
 class Workflow:
     """Mixed into a model with a workflow: the questions pages and services ask its maps."""
 
-    TRANSITIONS: dict = {}
-    STAMPS: dict = {}
-    STEPS: dict = {}
+    status: str  # the model's status field
 
-    def can_become(self, status) -> bool:
+    TRANSITIONS: ClassVar[Mapping[str, Collection[str]]] = {}  # status → the statuses it may become
+    STAMPS: ClassVar[Mapping[str, str]] = {}  # status → the timestamp field set on reaching it
+    STEPS: ClassVar[Mapping[str, Collection[str]]] = {}  # action → the statuses it is allowed in
+
+    def can_become(self, status: str) -> bool:
         """Whether the transition map lets the item go from its status to `status`."""
         return status in self.TRANSITIONS[self.status]
 
@@ -70,7 +85,35 @@ class Workflow:
         return self.status in self.STEPS[step]
 
 
-def offered(model, status, actions: dict[str, tuple[str, ...]]) -> set[str]:
+class WorkflowItem(Protocol):
+    """What the helpers below use of an item: a model instance that mixes in Workflow."""
+
+    status: str
+    _meta: ClassVar[Options[Any]]
+
+    @property
+    def Status(self) -> type[models.TextChoices]: ...  # the model's nested choices
+
+    def can_become(self, status: str) -> bool: ...
+    def can(self, step: str) -> bool: ...
+    def get_status_display(self) -> str: ...
+    def save(self, *, update_fields: Iterable[str] | None = None) -> None: ...
+
+
+class WorkflowModel(Protocol):
+    """A model class with a workflow: its Status choices, and items made from a status."""
+
+    @property
+    def Status(self) -> type[models.TextChoices]: ...  # the model's nested choices
+
+    def __call__(self, *, status: str) -> Workflow: ...
+
+
+# An action's target status (None: it keeps the status) and, where it has one, its step.
+Offer = tuple[str | None, *tuple[str, ...]]
+
+
+def offered(model: WorkflowModel, status: str, actions: Mapping[str, Offer]) -> set[str]:
     """The actions an item in `status` may take, by the model's maps: each action names its
     target status and, where it has one, its step (`("registered",)`, `("assigned", "assign")`,
     `(None, "flag")` for a step that keeps the status)."""
@@ -82,7 +125,12 @@ def offered(model, status, actions: dict[str, tuple[str, ...]]) -> set[str]:
     }
 
 
-def filter_admin_actions(request, admin_actions: dict, model, actions: dict) -> dict:
+def filter_admin_actions(
+    request: HttpRequest,
+    admin_actions: dict[str, Any],
+    model: WorkflowModel,
+    actions: Mapping[str, Offer],
+) -> dict[str, Any]:
     """A changelist filtered on one status offers only the bulk actions its items may take
     (the others would be refused row by row); unfiltered, every action stays."""
     status = request.GET.get("status__exact")
@@ -95,7 +143,7 @@ def filter_admin_actions(request, admin_actions: dict, model, actions: dict) -> 
 # -- locks ---------------------------------------------------------------------------------------
 
 
-def lock(model: type[models.Model], pk):
+def lock[M: models.Model](model: type[M], pk: Any) -> M:
     """The row of `model` with primary key `pk`, locked until the transaction ends.
 
     Call it parents first (see the module's docstring for the order)."""
@@ -105,7 +153,7 @@ def lock(model: type[models.Model], pk):
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def lock_many(model: type[models.Model], *pks) -> list:
+def lock_many[M: models.Model](model: type[M], *pks: Any) -> list[M]:
     """Several rows of one model, locked in primary-key order; returned in the order asked."""
     rows = {pk: lock(model, pk) for pk in sorted(set(pks))}
     return [rows[pk] for pk in pks]
@@ -125,18 +173,20 @@ def recording_locks() -> Iterator[list[str]]:
 # -- checks and the change itself ----------------------------------------------------------------
 
 
-def _refuse(item, message: str | None, default: str, code: str, **extra) -> None:
+def _refuse(
+    item: WorkflowItem, message: str | None, default: str, code: str, **extra: object
+) -> NoReturn:
     values = {"status": item.get_status_display(), **extra}
     raise DomainError((message or default) % values, code=code)
 
 
-def check(item, to, message: str | None = None, *, code: str = "state") -> None:
+def check(item: WorkflowItem, to: str, message: str | None = None, *, code: str = "state") -> None:
     """Raise DomainError unless the item's transition map lets it become `to`.
 
     `message` may name the current state as %(status)s and the target as %(target)s; the
     default sentence names both."""
     if not item.can_become(to):
-        target = type(item).Status(to).label
+        target = item.Status(to).label
         _refuse(
             item,
             message,
@@ -147,7 +197,9 @@ def check(item, to, message: str | None = None, *, code: str = "state") -> None:
         )
 
 
-def require(item, step: str, message: str | None = None, *, code: str = "state") -> None:
+def require(
+    item: WorkflowItem, step: str, message: str | None = None, *, code: str = "state"
+) -> None:
     """Raise DomainError unless `step` (an action that keeps the status) is allowed now."""
     if not item.can(step):
         _refuse(
@@ -159,22 +211,22 @@ def require(item, step: str, message: str | None = None, *, code: str = "state")
         )
 
 
-def transition(
-    item,
-    to,
+def transition[W: WorkflowItem](
+    item: W,
+    to: str,
     *,
-    by=None,
+    by: AbstractBaseUser | None = None,
     action: str = "",
     note: str = "",
     public: bool = True,
     label: str = "",
     fields: Iterable[str] = (),
     stamp: bool = True,
-    now=None,
+    now: datetime | None = None,
     message: str | None = None,
     code: str = "state",
     notices: Iterable[Notice] = (),
-):
+) -> W:
     """Move a locked item to status `to`: check the map, set the status and its timestamp
     (the model's STAMPS, unless `stamp=False`), save the status, the timestamp and `fields`
     (the other fields the service set) with update_fields, write the timeline entry `action`

@@ -8,6 +8,7 @@ the proposals and supervision apps; until they register them the public page lea
 """
 
 import datetime
+from typing import Any
 
 from congress.demo.base import Step, app_step, register
 from congress.models import AnnualReview, ReviewSection
@@ -15,7 +16,7 @@ from congress.review.services import review_publish
 
 YEAR = 2022
 
-REVIEW = {
+REVIEW: dict[str, Any] = {
     "title": "履职为民 实干见效",
     "subtitle": "平湖市人大常委会2022年工作回眸",
     "lead": (
@@ -115,12 +116,13 @@ def _sync(obj, values: dict) -> bool:
 
 
 def load(*, stdout) -> AnnualReview:
-    review = AnnualReview.objects.filter(year=YEAR).first()
+    found = AnnualReview.objects.filter(year=YEAR).first()
     values = {key: value for key, value in REVIEW.items() if key != "published_on"}
-    created = review is None
-    if created:
+    created = found is None
+    if found is None:
         review = AnnualReview.objects.create(year=YEAR, **values)
     else:
+        review = found
         _sync(review, values)
     existing = {section.order: section for section in review.sections.all()}
     for order, (heading, narrative, keys) in enumerate(SECTIONS, start=1):

@@ -82,7 +82,7 @@ class _Fetcher(URLFetcher):
     The narrative is sanitised, but the PDF must never fetch a URL from the network anyway.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(allowed_protocols={"file"})
 
     def fetch(self, url, headers=None):

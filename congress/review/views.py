@@ -1,6 +1,7 @@
 """Public pages of the annual work reviews, the staff preview and the PDF."""
 
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -59,7 +60,7 @@ def review_pdf(request, year: int):
     review = get_object_or_404(AnnualReview.objects.published(), year=year)
     row = pdf.request_pdf(review, get_language() or "zh-hans")
     if row.status == ReviewPdf.Status.READY:
-        response = FileResponse(
+        response: HttpResponseBase = FileResponse(
             row.file.open("rb"),
             content_type="application/pdf",
             filename=pdf.filename(review),

@@ -3,6 +3,7 @@ their logins and the staff superuser, and deputy groups.
 """
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -287,7 +288,7 @@ def build_deputies(rng) -> list[dict]:
     people = []
     for town, size in DELEGATION_SIZES.items():
         named = [n for n in NAMED if n[2] == town]
-        members = [
+        members: list[dict[str, Any]] = [
             {"name": n, "gender": g, "party": p, "occupation": o, "sector": s, "bio": b}
             for n, g, _t, p, o, s, b in named
         ]

@@ -201,7 +201,7 @@ def load(ctx: DemoContext) -> None:
 
     # Every serving deputy is stationed at exactly one station of their town.
     stationed: dict[str, list[Deputy]] = {s.name: [] for s in stations}
-    taken = set()
+    taken: set[int] = set()
     town_of = {d.pk: d.town_id for d in ctx.delegations.values()}
     for station in stations:
         if station.tier != STATION:

@@ -1,5 +1,7 @@
 """What suggestions and motions share: the proposal row, its code, co-signatures, ratings."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +13,9 @@ from congress.kit.rules import rule
 from congress.kit.workflow import Workflow
 from congress.models import Session, Term
 from deputies.models import Deputy
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 # ---------------------------------------------------------------------------------------------
 # Suggestions (代表建议) and motions (议案)
@@ -49,6 +54,8 @@ class Decision(models.TextChoices):
 
 class Proposal(Workflow, models.Model):
     """What a suggestion and a motion share."""
+
+    signatures: "RelatedManager[Signature]"  # Signature's foreign key to each kind
 
     term = models.ForeignKey(Term, models.PROTECT, related_name="+", verbose_name=_("term"))
     session = models.ForeignKey(

@@ -411,7 +411,7 @@ def load(*, stdout=None) -> None:
     orgs = {o.name: o for o in Organisation.objects.filter(active=True)}
     if not orgs:
         return
-    deputies_of = {s.pk: [] for s in stations}
+    deputies_of: dict[int, list[Deputy]] = {s.pk: [] for s in stations}
     for link in (
         LiaisonStation.deputies.through.objects.filter(
             liaisonstation__in=stations, deputy__status=Deputy.Status.SERVING

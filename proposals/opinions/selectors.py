@@ -12,6 +12,7 @@ answered), or it was not accepted with the proper channel explained.
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congress.timeline import OFFICE, timeline_rows
@@ -109,7 +110,7 @@ SHOWS_NOTE = {OpinionEvent.ROUTED}
 RESIDENT = _("The resident")
 
 
-def _who(entry) -> str:
+def _who(entry) -> str | Promise:
     """A role or a unit, never a person's contact: the label the service wrote, the resident
     for a rating, else the office."""
     if entry.actor_label:

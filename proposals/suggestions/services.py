@@ -2,6 +2,8 @@
 merge and convert; its flags and whether it is public. Handling by units is in proposals.handling.services.
 """
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -111,7 +113,7 @@ def suggestion_attach(*, suggestion: Suggestion, file, by: User) -> SuggestionAt
             original_name=getattr(file, "name", "")[:200] or "file",
             size=file.size,
         )
-        kind = attachment_kind(file)
+        kind = cast(str, attachment_kind(file))  # validate_attachment refused any other kind
         attachment.file.save(f"attachment.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         attachment.save()
         _timeline(suggestion, "attached", by, attachment.original_name, public=False)

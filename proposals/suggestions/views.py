@@ -144,10 +144,10 @@ def per_unit_table(queryset) -> list[dict]:
     for suggestion_id, result in Feedback.objects.filter(
         suggestion__in=queryset.values("pk")
     ).values_list("suggestion_id", "result_rating"):
-        unit = unit_of.get(suggestion_id)
-        if unit is not None:
-            unit["ratings"] += 1
-            unit["result_ok"] += result in ok
+        rated = unit_of.get(suggestion_id)
+        if rated is not None:
+            rated["ratings"] += 1
+            rated["result_ok"] += result in ok
     rows = sorted(units.values(), key=lambda u: (-u["items"], u["name"]))
     for unit in rows:
         unit["on_time_rate"] = _rate(unit["on_time"], unit["replied"])

@@ -27,7 +27,7 @@ from supervision.filing.models import (
 )
 
 ST = FilingReview.Status
-STEP_FOR_STATUS = {
+STEP_FOR_STATUS: dict[str, ReviewStep.Kind] = {
     ST.NO_ISSUE: ReviewStep.Kind.NO_ISSUE,
     ST.COMMUNICATING: ReviewStep.Kind.COMMUNICATED,
     ST.INQUIRY: ReviewStep.Kind.INQUIRY_SENT,
@@ -37,7 +37,7 @@ STEP_FOR_STATUS = {
     ST.REVOKED: ReviewStep.Kind.REVOKED,
 }
 # The working days the organ has to answer each step, from CONGRESS_RULES.
-DEADLINE_RULE = {
+DEADLINE_RULE: dict[str, str] = {
     ST.INQUIRY: "FILING_INQUIRY_ANSWER_WORKING_DAYS",
     ST.OPINION: "FILING_CORRECTION_WORKING_DAYS",
 }

@@ -232,6 +232,7 @@ def accounts() -> tuple[str, str]:
         .order_by("-n", "lead")
         .first()
     )
+    assert busiest is not None, "no serving deputy leads a suggestion"
     deputy = Deputy.objects.get(pk=busiest["lead"])
     user, _ = User.objects.get_or_create(username="bench-deputy")
     user.set_password(PASSWORD)

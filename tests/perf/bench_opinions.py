@@ -144,8 +144,10 @@ def main() -> int:
             print("gunicorn did not start")
             return 1
         assert first.status == 200, first.status
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-        csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+        token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        cookie_match = re.search(r"csrftoken=([^;]+)", cookie)
+        assert token_match and cookie_match, "no CSRF token from the form page"
+        token, csrf_cookie = token_match.group(1), cookie_match.group(1)
         contents = [
             f"压测意见第{i:04d}号：小区门口路灯坏了，晚上出行不方便，请尽快修复。"
             for i in range(COUNT)
@@ -192,7 +194,7 @@ def main() -> int:
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             results = list(pool.map(submit, contents))
         wall = time.perf_counter() - burst
-        statuses = {}
+        statuses: dict[int, int] = {}
         for status, _t in results:
             statuses[status] = statuses.get(status, 0) + 1
         latencies = sorted(t * 1000 for _s, t in results)

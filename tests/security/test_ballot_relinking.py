@@ -40,7 +40,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def csrf(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match is not None, "no CSRF token on the page"
+    return match.group(1)
 
 
 def vote_through_the_portal(deputy, poll, option_ids):
