@@ -13,6 +13,7 @@ from congress.kit.pagecache import review_years, topics
 from proposals.models import (
     Assignment,
     CoHandlerView,
+    Contact,
     ExtensionRequest,
     Feedback,
     Motion,
@@ -76,7 +77,8 @@ topics.register(
 topics.register(Motion.cosigners.through, "motions")
 topics.register(MotionInspection, "motions", row=lambda r: [f"motion:{r.motion_id}"])
 topics.register(MotionProgressReport, "motions", row=lambda r: [f"motion:{r.motion_id}"])
-for model in (Signature, Assignment, Reply, Feedback):
+# A contact counts in the suggestion statistics (面商率) and the review; its page shows it too.
+for model in (Signature, Assignment, Reply, Feedback, Contact):
     topics.register(model, row=_item)
 # An opinion shows on the statistics, its station's page and the review of its year; once it
 # became a suggestion, on that suggestion's page too.
