@@ -281,6 +281,7 @@ def test_the_public_sees_the_outcome_only_once_the_review_ends_and_never_who_rec
 
 
 def test_the_register_lists_filings_with_their_state_and_filters_them(client, organ):
+    assert 'href="/filing/"' in client.get("/supervision/").text  # found from supervision
     document(organ, title="准时报备的文件", filed=datetime.date(2022, 3, 10))
     document(
         organ,
