@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from congress.kit import todo
-from congress.kit.admin import ReadOnlyInline
-from congress.kit.errors import DomainError
+from congress.kit.admin import ReadOnlyInline, run_service, service_checked_form
 from congress.kit.import_admin import SheetAdmin
 from supervision.filing import services
 from supervision.filing.models import (
@@ -39,17 +38,8 @@ class FilingStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "on_time":
-            return queryset.filed_on_time()
-        if value == "late":
-            return queryset.filed_late()
-        if value == "overdue":
-            return queryset.unfiled_overdue()
-        if value == "due":
-            return queryset.filter(filed_on__isnull=True).exclude(
-                pk__in=queryset.unfiled_overdue().values("pk")
-            )
-        return queryset
+        known = value in NormativeDocument.FILING_STATE_LABELS
+        return queryset.in_filing_state(value) if known else queryset
 
 
 @admin.register(NormativeDocument)
@@ -92,24 +82,13 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReviewStartForm(forms.ModelForm):
-    class Meta:
-        model = FilingReview
-        fields = ["document", "kind", "requested_by", "theme", "started_on"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None and cleaned.get("document") and cleaned.get("started_on"):
-            try:
-                services.review_start_check(
-                    document=cleaned["document"],
-                    kind=cleaned.get("kind", ""),
-                    started_on=cleaned["started_on"],
-                    requested_by=cleaned.get("requested_by", ""),
-                )
-            except DomainError as error:
-                raise forms.ValidationError(error.message) from None
-        return cleaned
+# A review starts only where the service would start it: refusals show beside the form.
+ReviewStartForm = service_checked_form(
+    FilingReview,
+    ["document", "kind", "requested_by", "theme", "started_on"],
+    services.review_start_check,
+    check_fields=["document", "kind", "started_on", "requested_by"],
+)
 
 
 class AdvanceForm(forms.Form):
@@ -151,6 +130,18 @@ class FindingForm(forms.Form):
     explanation = forms.CharField(
         label=gettext_lazy("explanation"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+def _post_form(request, form, back, call):
+    """A step form posted from an object's page: its errors, or the service's refusal, become
+    messages on that page; `call(cleaned_data)` runs the service."""
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return back
+    run_service(request, lambda: call(form.cleaned_data), _("Recorded."))
+    return back
 
 
 @admin.register(FilingReview)
@@ -227,36 +218,22 @@ class FilingReviewAdmin(SimpleHistoryAdmin):
         kwargs = {"review": review} if form_name == "advance" else {}
         form = forms_by_name[form_name](request.POST, **kwargs)
         back = redirect(reverse("admin:supervision_filingreview_change", args=[review.pk]))
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(
-                    request, f"{label}: {' '.join(errors)}" if label else " ".join(errors)
-                )
-            return back
-        data = form.cleaned_data
-        try:
-            if form_name == "advance":
-                services.review_advance(
-                    review=review, to=data["to"], on=data["on"], note=data["note"], by=request.user
-                )
-            elif form_name == "answer":
-                services.review_record_answer(
-                    review=review, on=data["on"], note=data["note"], by=request.user
-                )
-            else:
-                services.review_add_finding(
-                    review=review,
-                    ground=data["ground"],
-                    articles=data["articles"],
-                    explanation=data["explanation"],
-                    by=request.user,
-                )
-        except DomainError as error:
-            messages.error(request, error.message)
-            return back
-        messages.success(request, _("Recorded."))
-        return back
+        calls = {
+            "advance": lambda data: services.review_advance(
+                review=review, to=data["to"], on=data["on"], note=data["note"], by=request.user
+            ),
+            "answer": lambda data: services.review_record_answer(
+                review=review, on=data["on"], note=data["note"], by=request.user
+            ),
+            "finding": lambda data: services.review_add_finding(
+                review=review,
+                ground=data["ground"],
+                articles=data["articles"],
+                explanation=data["explanation"],
+                by=request.user,
+            ),
+        }
+        return _post_form(request, form, back, calls[form_name])
 
 
 class SuggestionAnswerForm(forms.Form):
@@ -340,28 +317,19 @@ class ReviewSuggestionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = SuggestionAnswerForm(request.POST)
         back = redirect(reverse("admin:supervision_reviewsuggestion_change", args=[suggestion.pk]))
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(
-                    request, f"{label}: {' '.join(errors)}" if label else " ".join(errors)
-                )
-            return back
-        data = form.cleaned_data
-        try:
-            services.review_suggestion_answer(
+        return _post_form(
+            request,
+            form,
+            back,
+            lambda data: services.review_suggestion_answer(
                 suggestion=suggestion,
                 accept=data["accept"],
                 answer=data["answer"],
                 on=data["on"],
                 document=data["document"],
                 by=request.user,
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-            return back
-        messages.success(request, _("Recorded."))
-        return back
+            ),
+        )
 
 
 # --- The staff to-do list (congress/kit/todo.py) -----------------------------------------------

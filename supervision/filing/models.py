@@ -53,6 +53,17 @@ class NormativeDocumentQuerySet(models.QuerySet):
         days = datetime.timedelta(days=filing_deadline_days())
         return self.filter(filed_on__lte=F("published_on") + days)
 
+    def in_filing_state(self, state: str):
+        """The documents whose `filing_state` is `state` today (on_time, late, overdue, due)."""
+        if state == "due":
+            overdue = self.unfiled_overdue().values("pk")
+            return self.filter(filed_on__isnull=True).exclude(pk__in=overdue)
+        return {
+            "on_time": self.filed_on_time,
+            "late": self.filed_late,
+            "overdue": self.unfiled_overdue,
+        }[state]()
+
     def unfiled_overdue(self, on: datetime.date | None = None):
         """Known to be published, not filed, and past the filing deadline on `on`."""
         on = on or timezone.localdate()

@@ -72,11 +72,7 @@ class FilingFilter(django_filters.FilterSet):
         return queryset.of_year(int(value))
 
     def filter_filing(self, queryset, name, value):
-        return {
-            "on_time": queryset.filed_on_time,
-            "late": queryset.filed_late,
-            "overdue": queryset.unfiled_overdue,
-        }[value]()
+        return queryset.in_filing_state(value)
 
     def filter_review(self, queryset, name, value):
         return queryset.filter(reviews__status=value).distinct()
@@ -171,13 +167,11 @@ def suggestion_new(request):
         if not passed:
             asking = challenge.new()
             challenge_failed = bool(answer)
-    document = form.initial.get("document") and form["document"].value()
     return render(
         request,
         "supervision/filing_suggestion_new.html",
         {
             "form": form,
-            "document_chosen": bool(document),
             "challenge": asking,
             "challenge_failed": challenge_failed,
             "answer_days": rule("FILING_SUGGESTION_ANSWER_WORKING_DAYS"),
