@@ -845,9 +845,14 @@ class MajorProject(models.Model):
 # modules; Django finds their models here.
 from supervision.budget.models import (  # noqa: E402,F401
     BudgetSnapshot,
+    BudgetTotal,
     BudgetWarning,
     DebtLine,
     ExecutionLine,
+    FunctionalLine,
+    ReserveLine,
+    SanGongLine,
+    TransferLine,
     WarningRule,
 )
 from supervision.filing.models import (  # noqa: E402,F401

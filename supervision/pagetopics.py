@@ -7,9 +7,14 @@ year's page; "reviews:<year>": that year's review.
 from congress.kit.pagecache import review_years, topics
 from supervision.budget.models import (
     BudgetSnapshot,
+    BudgetTotal,
     BudgetWarning,
     DebtLine,
     ExecutionLine,
+    FunctionalLine,
+    ReserveLine,
+    SanGongLine,
+    TransferLine,
     WarningRule,
 )
 from supervision.filing.models import (
@@ -77,5 +82,16 @@ topics.register(ReviewSuggestion, "filing", row=lambda row: review_years())
 topics.private(NormativeDocument.history.model, FilingReview.history.model)
 
 # The budget register has no public page yet; its warnings and cases count in the review.
-for model in (BudgetSnapshot, ExecutionLine, DebtLine, WarningRule, BudgetWarning):
+for model in (
+    BudgetSnapshot,
+    ExecutionLine,
+    FunctionalLine,
+    BudgetTotal,
+    SanGongLine,
+    TransferLine,
+    ReserveLine,
+    DebtLine,
+    WarningRule,
+    BudgetWarning,
+):
     topics.register(model, row=lambda row: review_years())

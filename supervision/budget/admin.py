@@ -13,12 +13,25 @@ from congress.models import Meeting
 from supervision.budget import services
 from supervision.budget.models import (
     BudgetSnapshot,
+    BudgetTotal,
     BudgetWarning,
     DebtLine,
     ExecutionLine,
+    FunctionalLine,
+    ReserveLine,
+    SanGongLine,
+    TransferLine,
     WarningRule,
 )
-from supervision.budget.resources import DebtResource, ExecutionResource
+from supervision.budget.resources import (
+    DebtResource,
+    ExecutionResource,
+    FunctionalResource,
+    ReserveResource,
+    SanGongResource,
+    TotalsResource,
+    TransferResource,
+)
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -52,6 +65,66 @@ class ExecutionLineAdmin(LinesAdmin):
 class DebtLineAdmin(LinesAdmin):
     resource_classes = [DebtResource]
     list_display = ["snapshot", "new_debt", "repaid", "balance", "limit"]
+
+
+@admin.register(FunctionalLine)
+class FunctionalLineAdmin(LinesAdmin):
+    resource_classes = [FunctionalResource]
+    list_display = ["code", "name", "snapshot", "budgeted", "adjusted", "spent"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(BudgetTotal)
+class BudgetTotalAdmin(LinesAdmin):
+    resource_classes = [TotalsResource]
+    list_display = [
+        "budget",
+        "snapshot",
+        "revenue_budgeted",
+        "revenue",
+        "revenue_last_year",
+        "expenditure_budgeted",
+        "expenditure",
+    ]
+    list_filter = [*LinesAdmin.list_filter, "budget"]
+
+
+@admin.register(SanGongLine)
+class SanGongLineAdmin(LinesAdmin):
+    resource_classes = [SanGongResource]
+    list_display = [
+        "department",
+        "snapshot",
+        "travel_budget",
+        "travel_spent",
+        "vehicles_budget",
+        "vehicles_spent",
+        "reception_budget",
+        "reception_spent",
+    ]
+    list_select_related = ["snapshot", "department"]
+    search_fields = ["department__name"]
+
+
+@admin.register(TransferLine)
+class TransferLineAdmin(LinesAdmin):
+    resource_classes = [TransferResource]
+    list_display = [
+        "item",
+        "snapshot",
+        "amount",
+        "received_on",
+        "passed_on",
+        "passed_amount",
+        "recipient",
+    ]
+    search_fields = ["item", "recipient"]
+
+
+@admin.register(ReserveLine)
+class ReserveLineAdmin(LinesAdmin):
+    resource_classes = [ReserveResource]
+    list_display = ["snapshot", "budgeted", "used", "uses"]
 
 
 @admin.register(BudgetSnapshot)
@@ -113,11 +186,12 @@ class BudgetWarningAdmin(ServiceActions, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["finding", "rule", "year", "status", "case", "follow_up_text"]
     list_filter = ["status", "year", "rule"]
     list_select_related = ["rule", "department", "case"]
-    search_fields = ["department__name", "rule__name"]
+    search_fields = ["department__name", "subject", "rule__name"]
     fields = (
         "rule",
         "year",
         "department",
+        "subject",
         "snapshot",
         "finding",
         "status",

@@ -1,7 +1,9 @@
 """Networked budget supervision (预算联网监督): the finance bureau's monthly figures as dated
 snapshots, warning rules kept as data, and the warnings they raise.
 
-A snapshot is one month of one kind of sheet (execution by department, or government debt).
+A snapshot is one month of one kind of sheet: execution by department or by functional
+classification, the four budgets' totals, 三公 spending by department, transfer payments, the
+reserve fund, or government debt.
 A re-import of a month makes a new snapshot and keeps the old one, inactive and pointing at the
 one that replaced it: at most one active snapshot per kind and month (a partial unique index).
 
@@ -10,6 +12,7 @@ inquiry (a review opinion, due in working days) whose answer is a handling repor
 a later month's snapshot closes the case once the figure is back within the rule's threshold.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,6 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +49,11 @@ class BudgetSnapshot(models.Model):
 
     class Kind(models.TextChoices):
         EXECUTION = "execution", _("budget execution by department")
+        FUNCTIONAL = "functional", _("budget execution by functional classification")
+        TOTALS = "totals", _("the four budgets' totals")
+        SANGONG = "sangong", _("三公 spending by department")
+        TRANSFER = "transfer", _("transfer payments")
+        RESERVE = "reserve", _("reserve fund")
         DEBT = "debt", _("government debt")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -162,6 +171,204 @@ class DebtLine(models.Model):
         return str(self.snapshot)
 
 
+class FunctionalLine(models.Model):
+    """A functional classification's budget and spending to date (功能分类, yuan)."""
+
+    snapshot = models.ForeignKey(
+        BudgetSnapshot, models.CASCADE, related_name="functional_lines", verbose_name=_("snapshot")
+    )
+    code = models.CharField(_("classification code"), max_length=20)
+    name = models.CharField(_("classification"), max_length=100)
+    budgeted = money(_("budget at the start of the year"))
+    adjusted = money(_("adjusted budget"))
+    spent = money(_("spent to date"))
+
+    class Meta:
+        ordering = ["snapshot", "code"]
+        verbose_name = _("functional classification line")
+        verbose_name_plural = _("functional classification lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "code"], name="functionalline_one_per_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(budgeted__gte=0, adjusted__gte=0, spent__gte=0),
+                name="functionalline_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} · {self.code} {self.name}"
+
+
+class BudgetTotal(models.Model):
+    """One of the four budgets at the end of the snapshot's month: revenue and expenditure,
+    budgeted and to date, with revenue to the same month of last year (yuan)."""
+
+    class Budget(models.TextChoices):
+        GENERAL = "general", _("general public budget")
+        FUNDS = "funds", _("government funds budget")
+        STATE_CAPITAL = "state_capital", _("state capital operations budget")
+        SOCIAL_INSURANCE = "social_insurance", _("social insurance funds budget")
+
+    # The names the finance bureau writes, whatever the admin's language.
+    CHINESE = {
+        "一般公共预算": Budget.GENERAL,
+        "政府性基金预算": Budget.FUNDS,
+        "国有资本经营预算": Budget.STATE_CAPITAL,
+        "社会保险基金预算": Budget.SOCIAL_INSURANCE,
+    }
+
+    snapshot = models.ForeignKey(
+        BudgetSnapshot, models.CASCADE, related_name="totals", verbose_name=_("snapshot")
+    )
+    budget = models.CharField(_("budget"), max_length=20, choices=Budget.choices)
+    revenue_budgeted = money(_("revenue budgeted"))
+    revenue = money(_("revenue to date"))
+    revenue_last_year = money(_("revenue to the same month last year"))
+    expenditure_budgeted = money(_("expenditure budgeted"))
+    expenditure = money(_("expenditure to date"))
+
+    class Meta:
+        ordering = ["snapshot", "budget"]
+        verbose_name = _("budget total")
+        verbose_name_plural = _("budget totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "budget"], name="budgettotal_one_per_budget"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    revenue_budgeted__gte=0,
+                    revenue__gte=0,
+                    revenue_last_year__gte=0,
+                    expenditure_budgeted__gte=0,
+                    expenditure__gte=0,
+                ),
+                name="budgettotal_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} · {self.get_budget_display()}"
+
+
+class SanGongLine(models.Model):
+    """A department's 三公 spending: travel abroad, official cars, official receptions; the
+    year's budget and spending to date (yuan)."""
+
+    snapshot = models.ForeignKey(
+        BudgetSnapshot, models.CASCADE, related_name="sangong_lines", verbose_name=_("snapshot")
+    )
+    department = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    travel_budget = money(_("official travel abroad: budget"))
+    travel_spent = money(_("official travel abroad: spent"))
+    vehicles_budget = money(_("official cars: budget"))
+    vehicles_spent = money(_("official cars: spent"))
+    reception_budget = money(_("official receptions: budget"))
+    reception_spent = money(_("official receptions: spent"))
+
+    class Meta:
+        ordering = ["snapshot", "department__name"]
+        verbose_name = _("三公 spending line")
+        verbose_name_plural = _("三公 spending lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "department"], name="sangongline_one_per_department"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    travel_budget__gte=0,
+                    travel_spent__gte=0,
+                    vehicles_budget__gte=0,
+                    vehicles_spent__gte=0,
+                    reception_budget__gte=0,
+                    reception_spent__gte=0,
+                ),
+                name="sangongline_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} · {self.department}"
+
+    @property
+    def budget(self) -> Decimal:
+        return self.travel_budget + self.vehicles_budget + self.reception_budget
+
+    @property
+    def spent(self) -> Decimal:
+        return self.travel_spent + self.vehicles_spent + self.reception_spent
+
+
+class TransferLine(models.Model):
+    """A transfer payment from above: received on a date, and passed on to whom, when and how
+    much (yuan)."""
+
+    snapshot = models.ForeignKey(
+        BudgetSnapshot, models.CASCADE, related_name="transfer_lines", verbose_name=_("snapshot")
+    )
+    item = models.CharField(_("item"), max_length=200)
+    amount = money(_("amount received"))
+    received_on = models.DateField(_("received on"))
+    passed_on = models.DateField(_("passed on on"), null=True, blank=True)
+    passed_amount = money(_("amount passed on"), null=True, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "received_on", "item"]
+        verbose_name = _("transfer payment")
+        verbose_name_plural = _("transfer payments")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "item"], name="transferline_one_per_item"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0)
+                & (Q(passed_amount__isnull=True) | Q(passed_amount__gte=0)),
+                name="transferline_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot} · {self.item}"
+
+    def clean(self):
+        errors = {}
+        if self.passed_on and self.received_on and self.passed_on < self.received_on:
+            errors["passed_on"] = _("A transfer is passed on after it is received.")
+        if self.passed_on and self.passed_amount is None:
+            errors["passed_amount"] = _("Give the amount passed on.")
+        if self.passed_amount is not None and not self.passed_on:
+            errors["passed_on"] = _("Give the date the amount was passed on.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReserveLine(models.Model):
+    """The reserve fund (预备费) at the end of the snapshot's month: budgeted, used, and what
+    for (yuan)."""
+
+    snapshot = models.OneToOneField(
+        BudgetSnapshot, models.CASCADE, related_name="reserve_line", verbose_name=_("snapshot")
+    )
+    budgeted = money(_("reserve fund budgeted"))
+    used = money(_("used to date"))
+    uses = models.TextField(_("uses"), blank=True)
+
+    class Meta:
+        verbose_name = _("reserve fund line")
+        verbose_name_plural = _("reserve fund lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budgeted__gte=0, used__gte=0), name="reserveline_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.snapshot)
+
+
 class WarningRule(models.Model):
     """A warning rule staff keep in the admin: its kind and its thresholds."""
 
@@ -172,24 +379,37 @@ class WarningRule(models.Model):
         )
         DEBT_OVER_LIMIT = "debt_over_limit", _("debt balance over a share of the limit")
         DECEMBER_RUSH = "december_rush", _("December's spending over a share of the year's")
+        SANGONG_OVER = "sangong_over", _("三公 spending over a share of its budget")
+        TRANSFER_HELD = (
+            "transfer_held",
+            _("a transfer payment not passed on within a number of days"),
+        )
+        REVENUE_FALL = "revenue_fall", _("revenue falling against last year by more than a share")
 
     SNAPSHOT_KIND = {
         Kind.EXECUTION_LAG: BudgetSnapshot.Kind.EXECUTION,
         Kind.DECEMBER_RUSH: BudgetSnapshot.Kind.EXECUTION,
         Kind.DEBT_OVER_LIMIT: BudgetSnapshot.Kind.DEBT,
+        Kind.SANGONG_OVER: BudgetSnapshot.Kind.SANGONG,
+        Kind.TRANSFER_HELD: BudgetSnapshot.Kind.TRANSFER,
+        Kind.REVENUE_FALL: BudgetSnapshot.Kind.TOTALS,
     }
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     threshold = models.DecimalField(
-        _("threshold (%)"),
+        _("threshold (% or days)"),
         max_digits=6,
         decimal_places=2,
         validators=[MinValueValidator(0)],
         help_text=_(
             "Execution: warn when spending is under this share of the adjusted budget. "
             "Debt: warn when the balance is over this share of the limit (100 = the limit). "
-            "December: warn when December's spending is over this share of the year's."
+            "December: warn when December's spending is over this share of the year's. "
+            "三公: warn when a department's spending is over this share of its budget (100 = the "
+            "budget). Transfers: warn when a transfer is not passed on within this many days of "
+            "its receipt. Revenue: warn when a budget's revenue to date is down on the same "
+            "month of last year by more than this share."
         ),
     )
     by_month = models.PositiveSmallIntegerField(
@@ -210,6 +430,10 @@ class WarningRule(models.Model):
                 condition=~Q(kind="execution_lag") | Q(by_month__gte=1, by_month__lte=12),
                 name="warningrule_execution_needs_month",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="transfer_held") | Q(threshold__gte=1),
+                name="warningrule_transfer_days_at_least_one",
+            ),
         ]
 
     def __str__(self):
@@ -218,6 +442,12 @@ class WarningRule(models.Model):
     def clean(self):
         if self.kind == self.Kind.EXECUTION_LAG and not self.by_month:
             raise ValidationError({"by_month": _("Say by which month the share must be spent.")})
+        if self.kind == self.Kind.TRANSFER_HELD and (
+            self.threshold is None or self.threshold < 1 or self.threshold != int(self.threshold)
+        ):
+            raise ValidationError(
+                {"threshold": _("For transfers, give a whole number of days, at least 1.")}
+            )
 
 
 class BudgetWarningQuerySet(models.QuerySet):
@@ -258,6 +488,8 @@ class BudgetWarning(Workflow, models.Model):
         related_name="+",
         verbose_name=_("department"),
     )
+    # What else the warning is about, when not a department: a transfer's item, a budget.
+    subject = models.CharField(_("about"), max_length=200, blank=True, default="")
     figures = models.JSONField(_("figures"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
@@ -308,16 +540,17 @@ class BudgetWarning(Workflow, models.Model):
         verbose_name = _("budget warning")
         verbose_name_plural = _("budget warnings")
         constraints = [
-            # One warning per rule, year and department: re-running a rule adds nothing.
+            # One warning per rule, year and department (or subject): re-running a rule adds
+            # nothing.
             models.UniqueConstraint(
                 fields=["rule", "year", "department"],
                 condition=Q(department__isnull=False),
                 name="budgetwarning_one_per_department",
             ),
             models.UniqueConstraint(
-                fields=["rule", "year"],
+                fields=["rule", "year", "subject"],
                 condition=Q(department__isnull=True),
-                name="budgetwarning_one_per_year",
+                name="budgetwarning_one_per_subject",
             ),
             models.CheckConstraint(
                 condition=~Q(status="dismissed") | ~Q(reason=""),
@@ -331,18 +564,28 @@ class BudgetWarning(Workflow, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rule} · {self.department or self.year}"
+        return f"{self.rule} · {self.about}"
+
+    @property
+    def about(self) -> str:
+        """Whom or what the warning is about: the department, the transfer, the budget."""
+        if self.department_id:
+            return str(self.department)
+        if self.subject in BudgetTotal.Budget:
+            return str(BudgetTotal.Budget(self.subject).label)
+        return self.subject or str(self.year)
 
     @property
     def finding(self) -> str:
         """What the rule found, in the reader's language, from the figures kept."""
-        return describe_finding(self.rule.kind, self.department, self.figures)
+        return describe_finding(self.rule.kind, self.department, self.figures, self.subject)
 
     @property
     def follow_up_text(self) -> str:
         if not self.follow_up:
             return ""
-        outcome = FOLLOW_UP.get(self.follow_up.get("outcome", ""), "")
+        texts = FOLLOW_UP_DAYS if self.follow_up.get("unit") == "days" else FOLLOW_UP
+        outcome = texts.get(self.follow_up.get("outcome", ""), "")
         return str(outcome) % self.follow_up
 
 
@@ -354,13 +597,26 @@ FOLLOW_UP = {
     "outside": _("Month %(month)s: %(figure)s%%, still outside the threshold."),
     "missing": _("Month %(month)s has no figures for this case."),
 }
+# A transfer's follow-up reads the days it was held, not a share.
+FOLLOW_UP_DAYS = {
+    "closed": _("Month %(month)s: passed on after %(figure)s days; case closed."),
+    "unanswered": _(
+        "Month %(month)s: passed on after %(figure)s days, but the answer has not come in."
+    ),
+    "outside": _("Month %(month)s: still not passed on, %(figure)s days after its receipt."),
+    "missing": FOLLOW_UP["missing"],
+}
+
+
+def _wan(amount) -> str:
+    return f"{(Decimal(amount) / Decimal(10_000)).quantize(Decimal('0.01'))}"
 
 
 def _yi(amount) -> str:
     return f"{(Decimal(amount) / Decimal(100_000_000)).quantize(Decimal('0.01'))}"
 
 
-def describe_finding(kind: str, department, figures: dict) -> str:
+def describe_finding(kind: str, department, figures: dict, subject: str = "") -> str:
     """The sentence a warning shows, built when it is read (so in the reader's language)."""
     if kind == WarningRule.Kind.EXECUTION_LAG:
         return gettext(
@@ -372,6 +628,48 @@ def describe_finding(kind: str, department, figures: dict) -> str:
             "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "
             "%(threshold)s%%)."
         ) % {"department": department, **figures}
+    if kind == WarningRule.Kind.SANGONG_OVER:
+        return gettext(
+            "%(department)s had spent %(spent)s 万元 on 三公 by the end of month %(month)s, "
+            "%(share)s%% of its budget of %(budget)s 万元 (travel abroad %(travel)s, cars "
+            "%(vehicles)s, receptions %(reception)s 万元; rule: at most %(threshold)s%%)."
+        ) % {
+            "department": department,
+            **figures,
+            **{k: _wan(figures[k]) for k in ("spent", "budget", "travel", "vehicles", "reception")},
+        }
+    if kind == WarningRule.Kind.TRANSFER_HELD:
+        figures = {
+            **figures,
+            **{
+                key: date_format(datetime.date.fromisoformat(figures[key]), "DATE_FORMAT")
+                for key in ("received_on", "passed_on")
+                if figures.get(key)
+            },
+        }
+        if figures.get("passed_on"):
+            return gettext(
+                "The transfer “%(item)s” (%(amount)s 万元, received %(received_on)s) was passed "
+                "on %(passed_on)s, after %(days)s days (rule: within %(threshold)s days)."
+            ) % {"item": subject, **figures, "amount": _wan(figures["amount"])}
+        return gettext(
+            "The transfer “%(item)s” (%(amount)s 万元, received %(received_on)s) had not been "
+            "passed on by the end of month %(month)s, %(days)s days later (rule: within "
+            "%(threshold)s days)."
+        ) % {"item": subject, **figures, "amount": _wan(figures["amount"])}
+    if kind == WarningRule.Kind.REVENUE_FALL:
+        return gettext(
+            "%(budget)s revenue to the end of month %(month)s was %(revenue)s 亿元, %(fall)s%% "
+            "below the %(last_year)s 亿元 of the same months last year (rule: a fall of at most "
+            "%(threshold)s%%)."
+        ) % {
+            **figures,
+            "budget": BudgetTotal.Budget(subject).label
+            if subject in BudgetTotal.Budget
+            else subject,
+            "revenue": _yi(figures["revenue"]),
+            "last_year": _yi(figures["last_year"]),
+        }
     return gettext(
         "Debt balance %(balance)s 亿元 is %(share)s%% of the limit of %(limit)s 亿元 at the end of "
         "month %(month)s (rule: at most %(threshold)s%%)."

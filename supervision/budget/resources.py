@@ -2,7 +2,17 @@
 kind, named in its 年度 and 月份 columns.
 
 - Budget execution by department: 年度, 月份, 单位, 年初预算, 调整预算, 累计支出 (yuan).
+- By functional classification: 年度, 月份, 科目编码, 科目名称, 年初预算, 调整预算, 累计支出.
+- The four budgets' totals: 年度, 月份, 预算类别 (一般公共预算, 政府性基金预算, 国有资本经营预算,
+  社会保险基金预算), 收入预算, 累计收入, 上年同期累计收入, 支出预算, 累计支出.
+- 三公 by department: 年度, 月份, 单位, 因公出国（境）预算, 因公出国（境）支出, 公务用车购置及运行预算,
+  公务用车购置及运行支出, 公务接待预算, 公务接待支出.
+- Transfer payments: 年度, 月份, 项目, 收到金额, 收到日期, 下达日期, 下达金额, 下达对象 (the last
+  three blank while it is held).
+- Reserve fund: 年度, 月份, 预备费预算, 累计动用, 动用事项 (one row).
 - Government debt: 年度, 月份, 新增债务, 偿还, 债务余额, 债务限额 (yuan; one row).
+
+`supervision.budget.samples` writes a sample of each (`manage.py budget_sample_files <dir>`).
 
 Importing a month makes a new snapshot (supervision.budget.services.snapshot_start); a month
 imported before is replaced and kept. A bad row refuses the whole file, nothing written; once
@@ -16,10 +26,28 @@ from django.utils.translation import gettext_lazy
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from congress.kit.importing import Column, ImportFileError, LookupWidget, SheetResource, _text
+from congress.kit.importing import (
+    ChoiceWidget,
+    Column,
+    DateWidget,
+    ImportFileError,
+    LookupWidget,
+    SheetResource,
+    _text,
+    insert_rows,
+)
 from congress.models import Organisation
 from supervision.budget import services
-from supervision.budget.models import BudgetSnapshot, DebtLine, ExecutionLine
+from supervision.budget.models import (
+    BudgetSnapshot,
+    BudgetTotal,
+    DebtLine,
+    ExecutionLine,
+    FunctionalLine,
+    ReserveLine,
+    SanGongLine,
+    TransferLine,
+)
 
 
 class MoneyWidget(widgets.Widget):
@@ -118,6 +146,10 @@ class MonthlySheet(SheetResource):
         skip_unchanged = False
         report_skipped = False
         skip_diff = True
+        # Rows written in batches after every row is checked; a repeated key is refused by
+        # the import id (one line per department, code, budget or item in a month).
+        use_bulk = True
+        batch_size = 5000
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -144,6 +176,18 @@ class MonthlySheet(SheetResource):
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).select_related("snapshot")
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # A month's lines are all new and nothing is written for them afterwards: one INSERT
+        # per batch, without reading their keys back.
+        if not self.create_instances or not (using_transactions or not dry_run):
+            return
+        try:
+            insert_rows(self._meta.model, list(self.create_instances))
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -181,5 +225,132 @@ class DebtResource(MonthlySheet):
         model = DebtLine
         name = gettext_lazy("Government debt")
         fields = ("year", "month", "new_debt", "repaid", "balance", "limit")
+        # A second row for the month is refused with both rows named.
+        import_id_fields = ("month",)
+
+
+class FunctionalResource(MonthlySheet):
+    snapshot_kind = BudgetSnapshot.Kind.FUNCTIONAL
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
+    code = Column("code", "科目编码")
+    name = Column("name", "科目名称")
+    budgeted = Column("budgeted", "年初预算", MoneyWidget())
+    adjusted = Column("adjusted", "调整预算", MoneyWidget())
+    spent = Column("spent", "累计支出", MoneyWidget())
+    header_synonyms = {
+        "科目编码": ["功能分类编码", "科目代码", "编码"],
+        "科目名称": ["功能分类", "科目"],
+    }
+
+    class Meta(MonthlySheet.Meta):
+        model = FunctionalLine
+        name = gettext_lazy("Budget execution by functional classification")
+        fields = ("year", "month", "code", "name", "budgeted", "adjusted", "spent")
+        import_id_fields = ("code",)
+
+
+class TotalsResource(MonthlySheet):
+    snapshot_kind = BudgetSnapshot.Kind.TOTALS
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
+    budget = Column(
+        "budget", "预算类别", ChoiceWidget(BudgetTotal.Budget, aliases=BudgetTotal.CHINESE)
+    )
+    revenue_budgeted = Column("revenue_budgeted", "收入预算", MoneyWidget())
+    revenue = Column("revenue", "累计收入", MoneyWidget())
+    revenue_last_year = Column("revenue_last_year", "上年同期累计收入", MoneyWidget())
+    expenditure_budgeted = Column("expenditure_budgeted", "支出预算", MoneyWidget())
+    expenditure = Column("expenditure", "累计支出", MoneyWidget())
+    header_synonyms = {
+        "预算类别": ["预算", "类别"],
+        "上年同期累计收入": ["上年同期收入", "上年同期"],
+    }
+
+    class Meta(MonthlySheet.Meta):
+        model = BudgetTotal
+        name = gettext_lazy("The four budgets' totals")
+        fields = (
+            "year",
+            "month",
+            "budget",
+            "revenue_budgeted",
+            "revenue",
+            "revenue_last_year",
+            "expenditure_budgeted",
+            "expenditure",
+        )
+        import_id_fields = ("budget",)
+
+
+class SanGongResource(MonthlySheet):
+    snapshot_kind = BudgetSnapshot.Kind.SANGONG
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
+    department = Column("department", "单位", LookupWidget(Organisation))
+    travel_budget = Column("travel_budget", "因公出国（境）预算", MoneyWidget())
+    travel_spent = Column("travel_spent", "因公出国（境）支出", MoneyWidget())
+    vehicles_budget = Column("vehicles_budget", "公务用车购置及运行预算", MoneyWidget())
+    vehicles_spent = Column("vehicles_spent", "公务用车购置及运行支出", MoneyWidget())
+    reception_budget = Column("reception_budget", "公务接待预算", MoneyWidget())
+    reception_spent = Column("reception_spent", "公务接待支出", MoneyWidget())
+
+    class Meta(MonthlySheet.Meta):
+        model = SanGongLine
+        name = gettext_lazy("三公 spending by department")
+        fields = (
+            "year",
+            "month",
+            "department",
+            "travel_budget",
+            "travel_spent",
+            "vehicles_budget",
+            "vehicles_spent",
+            "reception_budget",
+            "reception_spent",
+        )
+        import_id_fields = ("department",)
+
+
+class TransferResource(MonthlySheet):
+    snapshot_kind = BudgetSnapshot.Kind.TRANSFER
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
+    item = Column("item", "项目")
+    amount = Column("amount", "收到金额", MoneyWidget())
+    received_on = Column("received_on", "收到日期", DateWidget())
+    passed_on = Column("passed_on", "下达日期", DateWidget())
+    passed_amount = Column("passed_amount", "下达金额", MoneyWidget())
+    recipient = Column("recipient", "下达对象")
+    header_synonyms = {"项目": ["项目名称", "转移支付项目"], "收到金额": ["金额"]}
+
+    class Meta(MonthlySheet.Meta):
+        model = TransferLine
+        name = gettext_lazy("Transfer payments")
+        fields = (
+            "year",
+            "month",
+            "item",
+            "amount",
+            "received_on",
+            "passed_on",
+            "passed_amount",
+            "recipient",
+        )
+        import_id_fields = ("item",)
+
+
+class ReserveResource(MonthlySheet):
+    snapshot_kind = BudgetSnapshot.Kind.RESERVE
+    year = SnapshotColumn("year", "年度")
+    month = SnapshotColumn("month", "月份")
+    budgeted = Column("budgeted", "预备费预算", MoneyWidget())
+    used = Column("used", "累计动用", MoneyWidget())
+    uses = Column("uses", "动用事项")
+
+    class Meta(MonthlySheet.Meta):
+        model = ReserveLine
+        name = gettext_lazy("Reserve fund")
+        fields = ("year", "month", "budgeted", "used", "uses")
         # A second row for the month is refused with both rows named.
         import_id_fields = ("month",)

@@ -6,6 +6,7 @@ steps (the written inquiry, the department's answer) go through supervision.serv
 writes them on the case's timeline.
 """
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from congress.kit import workflow
+from congress.kit.pagecache import touched_rows
 from congress.kit.errors import DomainError
 from congress.kit.rules import rule as congress_rule
 from congress.kit.workdays import add_working_days
@@ -22,9 +24,12 @@ from congress.models import Meeting
 from supervision import services as supervision_services
 from supervision.budget.models import (
     BudgetSnapshot,
+    BudgetTotal,
     BudgetWarning,
     DebtLine,
     ExecutionLine,
+    SanGongLine,
+    TransferLine,
     WarningRule,
 )
 from supervision.models import RectificationReport, ReviewOpinion, SupervisionItem
@@ -91,70 +96,161 @@ def december_finding(rule: WarningRule, line: ExecutionLine, november: Decimal) 
     }
 
 
-def _findings(snapshot: BudgetSnapshot, rule: WarningRule):
-    """(department or None, figures) for each line of the snapshot the rule trips."""
-    if rule.kind == WarningRule.Kind.EXECUTION_LAG:
-        for line in snapshot.execution_lines.select_related("department"):
-            figures = execution_finding(rule, line, snapshot.month)
-            if figures:
-                yield line.department, figures
-    elif rule.kind == WarningRule.Kind.DECEMBER_RUSH and snapshot.month == 12:
-        # Needs November's current figures; without them the rule cannot tell December apart.
-        november = dict(
-            ExecutionLine.objects.filter(
-                snapshot__kind=snapshot.kind,
-                snapshot__year=snapshot.year,
-                snapshot__month=11,
-                snapshot__active=True,
-            ).values_list("department_id", "spent")
-        )
-        for line in snapshot.execution_lines.select_related("department"):
-            if line.department_id not in november:
-                continue
-            figures = december_finding(rule, line, november[line.department_id])
-            if figures:
-                yield line.department, figures
-    elif rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
+def sangong_finding(rule: WarningRule, line: SanGongLine, month: int) -> dict | None:
+    """The figures that trip a 三公 rule: a department's 三公 spending to date (the three
+    together) over `threshold` % of the year's 三公 budget. A department with no 三公 budget
+    is not read by this rule (nothing to compare with)."""
+    budget, spent = line.budget, line.spent
+    if not budget or spent * HUNDRED <= budget * rule.threshold:
+        return None
+    return {
+        "month": month,
+        "budget": str(budget),
+        "spent": str(spent),
+        "travel": str(line.travel_spent),
+        "vehicles": str(line.vehicles_spent),
+        "reception": str(line.reception_spent),
+        "share": str(_percent(spent, budget)),
+        "threshold": str(rule.threshold),
+    }
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def transfer_finding(
+    rule: WarningRule, line: TransferLine, as_of: datetime.date, month: int
+) -> dict | None:
+    """The figures that trip a transfer rule: passed on more than `threshold` days after it
+    was received, or not passed on by the end of the snapshot's month (`as_of`) more than
+    `threshold` days after. Passed on on the last allowed day is in time."""
+    days = int(rule.threshold)
+    held = ((line.passed_on or as_of) - line.received_on).days
+    if held <= days:
+        return None
+    return {
+        "month": month,
+        "amount": str(line.amount),
+        "received_on": line.received_on.isoformat(),
+        "passed_on": line.passed_on.isoformat() if line.passed_on else "",
+        "recipient": line.recipient,
+        "days": held,
+        "threshold": days,
+    }
+
+
+def revenue_finding(rule: WarningRule, total: BudgetTotal, month: int) -> dict | None:
+    """The figures that trip a revenue rule: a budget's revenue to date down on the same months
+    of last year by more than `threshold` %. A budget with no revenue last year is not read."""
+    last = total.revenue_last_year
+    if not last or (last - total.revenue) * HUNDRED <= last * rule.threshold:
+        return None
+    return {
+        "month": month,
+        "revenue": str(total.revenue),
+        "last_year": str(last),
+        "fall": str(_percent(last - total.revenue, last)),
+        "threshold": str(rule.threshold),
+    }
+
+
+def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
+    """(rule, department or None, subject, figures) for each line of the snapshot a rule trips.
+
+    The snapshot's lines are read once (one query per kind, a second for December's November),
+    whatever the number of rules and lines."""
+    by_kind: dict[str, list[WarningRule]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind, []).append(rule)
+    K = WarningRule.Kind
+    if snapshot.kind == BudgetSnapshot.Kind.EXECUTION:
+        lines = list(snapshot.execution_lines.select_related("department"))
+        for rule in by_kind.get(K.EXECUTION_LAG, []):
+            for line in lines:
+                if figures := execution_finding(rule, line, snapshot.month):
+                    yield rule, line.department, "", figures
+        if by_kind.get(K.DECEMBER_RUSH) and snapshot.month == 12:
+            # Needs November's current figures; without them December cannot be told apart.
+            november = dict(
+                ExecutionLine.objects.filter(
+                    snapshot__kind=snapshot.kind,
+                    snapshot__year=snapshot.year,
+                    snapshot__month=11,
+                    snapshot__active=True,
+                ).values_list("department_id", "spent")
+            )
+            for rule in by_kind[K.DECEMBER_RUSH]:
+                for line in lines:
+                    if line.department_id not in november:
+                        continue
+                    if figures := december_finding(rule, line, november[line.department_id]):
+                        yield rule, line.department, "", figures
+    elif snapshot.kind == BudgetSnapshot.Kind.DEBT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
-        if debt is not None:
-            figures = debt_finding(rule, debt)
-            if figures:
-                yield None, figures
+        for rule in by_kind.get(K.DEBT_OVER_LIMIT, []):
+            if debt is not None and (figures := debt_finding(rule, debt)):
+                yield rule, None, "", figures
+    elif snapshot.kind == BudgetSnapshot.Kind.SANGONG:
+        lines = list(snapshot.sangong_lines.select_related("department"))
+        for rule in by_kind.get(K.SANGONG_OVER, []):
+            for line in lines:
+                if figures := sangong_finding(rule, line, snapshot.month):
+                    yield rule, line.department, "", figures
+    elif snapshot.kind == BudgetSnapshot.Kind.TRANSFER:
+        as_of = month_end(snapshot.year, snapshot.month)
+        lines = list(snapshot.transfer_lines.all())
+        for rule in by_kind.get(K.TRANSFER_HELD, []):
+            for line in lines:
+                if figures := transfer_finding(rule, line, as_of, snapshot.month):
+                    yield rule, None, line.item, figures
+    elif snapshot.kind == BudgetSnapshot.Kind.TOTALS:
+        totals = list(snapshot.totals.all())
+        for rule in by_kind.get(K.REVENUE_FALL, []):
+            for total in totals:
+                if figures := revenue_finding(rule, total, snapshot.month):
+                    yield rule, None, total.budget, figures
 
 
 def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
     """Run every rule in use on a current snapshot; returns the warnings it raised.
 
-    A rule raises one warning per year and department (per year for debt): running it again, or
-    on a later month, adds nothing new."""
+    A rule raises one warning per year and department (per year and subject otherwise: a
+    transfer's item, a budget, the debt): running it again, or on a later month, adds nothing
+    new. A fixed number of queries: the rules, the year's warnings, the lines, one insert."""
     if not snapshot.active:
         raise DomainError(
             _("This snapshot has been replaced: run the rules on the current one."),
             code="snapshot_replaced",
         )
     kinds = [k for k, v in WarningRule.SNAPSHOT_KIND.items() if v == snapshot.kind]
-    raised = []
     with transaction.atomic():
-        for rule in WarningRule.objects.filter(active=True, kind__in=kinds).order_by("pk"):
-            known: set[int | None] = set(
-                BudgetWarning.objects.filter(rule=rule, year=snapshot.year).values_list(
-                    "department_id", flat=True
+        rules = list(WarningRule.objects.filter(active=True, kind__in=kinds).order_by("pk"))
+        if not rules:
+            return []
+        known = set(
+            BudgetWarning.objects.filter(rule__in=rules, year=snapshot.year).values_list(
+                "rule_id", "department_id", "subject"
+            )
+        )
+        raised = []
+        for rule, department, subject, figures in _findings(snapshot, rules):
+            key = (rule.pk, department.pk if department else None, subject)
+            if key in known:
+                continue
+            known.add(key)
+            raised.append(
+                BudgetWarning(
+                    rule=rule,
+                    snapshot=snapshot,
+                    year=snapshot.year,
+                    department=department,
+                    subject=subject,
+                    figures=figures,
                 )
             )
-            for department, figures in _findings(snapshot, rule):
-                key = department.pk if department else None
-                if key in known:
-                    continue
-                raised.append(
-                    BudgetWarning.objects.create(
-                        rule=rule,
-                        snapshot=snapshot,
-                        year=snapshot.year,
-                        department=department,
-                        figures=figures,
-                    )
-                )
-                known.add(key)
+        BudgetWarning.objects.bulk_create(raised)
+        touched_rows(raised)
     return raised
 
 
@@ -235,7 +331,7 @@ def warning_open_case(
         with translation.override(settings.LANGUAGE_CODE):  # kept in the register's language
             title = _("Budget warning: %(rule)s — %(who)s") % {
                 "rule": warning.rule.name,
-                "who": warning.department or warning.year,
+                "who": warning.about,
             }
             summary = warning.finding
         item = SupervisionItem.objects.create(
@@ -279,19 +375,41 @@ def warning_answer(
 
 def _still_trips(warning: BudgetWarning, snapshot: BudgetSnapshot) -> tuple[bool | None, str]:
     """Whether the warning's rule still trips on `snapshot`, and the figure it read (the rate
-    spent, or the debt's share of the limit); None when the month has no figures for it."""
+    spent, the debt's or 三公's share, revenue's fall, a transfer's days held); None when the
+    month has no figures for it."""
     rule = warning.rule
-    if rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT:
+    K = WarningRule.Kind
+    month = snapshot.month
+    if rule.kind == K.DEBT_OVER_LIMIT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
         if debt is None or not debt.limit:
             return None, ""
         return debt_finding(rule, debt) is not None, str(_percent(debt.balance, debt.limit))
-    if rule.kind != WarningRule.Kind.EXECUTION_LAG:  # December has no later month in the year
+    if rule.kind == K.SANGONG_OVER:
+        sangong = snapshot.sangong_lines.filter(department=warning.department).first()
+        if sangong is None or not sangong.budget:
+            return None, ""
+        trips = sangong_finding(rule, sangong, month) is not None
+        return trips, str(_percent(sangong.spent, sangong.budget))
+    if rule.kind == K.REVENUE_FALL:
+        total = snapshot.totals.filter(budget=warning.subject).first()
+        if total is None or not total.revenue_last_year:
+            return None, ""
+        fall = _percent(total.revenue_last_year - total.revenue, total.revenue_last_year)
+        return revenue_finding(rule, total, month) is not None, str(fall)
+    if rule.kind == K.TRANSFER_HELD:
+        transfer = snapshot.transfer_lines.filter(item=warning.subject).first()
+        if transfer is None:
+            return None, ""
+        # Back within the rule once passed on (late or not): the case asked why and when.
+        held = ((transfer.passed_on or month_end(snapshot.year, month)) - transfer.received_on).days
+        return transfer.passed_on is None, str(held)
+    if rule.kind != K.EXECUTION_LAG:  # December has no later month in the year
         return None, ""
     line = snapshot.execution_lines.filter(department=warning.department).first()
     if line is None or not line.adjusted:
         return None, ""
-    return execution_finding(rule, line, snapshot.month) is not None, str(line.rate)
+    return execution_finding(rule, line, month) is not None, str(line.rate)
 
 
 def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=None) -> bool:
@@ -324,6 +442,8 @@ def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=No
             outcome = "closed" if answered else "unanswered"
         warning.followed_up_on = snapshot
         warning.follow_up = {"month": snapshot.month, "outcome": outcome, "figure": figure}
+        if warning.rule.kind == WarningRule.Kind.TRANSFER_HELD:
+            warning.follow_up["unit"] = "days"
         if outcome == "closed":
             workflow.transition(
                 warning,
