@@ -16,8 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from congress.kit import workflow
-from congress.kit.pagecache import touched_rows
 from congress.kit.errors import DomainError
+from congress.kit.pagecache import touched_rows
 from congress.kit.rules import rule as congress_rule
 from congress.kit.workdays import add_working_days
 from congress.models import Meeting
