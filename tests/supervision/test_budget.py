@@ -564,7 +564,7 @@ def test_the_demo_year_has_twelve_months_a_handful_of_warnings_and_two_cases_clo
     demo.load()
     demo.load()  # a second run changes nothing
 
-    assert BudgetSnapshot.objects.active().count() == 24
+    assert BudgetSnapshot.objects.active().count() == 7 * 12  # seven registers, twelve months
     assert ExecutionLine.objects.count() == 12 * 11
     december = DebtLine.objects.get(snapshot__month=12)
     assert december.new_debt == Decimal("25.57") * YI  # as the standing committee approved
