@@ -266,7 +266,7 @@ def _snapshot(kind, month, by_date):
     return snapshot
 
 
-def _spent(amount, rate) -> Decimal:
+def spent_share(amount, rate) -> Decimal:
     return (Decimal(amount) * Decimal(rate) / 100).quantize(Decimal("0.01"))
 
 
@@ -274,7 +274,7 @@ def functional_rows(month):
     """(code, name, budgeted, adjusted, spent) in yuan for the month."""
     return [
         (code, name, Decimal(budgeted) * WAN, Decimal(adjusted) * WAN,
-         _spent(Decimal(adjusted) * WAN, rates[month - 1]))
+         spent_share(Decimal(adjusted) * WAN, rates[month - 1]))
         for code, name, budgeted, adjusted, rates in FUNCTIONS
     ]  # fmt: skip
 
@@ -290,7 +290,7 @@ def totals_rows(month):
         else:
             amount, rates = EXPENDITURE[budget]
             spend_budget = Decimal(amount) * YI
-            spent = _spent(spend_budget, rates[month - 1])
+            spent = spent_share(spend_budget, rates[month - 1])
         rows.append(
             (
                 budget,
@@ -309,7 +309,7 @@ def sangong_rows(month):
     rows = []
     for name, budgets, rates in SANGONG:
         amounts = [Decimal(budget) * WAN for budget in budgets]
-        spent = [_spent(amount, rates[month - 1]) for amount in amounts]
+        spent = [spent_share(amount, rates[month - 1]) for amount in amounts]
         rows.append((name, amounts[0], spent[0], amounts[1], spent[1], amounts[2], spent[2]))
     return rows
 

@@ -222,7 +222,7 @@ class BudgetTotal(models.Model):
     snapshot = models.ForeignKey(
         BudgetSnapshot, models.CASCADE, related_name="totals", verbose_name=_("snapshot")
     )
-    budget = models.CharField(_("budget"), max_length=20, choices=Budget.choices)
+    budget = models.CharField(_("which budget"), max_length=20, choices=Budget.choices)
     revenue_budgeted = money(_("revenue budgeted"))
     revenue = money(_("revenue to date"))
     revenue_last_year = money(_("revenue to the same month last year"))
@@ -310,7 +310,7 @@ class TransferLine(models.Model):
     snapshot = models.ForeignKey(
         BudgetSnapshot, models.CASCADE, related_name="transfer_lines", verbose_name=_("snapshot")
     )
-    item = models.CharField(_("item"), max_length=200)
+    item = models.CharField(_("transfer item"), max_length=200)
     amount = money(_("amount received"))
     received_on = models.DateField(_("received on"))
     passed_on = models.DateField(_("passed on on"), null=True, blank=True)
@@ -336,7 +336,7 @@ class TransferLine(models.Model):
     def clean(self):
         errors = {}
         if self.passed_on and self.received_on and self.passed_on < self.received_on:
-            errors["passed_on"] = _("A transfer is passed on after it is received.")
+            errors["passed_on"] = _("The date passed on cannot be before the date received.")
         if self.passed_on and self.passed_amount is None:
             errors["passed_amount"] = _("Give the amount passed on.")
         if self.passed_amount is not None and not self.passed_on:
