@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.workflow import Workflow
@@ -101,11 +101,18 @@ class BudgetSnapshot(models.Model):
         ]
 
     def __str__(self):
-        return _("%(kind)s, %(year)s-%(month)02d") % {
-            "kind": self.get_kind_display(),
-            "year": self.year,
-            "month": self.month,
-        }
+        # Every line of an import names its snapshot (the importer's row results): worked out
+        # once per language, not once per line.
+        language = get_language()
+        cached = self.__dict__.get("_label")
+        if cached is None or cached[0] != (language, self.kind, self.year, self.month):
+            text = _("%(kind)s, %(year)s-%(month)02d") % {
+                "kind": self.get_kind_display(),
+                "year": self.year,
+                "month": self.month,
+            }
+            cached = self.__dict__["_label"] = ((language, self.kind, self.year, self.month), text)
+        return cached[1]
 
 
 class ExecutionLine(models.Model):

@@ -156,7 +156,7 @@ def revenue_finding(rule: WarningRule, total: BudgetTotal, month: int) -> dict |
 
 
 def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
-    """(rule, department or None, subject, figures) for each line of the snapshot a rule trips.
+    """(rule, department id or None, subject, figures) for each line a rule trips.
 
     The snapshot's lines are read once (one query per kind, a second for December's November),
     whatever the number of rules and lines."""
@@ -165,11 +165,11 @@ def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
         by_kind.setdefault(rule.kind, []).append(rule)
     K = WarningRule.Kind
     if snapshot.kind == BudgetSnapshot.Kind.EXECUTION:
-        lines = list(snapshot.execution_lines.select_related("department"))
+        lines = list(snapshot.execution_lines.all())
         for rule in by_kind.get(K.EXECUTION_LAG, []):
             for line in lines:
                 if figures := execution_finding(rule, line, snapshot.month):
-                    yield rule, line.department, "", figures
+                    yield rule, line.department_id, "", figures
         if by_kind.get(K.DECEMBER_RUSH) and snapshot.month == 12:
             # Needs November's current figures; without them December cannot be told apart.
             november = dict(
@@ -185,18 +185,18 @@ def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
                     if line.department_id not in november:
                         continue
                     if figures := december_finding(rule, line, november[line.department_id]):
-                        yield rule, line.department, "", figures
+                        yield rule, line.department_id, "", figures
     elif snapshot.kind == BudgetSnapshot.Kind.DEBT:
         debt = DebtLine.objects.filter(snapshot=snapshot).select_related("snapshot").first()
         for rule in by_kind.get(K.DEBT_OVER_LIMIT, []):
             if debt is not None and (figures := debt_finding(rule, debt)):
                 yield rule, None, "", figures
     elif snapshot.kind == BudgetSnapshot.Kind.SANGONG:
-        lines = list(snapshot.sangong_lines.select_related("department"))
+        lines = list(snapshot.sangong_lines.all())
         for rule in by_kind.get(K.SANGONG_OVER, []):
             for line in lines:
                 if figures := sangong_finding(rule, line, snapshot.month):
-                    yield rule, line.department, "", figures
+                    yield rule, line.department_id, "", figures
     elif snapshot.kind == BudgetSnapshot.Kind.TRANSFER:
         as_of = month_end(snapshot.year, snapshot.month)
         lines = list(snapshot.transfer_lines.all())
@@ -235,7 +235,7 @@ def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
         )
         raised = []
         for rule, department, subject, figures in _findings(snapshot, rules):
-            key = (rule.pk, department.pk if department else None, subject)
+            key = (rule.pk, department, subject)
             if key in known:
                 continue
             known.add(key)
@@ -244,7 +244,7 @@ def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
                     rule=rule,
                     snapshot=snapshot,
                     year=snapshot.year,
-                    department=department,
+                    department_id=department,
                     subject=subject,
                     figures=figures,
                 )
