@@ -19,6 +19,7 @@ from supervision.budget.resources import (
     DebtResource,
     ExecutionResource,
     FunctionalResource,
+    MonthlySheet,
     ReserveResource,
     SanGongResource,
     TotalsResource,
@@ -28,7 +29,7 @@ from supervision.budget.resources import (
 K = BudgetSnapshot.Kind
 
 # Register → (resource, file name stem). The order is the README's table's.
-REGISTERS = {
+REGISTERS: dict[str, tuple[type[MonthlySheet], str]] = {
     K.EXECUTION: (ExecutionResource, "预算执行（按部门）"),
     K.FUNCTIONAL: (FunctionalResource, "预算执行（按功能分类）"),
     K.TOTALS: (TotalsResource, "四本预算收支"),

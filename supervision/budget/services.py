@@ -192,18 +192,18 @@ def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
             if debt is not None and (figures := debt_finding(rule, debt)):
                 yield rule, None, "", figures
     elif snapshot.kind == BudgetSnapshot.Kind.SANGONG:
-        lines = list(snapshot.sangong_lines.all())
+        sangong = list(snapshot.sangong_lines.all())
         for rule in by_kind.get(K.SANGONG_OVER, []):
-            for line in lines:
-                if figures := sangong_finding(rule, line, snapshot.month):
-                    yield rule, line.department_id, "", figures
+            for spending in sangong:
+                if figures := sangong_finding(rule, spending, snapshot.month):
+                    yield rule, spending.department_id, "", figures
     elif snapshot.kind == BudgetSnapshot.Kind.TRANSFER:
         as_of = month_end(snapshot.year, snapshot.month)
-        lines = list(snapshot.transfer_lines.all())
+        transfers = list(snapshot.transfer_lines.all())
         for rule in by_kind.get(K.TRANSFER_HELD, []):
-            for line in lines:
-                if figures := transfer_finding(rule, line, as_of, snapshot.month):
-                    yield rule, None, line.item, figures
+            for transfer in transfers:
+                if figures := transfer_finding(rule, transfer, as_of, snapshot.month):
+                    yield rule, None, transfer.item, figures
     elif snapshot.kind == BudgetSnapshot.Kind.TOTALS:
         totals = list(snapshot.totals.all())
         for rule in by_kind.get(K.REVENUE_FALL, []):

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from congress.demo import DemoContext, steps
 from congress.kit.import_jobs import UploadStore
 from congress.models import ImportJob
 from supervision.budget import demo, samples, services
@@ -505,3 +506,35 @@ def test_the_sample_command_refuses_a_month_that_is_not_one(tmp_path):
     with pytest.raises(CommandError):
         call_command("budget_sample_files", str(tmp_path), "--month", "13")
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+# --- The demo year -----------------------------------------------------------------------------
+
+
+def test_the_demo_year_has_every_register_for_twelve_months_and_its_warnings_dismissed():
+    reference = next(step for step in steps() if step.name == "reference")
+    reference.load(DemoContext(password="x"))
+    demo.load()
+
+    for kind in K.values:
+        assert BudgetSnapshot.objects.active().filter(kind=kind, year=2022).count() == 12, kind
+    december = BudgetSnapshot.objects.active().get(kind=K.TOTALS, month=12)
+    general = december.totals.get(budget=B.GENERAL)
+    functions = FunctionalLine.objects.filter(snapshot__kind=K.FUNCTIONAL, snapshot__month=12)
+    assert general.expenditure == sum(line.spent for line in functions)  # the two registers agree
+    assert ReserveLine.objects.get(snapshot__month=12).used == 7_000 * WAN
+
+    new_kinds = [R.SANGONG_OVER, R.TRANSFER_HELD, R.REVENUE_FALL]
+    found = {
+        (w.rule.kind, w.about): w
+        for w in BudgetWarning.objects.filter(rule__kind__in=new_kinds).select_related("rule")
+    }
+    assert set(found) == {
+        (R.SANGONG_OVER, "市公安局"),
+        (R.TRANSFER_HELD, "2022年农村综合改革转移支付资金"),
+        (R.REVENUE_FALL, "government funds budget"),
+    }
+    for warning in found.values():
+        assert warning.status == S.DISMISSED
+        assert len(warning.reason) > 20
+    assert BudgetWarning.objects.filter(status__in=[S.CASE, S.CLOSED]).count() == 2
