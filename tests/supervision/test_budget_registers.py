@@ -289,6 +289,23 @@ def test_a_transfer_case_closes_once_a_later_month_shows_it_passed_on_and_answer
     assert warning.status == S.CLOSED
 
 
+def test_a_revenue_case_stays_open_while_the_fall_is_past_the_rule_and_closes_after():
+    rule(R.REVENUE_FALL, "20")
+    (warning,) = services.rules_run(snapshot=month_of_totals(3, {B.FUNDS: ("19", "29")}))
+    services.warning_open_case(
+        warning=warning, meeting=MeetingFactory(date=D(2022, 4, 19)), issued_on=D(2022, 4, 20),
+        text="请说明政府性基金预算收入下降的原因及应对措施。",
+    )  # fmt: skip
+    services.warning_answer(warning=warning, received_on=D(2022, 5, 6), text="土地出让推迟。")
+
+    services.snapshot_checks(snapshot=month_of_totals(4, {B.FUNDS: ("30", "40")}))
+    warning.refresh_from_db()
+    assert (warning.status, warning.follow_up["figure"]) == (S.CASE, "25.0")
+    services.snapshot_checks(snapshot=month_of_totals(5, {B.FUNDS: ("40", "50")}))
+    warning.refresh_from_db()
+    assert (warning.status, warning.follow_up["figure"]) == (S.CLOSED, "20.0")  # 20 % is allowed
+
+
 def test_staff_keep_a_transfer_rule_in_whole_days(office):
     data = {"name": "转移支付未下达", "kind": R.TRANSFER_HELD, "threshold": "30.5", "active": "on"}
     refused = office.post("/admin/supervision/warningrule/add/", data)
