@@ -184,7 +184,8 @@ class AnswerForm(forms.Form):
 class BudgetWarningAdmin(ServiceActions, ReadOnlyMixin, admin.ModelAdmin):
     service_target = "warning"
     list_display = ["finding", "rule", "year", "status", "case", "follow_up_text"]
-    list_filter = ["status", "year", "rule"]
+    # A month's import lists its warnings: that year, that month, the register's rules.
+    list_filter = ["status", "year", "snapshot__month", "rule__kind", "rule"]
     list_select_related = ["rule", "department", "case"]
     search_fields = ["department__name", "subject", "rule__name"]
     fields = (

@@ -467,6 +467,11 @@ def test_a_correction_replaces_the_month_keeps_the_old_one_and_runs_the_rules_on
     assert old.sangong_lines.get().vehicles_spent == Decimal("3050000.00")  # history as it was
     assert new.sangong_lines.get().vehicles_spent == Decimal("3250000.00")
     assert BudgetWarning.objects.get().snapshot == new  # 348 of 336 万元
+    listed = office.get(
+        "/admin/supervision/budgetwarning/",
+        {"year": "2022", "snapshot__month": "11", "rule__kind__exact": R.SANGONG_OVER},
+    ).content.decode()
+    assert "市公安局截至11月底三公经费支出348.00万元，为预算336.00万元的103.6%" in listed
 
 
 def test_a_refused_correction_leaves_the_month_as_it_was(office):
