@@ -20,7 +20,9 @@ written, the rules run on the snapshot and the open cases are followed up.
 """
 
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
@@ -170,6 +172,35 @@ class MonthlySheet(SheetResource):
 
     def init_instance(self, row=None):
         return self._meta.model(snapshot=self.snapshot)
+
+    @cached_property
+    def _money_fields(self) -> list[tuple[str, str, Decimal, bool]]:
+        """(name, attname, the first amount too big, may be empty) of the sheet's amounts."""
+        return [
+            (field.name, field.attname, Decimal(10) ** (field.max_digits - field.decimal_places),
+             field.null and field.blank)
+            for field in self._meta.model._meta.concrete_fields
+            if isinstance(field, models.DecimalField)
+        ]  # fmt: skip
+
+    def _plainly_valid(self, instance) -> set:
+        # An amount MoneyWidget read is a Decimal in cents: not negative and short enough, it
+        # passes the field's validators, which cost a big month's import more than its reading.
+        plain = super()._plainly_valid(instance)
+        values = instance.__dict__
+        for name, attname, too_big, may_be_empty in self._money_fields:
+            value = values.get(attname)
+            if value is None:
+                if may_be_empty:
+                    plain.add(name)
+            elif (
+                type(value) is Decimal
+                and value.is_finite()
+                and 0 <= value < too_big
+                and value.as_tuple().exponent >= -2
+            ):
+                plain.add(name)
+        return plain
 
     def get_queryset(self):
         return self._meta.model.objects.none()
