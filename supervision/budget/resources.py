@@ -195,9 +195,9 @@ class MonthlySheet(SheetResource):
                     plain.add(name)
             elif (
                 type(value) is Decimal
-                and value.is_finite()
+                and isinstance(exponent := value.as_tuple().exponent, int)  # not NaN or infinity
+                and exponent >= -2
                 and 0 <= value < too_big
-                and value.as_tuple().exponent >= -2
             ):
                 plain.add(name)
         return plain
