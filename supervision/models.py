@@ -857,3 +857,9 @@ from supervision.filing.models import (  # noqa: E402,F401
     ReviewStep,
     ReviewSuggestion,
 )
+from supervision.budget.session import (  # noqa: E402,F401
+    AnswerAssessment,
+    BudgetInquiry,
+    BudgetQuestion,
+    DraftBudgetLine,
+)

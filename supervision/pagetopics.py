@@ -12,6 +12,7 @@ from supervision.budget.models import (
     ExecutionLine,
     WarningRule,
 )
+from supervision.budget.session import AnswerAssessment, BudgetQuestion, DraftBudgetLine
 from supervision.filing.models import (
     FilingReview,
     NormativeDocument,
@@ -76,6 +77,11 @@ for model in (NormativeDocument, FilingReview, ReviewFinding, ReviewStep):
 topics.register(ReviewSuggestion, "filing", row=lambda row: review_years())
 topics.private(NormativeDocument.history.model, FilingReview.history.model)
 
-# The budget register has no public page yet; its warnings and cases count in the review.
-for model in (BudgetSnapshot, ExecutionLine, DebtLine, WarningRule, BudgetWarning):
+# The budget register: the public budget pages show the published months and the published
+# questions of the session's budget review ("budget"); its warnings and cases count in the review.
+for model in (BudgetSnapshot, ExecutionLine, DebtLine):
+    topics.register(model, "budget", row=lambda row: review_years())
+for model in (WarningRule, BudgetWarning, AnswerAssessment):
     topics.register(model, row=lambda row: review_years())
+topics.register(DraftBudgetLine, "budget")
+topics.register(BudgetQuestion, "budget")
