@@ -28,7 +28,10 @@ class BudgetCaseEvent(TimelineEvent):
     ANSWERED_LATE = "budget_inquiry_answered_late", _("Inquiry answered after the due date")
     ASSESSED = "budget_answer_assessed", _("Answer assessed")
     CLOSED = "budget_case_closed", _("Follow-up: figures back within the threshold, case closed")
-    REOPENED = "budget_case_reopened", _("Follow-up: figures outside the threshold again, case re-opened")
+    REOPENED = (
+        "budget_case_reopened",
+        _("Follow-up: figures outside the threshold again, case re-opened"),
+    )
 
 
 class PollEvent(TimelineEvent):

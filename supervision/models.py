@@ -850,16 +850,16 @@ from supervision.budget.models import (  # noqa: E402,F401
     ExecutionLine,
     WarningRule,
 )
+from supervision.budget.session import (  # noqa: E402,F401
+    AnswerAssessment,
+    BudgetInquiry,
+    BudgetQuestion,
+    DraftBudgetLine,
+)
 from supervision.filing.models import (  # noqa: E402,F401
     FilingReview,
     NormativeDocument,
     ReviewFinding,
     ReviewStep,
     ReviewSuggestion,
-)
-from supervision.budget.session import (  # noqa: E402,F401
-    AnswerAssessment,
-    BudgetInquiry,
-    BudgetQuestion,
-    DraftBudgetLine,
 )

@@ -12,6 +12,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,43 @@ def awaiting_assessment(inquiry: ReviewOpinion | None) -> RectificationReport | 
     if latest is None or AnswerAssessment.objects.filter(report=latest).exists():
         return None
     return latest
+
+
+# --- What waits for whom (the to-do list and the inquiries' filter) ----------------------------------
+
+
+def _reports(**filters):
+    return Exists(RectificationReport.objects.filter(opinion=OuterRef("inquiry"), **filters))
+
+
+def inquiries_overdue(queryset, today: datetime.date):
+    """Open cases whose inquiry is past its due date with no answer in."""
+    return queryset.filter(status=BudgetWarning.Status.CASE, inquiry__report_due__lt=today).exclude(
+        _reports()
+    )
+
+
+def answers_to_assess(queryset, today: datetime.date | None = None):
+    """Open cases whose unit's answer waits for the office's assessment."""
+    return queryset.filter(status=BudgetWarning.Status.CASE).filter(
+        _reports(budget_assessment__isnull=True)
+    )
+
+
+def inquiries_to_answer(queryset, today: datetime.date | None = None):
+    """Open cases waiting for the unit: no answer yet, or the last one found insufficient."""
+    return (
+        queryset.filter(status=BudgetWarning.Status.CASE)
+        .exclude(_reports(budget_assessment__isnull=True))
+        .exclude(_reports(budget_assessment__verdict=AnswerAssessment.Verdict.ACCEPTED))
+    )
+
+
+QUEUES = {
+    "overdue": inquiries_overdue,
+    "to_assess": answers_to_assess,
+    "to_answer": inquiries_to_answer,
+}
 
 
 # --- The inquiry's answer and its assessment -----------------------------------------------------
@@ -92,6 +130,7 @@ def inquiry_answer(
             item=item,
             action="budget_inquiry_answered_late" if late else "budget_inquiry_answered",
             actor=by,
+            actor_label=item.reporting_organisation.name,
             public=False,
             note=_("due %(due)s, answered %(on)s")
             % {"due": opinion.report_due.isoformat(), "on": received_on.isoformat()},
