@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from congress.models import TimelineEntry
 from supervision.budget import cases, services
@@ -134,7 +135,7 @@ def test_the_units_clerk_sees_the_inquiry_with_its_due_date_and_answers_it(
     report = RectificationReport.objects.get()
     assert report.text == "8月起三个重点项目全面复工。"
     assert report.file.name.endswith(".pdf")
-    assert report.received_on == datetime.date.today()
+    assert report.received_on == timezone.localdate()
     assert not report.on_time  # today is long after 2022's due date
     assert codes(case)[-1] == "budget_inquiry_answered_late"
     entry = TimelineEntry.objects.for_object(case.case).get(action="budget_inquiry_answered_late")
