@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from congress.kit.admin import own_pages, row_form_page, service_action
+from congress.kit.admin import ServiceActions, own_pages, row_form_page, service_action
 from congress.models import TimelineEntry
 from congress.timeline import timeline_rows
 from supervision.budget import cases
@@ -246,7 +246,7 @@ class QuestionAnswerForm(forms.Form):
 
 
 @admin.register(BudgetQuestion)
-class BudgetQuestionAdmin(ClerkOrOffice, admin.ModelAdmin):
+class BudgetQuestionAdmin(ClerkOrOffice, ServiceActions, admin.ModelAdmin):
     list_display = ["department", "year", "question", "deputy_name", "status", "published"]
     list_filter = ["status", "year", "published"]
     list_select_related = ["department", "deputy", "line"]
@@ -282,8 +282,8 @@ class BudgetQuestionAdmin(ClerkOrOffice, admin.ModelAdmin):
             return queryset.select_related("department", "deputy", "line")
         return queryset.none()
 
-    def get_actions(self, request):
-        return super().get_actions(request) if is_budget_office(request.user) else {}
+    def may_act(self, request) -> bool:
+        return is_budget_office(request.user)
 
     @admin.display(description=gettext_lazy("question"))
     def question(self, obj):

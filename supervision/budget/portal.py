@@ -75,6 +75,10 @@ class QuestionForm(forms.Form):
         return data
 
 
+def yuan(amount) -> str:
+    return f"{amount:,.2f}"
+
+
 @deputy_required
 def draft(request, deputy, year):
     lines = list(
@@ -108,6 +112,7 @@ def draft(request, deputy, year):
             return redirect("supervision:budget_draft", year=year)
     departments: dict = {}
     for line in lines:
+        line.amount_text = yuan(line.amount)
         departments.setdefault(line.department, []).append(line)
     questions = list(
         BudgetQuestion.objects.for_deputy(deputy)
@@ -122,10 +127,10 @@ def draft(request, deputy, year):
             "deputy": deputy,
             "year": year,
             "departments": [
-                (department, rows, sum(line.amount for line in rows))
+                (department, rows, yuan(sum(line.amount for line in rows)))
                 for department, rows in departments.items()
             ],
-            "total": sum(line.amount for line in lines),
+            "total": yuan(sum(line.amount for line in lines)),
             "form": form,
             "questions": questions,
         },
