@@ -274,7 +274,7 @@ def _date_timelines():
             "budget_inquiry_sent": issued,
             "budget_inquiry_answered": answered,
             "budget_inquiry_answered_late": answered,
-            "budget_answer_assessed": answered + datetime.timedelta(days=2),
+            "budget_answer_assessed": answered + datetime.timedelta(hours=6),
         }
         if warning.followed_up_on is not None:
             moments["budget_case_closed"] = warning.followed_up_on.imported_at
@@ -282,7 +282,7 @@ def _date_timelines():
         for action, moment in moments.items():
             entries.filter(action=action).update(at=moment)
         AnswerAssessment.objects.filter(report__opinion=warning.inquiry).update(
-            assessed_at=answered + datetime.timedelta(days=2)
+            assessed_at=answered + datetime.timedelta(hours=6)
         )
 
 
