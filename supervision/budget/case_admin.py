@@ -11,6 +11,7 @@ budget review.
 
 from django import forms
 from django.contrib import admin
+from django.core.validators import FileExtensionValidator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,7 +27,7 @@ from supervision.budget.session import (
     BudgetQuestion,
     DraftBudgetLine,
 )
-from supervision.models import PDF_VALIDATORS
+from supervision.models import validate_pdf
 
 
 def is_budget_office(user) -> bool:
@@ -38,7 +39,9 @@ class InquiryAnswerForm(forms.Form):
         label=gettext_lazy("Your unit's answer"), widget=forms.Textarea(attrs={"rows": 6})
     )
     file = forms.FileField(
-        label=gettext_lazy("Attachment (PDF)"), required=False, validators=PDF_VALIDATORS
+        label=gettext_lazy("Attachment (PDF)"),
+        required=False,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )
 
 
@@ -125,8 +128,16 @@ class BudgetInquiryAdmin(ClerkOrOffice, admin.ModelAdmin):
     list_display = ["title", "addressee", "issued_on", "due_on", "answer_state", "status"]
     list_filter = [InquiryQueueFilter, "status", "year"]
     list_select_related = ["case__reporting_organisation", "inquiry", "rule", "department"]
-    fields = ["title", "addressee", "finding", "inquiry_text", "issued_on", "due_on", "status"]
-    readonly_fields = fields
+    fields = ("title", "addressee", "finding", "inquiry_text", "issued_on", "due_on", "status")
+    readonly_fields = (
+        "title",
+        "addressee",
+        "finding",
+        "inquiry_text",
+        "issued_on",
+        "due_on",
+        "status",
+    )
     change_form_template = "admin/supervision/budgetinquiry/change_form.html"
 
     def get_queryset(self, request):
@@ -250,7 +261,7 @@ class BudgetQuestionAdmin(ClerkOrOffice, ServiceActions, admin.ModelAdmin):
     list_display = ["department", "year", "question", "deputy_name", "status", "published"]
     list_filter = ["status", "year", "published"]
     list_select_related = ["department", "deputy", "line"]
-    fields = [
+    fields = (
         "year",
         "department",
         "line",
@@ -261,8 +272,19 @@ class BudgetQuestionAdmin(ClerkOrOffice, ServiceActions, admin.ModelAdmin):
         "answer",
         "answered_at",
         "published",
-    ]
-    readonly_fields = fields
+    )
+    readonly_fields = (
+        "year",
+        "department",
+        "line",
+        "deputy_name",
+        "text",
+        "status",
+        "sent_at",
+        "answer",
+        "answered_at",
+        "published",
+    )
     change_form_template = "admin/supervision/budgetquestion/change_form.html"
     actions = [
         service_action(

@@ -130,7 +130,7 @@ def inquiry_answer(
             item=item,
             action="budget_inquiry_answered_late" if late else "budget_inquiry_answered",
             actor=by,
-            actor_label=item.reporting_organisation.name,
+            actor_label=str(item.reporting_organisation),
             public=False,
             note=_("due %(due)s, answered %(on)s")
             % {"due": opinion.report_due.isoformat(), "on": received_on.isoformat()},
@@ -243,7 +243,9 @@ def question_answer(*, question: BudgetQuestion, answer: str, by) -> BudgetQuest
     with transaction.atomic():
         question = workflow.lock(BudgetQuestion, question.pk)
         if not is_finance_clerk(by):
-            raise DomainError(_("Only the finance bureau answers these questions."), "not_yours")
+            raise DomainError(
+                _("Only the finance bureau answers these questions."), code="not_yours"
+            )
         question.answer, question.answered_by = answer, by
         return workflow.transition(
             question,

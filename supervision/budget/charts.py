@@ -24,7 +24,7 @@ def _y(value, top) -> float:
 
 def _axes(top, step, unit: str) -> list[SafeString]:
     parts = []
-    value = 0
+    value = 0.0
     while value <= float(top) + 1e-9:
         y = _y(value, top)
         parts.append(
@@ -74,7 +74,8 @@ def _polyline(points, top, colour, dash=False, label="") -> SafeString:
 
 
 def _legend(entries) -> SafeString:
-    parts, x = [], LEFT
+    parts: list[SafeString] = []
+    x: float = LEFT
     for label, colour, dash in entries:
         parts.append(
             format_html(

@@ -2,6 +2,8 @@
 published or not), the draft budget for next year by department, and the deputy's questions on
 it (drafts are theirs alone; answered questions are read by every deputy)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
@@ -42,11 +44,16 @@ def budget(request, deputy):
     )
 
 
+class LineField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.department} · {obj.name}"
+
+
 class QuestionForm(forms.Form):
     department = forms.ModelChoiceField(
         label=gettext_lazy("Department"), queryset=Organisation.objects.none()
     )
-    line = forms.ModelChoiceField(
+    line = LineField(
         label=gettext_lazy("Budget line (optional)"),
         queryset=DraftBudgetLine.objects.none(),
         required=False,
@@ -61,11 +68,11 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         lines = DraftBudgetLine.objects.filter(year=year).select_related("department")
-        self.fields["department"].queryset = Organisation.objects.filter(
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = Organisation.objects.filter(
             pk__in=lines.values("department")
         ).order_by("name")
-        self.fields["line"].queryset = lines
-        self.fields["line"].label_from_instance = lambda line: f"{line.department} · {line.name}"
+        cast(forms.ModelChoiceField, self.fields["line"]).queryset = lines
 
     def clean(self):
         data = super().clean()

@@ -26,7 +26,9 @@ def _snapshots(year: int, published_only: bool):
 
 
 def years(published_only: bool) -> list[int]:
-    snapshots = BudgetSnapshot.objects.published() if published_only else BudgetSnapshot.objects
+    snapshots = (
+        BudgetSnapshot.objects.published() if published_only else BudgetSnapshot.objects.all()
+    )
     return sorted(set(snapshots.filter(active=True).values_list("year", flat=True)), reverse=True)
 
 

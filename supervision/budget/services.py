@@ -326,7 +326,8 @@ def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=No
             warning, "follow_up", _("Only an open case is followed up."), code="warning_state"
         )
         raised_on = warning.snapshot
-        last = warning.followed_up_on.month if warning.followed_up_on_id else raised_on.month
+        followed = warning.followed_up_on
+        last = followed.month if followed is not None else raised_on.month
         closed = warning.status == BudgetWarning.Status.CLOSED
         if (
             not snapshot.active

@@ -38,7 +38,7 @@ class BudgetInquiryQuerySet(models.QuerySet):
 class BudgetInquiry(BudgetWarning):
     """A warning opened as a case, as the unit that must answer its inquiry sees it."""
 
-    objects = BudgetInquiryQuerySet.as_manager()
+    objects = BudgetInquiryQuerySet.as_manager()  # type: ignore[assignment,misc]
 
     class Meta:
         proxy = True
