@@ -198,6 +198,7 @@ class BudgetInquiryAdmin(ClerkOrOffice, admin.ModelAdmin):
         ]
         return {
             "reports": reports,
+            "pending": pending is not None,
             "answer_form": InquiryAnswerForm() if may_answer else None,
             "assess_form": AssessForm() if office and pending is not None else None,
             "timeline": timeline_rows(TimelineEntry.objects.for_object(obj.case)),

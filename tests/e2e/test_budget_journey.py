@@ -122,7 +122,8 @@ def test_a_monthly_import_to_a_warning_to_a_case_answered_by_the_finance_bureau(
     clerk.wait_for_load_state()
     report = RectificationReport.objects.get()
     assert report.on_time
-    assert "等待评估" in clerk.content() or "待评估" in clerk.content()
+    assert "答复已提交" in clerk.content()
+    assert "答复正在等待评估" in clerk.content()
 
     # The office assesses the answer on the same page.
     office.goto(f"{base}/admin/supervision/budgetinquiry/{warning.pk}/change/")
