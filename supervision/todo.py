@@ -75,14 +75,21 @@ def budget_items(request) -> list[todo.TodoItem]:
     units = budget_cases.clerk_units(user)
     if not units:
         return []
-    rows = [
-        todo.TodoItem(
-            _("Budget inquiries to answer"),
-            budget_cases.inquiries_to_answer(BudgetInquiry.objects.addressed_to(units)).count(),
-            f"{inquiries}?todo=to_answer",
+    # A unit that never had a budget inquiry, or a question, is not shown an empty row.
+    rows = []
+    addressed = BudgetInquiry.objects.addressed_to(units)
+    if addressed.exists():
+        rows.append(
+            todo.TodoItem(
+                _("Budget inquiries to answer"),
+                budget_cases.inquiries_to_answer(addressed).count(),
+                f"{inquiries}?todo=to_answer",
+            )
         )
-    ]
-    if budget_cases.is_finance_clerk(user):
+    if (
+        budget_cases.is_finance_clerk(user)
+        and BudgetQuestion.objects.exclude(status=BudgetQuestion.Status.DRAFT).exists()
+    ):
         questions = reverse("admin:supervision_budgetquestion_changelist")
         rows.append(
             todo.TodoItem(
