@@ -142,3 +142,8 @@ def test_the_charts_render_in_bounded_queries(deputy_client, register, count_que
     # session and user, the deputy, the years, three sections (execution months; the latest
     # month and its lines; debt lines), the draft years, the page frame's own.
     assert count_queries(deputy_client, "/portal/budget/") <= 16
+
+
+def test_the_supervision_page_leads_to_the_published_year(client, register):
+    text = client.get("/supervision/").content.decode()
+    assert 'href="/supervision/budget/2022/"' in text
