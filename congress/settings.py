@@ -340,6 +340,9 @@ CONGRESS_RULES = {
     "FILING_DEADLINE_DAYS": 30,
     "FILING_INQUIRY_ANSWER_WORKING_DAYS": 15,
     "BUDGET_INQUIRY_ANSWER_WORKING_DAYS": 15,  # a department answers a budget inquiry (函询)
+    # The unit (Organisation name) that answers budget inquiries on debt and deputies' questions
+    # on the draft budget: its clerks answer in their own login.
+    "BUDGET_FINANCE_BUREAU": "市财政局",
     "FILING_CORRECTION_WORKING_DAYS": 40,
     # The office answers a resident's suggestion that a document be reviewed within this many
     # working days (accepted, added to a review under way, or not within remit, with reasons).

@@ -776,4 +776,5 @@ class MajorProjectAdmin(admin.ModelAdmin):
 
 # Networked budget supervision likewise.
 from supervision.budget import admin as budget_admin  # noqa: E402,F401
+from supervision.budget import case_admin as budget_case_admin  # noqa: E402,F401
 from supervision.filing import admin as filing_admin  # noqa: E402,F401

@@ -18,6 +18,22 @@ class SupervisionEvent(TimelineEvent):
     HANDLING_REPORT_RECEIVED = "handling_report_received", _("Handling report received")
 
 
+class BudgetCaseEvent(TimelineEvent):
+    """A budget warning opened as a case (supervision.budget): its inquiry, the unit's answer,
+    staff's assessment and the follow-up on a later month's figures."""
+
+    OPENED = "budget_case_opened", _("Budget warning opened as a case")
+    INQUIRY_SENT = "budget_inquiry_sent", _("Written inquiry sent")
+    ANSWERED = "budget_inquiry_answered", _("Inquiry answered")
+    ANSWERED_LATE = "budget_inquiry_answered_late", _("Inquiry answered after the due date")
+    ASSESSED = "budget_answer_assessed", _("Answer assessed")
+    CLOSED = "budget_case_closed", _("Follow-up: figures back within the threshold, case closed")
+    REOPENED = (
+        "budget_case_reopened",
+        _("Follow-up: figures outside the threshold again, case re-opened"),
+    )
+
+
 class PollEvent(TimelineEvent):
     CREATED = "poll_created", _("Vote created")
     OPENED = "poll_opened", _("Vote opened")
@@ -44,6 +60,6 @@ ProjectEvent: type[TimelineEvent] = cast(Any, TimelineEvent)(
 )
 
 
-register_events("supervision.supervisionitem", SupervisionEvent)
+register_events("supervision.supervisionitem", SupervisionEvent, BudgetCaseEvent)
 register_events("supervision.poll", PollEvent)
 register_events("supervision.livelihoodproject", ProjectEvent)

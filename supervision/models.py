@@ -855,6 +855,12 @@ from supervision.budget.models import (  # noqa: E402,F401
     TransferLine,
     WarningRule,
 )
+from supervision.budget.session import (  # noqa: E402,F401
+    AnswerAssessment,
+    BudgetInquiry,
+    BudgetQuestion,
+    DraftBudgetLine,
+)
 from supervision.filing.models import (  # noqa: E402,F401
     FilingReview,
     NormativeDocument,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress.opendata.datasets import CHUNK, Dataset, columns, dataset, register
 from supervision import rules
-from supervision.models import LivelihoodProject, MajorProject, Poll, PollOption
+from supervision.models import ExecutionLine, LivelihoodProject, MajorProject, Poll, PollOption
 from supervision.selectors import PUBLIC_RESULT, supervision_list
 
 
@@ -189,5 +189,41 @@ dataset(
         m.owner.name if m.owner else "",
         m.investment,
         m.needs_vote,
+    ),
+)
+
+
+def _budget_execution(year):
+    """Only the current months the government has published (supervision.budget)."""
+    lines = ExecutionLine.objects.filter(
+        snapshot__active=True, snapshot__published=True
+    ).select_related("snapshot", "department")
+    lines = lines.order_by("snapshot__year", "snapshot__month", "department__name", "id")
+    return lines.filter(snapshot__year=year) if year else lines
+
+
+dataset(
+    "budget-execution",
+    _("Budget execution by department"),
+    _(
+        "The finance bureau's monthly figures the government has published: each department's "
+        "budget and its spending to the end of the month (yuan)."
+    ),
+    [
+        ("year", _("Year")),
+        ("month", _("Month")),
+        ("department", _("Department")),
+        ("budgeted", _("Budget at the start of the year")),
+        ("adjusted", _("Adjusted budget")),
+        ("spent", _("Spent to date")),
+    ],
+    _budget_execution,
+    lambda line: (
+        line.snapshot.year,
+        line.snapshot.month,
+        line.department.name,
+        line.budgeted,
+        line.adjusted,
+        line.spent,
     ),
 )

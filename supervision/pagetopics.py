@@ -17,6 +17,7 @@ from supervision.budget.models import (
     TransferLine,
     WarningRule,
 )
+from supervision.budget.session import AnswerAssessment, BudgetQuestion, DraftBudgetLine
 from supervision.filing.models import (
     FilingReview,
     NormativeDocument,
@@ -81,7 +82,8 @@ for model in (NormativeDocument, FilingReview, ReviewFinding, ReviewStep):
 topics.register(ReviewSuggestion, "filing", row=lambda row: review_years())
 topics.private(NormativeDocument.history.model, FilingReview.history.model)
 
-# The budget register has no public page yet; its warnings and cases count in the review.
+# The budget register: the public budget pages show the published months and the published
+# questions of the session's budget review ("budget"); its warnings and cases count in the review.
 for model in (
     BudgetSnapshot,
     ExecutionLine,
@@ -91,7 +93,9 @@ for model in (
     TransferLine,
     ReserveLine,
     DebtLine,
-    WarningRule,
-    BudgetWarning,
 ):
+    topics.register(model, "budget", row=lambda row: review_years())
+for model in (WarningRule, BudgetWarning, AnswerAssessment):
     topics.register(model, row=lambda row: review_years())
+topics.register(DraftBudgetLine, "budget")
+topics.register(BudgetQuestion, "budget")

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.kit import todo
-from supervision.models import Poll
+from supervision.budget import cases as budget_cases
+from supervision.models import BudgetInquiry, BudgetQuestion, Poll
 
 P = Poll.Status
 
@@ -51,4 +52,54 @@ def poll_items(request) -> list[todo.TodoItem]:
     ]
 
 
+def budget_items(request) -> list[todo.TodoItem]:
+    """The office: inquiries past due and answers to assess. A unit's clerk: their unit's
+    inquiries to answer, and the finance bureau's the deputies' budget questions."""
+    user, today = request.user, timezone.localdate()
+    inquiries = reverse("admin:supervision_budgetinquiry_changelist")
+    if user.has_perm("supervision.change_budgetwarning"):
+        cases_ = BudgetInquiry.objects.cases()
+        return [
+            todo.TodoItem(
+                _("Budget inquiries past due, not answered"),
+                budget_cases.inquiries_overdue(cases_, today).count(),
+                f"{inquiries}?todo=overdue",
+                urgent=True,
+            ),
+            todo.TodoItem(
+                _("Answers to budget inquiries to assess"),
+                budget_cases.answers_to_assess(cases_).count(),
+                f"{inquiries}?todo=to_assess",
+            ),
+        ]
+    units = budget_cases.clerk_units(user)
+    if not units:
+        return []
+    # A unit that never had a budget inquiry, or a question, is not shown an empty row.
+    rows = []
+    addressed = BudgetInquiry.objects.addressed_to(units)
+    if addressed.exists():
+        rows.append(
+            todo.TodoItem(
+                _("Budget inquiries to answer"),
+                budget_cases.inquiries_to_answer(addressed).count(),
+                f"{inquiries}?todo=to_answer",
+            )
+        )
+    if (
+        budget_cases.is_finance_clerk(user)
+        and BudgetQuestion.objects.exclude(status=BudgetQuestion.Status.DRAFT).exists()
+    ):
+        questions = reverse("admin:supervision_budgetquestion_changelist")
+        rows.append(
+            todo.TodoItem(
+                _("Deputies' budget questions to answer"),
+                BudgetQuestion.objects.filter(status=BudgetQuestion.Status.SENT).count(),
+                f"{questions}?status__exact=sent",
+            )
+        )
+    return rows
+
+
 todo.register(poll_items)
+todo.register(budget_items)

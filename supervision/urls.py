@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from supervision import files, views
 from supervision.filing import views as filing_views
@@ -8,6 +8,7 @@ app_name = "supervision"
 urlpatterns = [
     path("supervision/", views.SupervisionListView.as_view(), name="item_list"),
     path("supervision/<int:pk>/", views.item_detail, name="item_detail"),
+    path("", include("supervision.budget.urls")),
     # Papers of items not yet public, for the back office (supervision/files.py)
     path("files/supervision-document/<int:pk>/", files.document_file, name="file_document"),
     path("files/rectification-report/<int:pk>/", files.report_file, name="file_report"),

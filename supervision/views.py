@@ -13,6 +13,7 @@ from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import cached_page
 from deputies.portal import deputy_required
 from supervision import rules, selectors, services
+from supervision.budget import register as budget_register
 from supervision.filters import SupervisionFilter
 from supervision.forms import BallotForm
 from supervision.models import Poll, SupervisionItem
@@ -20,7 +21,7 @@ from supervision.models import Poll, SupervisionItem
 # --- Public pages -----------------------------------------------------------------------------
 
 
-@method_decorator(cached_page(depends=["supervision"]), name="dispatch")
+@method_decorator(cached_page(depends=["supervision", "budget"]), name="dispatch")
 class SupervisionListView(FilteredListView):
     template_name = "supervision/item_list.html"
     filterset_class = SupervisionFilter
@@ -28,6 +29,11 @@ class SupervisionListView(FilteredListView):
 
     def get_base_queryset(self):
         return selectors.supervision_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["budget_years"] = budget_register.years(published_only=True)
+        return context
 
 
 @cached_page(depends=["supervision"])

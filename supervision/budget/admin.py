@@ -4,13 +4,14 @@ warnings, each dismissed with a reason or opened as a case through the services.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from congress.kit.admin import ReadOnlyMixin, ServiceActions, apply_to_each, service_action
 from congress.kit.import_admin import SheetAdmin
-from congress.models import Meeting
-from supervision.budget import services
+from congress.models import Meeting, Organisation
+from supervision.budget import cases, services
 from supervision.budget.models import (
     BudgetSnapshot,
     BudgetTotal,
@@ -129,9 +130,17 @@ class ReserveLineAdmin(LinesAdmin):
 
 @admin.register(BudgetSnapshot)
 class BudgetSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["__str__", "active", "imported_at", "imported_by", "file_name", "superseded_by"]
-    list_filter = ["kind", "year", "month", "active"]
-    actions = ["run_checks"]
+    list_display = [
+        "__str__",
+        "active",
+        "published",
+        "imported_at",
+        "imported_by",
+        "file_name",
+        "superseded_by",
+    ]
+    list_filter = ["kind", "year", "month", "active", "published"]
+    actions = ["run_checks", "publish"]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("supervision.view_budgetsnapshot")
@@ -144,6 +153,18 @@ class BudgetSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
             queryset,
             lambda snapshot: services.snapshot_checks(snapshot=snapshot),
             gettext_lazy("Rules run on %(count)s snapshots."),
+        )
+
+    @admin.action(description=gettext_lazy("Mark as published by the government"))
+    def publish(self, request, queryset):
+        if not request.user.has_perm("supervision.change_budgetsnapshot"):
+            raise PermissionDenied
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda snapshot: cases.snapshot_publish(snapshot=snapshot, by=request.user),
+            gettext_lazy("%(count)s snapshots published."),
         )
 
 
@@ -166,6 +187,15 @@ class OpenCaseForm(forms.Form):
     issued_on = forms.DateField(label=gettext_lazy("Inquiry sent on"), widget=DATE)
     text = forms.CharField(
         label=gettext_lazy("Written inquiry (函询)"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    addressee = forms.ModelChoiceField(
+        label=gettext_lazy("Addressed to"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=gettext_lazy(
+            "Leave empty for the department (the finance bureau for debt); that unit's clerk "
+            "answers in their own login."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,11 +13,13 @@ the city's published accounts."""
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from congress.demo.base import Step, app_step, register
-from congress.models import Meeting, Organisation
-from supervision.budget import services
+from congress.demo.base import SHANGHAI, Step, app_step, register
+from congress.models import Meeting, Organisation, TimelineEntry, UnitMembership
+from deputies.models import Deputy
+from supervision.budget import cases, services
 from supervision.budget.models import (
     BudgetSnapshot,
     BudgetTotal,
@@ -30,6 +32,7 @@ from supervision.budget.models import (
     TransferLine,
     WarningRule,
 )
+from supervision.budget.session import AnswerAssessment, BudgetQuestion, DraftBudgetLine
 
 D = datetime.date
 YEAR = 2022
@@ -239,6 +242,7 @@ CASES = {
             "上半年公路改造项目受疫情影响开工推迟；8月起三个重点项目全面复工，计划9月底执行"
             "进度达到45%以上，年底前完成95%。"
         ),
+        "assessment": "答复逾期。原因和措施说明清楚，9月底执行进度再跟踪。",
     },
     (11, "市住房和城乡建设局"): {
         "meeting": D(2022, 12, 27),
@@ -252,6 +256,7 @@ CASES = {
             "老旧小区改造项目按工程进度结算，集中在12月完成验收支付；12月支付项目清单及绩效"
             "目标已报送市财政局，全年执行进度88%。"
         ),
+        "assessment": "",
     },
 }
 
@@ -412,7 +417,7 @@ def _month(month, departments):
     return imported
 
 
-def _decide(imported, meetings, write):
+def _decide(imported, meetings, write, clerks, office):
     at = datetime.datetime.combine(imported, datetime.time(15), datetime.UTC)
     for warning in BudgetWarning.objects.filter(status=BudgetWarning.Status.OPEN).select_related(
         "department", "rule"
@@ -432,8 +437,18 @@ def _decide(imported, meetings, write):
             services.warning_open_case(
                 warning=warning, meeting=meeting, issued_on=case["issued_on"], text=case["text"]
             )
-            services.warning_answer(
-                warning=warning, received_on=case["answer_on"], text=case["answer"]
+            # The department's clerk answers in their own login; the office accepts the answer.
+            cases.inquiry_answer(
+                warning=warning,
+                received_on=case["answer_on"],
+                text=case["answer"],
+                by=clerks[name],
+            )
+            cases.answer_assess(
+                warning=warning,
+                verdict=AnswerAssessment.Verdict.ACCEPTED,
+                note=case["assessment"],
+                by=office,
             )
             at = datetime.datetime.combine(case["issued_on"], datetime.time(15), datetime.UTC)
         else:
@@ -454,17 +469,77 @@ def load(*, stdout=None) -> None:
         return
     meetings = {m.date: m for m in Meeting.objects.filter(date__year__in=[YEAR, YEAR + 1])}
     with transaction.atomic():
+        clerks = _clerks(departments)
+        office = get_user_model().objects.filter(username="admin").first()
         for name, kind, threshold, by_month in RULES:
             WarningRule.objects.create(
                 name=name, kind=kind, threshold=Decimal(threshold), by_month=by_month
             )
         for month in range(1, 13):
             imported = _month(month, departments)
-            _decide(imported, meetings, write)
+            _decide(imported, meetings, write, clerks, office)
         for warning in BudgetWarning.objects.filter(status=BudgetWarning.Status.CLOSED):
             if warning.followed_up_on is not None:
                 closed_at = warning.followed_up_on.imported_at
                 BudgetWarning.objects.filter(pk=warning.pk).update(closed_at=closed_at)
+        _date_timelines()
+        # The government publishes the monthly figures up to November; December's wait for
+        # the final accounts and stay in the deputies' workspace.
+        BudgetSnapshot.objects.filter(year=YEAR, month__lte=11, active=True).update(published=True)
+
+
+# The budget inquiries' clerks: a login each for the units the two cases and the debt go to.
+CLERKS = {
+    "市交通运输局": ("jiaotong", "交通运输局经办人"),
+    "市住房和城乡建设局": ("zhujian", "住房城乡建设局经办人"),
+    "市财政局": ("caizheng", "财政局经办人"),
+}
+
+
+def _clerks(departments) -> dict:
+    """The units' clerks, with the password of every demo login (the admin's)."""
+    User = get_user_model()
+    password = User.objects.filter(username="admin").values_list("password", flat=True).first()
+    clerks = {}
+    for unit, (username, full_name) in CLERKS.items():
+        if unit not in departments:
+            continue
+        user, _created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": full_name, "is_staff": True, "password": password or "!"},
+        )
+        UnitMembership.objects.get_or_create(user=user, organisation=departments[unit])
+        clerks[unit] = user
+    return clerks
+
+
+def _date_timelines():
+    """The case steps happened on the story's dates, not when the demo ran."""
+    for warning in BudgetWarning.objects.exclude(case=None).select_related(
+        "case", "inquiry", "followed_up_on"
+    ):
+        issued = datetime.datetime.combine(warning.inquiry.issued_on, datetime.time(15), SHANGHAI)
+        answer = warning.inquiry.reports.order_by("received_on").first()
+        answered = (
+            datetime.datetime.combine(answer.received_on, datetime.time(10), SHANGHAI)
+            if answer
+            else issued
+        )
+        moments = {
+            "budget_case_opened": issued,
+            "budget_inquiry_sent": issued,
+            "budget_inquiry_answered": answered,
+            "budget_inquiry_answered_late": answered,
+            "budget_answer_assessed": answered + datetime.timedelta(hours=6),
+        }
+        if warning.followed_up_on is not None:
+            moments["budget_case_closed"] = warning.followed_up_on.imported_at
+        entries = TimelineEntry.objects.for_object(warning.case)
+        for action, moment in moments.items():
+            entries.filter(action=action).update(at=moment)
+        AnswerAssessment.objects.filter(report__opinion=warning.inquiry).update(
+            assessed_at=answered + datetime.timedelta(hours=6)
+        )
 
 
 register(
@@ -485,3 +560,96 @@ register(
         order=76,
     )
 )
+
+
+# --- The 2023 draft budget at the session (预算审查) ----------------------------------------------
+
+DRAFT_YEAR = YEAR + 1
+# Department: [(line, 万元)].
+DRAFT = {
+    "市教育局": [("义务教育学校运转", 98_600), ("学校新建和改扩建", 41_200), ("学生资助", 6_300)],
+    "市卫生健康局": [("公立医院运行补助", 52_800), ("基本公共卫生服务", 24_100)],
+    "市住房和城乡建设局": [("老旧小区改造", 38_500), ("城市道路和管网维护", 21_700)],
+    "市交通运输局": [("农村公路提升改造", 31_900), ("城乡公交运营补贴", 12_600)],
+    "市农业农村局": [("高标准农田建设", 22_400), ("农村人居环境整治", 14_800)],
+    "市民政局": [("最低生活保障", 16_200), ("养老服务补助", 9_700)],
+}
+# (deputy index, department, line, question, answer or None, published)
+QUESTIONS = [
+    (
+        0,
+        "市交通运输局",
+        "农村公路提升改造",
+        "农村公路提升改造资金比上年增加约三成，请说明增加的依据和2023年计划改造的里程。",
+        "增加部分主要为省级交通强省建设补助的配套资金。2023年计划提升改造农村公路85公里，"
+        "项目清单已随预算草案报送财政经济委员会。",
+        True,
+    ),
+    (
+        1,
+        "市住房和城乡建设局",
+        "老旧小区改造",
+        "2022年老旧小区改造资金12月集中支付，2023年如何按工程进度均衡支付？",
+        "2023年起老旧小区改造项目实行按月报送工程进度、按进度拨付，预计上半年支付不低于40%。",
+        True,
+    ),
+    (
+        2,
+        "市教育局",
+        "学校新建和改扩建",
+        "学校新建和改扩建资金涉及哪些学校，是否已完成立项审批？",
+        "涉及当湖、钟埭两所学校新建和三所学校扩建，均已完成立项，其中两所已开工。",
+        False,
+    ),
+    (3, "市民政局", "养老服务补助", "养老服务补助是否覆盖居家养老服务站点的运营？", None, False),
+]
+
+
+def load_review(ctx) -> None:
+    write = ctx.stdout.write if ctx.stdout else (lambda message: None)
+    if DraftBudgetLine.objects.filter(year=DRAFT_YEAR).exists():
+        write("budget review: the draft budget is already there; left as it is.")
+        return
+    departments = {o.name: o for o in Organisation.objects.filter(name__in=DRAFT)}
+    deputies = list(
+        Deputy.objects.filter(user__is_active=True).order_by("card_number")[: len(QUESTIONS)]
+    )
+    bureau = get_user_model().objects.filter(username="caizheng").first()
+    if len(departments) < len(DRAFT) or len(deputies) < len(QUESTIONS) or bureau is None:
+        write("budget review: the units, the deputies or the finance clerk are missing; skipped.")
+        return
+    with transaction.atomic():
+        lines = {}
+        for name, rows in DRAFT.items():
+            for order, (line, amount) in enumerate(rows):
+                lines[name, line] = DraftBudgetLine.objects.create(
+                    year=DRAFT_YEAR,
+                    department=departments[name],
+                    name=line,
+                    amount=Decimal(amount) * WAN,
+                    order=order,
+                )
+        for index, name, line, text, answer, published in QUESTIONS:
+            question = cases.question_write(
+                deputy=deputies[index],
+                year=DRAFT_YEAR,
+                department=departments[name],
+                line=lines[name, line],
+                text=text,
+                send=True,
+            )
+            if answer:
+                cases.question_answer(question=question, answer=answer, by=bureau)
+            if published:
+                cases.question_publish(question=question)
+        # The session's review ran in January 2023.
+        BudgetQuestion.objects.filter(year=DRAFT_YEAR).update(
+            created_at=datetime.datetime(2023, 1, 5, 9, tzinfo=SHANGHAI),
+            sent_at=datetime.datetime(2023, 1, 5, 9, tzinfo=SHANGHAI),
+        )
+        BudgetQuestion.objects.filter(year=DRAFT_YEAR, answer__gt="").update(
+            answered_at=datetime.datetime(2023, 1, 9, 16, tzinfo=SHANGHAI)
+        )
+
+
+register(Step("budget_review", load_review, (DraftBudgetLine, BudgetQuestion), order=77))

@@ -43,6 +43,10 @@ class BudgetSnapshotQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
+    def published(self):
+        """The current snapshots the government has made public."""
+        return self.filter(active=True, published=True)
+
 
 class BudgetSnapshot(models.Model):
     """One month of one sheet as the finance bureau sent it, and who imported it when."""
@@ -81,6 +85,14 @@ class BudgetSnapshot(models.Model):
         blank=True,
         related_name="replaced",
         verbose_name=_("replaced by"),
+    )
+    published = models.BooleanField(
+        _("published by the government"),
+        default=False,
+        help_text=_(
+            "Figures the government has made public are shown on the public budget page; the "
+            "others only in the deputies' workspace."
+        ),
     )
 
     objects = BudgetSnapshotQuerySet.as_manager()
@@ -475,10 +487,10 @@ class BudgetWarning(Workflow, models.Model):
         Status.OPEN: {Status.DISMISSED, Status.CASE},
         Status.DISMISSED: set(),
         Status.CASE: {Status.CLOSED},
-        Status.CLOSED: set(),
+        Status.CLOSED: {Status.CASE},  # re-opened when a later month trips the rule again
     }
     STAMPS = {Status.DISMISSED: "decided_at", Status.CASE: "decided_at", Status.CLOSED: "closed_at"}
-    STEPS = {"answer": {Status.CASE}, "follow_up": {Status.CASE}}
+    STEPS = {"answer": {Status.CASE}, "follow_up": {Status.CASE, Status.CLOSED}}
 
     rule = models.ForeignKey(
         WarningRule, models.PROTECT, related_name="warnings", verbose_name=_("rule")
@@ -603,6 +615,7 @@ FOLLOW_UP = {
     ),
     "outside": _("Month %(month)s: %(figure)s%%, still outside the threshold."),
     "missing": _("Month %(month)s has no figures for this case."),
+    "reopened": _("Month %(month)s: %(figure)s%%, outside the threshold again; case re-opened."),
 }
 # A transfer's follow-up reads the days it was held, not a share.
 FOLLOW_UP_DAYS = {
@@ -612,6 +625,7 @@ FOLLOW_UP_DAYS = {
     ),
     "outside": _("Month %(month)s: still not passed on, %(figure)s days after its receipt."),
     "missing": FOLLOW_UP["missing"],
+    "reopened": _("Month %(month)s: held %(figure)s days, over the limit again; case re-opened."),
 }
 
 

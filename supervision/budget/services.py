@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from congress.kit.errors import DomainError
 from congress.kit.pagecache import touched_rows
 from congress.kit.rules import rule as congress_rule
 from congress.kit.workdays import add_working_days
-from congress.models import Meeting
+from congress.models import Meeting, Organisation, timeline_write
 from supervision import services as supervision_services
 from supervision.budget.models import (
     BudgetSnapshot,
@@ -305,17 +306,24 @@ def warning_dismiss(*, warning: BudgetWarning, reason: str, by=None) -> BudgetWa
         )
 
 
+def finance_bureau() -> Organisation | None:
+    """The unit named in BUDGET_FINANCE_BUREAU: it answers for debt and for the draft budget."""
+    return Organisation.objects.filter(name=congress_rule("BUDGET_FINANCE_BUREAU")).first()
+
+
 def warning_open_case(
     *,
     warning: BudgetWarning,
     meeting: Meeting,
     issued_on: datetime.date,
     text: str,
+    addressee: Organisation | None = None,
     by=None,
 ) -> BudgetWarning:
     """Open a warning as a case: a supervision item of `meeting` (the standing committee's or
-    chairs' meeting that decided it) and a written inquiry to the department (to the finance
-    bureau for debt), answered within BUDGET_INQUIRY_ANSWER_WORKING_DAYS working days."""
+    chairs' meeting that decided it) and a written inquiry to `addressee` — by default the
+    department, the finance bureau for debt — answered within BUDGET_INQUIRY_ANSWER_WORKING_DAYS
+    working days by that unit's clerk in their own login."""
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Write the inquiry to send."), code="no_inquiry")
@@ -328,6 +336,7 @@ def warning_open_case(
                 code="inquiry_before_meeting",
             )
         debt = warning.rule.kind == WarningRule.Kind.DEBT_OVER_LIMIT
+        addressee = addressee or warning.department or finance_bureau()
         with translation.override(settings.LANGUAGE_CODE):  # kept in the register's language
             title = _("Budget warning: %(rule)s — %(who)s") % {
                 "rule": warning.rule.name,
@@ -339,16 +348,27 @@ def warning_open_case(
             kind=SupervisionItem.Kind.DEBT if debt else SupervisionItem.Kind.PLAN_BUDGET,
             title=title,
             summary=summary,
-            reporting_organisation=warning.department,
+            reporting_organisation=addressee,
         )
-        opinion = supervision_services.review_opinion_issue(
-            item=item, text=text, issued_on=issued_on, actor=by
-        )
+        supervision_services.review_opinion_check(item=item, issued_on=issued_on)
         # A written inquiry is answered in working days, not in a meeting opinion's months.
-        opinion.report_due = add_working_days(
-            issued_on, congress_rule("BUDGET_INQUIRY_ANSWER_WORKING_DAYS")
+        opinion = ReviewOpinion.objects.create(
+            item=item,
+            text=text,
+            issued_on=issued_on,
+            report_due=add_working_days(
+                issued_on, congress_rule("BUDGET_INQUIRY_ANSWER_WORKING_DAYS")
+            ),
         )
-        opinion.save(update_fields=["report_due"])
+        timeline_write(item=item, action="budget_case_opened", actor=by, public=False)
+        timeline_write(
+            item=item,
+            action="budget_inquiry_sent",
+            actor=by,
+            public=False,
+            note=_("to %(unit)s, answer due %(due)s")
+            % {"unit": addressee or "—", "due": opinion.report_due.isoformat()},
+        )
         warning.case, warning.inquiry, warning.decided_by = item, opinion, by
         return workflow.transition(
             warning,
@@ -413,56 +433,80 @@ def _still_trips(warning: BudgetWarning, snapshot: BudgetSnapshot) -> tuple[bool
 
 
 def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=None) -> bool:
-    """Check an open case on a later month's current snapshot: it closes when the figure is
-    back within the rule's threshold and the department has answered; otherwise it stays open,
-    with what the check found. Returns whether the case closed."""
+    """Check a case on a later month's current snapshot. An open case closes when the figure is
+    back within the rule's threshold and the unit has answered (an answer staff found
+    insufficient does not count); otherwise it stays open, with what the check found. A closed
+    case whose figure is outside the threshold again is re-opened. Returns whether it closed."""
     with transaction.atomic():
         warning = workflow.lock(BudgetWarning, warning.pk)
         workflow.require(
             warning, "follow_up", _("Only an open case is followed up."), code="warning_state"
         )
         raised_on = warning.snapshot
+        followed = warning.followed_up_on
+        last = followed.month if followed is not None else raised_on.month
+        closed = warning.status == BudgetWarning.Status.CLOSED
         if (
             not snapshot.active
             or snapshot.year != warning.year
             or snapshot.kind != raised_on.kind
-            or snapshot.month <= raised_on.month
+            or snapshot.month <= (last if closed else raised_on.month)
         ):
             raise DomainError(
                 _("Follow a case up on a current snapshot of a later month of the same year."),
                 code="follow_up_month",
             )
         trips, figure = _still_trips(warning, snapshot)
-        answered = RectificationReport.objects.filter(opinion_id=warning.inquiry_id).exists()
+        answered = (
+            RectificationReport.objects.filter(opinion_id=warning.inquiry_id)
+            .exclude(budget_assessment__verdict="insufficient")
+            .exists()
+        )
         if trips is None:
             outcome = "missing"
         elif trips:
-            outcome = "outside"
+            outcome = "reopened" if closed else "outside"
         else:
             outcome = "closed" if answered else "unanswered"
+        if closed and outcome != "reopened":
+            return False  # a closed case stays closed while the figures hold
         warning.followed_up_on = snapshot
         warning.follow_up = {"month": snapshot.month, "outcome": outcome, "figure": figure}
         if warning.rule.kind == WarningRule.Kind.TRANSFER_HELD:
             warning.follow_up["unit"] = "days"
-        if outcome == "closed":
+        note = warning.follow_up_text
+        if outcome in ("closed", "reopened"):
+            to = BudgetWarning.Status.CLOSED if outcome == "closed" else BudgetWarning.Status.CASE
+            if outcome == "reopened":
+                warning.closed_at = None
             workflow.transition(
                 warning,
-                BudgetWarning.Status.CLOSED,
+                to,
                 by=by,
-                fields=["followed_up_on", "follow_up"],
+                fields=["followed_up_on", "follow_up", "closed_at"],
+                stamp=outcome == "closed",
             )
-            return True
+            timeline_write(
+                item=warning.case,
+                action="budget_case_closed" if outcome == "closed" else "budget_case_reopened",
+                actor=by,
+                note=note,
+                public=False,
+            )
+            return outcome == "closed"
         warning.save(update_fields=["followed_up_on", "follow_up"])
         return False
 
 
 def follow_up_all(*, snapshot: BudgetSnapshot, by=None) -> list[BudgetWarning]:
-    """Follow up, on this snapshot, every open case raised on an earlier month of its kind."""
+    """Follow up, on this snapshot, every open case raised on an earlier month of its kind, and
+    every closed one last checked on an earlier month (it re-opens if the rule trips again)."""
     if not snapshot.active:
         return []
     closed = []
+    S = BudgetWarning.Status
     cases = BudgetWarning.objects.filter(
-        status=BudgetWarning.Status.CASE,
+        Q(status=S.CASE) | Q(status=S.CLOSED, followed_up_on__month__lt=snapshot.month),
         year=snapshot.year,
         snapshot__kind=snapshot.kind,
         snapshot__month__lt=snapshot.month,

@@ -15,7 +15,7 @@ from congress.models import AnnualReview, ReviewSection
 from congress.opendata import datasets as opendata
 from proposals.models import Suggestion
 from supervision import rules, services
-from supervision.models import Ballot, BallotReceipt, Poll
+from supervision.models import Ballot, BallotReceipt, BudgetSnapshot, ExecutionLine, Poll
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -23,6 +23,7 @@ from tests.factories import (
     LivelihoodProjectFactory,
     MajorProjectFactory,
     MotionFactory,
+    OrganisationFactory,
     ReceptionFactory,
     ReplyFactory,
     SessionFactory,
@@ -111,6 +112,18 @@ def world():
     poll = _published_poll(deputy)
     LivelihoodProjectFactory(title="民生实事公开项目", year=2022)
     MajorProjectFactory(name="重大项目公开", year=2022, investment=Decimal("250000000.00"))
+    # A published month of the budget register (and an unpublished one, never in open data).
+    for month, published in ((10, True), (11, False)):
+        snapshot = BudgetSnapshot.objects.create(
+            kind=BudgetSnapshot.Kind.EXECUTION, year=2022, month=month, published=published
+        )
+        ExecutionLine.objects.create(
+            snapshot=snapshot,
+            department=OrganisationFactory(name=f"市{month}月局"),
+            budgeted=100,
+            adjusted=100,
+            spent=month,
+        )
     review = AnnualReview.objects.create(
         year=2022,
         title="回眸",
@@ -180,7 +193,7 @@ def test_every_dataset_downloads_as_csv_and_json_with_its_count(client, world):
     datasets = opendata.all_datasets()
     assert {d.slug for d in datasets} >= {
         "deputies", "stations", "receptions", "suggestions", "replies", "motions", "supervision",
-        "polls", "livelihood-projects", "major-projects", "review-figures",
+        "polls", "livelihood-projects", "major-projects", "budget-execution", "review-figures",
     }  # fmt: skip
     for dataset in datasets:
         response, text = download(client, dataset.slug, "csv")
@@ -210,6 +223,8 @@ def test_only_public_rows_are_exported(client, world):
     assert [r["text"] for r in replies] == ["已答复公开"]
     _r, text = download(client, "supervision", "csv")
     assert "公开的监督事项" in text and "未公开的监督事项" not in text
+    _r, text = download(client, "budget-execution", "csv")
+    assert "市10月局" in text and "市11月局" not in text  # only the published month
     _r, text = download(client, "polls", "json")
     (line,) = json.loads(text)["rows"]
     assert line["poll"] == "满意度测评公开" and line["votes"] == 1

@@ -37,6 +37,7 @@ def test_open_data_lists_every_apps_datasets_app_by_app_with_the_reviews_last():
         "polls",
         "livelihood-projects",
         "major-projects",
+        "budget-execution",
         "review-figures",
     ]
 
@@ -53,6 +54,7 @@ def test_demo_steps_come_from_each_app_and_run_in_order():
         "supervision",
         "filing",
         "budget",
+        "budget_review",
         "review",
     ]
 

@@ -46,6 +46,11 @@ ITEM_MODELS = {
     ("proposals/services.py", "item"): {SUGGESTION, MOTION},  # the shared front half
     ("supervision/services.py", "item"): {SUPERVISION_ITEM},
     ("supervision/services.py", "opinion.item"): {SUPERVISION_ITEM},
+    # A budget warning's case (supervision/budget): its steps are written on the case's item.
+    ("supervision/budget/services.py", "item"): {SUPERVISION_ITEM},
+    ("supervision/budget/services.py", "warning.case"): {SUPERVISION_ITEM},
+    ("supervision/budget/cases.py", "item"): {SUPERVISION_ITEM},
+    ("supervision/budget/cases.py", "warning.case"): {SUPERVISION_ITEM},
 }
 
 # Codes computed at the call; each is spelled out here from where its values come from.
