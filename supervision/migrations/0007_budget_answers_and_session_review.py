@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('congress', '0005_timeline_unitmembership_from_proposals'),
         ('deputies', '0004_reception_session'),
-        ('supervision', '0005_budget_supervision'),
+        ('supervision', '0006_budget_registers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
