@@ -354,3 +354,26 @@ def test_the_roll_over_costs_the_same_queries_however_many_items(ctx, unit, coun
         roll()
     # The reads and the bulk insert are fixed; each item adds its public timeline step only.
     assert len(five.captured_queries) - len(one.captured_queries) == 4
+
+
+def test_the_office_reads_the_ledger_keeps_notes_and_takes_an_entry_off_with_its_reason(
+    ctx, unit, staff, client
+):
+    item = replied(ctx, unit, "B")
+    roll()
+    entry = CarryOver.objects.get()
+    client.force_login(staff)
+    listing = client.get("/admin/proposals/carryover/").content.decode()
+    assert "/admin/proposals/carryover/roll-over/" in listing and item.code in listing
+    action = {"action": "drop", "_selected_action": [entry.pk]}
+    asked = client.post("/admin/proposals/carryover/", {**action, "apply": "1", "reason": " "})
+    assert asked.status_code == 200  # the reason is required: asked again, nothing changed
+    entry.refresh_from_db()
+    assert entry.status == CarryOver.Status.OPEN
+    reason = "代表同意纳入省级项目统筹解决。"
+    client.post("/admin/proposals/carryover/", {**action, "apply": "1", "reason": reason})
+    entry.refresh_from_db()
+    assert (entry.status, entry.drop_reason) == (CarryOver.Status.DROPPED, reason)
+    assert entry.closed_on == timezone.localdate()
+    page = client.get(f"/suggestions/{item.pk}/").content.decode()
+    assert reason in page and "不再跟踪" in page
