@@ -52,7 +52,7 @@ class CarryOverAdmin(ServiceActions, admin.ModelAdmin):
     list_filter = ["to_year", "status", "reason"]
     list_select_related = ["suggestion"]
     search_fields = ["suggestion__code", "suggestion__title"]
-    fields = [
+    fields = (
         "suggestion",
         "from_year",
         "to_year",
@@ -63,9 +63,9 @@ class CarryOverAdmin(ServiceActions, admin.ModelAdmin):
         "drop_reason",
         "notes",
         "created_at",
-    ]
+    )
     # Only the follow-up notes are typed; the rest is the services'.
-    readonly_fields = [f for f in fields if f != "notes"]
+    readonly_fields = tuple(f for f in fields if f != "notes")
     actions = ["drop"]
     service_target = "carry_over"
     workflow_actions = {"drop": (CarryOver.Status.DROPPED,)}

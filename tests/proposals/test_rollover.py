@@ -190,7 +190,7 @@ def test_an_item_its_lead_deputy_rated_unsatisfied_rolls_too(ctx, unit, staff, l
 
 
 def test_the_units_clerk_reports_progress_then_done_and_the_public_reads_it(
-    ctx, unit, clerk, client
+    ctx, unit, clerk, client, lead
 ):
     item = replied(ctx, unit, "B")
     login(client, "lead-clerk")
@@ -220,6 +220,14 @@ def test_the_units_clerk_reports_progress_then_done_and_the_public_reads_it(
     assert page.status_code == 200
     assert "承办单位的办理进展报告" in text and "路灯基础已浇筑，正在安装灯杆。" in text
     assert "已于2022年10月20日落实完成。" in text and "承办单位报告办理进展" in text
+
+    # The lead deputy reads the same in the workspace.
+    response = client.post(
+        "/accounts/login/", {"username": lead.user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/portal/suggestions/{item.pk}/").content.decode()
+    assert "承办单位的办理进展报告" in page and "60 %" in page and "路灯已全部亮灯。" in page
 
 
 @pytest.mark.parametrize(
