@@ -1156,7 +1156,9 @@ def roll_over_unsolved(*, year: int, by: User | None = None) -> list[CarryOver]:
                 suggestion,
                 "carried_over",
                 by,
-                f"{entry.from_year} → {entry.to_year} · {entry.get_reason_display()}",
+                # The reason shows on the ledger, in the reader's language; the note is
+                # written once, so it holds no words.
+                f"{entry.from_year} → {entry.to_year}",
             )
     return made
 
