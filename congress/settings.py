@@ -334,6 +334,15 @@ CONGRESS_RULES = {
     "REASONED_REPLY_CLASSES": ["C"],
     # The class that means solved or adopted: the solved rates count it.
     "SOLVED_REPLY_CLASSES": ["A"],
+    # The year-end roll-over (回头看台账, `manage.py roll_over_unsolved <year>`): items whose first
+    # reply is of these classes and that no solved reply followed by 31 December are carried into
+    # the next year's ledger (domain.md §2.6: planned-but-unsolved items roll into the next year).
+    # C (留作参考) is left out: its reply already says why it cannot be solved now; a congress
+    # that follows those up too adds "C".
+    "CARRY_OVER_REPLY_CLASSES": ["B"],
+    # Also carry an unsolved item whose lead deputy's latest rating of the result, by 31
+    # December, was 不满意 (domain.md §2.6: the look-back covers items rated unsatisfied).
+    "CARRY_OVER_UNSATISFIED": True,
     "SUPERVISION_DOCUMENT_MAX_BYTES": 20 * 1024 * 1024,
     # Filing review of normative documents (备案审查): filed within 30 days of publication; the
     # organ answers a written inquiry and corrects after a review opinion within these working days.

@@ -2,7 +2,7 @@
 own admins in its own package, and this module only names them."""
 
 from proposals.handling import admin as handling_admin  # noqa: F401
-from proposals.handling import clerk_admin  # noqa: F401
+from proposals.handling import clerk_admin, ledger_admin  # noqa: F401
 from proposals.motions import admin as motion_admin  # noqa: F401
 from proposals.opinions import admin as opinion_admin  # noqa: F401
 from proposals.suggestions import admin as suggestion_admin  # noqa: F401

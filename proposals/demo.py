@@ -32,8 +32,10 @@ from congress.demo.base import SEED, Step, app_step, at, register, sync_rows
 from congress.kit.workdays import add_months, add_working_days
 from congress.models import Category, Meeting, Organisation, Session, Term
 from deputies.models import Deputy
+from proposals.handling.services import roll_over_unsolved
 from proposals.models import (
     Assignment,
+    CarryOver,
     Contact,
     Feedback,
     Motion,
@@ -41,6 +43,7 @@ from proposals.models import (
     MotionProgressReport,
     Opinion,
     OpinionPhoto,
+    ProgressReport,
     Rating,
     Reply,
     Signature,
@@ -193,9 +196,11 @@ CONTACT_NOTES = {
 }
 
 
-def _outcome_plan(rng, reply_class: str, replied_on: D) -> dict:
+def _outcome_plan(rng, reply_class: str, replied_on: D, broken: set[str]) -> dict:
     """What follows a reply (issue 16): a B item's promised date and whether, and when, the
-    unit reported it done; most are done on time, some late, some not at all."""
+    unit reported it done. Nearly all keep their promise — many in the next year, through the
+    look-back ledger — one is done late and one is not done at all (`broken` holds the fates
+    already given out; the draws are the same whatever the fate, so the rest of the year is)."""
     if reply_class != "B":
         return {"promised": None, "done_on": None, "progress_on": None}
     promised = max(
@@ -209,6 +214,10 @@ def _outcome_plan(rng, reply_class: str, replied_on: D) -> dict:
     elif fate == "late":
         done_on = promised + datetime.timedelta(days=rng.randint(20, 120))
     progress_on = min(replied_on + datetime.timedelta(days=rng.randint(40, 90)), promised)
+    if fate != "on_time":
+        if fate in broken:  # promise kept after all, a little before the date
+            done_on = max(progress_on, promised - datetime.timedelta(days=20))
+        broken.add(fate)
     return {"promised": promised, "done_on": done_on, "progress_on": progress_on}
 
 
@@ -300,6 +309,7 @@ def load(*, stdout=None) -> None:
     # the same as before the contact log existed.
     outcome_rng = random.Random(f"{SEED}:outcomes")  # noqa: S311 - demo data
     rows, plans, outcomes = [], [], []
+    broken: set[str] = set()  # the B fates given out that break the promise (one each)
     for index, (title, category) in enumerate(titles):
         in_session = index < SESSION_COUNT
         number = index + 1 if in_session else index - SESSION_COUNT + 1
@@ -330,7 +340,7 @@ def load(*, stdout=None) -> None:
             else [units[n] for n in unit_names if units[n] != lead_unit][: rng.choice([0, 0, 1])]
         )
         closed = at(replied_on + datetime.timedelta(days=rng.randint(5, 20)), 15)
-        outcome = _outcome_plan(outcome_rng, reply_class, replied_on)
+        outcome = _outcome_plan(outcome_rng, reply_class, replied_on, broken)
         outcomes.append(outcome)
         rows.append(
             {
@@ -470,6 +480,7 @@ def load(*, stdout=None) -> None:
         ["suggestion_id", "letter_number"],
         followups,
     )
+    progress_timeline = _progress_reports(suggestions, outcomes, plans)
     leads = {
         a.suggestion_id: a
         for a in Assignment.objects.filter(
@@ -549,6 +560,7 @@ def load(*, stdout=None) -> None:
                 "public": True,
             }
         )
+    timeline += progress_timeline
     sync_rows(
         TimelineEntry.objects.filter(
             content_type__in=[suggestion_type, motion_type],
@@ -557,11 +569,67 @@ def load(*, stdout=None) -> None:
         ["content_type_id", "object_id", "action"],
         timeline,
     )
+    # Year end (回头看): the B items not done by 31 December 2022 go into 2023's ledger, the
+    # ones done in 2023 entered as solved that day; run again, the roll-over adds nothing.
+    carried = roll_over_unsolved(year=2022)
     if stdout is not None:
+        if carried:
+            stdout.write(f"  look-back ledger 2023: {len(carried)} items carried over")
         stdout.write(
             f"  suggestions: {len(suggestions)} ({SESSION_COUNT} at the session, "
             f"{BETWEEN_COUNT} between sessions); motion: {motion.code}"
         )
+
+
+def _progress_reports(suggestions, outcomes, plans) -> list[dict]:
+    """The lead unit's progress reports on each B item (issue 16): one on the day of its
+    progress letter, with the share done, and one marking it done on the day of the letter
+    reporting it done (that letter is the report's follow-up reply). Returns the public
+    timeline rows they make."""
+    ids = [item.pk for item in suggestions]
+    done_letters = dict(
+        Reply.objects.filter(suggestion_id__in=ids, is_followup=True, reply_class="A").values_list(
+            "suggestion_id", "pk"
+        )
+    )
+    suggestion_type = ContentType.objects.get_for_model(Suggestion)
+    rows, timeline = [], []
+    for item, outcome, plan in zip(suggestions, outcomes, plans, strict=True):
+        lead_unit = plan[2]
+        if outcome["progress_on"] is None:
+            continue
+        percent = 40 + (item.number * 7) % 41  # 40–80 %, fixed per item (no draw of the rng)
+        steps = [(outcome["progress_on"], percent, B_PROGRESS, None)]
+        if outcome["done_on"] is not None:
+            steps.append((outcome["done_on"], 100, B_DONE, outcome["done_on"]))
+        for day, share, text, done_on in steps:
+            rows.append(
+                {
+                    "suggestion_id": item.pk,
+                    "organisation_id": lead_unit.pk,
+                    "reported_on": day,
+                    "text": text,
+                    "percent": share,
+                    "done": done_on is not None,
+                    "done_on": done_on,
+                    "reply_id": done_letters.get(item.pk) if done_on else None,
+                    "recorded_at": at(day, 17),
+                }
+            )
+            timeline.append(
+                {
+                    "content_type_id": suggestion_type.pk,
+                    "object_id": item.pk,
+                    "action": "reported_done" if done_on else "progress_reported",
+                    "actor_id": None,
+                    "actor_label": lead_unit.name,
+                    "at": at(day, 17),
+                    "note": f"{share} %",
+                    "public": True,
+                }
+            )
+    sync_rows(ProgressReport.objects.filter(suggestion_id__in=ids), ["suggestion_id", "done"], rows)
+    return timeline
 
 
 def _motion(rng, term, session, shen, serving) -> Motion:
@@ -654,7 +722,17 @@ register(
     Step(
         "proposals",
         app_step(load),
-        (Suggestion, Signature, Assignment, Reply, Feedback, Contact, Motion),
+        (
+            Suggestion,
+            Signature,
+            Assignment,
+            Reply,
+            Feedback,
+            Contact,
+            ProgressReport,
+            CarryOver,
+            Motion,
+        ),
         order=50,
     )
 )

@@ -123,6 +123,26 @@ class HandlingEvent(TimelineEvent):
         _("Deputy disputed a contact"),
         pgettext_lazy("timeline event", "Contact disputed by the deputy"),
     )
+    PROGRESS_REPORTED = (
+        "progress_reported",
+        _("The unit reported progress"),
+        pgettext_lazy("timeline event", "Progress reported by the unit"),
+    )
+    REPORTED_DONE = (
+        "reported_done",
+        _("The unit reported the item done"),
+        pgettext_lazy("timeline event", "Reported done by the unit"),
+    )
+    CARRIED_OVER = (
+        "carried_over",
+        _("Carried into next year's look-back ledger"),
+        pgettext_lazy("timeline event", "Not solved by the year's end: carried into the next year"),
+    )
+    CARRY_OVER_DROPPED = (
+        "carry_over_dropped",
+        _("Taken off the look-back ledger"),
+        pgettext_lazy("timeline event", "No longer followed in the look-back ledger"),
+    )
 
 
 class MotionEvent(TimelineEvent):

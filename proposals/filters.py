@@ -19,7 +19,7 @@ from congress.kit.rules import rule
 from congress.models import Category, Organisation, Session
 from deputies.models import Deputy
 from proposals import search
-from proposals.models import Assignment, Motion, Reply, Signature, Suggestion
+from proposals.models import Assignment, CarryOver, Motion, Reply, Signature, Suggestion
 
 YES_NO = [("1", _("yes")), ("0", _("no"))]
 
@@ -241,3 +241,15 @@ def lead_unit_of(queryset):
         suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
     )
     return queryset.annotate(lead_unit_name=Subquery(lead.values("organisation__name")[:1]))
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """The look-back ledger's page: the entries of one status (an unknown one is a 400)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CarryOver.Status.choices, empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = CarryOver
+        fields = ["status"]

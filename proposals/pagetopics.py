@@ -4,7 +4,7 @@
 "suggestions": the list, the statistics, the home page's figures and every deputy's profile;
 "suggestion:<pk>": that suggestion's page; the same for "motions"/"motion:<pk>"; "opinions":
 the opinion statistics; "station:<pk>": a station's page (it shows its opinions' figures);
-"reviews:<year>": that year's review.
+"reviews:<year>": that year's review; "carry_overs": the look-back ledger's public pages.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from congress.kit.pagecache import review_years, topics
 from proposals.models import (
     Assignment,
+    CarryOver,
     CoHandlerView,
     Contact,
     ExtensionRequest,
@@ -21,6 +22,7 @@ from proposals.models import (
     MotionProgressReport,
     Opinion,
     OpinionPhoto,
+    ProgressReport,
     ReminderSent,
     Reply,
     ReturnRequest,
@@ -78,8 +80,16 @@ topics.register(Motion.cosigners.through, "motions")
 topics.register(MotionInspection, "motions", row=lambda r: [f"motion:{r.motion_id}"])
 topics.register(MotionProgressReport, "motions", row=lambda r: [f"motion:{r.motion_id}"])
 # A contact counts in the suggestion statistics (面商率) and the review; its page shows it too.
-for model in (Signature, Assignment, Reply, Feedback, Contact):
+for model in (Signature, Assignment, Reply, Feedback, Contact, ProgressReport):
     topics.register(model, row=_item)
+# The look-back ledger (回头看): its public pages, the item's page, the statistics and the
+# reviews of both years (items carried over; last year's carried items solved this year).
+topics.register(
+    CarryOver,
+    "carry_overs",
+    "suggestions",
+    row=lambda c: [f"suggestion:{c.suggestion_id}", *review_years(c.from_year, c.to_year)],
+)
 # An opinion shows on the statistics, its station's page and the review of its year; once it
 # became a suggestion, on that suggestion's page too.
 topics.register(

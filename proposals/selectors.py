@@ -13,9 +13,11 @@ from congress.kit.rules import rule
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
+    CarryOver,
     Contact,
     Feedback,
     Motion,
+    ProgressReport,
     Rating,
     Reply,
     Signature,
@@ -66,6 +68,8 @@ def public_suggestion_detail(pk: int) -> Suggestion:
                 Assignment.objects.filter(active=True).select_related("organisation"),
             ),
             Prefetch("replies", Reply.objects.published().select_related("organisation")),
+            Prefetch("progress_reports", ProgressReport.objects.order_by("reported_on", "id")),
+            Prefetch("carry_overs", CarryOver.objects.order_by("to_year")),
         )
         .get(pk=pk)
     )
@@ -259,3 +263,113 @@ def outcome_figures(queryset, *, today: datetime.date | None = None) -> dict:
         "promised_done": promised_done,
         "promised_overdue": overdue,
     }
+
+
+# -- followed to the end: overdue promises and the look-back ledger (回头看) ---------------------
+
+
+def overdue_promises(queryset, *, today: datetime.date | None = None) -> list[Suggestion]:
+    """The items of `queryset` whose first reply (class B) promised a completion date that passed
+    before a solved reply came, or passed with none yet (as of `today`): the list behind
+    `outcome_figures`' "promised_overdue", oldest promise first, with the lead unit's name, the
+    promised date and the day it was reported done. Two queries."""
+    today = today or timezone.localdate()
+    first = Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False).order_by(
+        "replied_at", "id"
+    )
+    done = Reply.objects.filter(
+        suggestion=OuterRef("pk"), reply_class__in=rule("SOLVED_REPLY_CLASSES")
+    ).order_by("replied_at", "id")
+    lead = Assignment.objects.filter(
+        suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
+    )
+    rows = (
+        queryset.annotate(
+            first_class=Subquery(first.values("reply_class")[:1]),
+            promised=Subquery(first.values("promised_by")[:1]),
+            done_on=Subquery(done.values("replied_at")[:1]),
+            lead_unit_name=Subquery(lead.values("organisation__name")[:1]),
+        )
+        .filter(first_class__in=rule("PROMISED_DATE_REPLY_CLASSES"), promised__isnull=False)
+        .filter(Q(done_on__isnull=True, promised__lt=today) | Q(done_on__gt=F("promised")))
+        .only("id", "code", "title", "year")
+        .order_by("promised", "code")
+    )
+    return list(rows)
+
+
+def ledger_years() -> list[int]:
+    """The years with a look-back ledger: those any item was carried into. One query."""
+    return list(CarryOver.objects.order_by("-to_year").values_list("to_year", flat=True).distinct())
+
+
+def public_ledger(year: int):
+    """The look-back ledger of `year` (the items carried into it), public items only, with
+    what its public page shows: the item, its lead unit, the promised date, the unit's last
+    reported share done. One query."""
+    lead = Assignment.objects.filter(
+        suggestion=OuterRef("suggestion_id"), active=True, role=Assignment.Role.LEAD
+    )
+    last = ProgressReport.objects.filter(suggestion=OuterRef("suggestion_id")).order_by(
+        "-reported_on", "-id"
+    )
+    return (
+        CarryOver.objects.filter(to_year=year, suggestion__in=Suggestion.objects.public())
+        .select_related("suggestion")
+        .only(
+            "id",
+            "from_year",
+            "to_year",
+            "reason",
+            "promised_by",
+            "status",
+            "drop_reason",
+            "closed_on",
+            "suggestion__id",
+            "suggestion__code",
+            "suggestion__title",
+        )
+        .annotate(
+            lead_unit_name=Subquery(lead.values("organisation__name")[:1]),
+            last_percent=Subquery(last.values("percent")[:1]),
+            last_reported_on=Subquery(last.values("reported_on")[:1]),
+        )
+        .order_by("suggestion__code", "id")
+    )
+
+
+def carry_over_figures(year: int) -> dict:
+    """The look-back ledger in figures: the items of `year` carried into the next year, and of
+    the items carried into `year`, how many were solved within it, dropped, still open. One
+    query."""
+    end = datetime.date(year, 12, 31)
+    counts = CarryOver.objects.aggregate(
+        carried_out=Count("pk", filter=Q(from_year=year)),
+        carried_in=Count("pk", filter=Q(to_year=year)),
+        carried_in_solved=Count(
+            "pk",
+            filter=Q(to_year=year, status=CarryOver.Status.SOLVED, closed_on__lte=end),
+        ),
+        carried_in_dropped=Count("pk", filter=Q(to_year=year, status=CarryOver.Status.DROPPED)),
+    )
+    counts["carried_in_solved_rate"] = _rate(counts["carried_in_solved"], counts["carried_in"])
+    return counts
+
+
+def ledger_table() -> list[dict]:
+    """One row per ledger year, newest first: items carried into it, solved within that year,
+    dropped, still open. One query."""
+    rows = (
+        CarryOver.objects.values("to_year")
+        .annotate(
+            total=Count("pk"),
+            solved=Count(
+                "pk",
+                filter=Q(status=CarryOver.Status.SOLVED, closed_on__year__lte=F("to_year")),
+            ),
+            dropped=Count("pk", filter=Q(status=CarryOver.Status.DROPPED)),
+            open=Count("pk", filter=Q(status=CarryOver.Status.OPEN)),
+        )
+        .order_by("-to_year")
+    )
+    return [{**row, "solved_rate": _rate(row["solved"], row["total"])} for row in rows]

@@ -102,6 +102,24 @@ def run_service(
     return True
 
 
+def run_service_on_form(
+    request: HttpRequest, form: forms.BaseForm, call: Callable[[], object], success: Text | None
+) -> bool:
+    """`run_service`, but a refusal whose code is the name of one of the form's fields is put
+    beside that field (the date a clerk got wrong), not only at the top of the page."""
+    try:
+        call()
+    except DomainError as error:
+        if error.code and error.code in form.fields:
+            form.add_error(error.code, error.message)
+        else:
+            messages.error(request, error.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
 def apply_to_each(
     modeladmin: ModelAdmin,
     request: HttpRequest,
@@ -168,9 +186,10 @@ def row_form_page(
     **extra: Any,
 ) -> HttpResponseBase:
     """A page of its own about one row (a clerk's reply, an invitation): a valid POST runs
-    `call(cleaned_data)`; once the service took it, back to the row's change page."""
+    `call(cleaned_data)`; once the service took it, back to the row's change page. A refusal
+    whose code names one of the form's fields is shown beside that field, others above."""
     if request.method == "POST" and form.is_valid():
-        if run_service(request, lambda: call(form.cleaned_data), done):
+        if run_service_on_form(request, form, lambda: call(form.cleaned_data), done):
             opts = obj._meta
             change = f"admin:{opts.app_label}_{opts.model_name}_change"
             return HttpResponseRedirect(reverse(change, args=[obj.pk]))

@@ -21,6 +21,7 @@ from proposals.models import (
     Contact,
     ExtensionRequest,
     Feedback,
+    ProgressReport,
     Reply,
     ReturnRequest,
     UnitMembership,
@@ -110,6 +111,45 @@ class ContactForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea, required=False, label=gettext_lazy("note"))
 
 
+class ProgressForm(forms.Form):
+    """The lead unit's progress report on an item it promised to solve (class B), until done."""
+
+    reported_on = forms.DateField(
+        label=gettext_lazy("date of the report"), initial=timezone.localdate
+    )
+    text = forms.CharField(widget=forms.Textarea, label=gettext_lazy("what was done"))
+    percent = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label=gettext_lazy("share done (%)"),
+        help_text=gettext_lazy("How far the promised work is, from 0 to 100."),
+    )
+    done = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("done"),
+        help_text=gettext_lazy(
+            "Tick when the matter is solved: the report becomes the unit's follow-up reply of "
+            "class A and the item is no longer followed up."
+        ),
+    )
+    done_on = forms.DateField(required=False, label=gettext_lazy("done on"))
+
+    def clean(self):
+        cleaned = super().clean()
+        done, done_on = cleaned.get("done"), cleaned.get("done_on")
+        if done and done_on is None and "done_on" not in self.errors:
+            self.add_error("done_on", _("Give the date the matter was done."))
+        if not done and done_on is not None:
+            self.add_error(
+                "done_on", _("A date done goes with “done”: tick it, or leave the date empty.")
+            )
+        today = timezone.localdate()
+        for name in ("reported_on", "done_on"):
+            if cleaned.get(name) and cleaned[name] > today:
+                self.add_error(name, _("Give a date that is today or earlier."))
+        return cleaned
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea, label=gettext_lazy("reason"))
     proposed_unit = forms.ModelChoiceField(
@@ -181,6 +221,14 @@ class ContactInline(ReadOnlyInline):
         "dispute_reason",
         "answered_at",
     ]
+    readonly_fields = fields
+
+
+class ProgressReportInline(ReadOnlyInline):
+    """The lead unit's progress reports on a class B item, up to the one marking it done."""
+
+    model = ProgressReport
+    fields = ["reported_on", "percent", "text", "done", "done_on", "recorded_at"]
     readonly_fields = fields
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,11 +22,13 @@ from congress.models import Organisation, UnitMembership
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
+    CarryOver,
     CoHandlerView,
     Contact,
     Decision,
     ExtensionRequest,
     Feedback,
+    ProgressReport,
     Rating,
     Reply,
     ReturnRequest,
@@ -449,6 +451,8 @@ def reply_record(
             kind = attachment_kind(file)
             reply.file.save(f"reply.{ATTACHMENT_EXTENSIONS[kind]}", file, save=False)
         reply.save()
+        if reply_class in rule("SOLVED_REPLY_CLASSES"):
+            _close_carry_overs(suggestion, replied_on)
         suggestion.tracking = reply_class in rule("TRACKED_REPLY_CLASSES")
         note = f"{reply_class} {letter_number}".strip()
         notice = _mail(
@@ -905,3 +909,276 @@ def contact_answer(
             url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
         )
     return contact
+
+
+# -- followed to the end: progress reports and the look-back ledger (回头看, issue 16) ----------
+
+
+def _first_reply(suggestion: Suggestion) -> Reply | None:
+    return suggestion.replies.filter(is_followup=False).order_by("replied_at", "id").first()
+
+
+def progress_report(
+    *,
+    assignment: Assignment,
+    reported_on: datetime.date,
+    text: str,
+    percent: int,
+    by: User,
+    done: bool = False,
+    done_on: datetime.date | None = None,
+) -> ProgressReport:
+    """The lead unit reports progress on an answered item still under tracking (a class B item
+    列入计划解决, or a C item taken up after all), until a report marks it done with the date.
+
+    A report marking it done records the unit's follow-up reply of the solved class dated that
+    day (`reply_record`): the tracking ends, the signers are asked to rate it, the solved
+    figures count it, and the item's open look-back ledger entries close as solved.
+    """
+    today = timezone.localdate()
+    text = text.strip()
+    if not text:
+        _refuse(_("Say what was done."), code="text")
+    if percent is None or not 0 <= percent <= 100:
+        _refuse(_("The share done is a whole number from 0 to 100."), code="percent")
+    if reported_on > today:
+        _refuse(_("A report is dated today or earlier."), code="reported_on")
+    if done and done_on is None:
+        _refuse(_("Give the date the matter was done."), code="done_on")
+    if not done and done_on is not None:
+        _refuse(
+            _("A date done goes with “done”: tick it, or leave the date empty."), code="done_on"
+        )
+    if done_on is not None and done_on > reported_on:
+        _refuse(_("The date done cannot be after the report's date."), code="done_on")
+    with transaction.atomic():
+        suggestion, assignment = _lock_assignment(assignment.pk)
+        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        if not office and not _is_unit_member(by, assignment.organisation_id):
+            _refuse(_("Only a clerk of the lead unit reports its progress."), code="not_member")
+        if assignment.role != Assignment.Role.LEAD or not assignment.active:
+            _refuse(_("Only the lead unit reports progress."), code="not_lead")
+        if not suggestion.tracking or not suggestion.can("followup_reply"):
+            _refuse(
+                _(
+                    "Progress is reported on answered items still being followed up (class B "
+                    "or C), until they are done."
+                ),
+                code="state",
+            )
+        first = _first_reply(suggestion)
+        if first is not None and reported_on < first.replied_at:
+            _refuse(
+                _("The report cannot be before the unit's reply, %(day)s.")
+                % {"day": _date_label(first.replied_at)},
+                code="reported_on",
+            )
+        if first is not None and done_on is not None and done_on < first.replied_at:
+            _refuse(
+                _("The date done cannot be before the unit's reply, %(day)s.")
+                % {"day": _date_label(first.replied_at)},
+                code="done_on",
+            )
+        reply = None
+        if done_on is not None:
+            reply = reply_record(
+                suggestion=suggestion,
+                organisation=assignment.organisation,
+                reply_class=rule("SOLVED_REPLY_CLASSES")[0],
+                text=text,
+                by=by,
+                replied_on=done_on,
+                followup=True,
+            )
+        report = ProgressReport.objects.create(
+            suggestion=suggestion,
+            organisation=assignment.organisation,
+            reported_on=reported_on,
+            text=text,
+            percent=100 if done else percent,
+            done=done,
+            done_on=done_on,
+            reply=reply,
+            recorded_by=by,
+        )
+        if done_on is not None:
+            _timeline(
+                suggestion,
+                "reported_done",
+                by,
+                _("Done on %(day)s") % {"day": _date_label(done_on)},
+                label=assignment.organisation.name,
+            )
+        else:
+            _timeline(
+                suggestion,
+                "progress_reported",
+                by,
+                f"{report.percent} %",
+                label=assignment.organisation.name,
+            )
+            notify_all(
+                _signer_users(suggestion),
+                _("Progress on your suggestion %(code)s") % {"code": suggestion.code},
+                _("%(unit)s reported progress on “%(title)s” (%(percent)s %% done): %(text)s")
+                % {
+                    "unit": assignment.organisation.name,
+                    "title": suggestion.title,
+                    "percent": report.percent,
+                    "text": text,
+                },
+                url=reverse("suggestions:portal_detail", args=[suggestion.pk]),
+            )
+    return report
+
+
+def _close_carry_overs(suggestion: Suggestion, solved_on: datetime.date) -> None:
+    """A solved reply closes the item's open look-back ledger entries (the caller holds the
+    suggestion's lock)."""
+    for pk in CarryOver.objects.open().filter(suggestion=suggestion).values_list("pk", flat=True):
+        entry = workflow.lock(CarryOver, pk)
+        entry.closed_on = solved_on
+        workflow.transition(entry, CarryOver.Status.SOLVED, fields=["closed_on"])
+
+
+def _year_end(year: int) -> tuple[datetime.date, datetime.datetime]:
+    end = datetime.date(year, 12, 31)
+    return end, timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+
+
+def unsolved_at_year_end(year: int) -> list[tuple[Suggestion, str, datetime.date | None]]:
+    """The items the roll-over of `year` carries into the next year's ledger, with the reason
+    and the date of a solved reply that came after the year's end (None if none has). Four
+    queries whatever the number of items:
+
+    - the year's items answered by 31 December whose first reply is of a class in
+      "CARRY_OVER_REPLY_CLASSES" (B: in the plan) and no solved reply came by then;
+    - with "CARRY_OVER_UNSATISFIED", also those whose lead deputy's last rating of the result by
+      then was 不满意 and that no solved reply followed;
+    - the items already carried into `year` and still open, not solved by its end.
+    Items dropped from the ledger, and items already carried into the next year, are left out.
+    """
+    end, end_at = _year_end(year)
+    solved = rule("SOLVED_REPLY_CLASSES")
+    solved_replies = Reply.objects.filter(suggestion=OuterRef("pk"), reply_class__in=solved)
+    first = Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False).order_by(
+        "replied_at", "id"
+    )
+    last_rating = Feedback.objects.filter(
+        suggestion=OuterRef("pk"), rater_id=OuterRef("lead_id"), given_at__lte=end_at
+    ).order_by("-given_at", "-id")
+    carried = CarryOver.objects.open().filter(to_year=year).values("suggestion_id")
+    wanted = Q(first_class__in=rule("CARRY_OVER_REPLY_CLASSES"))
+    if rule("CARRY_OVER_UNSATISFIED"):
+        wanted |= Q(last_result=Rating.UNSATISFIED)
+    rows = (
+        Suggestion.objects.annotate(
+            first_class=Subquery(first.values("reply_class")[:1]),
+            first_on=Subquery(first.values("replied_at")[:1]),
+            last_result=Subquery(last_rating.values("result_rating")[:1]),
+            later_solved=Subquery(
+                solved_replies.filter(replied_at__gt=end)
+                .order_by("replied_at", "id")
+                .values("replied_at")[:1]
+            ),
+        )
+        .filter(
+            (Q(year=year, first_on__lte=end) & wanted) | Q(pk__in=carried),
+        )
+        .exclude(Exists(solved_replies.filter(replied_at__lte=end)))
+        .exclude(carry_overs__to_year=year + 1)
+        .exclude(carry_overs__status=CarryOver.Status.DROPPED)
+        .order_by("pk")
+    )
+    carried_ids = set(carried.values_list("suggestion_id", flat=True))
+    found = []
+    for item in rows:
+        if item.pk in carried_ids:
+            reason = CarryOver.Reason.CARRIED
+        elif item.first_class in rule("CARRY_OVER_REPLY_CLASSES"):
+            reason = CarryOver.Reason.PLANNED
+        else:
+            reason = CarryOver.Reason.UNSATISFIED
+        found.append((item, reason, item.later_solved))
+    return found
+
+
+def roll_over_unsolved(*, year: int, by: User | None = None) -> list[CarryOver]:
+    """The year-end roll-over (回头看): every item not solved by the end of `year` (see
+    `unsolved_at_year_end`) gets an entry in the next year's look-back ledger, with a public
+    timeline step. One transaction; run again, it adds nothing. An item solved after the year's
+    end but before the roll-over is entered as solved on that day, so the ledger stays true.
+    """
+    end, _end_at = _year_end(year)
+    if end >= timezone.localdate():
+        _refuse(
+            _("The year %(year)s has not ended yet: roll it over from 1 January.") % {"year": year},
+            code="year",
+        )
+    made = []
+    with transaction.atomic():
+        found = unsolved_at_year_end(year)
+        # Lock the items (lowest key first), then read again which ones a concurrent run took.
+        ids = [item.pk for item, _reason, _solved in found]
+        list(Suggestion.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        taken = set(
+            CarryOver.objects.filter(suggestion_id__in=ids, to_year=year + 1).values_list(
+                "suggestion_id", flat=True
+            )
+        )
+        promised = dict(
+            Reply.objects.filter(suggestion_id__in=ids, is_followup=False)
+            .order_by("-replied_at", "-id")
+            .values_list("suggestion_id", "promised_by")
+        )
+        now = timezone.now()
+        for item, reason, solved_on in found:
+            if item.pk in taken:
+                continue
+            made.append(
+                CarryOver(
+                    suggestion=item,
+                    from_year=year,
+                    to_year=year + 1,
+                    reason=reason,
+                    promised_by=promised.get(item.pk),
+                    status=CarryOver.Status.SOLVED if solved_on else CarryOver.Status.OPEN,
+                    closed_on=solved_on,
+                    closed_at=now if solved_on else None,
+                    created_by=by,
+                )
+            )
+        CarryOver.objects.bulk_create(made)
+        pagecache.touched_rows(made)
+        for entry in made:
+            suggestion = entry.suggestion
+            _timeline(
+                suggestion,
+                "carried_over",
+                by,
+                # The reason shows on the ledger, in the reader's language; the note is
+                # written once, so it holds no words.
+                f"{entry.from_year} → {entry.to_year}",
+            )
+    return made
+
+
+def carry_over_drop(*, carry_over: CarryOver, reason: str, by: User) -> CarryOver:
+    """The office takes an item off the look-back ledger, with its public reason (the deputy
+    accepted the explanation, the matter passed to another level …)."""
+    reason = reason.strip()
+    if not reason:
+        _refuse(_("Say why the item is no longer followed up."), code="drop_reason")
+    with transaction.atomic():
+        suggestion = workflow.lock(Suggestion, carry_over.suggestion_id)
+        entry = workflow.lock(CarryOver, carry_over.pk)
+        entry.drop_reason = reason
+        entry.closed_on = timezone.localdate()
+        workflow.transition(
+            entry,
+            CarryOver.Status.DROPPED,
+            fields=["drop_reason", "closed_on"],
+            message=_("This ledger entry is “%(status)s” already."),
+        )
+        _timeline(suggestion, "carry_over_dropped", by, reason)
+    return entry

@@ -34,6 +34,11 @@ from proposals.models.handling import (  # noqa: F401
     UnitRequest,
     reply_path,
 )
+from proposals.models.ledger import (  # noqa: F401
+    CarryOver,
+    CarryOverQuerySet,
+    ProgressReport,
+)
 from proposals.models.motions import (  # noqa: F401
     Motion,
     MotionInspection,

@@ -41,6 +41,8 @@ from proposals.handling.admin import (
     ContactInline,
     ExtensionForm,
     FeedbackInline,
+    ProgressForm,
+    ProgressReportInline,
     ReplyForm,
     ReplyInline,
     ReturnForm,
@@ -141,6 +143,7 @@ CLERK_STEPS = {
     "return": (ReturnForm, gettext_lazy("Send the item back"), gettext_lazy("The request to send the item back was sent to the office."), handling_services.return_request, _the_assignment, {}),
     "extend": (ExtensionForm, gettext_lazy("Ask for more time"), gettext_lazy("The request for more time was sent to the office."), handling_services.extension_request, _the_assignment, {}),
     "contact": (ContactForm, gettext_lazy("Record a contact with the deputy (面商)"), gettext_lazy("The contact was recorded; the deputy is asked to confirm it."), handling_services.contact_record, _the_assignment, {"lead_only": True}),
+    "progress": (ProgressForm, gettext_lazy("Report progress (办理进展)"), gettext_lazy("The progress report was recorded; the deputies can read it."), handling_services.progress_report, _the_assignment, {"lead_only": True}),
     "cohandler_view": (CoHandlerViewForm, gettext_lazy("Send the co-handling unit's view (协办意见)"), gettext_lazy("The unit's view was sent to the lead unit and the office."), handling_services.cohandler_view_submit, _the_assignment, {"co_only": True}),
 }
 # fmt: on
@@ -218,6 +221,7 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
         CoHandlerViewInline,
         ContactInline,
         ReplyInline,
+        ProgressReportInline,
         FeedbackInline,
         TimelineInline,
     ]
@@ -492,6 +496,8 @@ class SuggestionAdmin(PlainRelationsForClerks, ServiceActions, SheetAdmin):
                     waiting and not handling_services.missing_cohandler_views(suggestion)
                 ) or followup:
                     add("reply", _("Record the reply"))
+                if followup:
+                    add("progress", _("Report progress (办理进展)"))
                 if (
                     handling
                     and today < handling_services.extension_limit(assignment)

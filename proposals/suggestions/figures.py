@@ -13,8 +13,22 @@ from django.utils.translation import pgettext_lazy
 from congress.kit import home
 from congress.kit.rules import rule
 from congress.review.registry import FigureKind, data_version, figure
-from proposals.models import Assignment, Contact, Feedback, Motion, Rating, Reply, Suggestion
-from proposals.selectors import contact_answers, lead_contacts, outcome_figures
+from proposals.models import (
+    Assignment,
+    CarryOver,
+    Contact,
+    Feedback,
+    Motion,
+    Rating,
+    Reply,
+    Suggestion,
+)
+from proposals.selectors import (
+    carry_over_figures,
+    contact_answers,
+    lead_contacts,
+    outcome_figures,
+)
 
 ITEMS = pgettext_lazy("figure unit", "items")
 
@@ -208,6 +222,33 @@ def suggestions_promises_overdue(year: int) -> int:
     return outcome_figures(received(year))["promised_overdue"]
 
 
+@figure(
+    "suggestions.carried_over",
+    label=_("Carried into next year's look-back ledger (回头看)"),
+    definition=_(
+        "The year's suggestions not solved by 31 December that the year-end roll-over entered in "
+        "the next year's look-back ledger: class B items not reported done, and items whose lead "
+        "deputy last rated the result unsatisfied."
+    ),
+    unit=ITEMS,
+)
+def suggestions_carried_over(year: int) -> int:
+    return carry_over_figures(year)["carried_out"]
+
+
+@figure(
+    "suggestions.carry_overs_solved",
+    label=_("Last year's carried-over items solved this year"),
+    definition=_(
+        "Of the items carried from the year before into this year's look-back ledger, those the "
+        "unit reported solved by 31 December."
+    ),
+    unit=ITEMS,
+)
+def suggestions_carry_overs_solved(year: int) -> int:
+    return carry_over_figures(year)["carried_in_solved"]
+
+
 def _motions(year: int):
     return Motion.objects.filter(session__start_date__year=year, submitted_at__isnull=False)
 
@@ -260,12 +301,18 @@ def suggestions_version(year: int):
         last=Max("recorded_at"),
         answered=Max("answered_at"),
     )
+    ledger = CarryOver.objects.filter(Q(from_year=year) | Q(to_year=year)).aggregate(
+        n=Count("id"),
+        solved=Count("id", filter=Q(status=CarryOver.Status.SOLVED)),
+        last=Max("closed_at"),
+    )
     return {
         "items": items,
         "replies": replies,
         "feedback": feedback,
         "motions": motions,
         "contacts": contacts,
+        "ledger": ledger,
         # B items fall overdue as days pass, with no row changing.
         "today": timezone.localdate().isoformat(),
     }

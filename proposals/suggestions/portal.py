@@ -156,6 +156,8 @@ def suggestion_detail(request, deputy, pk):
             "assignments__return_requests",
             "assignments__extension_requests",
             Prefetch("replies", Reply.objects.select_related("organisation")),
+            "progress_reports",
+            "carry_overs",
         )
     )
     suggestion = get_object_or_404(queryset, pk=pk)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("suggestions/stats/", views.suggestion_stats, name="stats"),
     path("suggestions/export.csv", views.suggestion_export, name="export"),
     path("suggestions/<int:pk>/", views.suggestion_detail, name="detail"),
+    path("suggestions/carried-over/", views.ledger_index, name="carried_over_index"),
+    path("suggestions/carried-over/<int:year>/", views.ledger, name="carried_over"),
     # An attachment, served only to the item's people (proposals/files.py)
     path("files/suggestion-attachment/<int:pk>/", files.attachment_file, name="attachment"),
     # Deputy workspace

@@ -14,7 +14,13 @@ from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import accept_params, cached_page
 from proposals import selectors
 from proposals.exports import csv_stream
-from proposals.filters import MotionFilter, StatsFilter, SuggestionFilter, lead_unit_of
+from proposals.filters import (
+    LedgerFilter,
+    MotionFilter,
+    StatsFilter,
+    SuggestionFilter,
+    lead_unit_of,
+)
 from proposals.models import (
     Assignment,
     Feedback,
@@ -191,6 +197,39 @@ def suggestion_stats(request):
             "units": per_unit_table(queryset),
             "contacts": selectors.contact_figures(queryset),
             "outcomes": selectors.outcome_figures(queryset),
+            "overdue": selectors.overdue_promises(queryset),
+            "years": selectors.ledger_table(),
+        },
+    )
+
+
+@cached_page(depends=["carry_overs"])
+def ledger_index(request):
+    """The look-back ledger's years, each with its figures."""
+    return render(request, "proposals/ledger_index.html", {"years": selectors.ledger_table()})
+
+
+@cached_page(depends=["carry_overs", "suggestions"], params=["status"])
+def ledger(request, year):
+    """The look-back ledger (回头看台账) of `year`: every public item not solved by the end of
+    the year before, carried into this one, with its public status."""
+    years = selectors.ledger_years()
+    if year not in years and not Suggestion.objects.public().filter(year=year - 1).exists():
+        raise Http404
+    filterset = LedgerFilter(request.GET or None, queryset=selectors.public_ledger(year))
+    if filterset.is_bound and not filterset.is_valid():
+        request.invalid_filter_form = filterset.form
+        raise BadRequest("invalid filter")
+    entries = list(filterset.qs)
+    return render(
+        request,
+        "proposals/ledger.html",
+        {
+            "year": year,
+            "filter": filterset,
+            "entries": entries,
+            "figures": selectors.carry_over_figures(year),
+            "years": years,
         },
     )
 

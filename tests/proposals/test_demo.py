@@ -9,9 +9,11 @@ import pytest
 from congress.demo import DemoContext, run
 from proposals import demo
 from proposals.models import (
+    CarryOver,
     Contact,
     Feedback,
     Motion,
+    ProgressReport,
     Reply,
     Signature,
     Suggestion,
@@ -99,6 +101,22 @@ def test_the_demo_year_is_solved_less_often_than_it_is_satisfied(foundation):
     assert 70 <= outcomes["solved_first_rate"] < outcomes["solved_by_year_end_rate"] < 100
     assert 0 < outcomes["promised_overdue"] < outcomes["promised"]
     assert 0 < outcomes["promised_done"] < outcomes["promised"]
+    # Followed to the end (回头看): nearly every B item keeps its promise, one done late and one
+    # not done are overdue; those not done by 31 December 2022 are in 2023's ledger, nearly all
+    # solved there, each reported on by its unit along the way.
+    assert (outcomes["promised"], outcomes["promised_done"], outcomes["promised_overdue"]) == (
+        41,
+        40,
+        2,
+    )
+    assert [len(selectors.overdue_promises(year, today=datetime.date(2026, 1, 1)))] == [2]
+    ledger = selectors.carry_over_figures(2023)
+    assert (ledger["carried_in"], ledger["carried_in_solved"]) == (16, 15)
+    assert CarryOver.objects.filter(to_year=2023, status="open").count() == 1
+    assert ProgressReport.objects.filter(done=True).count() == 40
+    assert not ProgressReport.objects.filter(done=True, reply=None).exists()
+    demo.load()  # the roll-over again adds nothing
+    assert CarryOver.objects.count() == 16
     # No B reply without its promise, no C reply without its reasons.
     assert not Reply.objects.filter(reply_class="B", is_followup=False, promised_by=None).exists()
     assert not Reply.objects.filter(reply_class="C", is_followup=False, reasons="").exists()

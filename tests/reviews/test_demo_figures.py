@@ -23,6 +23,10 @@ EXPECTED = {
     "major_projects.count": 11,
     "major_projects.investment": Decimal("2196000000"),
     "major_projects.voted": 6,
+    # Issue 16 (回头看): the demo year's B items overdue against their promise, and carried into
+    # 2023's look-back ledger.
+    "suggestions.promises_overdue": 2,
+    "suggestions.carried_over": 16,
 }
 
 
@@ -41,5 +45,6 @@ def test_the_2022_review_reads_the_customers_figures(demo, client):
     assert round(float(closure), 1) == 94.3
     html = client.get("/reviews/2022/").content.decode()
     text = re.sub(r"<[^>]+>", "", html).replace(",", "")  # what a reader sees
+    assert "转入下一年度回头看台账的建议" in text
     for shown in ("226", "1322", "94.3", "251", "25.57亿元", "21.96亿元"):
         assert shown in text, shown
