@@ -417,7 +417,7 @@ class WarningRule(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     threshold = models.DecimalField(
-        _("threshold (% or days)"),
+        _("threshold (percent or days)"),
         max_digits=6,
         decimal_places=2,
         validators=[MinValueValidator(0)],

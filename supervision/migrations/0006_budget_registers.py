@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='warningrule',
             name='threshold',
-            field=models.DecimalField(decimal_places=2, help_text="Execution: warn when spending is under this share of the adjusted budget. Debt: warn when the balance is over this share of the limit (100 = the limit). December: warn when December's spending is over this share of the year's. 三公: warn when a department's spending is over this share of its budget (100 = the budget). Transfers: warn when a transfer is not passed on within this many days of its receipt. Revenue: warn when a budget's revenue to date is down on the same month of last year by more than this share.", max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='threshold (% or days)'),
+            field=models.DecimalField(decimal_places=2, help_text="Execution: warn when spending is under this share of the adjusted budget. Debt: warn when the balance is over this share of the limit (100 = the limit). December: warn when December's spending is over this share of the year's. 三公: warn when a department's spending is over this share of its budget (100 = the budget). Transfers: warn when a transfer is not passed on within this many days of its receipt. Revenue: warn when a budget's revenue to date is down on the same month of last year by more than this share.", max_digits=6, validators=[django.core.validators.MinValueValidator(0)], verbose_name='threshold (percent or days)'),
         ),
         migrations.AddConstraint(
             model_name='budgetwarning',
