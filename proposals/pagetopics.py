@@ -24,6 +24,8 @@ from proposals.models import (
     ReminderSent,
     Reply,
     ReturnRequest,
+    ScorecardCriterion,
+    ScorecardScheme,
     Signature,
     Suggestion,
     SuggestionAttachment,
@@ -80,6 +82,15 @@ topics.register(MotionProgressReport, "motions", row=lambda r: [f"motion:{r.moti
 # A contact counts in the suggestion statistics (面商率) and the review; its page shows it too.
 for model in (Signature, Assignment, Reply, Feedback, Contact):
     topics.register(model, row=_item)
+# The units' scorecards: the scheme and its rules (the figures read the items' topics).
+topics.register(ScorecardScheme, "scorecards", row=lambda s: review_years(s.year))
+topics.register(
+    ScorecardCriterion,
+    "scorecards",
+    row=lambda c: review_years(
+        ScorecardScheme.objects.filter(pk=c.scheme_id).values_list("year", flat=True).first()
+    ),
+)
 # An opinion shows on the statistics, its station's page and the review of its year; once it
 # became a suggestion, on that suggestion's page too.
 topics.register(

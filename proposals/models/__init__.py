@@ -61,3 +61,4 @@ from proposals.models.suggestions import (  # noqa: F401
     SuggestionQuerySet,
     attachment_path,
 )
+from proposals.models.scorecards import ScorecardCriterion, ScorecardScheme  # noqa: F401
