@@ -845,5 +845,6 @@ class UnitEvaluationAdmin(ReadOnlyMixin, admin.ModelAdmin):
             then=opened,
         )
 
+
 from supervision.budget import admin as budget_admin  # noqa: E402,F401
 from supervision.filing import admin as filing_admin  # noqa: E402,F401

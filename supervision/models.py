@@ -841,7 +841,6 @@ class MajorProject(models.Model):
         return self.investment > congress_rule("MAJOR_PROJECT_VOTE_THRESHOLD_YUAN")
 
 
-
 class UnitEvaluation(models.Model):
     """The deputies' yearly satisfaction poll on one handling unit (issue 16): one poll per unit
     and year, its evidence the unit's public scorecard (linked by URL in the poll's text)."""

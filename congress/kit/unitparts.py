@@ -42,4 +42,3 @@ def unit_parts(year: int, unit_ids: list[int]) -> dict[int, list[UnitPart]]:
         for unit_id, lines in part(year, unit_ids).items():
             found.setdefault(unit_id, []).extend(lines)
     return found
-

@@ -54,6 +54,7 @@ from proposals.models.opinions import (  # noqa: F401
     normalise_opinion_code,
     opinion_photo_path,
 )
+from proposals.models.scorecards import ScorecardCriterion, ScorecardScheme  # noqa: F401
 from proposals.models.suggestions import (  # noqa: F401
     SubmittedSuggestion,
     Suggestion,
@@ -61,4 +62,3 @@ from proposals.models.suggestions import (  # noqa: F401
     SuggestionQuerySet,
     attachment_path,
 )
-from proposals.models.scorecards import ScorecardCriterion, ScorecardScheme  # noqa: F401

@@ -58,9 +58,7 @@ class ScorecardScheme(models.Model):
 
     def clean(self):
         if not self.fail_on_any and not self.min_met:
-            raise ValidationError(
-                {"min_met": _("Say how many criteria a unit must meet to pass.")}
-            )
+            raise ValidationError({"min_met": _("Say how many criteria a unit must meet to pass.")})
 
 
 class ScorecardCriterion(models.Model):
@@ -152,7 +150,9 @@ class ScorecardCriterion(models.Model):
             case self.Kind.CONTACT_CONFIRMED:
                 if every:
                     return gettext("A confirmed contact for every lead item")
-                return gettext("Lead items with a confirmed contact ≥ %(share)s%%") % {"share": share}
+                return gettext("Lead items with a confirmed contact ≥ %(share)s%%") % {
+                    "share": share
+                }
             case self.Kind.PROMISES_KEPT:
                 if every:
                     return gettext("No class B item overdue against its promise")

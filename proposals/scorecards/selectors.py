@@ -95,7 +95,9 @@ class Figure:
     @property
     def passed(self) -> bool:
         """Nothing to count is nothing failed; else the exact share against the threshold."""
-        return not self.counted or Decimal(100 * self.met) >= self.criterion.min_share * self.counted
+        return (
+            not self.counted or Decimal(100 * self.met) >= self.criterion.min_share * self.counted
+        )
 
     @property
     def failing(self) -> list[ItemRow]:
@@ -135,7 +137,9 @@ def public_scheme(year: int) -> ScorecardScheme | None:
 
 def public_years() -> list[int]:
     return list(
-        ScorecardScheme.objects.filter(published=True).values_list("year", flat=True).order_by("-year")
+        ScorecardScheme.objects.filter(published=True)
+        .values_list("year", flat=True)
+        .order_by("-year")
     )
 
 
@@ -215,7 +219,8 @@ def _signed(row, criterion, on, holidays) -> ItemRow | None:
     return _item(
         row,
         False,
-        _("signed for on %(date)s, deadline %(deadline)s") % {"date": _day(signed), "deadline": _day(deadline)},
+        _("signed for on %(date)s, deadline %(deadline)s")
+        % {"date": _day(signed), "deadline": _day(deadline)},
     )
 
 
@@ -232,7 +237,9 @@ def _on_time(row, on) -> ItemRow | None:
         return _item(row, False, _("no reply; due %(date)s") % {"date": _day(row["due_date"])})
     met = first <= row["due_date"]
     return _item(
-        row, met, _("replied on %(date)s, due %(due)s") % {"date": _day(first), "due": _day(row["due_date"])}
+        row,
+        met,
+        _("replied on %(date)s, due %(due)s") % {"date": _day(first), "due": _day(row["due_date"])},
     )
 
 

@@ -28,9 +28,7 @@ class ResultFilter(forms.Form):
 
 @cached_page(depends=["scorecards"])
 def scorecard_years(request):
-    return render(
-        request, "proposals/scorecards/years.html", {"years": selectors.public_years()}
-    )
+    return render(request, "proposals/scorecards/years.html", {"years": selectors.public_years()})
 
 
 def year_context(scheme, *, result: str = "", preview: bool = False) -> dict:

@@ -6,7 +6,7 @@ once a year through the vote engine."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from proposals.models import (
     Assignment,
@@ -25,6 +25,7 @@ from tests.factories import DeputyFactory, OrganisationFactory, SuggestionFactor
 D = datetime.date
 K = ScorecardCriterion.Kind
 ASSIGNED, DUE = D(2022, 3, 18), D(2022, 6, 18)  # a Friday; 7 working days later: 29 March
+REPLIED = D(2022, 6, 10)
 TODAY = D(2023, 1, 10)  # the 2022 scorecard is counted as of 31 December 2022
 
 
@@ -40,7 +41,7 @@ def item(
     *,
     role=Assignment.Role.LEAD,
     signed: D | None = ASSIGNED,
-    replied: D | None = D(2022, 6, 10),
+    replied: D | None = REPLIED,
     reply_class="A",
     promised: D | None = None,
     done: D | None = None,
@@ -292,9 +293,7 @@ def test_unit_page_drills_down_to_exactly_the_failing_items(client, published):
     assert response.status_code == 200
     contact = response.context["card"].figures[3]
     assert contact.criterion.kind == K.CONTACT_CONFIRMED
-    assert codes(contact.failing) == sorted(
-        [published["missing"].code, published["hidden"].code]
-    )
+    assert codes(contact.failing) == sorted([published["missing"].code, published["hidden"].code])
     page = response.content.decode()
     # A public item links to its page; one not public is named by its number only.
     assert f'href="/suggestions/{published["missing"].pk}/"' in page
@@ -315,8 +314,7 @@ def test_unpublished_scheme_is_not_public_but_staff_preview_it(client, published
     assert preview.status_code == 200
     assert "市水利局" in preview.content.decode()
     unit = client.get(
-        f"/admin/proposals/scorecardscheme/{published['scheme'].pk}/preview/"
-        f"{published['poor'].pk}/"
+        f"/admin/proposals/scorecardscheme/{published['scheme'].pk}/preview/{published['poor'].pk}/"
     )
     assert published["hidden"].title in unit.content.decode()  # staff see every item
 
@@ -482,3 +480,31 @@ def test_published_poll_result_shows_on_the_scorecard(client, staff, published):
     page = client.get(f"/units/scorecards/2022/{published['poor'].pk}/").content.decode()
 
     assert "代表满意度测评" in page
+
+
+# -- the demo year ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_year_fails_exactly_two_units_each_on_one_rule(client):
+    from congress.demo import DemoContext, run
+    from congress.review import registry
+    from proposals.demo import MISSES_PROMISES, SKIPS_MEETINGS
+
+    run(DemoContext(password="demo-password-for-tests"))
+    made = ScorecardScheme.objects.get(year=2022, published=True)
+    with translation.override("zh-hans"):
+        assert [c.rule_text for c in made.criteria.all()][0] == "每件均在7个工作日内签收"
+
+    cards = selectors.scorecards(made)
+    failed = {c.name: [f.criterion.kind for f in c.figures if not f.passed] for c in cards}
+    failed = {name: kinds for name, kinds in failed.items() if kinds}
+    assert failed == {SKIPS_MEETINGS: [K.CONTACT_CONFIRMED], MISSES_PROMISES: [K.PROMISES_KEPT]}
+    figures = registry.compute(["scorecards.units_passed", "scorecards.units_failed"], 2022)
+    assert figures == {
+        "scorecards.units_passed": len(cards) - 2,
+        "scorecards.units_failed": 2,
+    }
+
+    page = client.get("/units/scorecards/2022/?result=failed")
+    assert {c.name for c in page.context["cards"]} == set(failed)
