@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from congress.kit.registry import Discovery
 
 _discovery = Discovery("unitparts")
-_parts: list[Callable[[int, list[int]], dict[int, list["UnitPart"]]]] = []
+Contributor = Callable[[int, list[int]], dict[int, list["UnitPart"]]]
+_parts: list[Contributor] = []
 
 
 @dataclass
@@ -29,7 +30,7 @@ class UnitPart:
     url: str = ""
 
 
-def unit_part(function):
+def unit_part(function: Contributor) -> Contributor:
     _parts.append(function)
     return function
 

@@ -114,6 +114,8 @@ class UnitCard:
     name: str
     figures: list[Figure]
     scheme: ScorecardScheme
+    # What other apps say about the unit (congress.kit.unitparts), filled by the pages.
+    parts: list = field(default_factory=list)
 
     @property
     def met_count(self) -> int:

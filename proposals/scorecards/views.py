@@ -20,7 +20,7 @@ TOPICS = ["suggestions", "scorecards", "supervision"]
 
 class ResultFilter(forms.Form):
     result = forms.ChoiceField(
-        label=_("Result"),
+        label=_("Scorecard result"),
         required=False,
         choices=[("", _("All units")), ("passed", _("Passed")), ("failed", _("Failed"))],
     )

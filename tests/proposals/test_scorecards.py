@@ -52,7 +52,7 @@ def item(
 ):
     """One 2022 suggestion handled by `unit`, with the records a scorecard reads."""
     number = next(_codes)
-    suggestion = SuggestionFactory(
+    suggestion = SuggestionFactory.create(
         code=f"十六届一次会议第{number:03d}号",
         status=Suggestion.Status.REPLIED if replied else Suggestion.Status.HANDLING,
         is_public=public,
@@ -89,7 +89,7 @@ def item(
             Feedback.objects.create(
                 reply=reply,
                 suggestion=suggestion,
-                rater=DeputyFactory(term=suggestion.term),
+                rater=DeputyFactory.create(term=suggestion.term),
                 process_rating=process,
                 result_rating=result,
                 comment="" if "unsatisfied" not in (process, result) else "没有解决",
@@ -508,3 +508,21 @@ def test_demo_year_fails_exactly_two_units_each_on_one_rule(client):
 
     page = client.get("/units/scorecards/2022/?result=failed")
     assert {c.name for c in page.context["cards"]} == set(failed)
+
+
+def test_admin_pages_open(client, staff, published):
+    client.force_login(staff)
+    pk = published["scheme"].pk
+    for url in [
+        "/admin/proposals/scorecardscheme/",
+        f"/admin/proposals/scorecardscheme/{pk}/change/",
+        "/admin/supervision/unitevaluation/",
+        "/admin/supervision/unitevaluation/add/",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_years_page_lists_published_years(client, published):
+    page = client.get("/units/scorecards/").content.decode()
+    assert 'href="/units/scorecards/2022/"' in page
+    assert client.get("/en/units/scorecards/2022/").status_code == 200
