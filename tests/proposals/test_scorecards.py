@@ -526,3 +526,35 @@ def test_years_page_lists_published_years(client, published):
     page = client.get("/units/scorecards/").content.decode()
     assert 'href="/units/scorecards/2022/"' in page
     assert client.get("/en/units/scorecards/2022/").status_code == 200
+
+
+# -- the page cache: a scorecard is never stale ------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_scorecard_drops_after_a_contact_or_a_rule_changes(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    unit = OrganisationFactory(name="市水利局")
+    lacking = item(unit, contact=None)
+    made = scheme((K.CONTACT_CONFIRMED, {}))
+    url = f"/units/scorecards/2022/{unit.pk}/"
+    assert client.get(url).context["card"].passed is False
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+    Contact.objects.create(
+        assignment=lacking.assignments.get(),
+        suggestion=lacking,
+        contact_on=D(2022, 4, 1),
+        way=Contact.Way.SITE,
+        stage=Contact.Stage.DURING,
+        participants="代表；局长",
+        status=Contact.Status.CONFIRMED,
+        answered_at=at(D(2022, 4, 2)),
+    )
+    fresh = client.get(url)
+    assert "X-Page-Cache" not in fresh
+    assert fresh.context["card"].passed is True
+
+    made.published = False
+    made.save()
+    assert client.get(url).status_code == 404
