@@ -4,6 +4,7 @@ deputies' satisfaction poll on the unit, once its result is published."""
 from django.utils.translation import gettext as _
 
 from congress.kit.unitparts import UnitPart, unit_part
+from supervision import rules
 from supervision.models import UnitEvaluation
 from supervision.selectors import PUBLIC_RESULT, result_lines
 
@@ -20,7 +21,9 @@ def satisfaction(year: int, unit_ids: list[int]) -> dict[int, list[UnitPart]]:
         if not lines:
             continue
         line = lines[0]
-        counts = "，".join(f"{label} {n}" for label, n in line.counts)
+        order = [str(label) for _code, label in rules.grade_choices(evaluation.poll.method)]
+        ranked = sorted(line.counts, key=lambda pair: order.index(str(pair[0])))
+        counts = "，".join(f"{label} {n}" for label, n in ranked)
         value = f"{line.outcome_label}（{counts}）"
         found[evaluation.organisation_id] = [
             UnitPart(

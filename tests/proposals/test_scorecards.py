@@ -508,6 +508,10 @@ def test_demo_year_fails_exactly_two_units_each_on_one_rule(client):
 
     page = client.get("/units/scorecards/2022/?result=failed")
     assert {c.name for c in page.context["cards"]} == set(failed)
+    # The deputies rated five units at the year's end; the two failing ones among them.
+    assert UnitEvaluation.objects.filter(year=2022, poll__status=Poll.Status.PUBLISHED).count() == 5
+    assert all(card.parts for card in page.context["cards"])
+    assert "代表满意度测评" in page.content.decode()
 
 
 def test_admin_pages_open(client, staff, published):
