@@ -277,6 +277,8 @@ def test_public_year_page_shows_every_unit_and_the_rules(client, published):
     assert "7个工作日内签收" in page  # the rule in a clerk's words
     assert "不达标" in page
     assert f"/units/scorecards/2022/{published['poor'].pk}/" in page
+    # Each figure opens the unit's page at that criterion's items.
+    assert f"/units/scorecards/2022/{published['poor'].pk}/#criterion-4" in page
     assert [c.passed for c in response.context["cards"]] == [True, False]
 
 
