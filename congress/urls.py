@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("proposals.motions.urls")),
     path("", include("proposals.opinions.urls")),
     path("", include("proposals.urls")),
+    path("", include("proposals.scorecards.urls")),
     path("", include("supervision.urls")),
     path("", include("congress.review.urls")),
     path("", include("congress.opendata.urls")),

@@ -46,12 +46,15 @@ from proposals.models import (
     ProgressReport,
     Rating,
     Reply,
+    ScorecardCriterion,
+    ScorecardScheme,
     Signature,
     Suggestion,
     TimelineEntry,
     proposal_code,
 )
 from proposals.opinions import demo as opinions_demo
+from proposals.scorecards import demo as scorecards_demo
 
 D = datetime.date
 OFFICE = "市人大常委会代表工作委员会"
@@ -268,6 +271,69 @@ def _contact_rows(rng, item, lead_assignment, assigned_on: D, replied_on: D, dep
     return rows
 
 
+# The units' scorecard (issue 16): the year's shortfalls in meeting the deputies and in keeping
+# class B promises fall on two units, so that the 2022 scorecard fails exactly those two — one
+# that skips the meetings, one whose promises ran out — and the other units meet every rule.
+SKIPS_MEETINGS = "市综合行政执法局"
+MISSES_PROMISES = "市教育局"
+
+
+def _promise_for_scorecard(outcome: dict, unit_name: str) -> dict:
+    """Outside MISSES_PROMISES, a class B promise that ran out by the year's end without the
+    item done is a promise for the next spring instead (the item stays the same otherwise)."""
+    promised, done_on = outcome["promised"], outcome["done_on"]
+    if unit_name == MISSES_PROMISES or promised is None or promised > D(2022, 12, 31):
+        return outcome
+    if done_on is not None and done_on <= promised:
+        return outcome
+    return {**outcome, "promised": D(2023, 3, 31)}
+
+
+def _contacts_for_scorecard(rows: list, item, lead_assignment, dates: tuple[D, D], deputy):
+    """Outside SKIPS_MEETINGS, an item whose contacts the deputy did not confirm (or with none)
+    gets one more, confirmed: the unit met the deputy again at a stage not yet recorded."""
+    assigned_on, replied_on = dates
+    confirmed = Contact.Status.CONFIRMED
+    if lead_assignment.organisation.name == SKIPS_MEETINGS or any(
+        row["status"] == confirmed for row in rows
+    ):
+        return rows
+    used = {row["stage"] for row in rows}
+    days = {
+        Contact.Stage.BEFORE: assigned_on + datetime.timedelta(days=10),
+        Contact.Stage.AFTER: replied_on + datetime.timedelta(days=7),
+        Contact.Stage.DURING: assigned_on + (replied_on - assigned_on) / 2,
+    }
+    stage = next((stage for stage in days if stage not in used), None)
+    if stage is None:  # every stage recorded, none confirmed: the deputy confirms the last
+        last = rows[-1]
+        rows[-1] = {
+            **last,
+            "status": confirmed,
+            "dispute_reason": "",
+            "answered_at": last["recorded_at"] + datetime.timedelta(days=1),
+        }
+        return rows
+    day = days[stage]
+    return [
+        *rows,
+        {
+            "assignment_id": lead_assignment.pk,
+            "suggestion_id": item.pk,
+            "contact_on": day,
+            "way": Contact.Way.FACE,
+            "stage": stage,
+            "participants": f"{deputy.name}代表；{lead_assignment.organisation.name}分管领导",
+            "note": CONTACT_NOTES[stage],
+            "status": confirmed,
+            "dispute_reason": "",
+            "answered_at": at(day + datetime.timedelta(days=2), 20),
+            "recorded_at": at(day + datetime.timedelta(days=1), 11),
+            "recorded_by_id": None,
+        },
+    ]
+
+
 def _day_between(rng, start: D, end: D) -> D:
     return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
 
@@ -340,7 +406,9 @@ def load(*, stdout=None) -> None:
             else [units[n] for n in unit_names if units[n] != lead_unit][: rng.choice([0, 0, 1])]
         )
         closed = at(replied_on + datetime.timedelta(days=rng.randint(5, 20)), 15)
-        outcome = _outcome_plan(outcome_rng, reply_class, replied_on, broken)
+        outcome = _promise_for_scorecard(
+            _outcome_plan(outcome_rng, reply_class, replied_on, broken), lead_unit.name
+        )
         outcomes.append(outcome)
         rows.append(
             {
@@ -490,7 +558,9 @@ def load(*, stdout=None) -> None:
     contacts = []
     for item, plan in zip(suggestions, plans, strict=True):
         lead, _cos, _unit, _co, assigned_on, _due, replied_on, *_rest = plan
-        contacts += _contact_rows(outcome_rng, item, leads[item.pk], assigned_on, replied_on, lead)
+        rows = _contact_rows(outcome_rng, item, leads[item.pk], assigned_on, replied_on, lead)
+        dates = (assigned_on, replied_on)
+        contacts += _contacts_for_scorecard(rows, item, leads[item.pk], dates, lead)
     sync_rows(Contact.objects.filter(suggestion_id__in=ids), ["suggestion_id", "stage"], contacts)
 
     feedback = []
@@ -742,5 +812,14 @@ register(
         app_step(opinions_demo.load),
         (Opinion, OpinionPhoto),
         order=60,
+    )
+)
+# After the year's items: the scorecard's scheme (its figures are computed from them).
+register(
+    Step(
+        "scorecards",
+        app_step(scorecards_demo.load),
+        (ScorecardScheme, ScorecardCriterion),
+        order=55,
     )
 )

@@ -26,6 +26,8 @@ from proposals.models import (
     ReminderSent,
     Reply,
     ReturnRequest,
+    ScorecardCriterion,
+    ScorecardScheme,
     Signature,
     Suggestion,
     SuggestionAttachment,
@@ -89,6 +91,15 @@ topics.register(
     "carry_overs",
     "suggestions",
     row=lambda c: [f"suggestion:{c.suggestion_id}", *review_years(c.from_year, c.to_year)],
+)
+# The units' scorecards: the scheme and its rules (the figures read the items' topics).
+topics.register(ScorecardScheme, "scorecards", row=lambda s: review_years(s.year))
+topics.register(
+    ScorecardCriterion,
+    "scorecards",
+    row=lambda c: review_years(
+        ScorecardScheme.objects.filter(pk=c.scheme_id).values_list("year", flat=True).first()
+    ),
 )
 # An opinion shows on the statistics, its station's page and the review of its year; once it
 # became a suggestion, on that suggestion's page too.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.admin import (
+    ReadOnlyMixin,
     ServiceCheckedForm,
     action_page,
     make_from_form,
@@ -45,6 +46,7 @@ from supervision.models import (
     ReviewOpinion,
     SupervisionDocument,
     SupervisionItem,
+    UnitEvaluation,
 )
 from supervision.todo import PollQueueFilter
 
@@ -775,6 +777,75 @@ class MajorProjectAdmin(admin.ModelAdmin):
 
 
 # Networked budget supervision likewise.
+
+# --- The deputies' yearly satisfaction poll on each handling unit (issue 16) -----------------
+
+
+class UnitEvaluationForm(forms.Form):
+    """Open one satisfaction poll per chosen unit, its scorecard for the year as the evidence."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    organisations = forms.ModelMultipleChoiceField(
+        Organisation.objects.active(),
+        label=_("handling units"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    opens_at = forms.DateTimeField(label=_("opens at"))
+    closes_at = forms.DateTimeField(label=_("closes at"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", gettext("A vote must close after it opens."))
+        return data
+
+
+@admin.register(UnitEvaluation)
+class UnitEvaluationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The units' satisfaction polls, one per unit and year: opened here (添加), counted and
+    published as every other vote, from the poll's own page."""
+
+    list_display = ["year", "organisation", "poll_link", "poll_status"]
+    list_filter = ["year"]
+    list_select_related = ["organisation", "poll"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("supervision.add_poll")
+
+    @admin.display(description=_("poll"))
+    def poll_link(self, obj):
+        url = reverse("admin:supervision_poll_change", args=[obj.poll_id])
+        return format_html('<a href="{}">{}</a>', url, obj.poll.title)
+
+    @admin.display(description=_("status"))
+    def poll_status(self, obj):
+        return obj.poll.get_status_display()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        year = timezone.localdate().year - 1
+        form = UnitEvaluationForm(
+            request.POST or None,
+            initial={"year": year, "organisations": Organisation.objects.active(), **vote_window()},
+        )
+
+        def opened(polls):
+            messages.success(
+                request,
+                gettext("%(count)s satisfaction polls opened.") % {"count": len(polls)},
+            )
+            return redirect("admin:supervision_unitevaluation_changelist")
+
+        return make_from_form(
+            self,
+            request,
+            None,
+            form=form,
+            title=gettext("Open the deputies' satisfaction polls on the handling units"),
+            call=lambda data: services.unit_evaluations_open(actor=request.user, **data),
+            then=opened,
+        )
+
+
 from supervision.budget import admin as budget_admin  # noqa: E402,F401
 from supervision.budget import case_admin as budget_case_admin  # noqa: E402,F401
 from supervision.filing import admin as filing_admin  # noqa: E402,F401

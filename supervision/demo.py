@@ -17,6 +17,9 @@ What the article gives, and what is assumed:
   ballots are stored as electronic ballots (the hall used paper; an electronic record lets the
   demo show receipts); the roll of the standing committee is a stand-in of 35 deputies led by
   吴金华, as the data has no standing-committee membership; every handling report came in on time.
+- Assumed (issue 16): at the year's end the deputies rated five handling units chosen by the
+  chair's meeting (UNIT_EVALUATIONS), each poll's evidence the unit's 2022 scorecard; the two
+  units the scorecard fails are rated lower.
 """
 
 import datetime
@@ -46,6 +49,7 @@ from supervision.models import (
     ProjectIdea,
     Result,
     SupervisionItem,
+    UnitEvaluation,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -211,6 +215,7 @@ def load(*, stdout=None) -> None:
         items = _items(say, term, orgs)
         _environment_evaluation(say, term, items, committee)
         _major_projects(say, term, orgs, committee)
+        _unit_evaluations(say, term, orgs)
 
 
 def _rng(name: str) -> random.Random:
@@ -477,6 +482,40 @@ def _environment_evaluation(say, term, items, committee) -> None:
     say(f"supervision: environment report evaluated: {outcome}.")
 
 
+# The units the deputies rated at the year's end, and the weights of their grades (满意, 基本满意,
+# 不满意): the two the scorecard fails (proposals/demo.py) are rated lower.
+UNIT_EVALUATIONS = {
+    "市交通运输局": [88, 11, 1],
+    "市水利局": [84, 14, 2],
+    "市民政局": [86, 13, 1],
+    "市综合行政执法局": [46, 44, 10],
+    "市教育局": [52, 40, 8],
+}
+
+
+def _unit_evaluations(say, term, orgs) -> None:
+    if UnitEvaluation.objects.filter(year=YEAR).exists():
+        return
+    units = [orgs[name] for name in UNIT_EVALUATIONS if name in orgs]
+    if not units:
+        return
+    day = D(2022, 12, 28)
+    polls = services.unit_evaluations_open(
+        year=YEAR, organisations=units, opens_at=at(day, 9), closes_at=at(day, 17), term=term
+    )
+    rng = _rng("unit-evaluations")
+    for unit, poll in zip(units, polls, strict=True):
+        roll = list(Deputy.objects.filter(poll_rolls__poll=poll).order_by("card_number"))
+        voters = sorted(rng.sample(roll, len(roll) * 9 // 10), key=lambda d: d.card_number)
+        options = list(poll.options.all())
+        weights = UNIT_EVALUATIONS[unit.name]
+        _store_ballots(poll, voters, _graded_ballots(options, voters, rng, weights))
+        result = services.poll_close(poll=poll)
+        services.poll_publish(poll=poll)
+        _settle(poll, result, at(day, 17, 30))
+    say(f"supervision: {len(polls)} handling units rated by the deputies.")
+
+
 def _major_projects(say, term, orgs, committee) -> None:
     for name, yi, owner in MAJOR_PROJECTS:
         MajorProject.objects.get_or_create(
@@ -512,7 +551,15 @@ register(
     Step(
         "supervision",
         app_step(load),
-        (SupervisionItem, Poll, BallotReceipt, Ballot, LivelihoodProject, MajorProject),
+        (
+            SupervisionItem,
+            Poll,
+            BallotReceipt,
+            Ballot,
+            LivelihoodProject,
+            MajorProject,
+            UnitEvaluation,
+        ),
         order=70,
     )
 )

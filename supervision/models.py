@@ -841,6 +841,32 @@ class MajorProject(models.Model):
         return self.investment > congress_rule("MAJOR_PROJECT_VOTE_THRESHOLD_YUAN")
 
 
+class UnitEvaluation(models.Model):
+    """The deputies' yearly satisfaction poll on one handling unit (issue 16): one poll per unit
+    and year, its evidence the unit's public scorecard (linked by URL in the poll's text)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    organisation = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="evaluations", verbose_name=_("handling unit")
+    )
+    poll = models.OneToOneField(
+        Poll, models.PROTECT, related_name="unit_evaluation", verbose_name=_("poll")
+    )
+
+    class Meta:
+        ordering = ["-year", "organisation__order", "organisation__name"]
+        verbose_name = _("unit satisfaction poll")
+        verbose_name_plural = _("unit satisfaction polls")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "organisation"], name="unit_evaluation_once_a_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.organisation}"
+
+
 # Filing review of normative documents and networked budget supervision live in their own
 # modules; Django finds their models here.
 from supervision.budget.models import (  # noqa: E402,F401

@@ -47,6 +47,7 @@ from supervision.models import (
     SealedBallot,
     SupervisionDocument,
     SupervisionItem,
+    UnitEvaluation,
 )
 
 for model in (SupervisionItem, SupervisionDocument, ReviewOpinion, RectificationReport, Appointee):
@@ -55,6 +56,8 @@ for model in (SupervisionItem, SupervisionDocument, ReviewOpinion, Rectification
 # Polls decide both a supervised item's satisfaction and the livelihood projects.
 topics.register(Poll, "supervision", "projects", row=lambda poll: review_years(poll.opens_at))
 topics.register(PollOption, "supervision", "projects")
+# A unit's satisfaction poll shows on the units' scorecards (congress.kit.unitparts).
+topics.register(UnitEvaluation, "supervision")
 topics.register(Result, "supervision", "projects", row=lambda result: review_years())
 
 for model in (ProjectIdea, LivelihoodProject, MajorProject):

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -40,6 +41,7 @@ from supervision.models import (
     ReviewOpinion,
     SealedBallot,
     SupervisionItem,
+    UnitEvaluation,
 )
 
 logger = logging.getLogger(__name__)
@@ -768,3 +770,53 @@ def major_project_poll_create(
         MajorProject.objects.bulk_update(projects, ["approval_option"])
         pagecache.touched_rows(projects)  # bulk_update() sends no signals
     return poll
+
+
+# --- The deputies' yearly satisfaction poll on each handling unit (issue 16) -----------------
+
+
+def unit_evaluations_open(
+    *,
+    year: int,
+    organisations: Iterable,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    term=None,
+    actor=None,
+) -> list[Poll]:
+    """One satisfaction poll per unit for the year, opened to the serving deputies at once; each
+    poll's text links to the unit's public scorecard (its evidence). Units that already have
+    the year's poll are left as they are; none left is a refusal."""
+    with transaction.atomic():
+        done = set(
+            UnitEvaluation.objects.select_for_update()
+            .filter(year=year)
+            .values_list("organisation_id", flat=True)
+        )
+        todo = [unit for unit in organisations if unit.pk not in done]
+        if not todo:
+            raise DomainError(
+                _("Every unit chosen already has its satisfaction poll for this year."),
+                code="unit_evaluation_exists",
+            )
+        polls = []
+        for unit in todo:
+            evidence = reverse("scorecards:unit", args=[year, unit.pk])
+            poll = poll_create(
+                kind=Poll.Kind.SATISFACTION,
+                title=_("Deputies' satisfaction with %(unit)s, %(year)s")
+                % {"unit": unit.name, "year": year},
+                description=_(
+                    "Rate how %(unit)s handled the deputies' suggestions of %(year)s. "
+                    "Its scorecard, and the items behind each figure: %(url)s"
+                )
+                % {"unit": unit.name, "year": year, "url": evidence},
+                options=[{"label": unit.name, "description": evidence}],
+                opens_at=opens_at,
+                closes_at=closes_at,
+                term=term,
+                actor=actor,
+            )
+            UnitEvaluation.objects.create(year=year, organisation=unit, poll=poll)
+            polls.append(poll_open(poll=poll, actor=actor))
+    return polls

@@ -6,26 +6,32 @@ import datetime
 from congress.models import Holiday
 
 
-def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+def exceptions_between(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
+    """The Holiday table's days in a range (day → is it a working day). One query; pass it to
+    `add_working_days` to count many dates without a query each."""
     return dict(
         Holiday.objects.filter(date__range=(start, end)).values_list("date", "is_working_day")
     )
 
 
 def is_working_day(day: datetime.date, exceptions: dict[datetime.date, bool] | None = None) -> bool:
-    exceptions = _exceptions(day, day) if exceptions is None else exceptions
+    exceptions = exceptions_between(day, day) if exceptions is None else exceptions
     if day in exceptions:
         return exceptions[day]
     return day.weekday() < 5
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date `days` working days after `start` (start itself not counted). One query."""
+def add_working_days(
+    start: datetime.date, days: int, exceptions: dict[datetime.date, bool] | None = None
+) -> datetime.date:
+    """The date `days` working days after `start` (start itself not counted). One query, none
+    when given the `exceptions` (exceptions_between) covering the days after `start`."""
     if days < 0:
         raise ValueError("days must not be negative")
-    # Long holidays (Spring Festival) take at most ~9 days; a generous window covers them.
-    window_end = start + datetime.timedelta(days=days * 2 + 30)
-    exceptions = _exceptions(start, window_end)
+    if exceptions is None:
+        # Long holidays (Spring Festival) take at most ~9 days; a generous window covers them.
+        window_end = start + datetime.timedelta(days=days * 2 + 30)
+        exceptions = exceptions_between(start, window_end)
     day, left = start, days
     while left:
         day += datetime.timedelta(days=1)
@@ -38,7 +44,7 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    exceptions = _exceptions(start, end)
+    exceptions = exceptions_between(start, end)
     count, day = 0, start
     while day < end:
         day += datetime.timedelta(days=1)

@@ -65,7 +65,8 @@ SECTIONS = [
         "suggestions.session_received, suggestions.received, suggestions.replied_on_time_rate, "
         "suggestions.satisfaction_rate, suggestions.solved_first_reply_rate, "
         "suggestions.solved_by_year_end_rate, suggestions.promises_overdue, "
-        "suggestions.carried_over, suggestions.contact_rate, suggestions.contacts_confirmed_rate, motions.listed",
+        "suggestions.carried_over, suggestions.contact_rate, suggestions.contacts_confirmed_rate, "
+        "scorecards.units_passed, scorecards.units_failed, motions.listed",
     ),
     (
         "依法监督 护航经济稳进提质",

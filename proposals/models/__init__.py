@@ -59,6 +59,7 @@ from proposals.models.opinions import (  # noqa: F401
     normalise_opinion_code,
     opinion_photo_path,
 )
+from proposals.models.scorecards import ScorecardCriterion, ScorecardScheme  # noqa: F401
 from proposals.models.suggestions import (  # noqa: F401
     SubmittedSuggestion,
     Suggestion,

@@ -50,6 +50,7 @@ def test_demo_steps_come_from_each_app_and_run_in_order():
         "stations",
         "activities",
         "proposals",
+        "scorecards",
         "opinions",
         "supervision",
         "filing",
@@ -62,9 +63,15 @@ def test_demo_steps_come_from_each_app_and_run_in_order():
 def test_review_figures_come_from_every_app():
     namespaces = {fig.key.split(".")[0] for fig in registry.all_figures()}
     # deputies/figures.py, proposals/{suggestions,opinions}/figures.py, supervision/figures.py
-    assert {"deputies", "receptions", "suggestions", "motions", "opinions", "supervision"} <= (
-        namespaces
-    )
+    assert {
+        "deputies",
+        "receptions",
+        "suggestions",
+        "motions",
+        "opinions",
+        "supervision",
+        "scorecards",
+    } <= namespaces
 
 
 def test_the_to_do_list_finds_the_apps_rows():
