@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from congress.kit.notify import notify_all
 from congress.kit.rules import rule
+from congress.notices import events
 from proposals import services
 from proposals.handling import clocks
 from proposals.models import ReminderSent, Suggestion
@@ -88,6 +89,11 @@ def send_reminders(*, today: datetime.date) -> int:
                         subject,
                         body,
                         url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+                        event=events.DEADLINE_MISSED if stage == "missed" else events.DEADLINE_NEAR,
+                        params={
+                            "code": suggestion.code,
+                            "date": date_format(clock.due, "DATE_FORMAT"),
+                        },
                     )
                     row.save(update_fields=["recipients"])
             except IntegrityError:
