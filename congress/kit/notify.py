@@ -26,10 +26,11 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from congress.notices import events
 from congress.notices.delivery import absolute, deliver_notice
@@ -73,6 +74,9 @@ class SmsChannel(Channel):
 
 def _notice(recipient: Any, subject: str, body: str, url: str, event: str, params, about):
     params = {k: str(v) for k, v in (params or {}).items()}
+    # The address in the site's default language (Chinese, no prefix), whichever language the
+    # person whose step caused the notice was reading.
+    url = translate_url(url, settings.LANGUAGE_CODE) if url.startswith("/") else url
     if url and events.event(event).texted:
         link = ShortLink.objects.create(target=url, login=recipient is not None)
         params.setdefault("link", absolute(reverse("notices:link", args=[link.code])))
