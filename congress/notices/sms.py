@@ -151,6 +151,8 @@ class AliyunBackend(BaseBackend):
             answer = json.loads(raw)
         except ValueError:
             raise SmsError("bad_answer") from None
+        if not isinstance(answer, dict):
+            raise SmsError("bad_answer")
         if answer.get("Code") != "OK":
             code = str(answer.get("Code") or "bad_answer")
             # isv.* are the caller's mistakes (a bad number, a template): trying again won't help.

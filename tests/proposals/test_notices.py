@@ -175,9 +175,7 @@ def test_the_decision_on_a_not_satisfied_rating_reaches_the_unit_and_the_signers
         handling_services.suggestion_decide_unsatisfied(
             suggestion=suggestion, rehandle=True, by=staff, reason="请重新办理"
         )
-    told = {
-        (n.user, n.event) for n in Notice.objects.filter(event=events.UNSATISFIED_DECISION)
-    }
+    told = {(n.user, n.event) for n in Notice.objects.filter(event=events.UNSATISFIED_DECISION)}
     assert told == {(clerk, events.UNSATISFIED_DECISION), (lead.user, events.UNSATISFIED_DECISION)}
     assert [t.phone for t in sms.outbox] == [PHONE]  # the deputy; the clerk has no mobile
 
