@@ -310,6 +310,8 @@ CONGRESS_RULES = {
     # for the morning (e-mail and the inbox do not); None texts at any hour. A text is tried
     # this many times before e-mail is sent instead.
     "SMS_QUIET_HOURS": ("22:00", "08:00"),
+    # A signer who has not rated the unit's reply this many working days after it is reminded.
+    "RATING_REMINDER_WORKING_DAYS": 10,
     "SMS_TRIES": 3,
     # The office decides within this many working days: on a 不满意 (re-handle or close), and on a
     # unit's request to send an item back or for more time (the clocks staff are reminded of).

@@ -492,3 +492,39 @@ def test_a_unit_created_without_clerks_tells_no_one(staff, lead, session, catego
     suggestion = helpers.registered(lead=lead, session=session, category=category, by=staff)
     handling_services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
     assert not Notice.objects.filter(event=events.ITEM_ASSIGNED).exists()
+
+
+def test_a_signer_who_has_not_rated_is_reminded_once(
+    lead, make_deputy, session, category, staff, unit, now_on_commit
+):
+    from proposals.handling.reminders import send_rating_reminders
+
+    suggestion, reply = helpers.replied(
+        unit=unit, lead=lead, session=session, category=category, by=staff
+    )  # replied on 2022-06-10
+    Notice.objects.all().delete()
+    sms.outbox.clear()
+    with now_on_commit():
+        assert send_rating_reminders(today=datetime.date(2022, 6, 20)) == 0  # 6 working days
+        assert send_rating_reminders(today=datetime.date(2022, 6, 27)) == 1
+        assert send_rating_reminders(today=datetime.date(2022, 6, 28)) == 0  # once
+    (notice,) = Notice.objects.filter(user=lead.user)
+    assert notice.event == events.RATING_DUE
+    assert notice.url == f"/portal/replies/{reply.pk}/rate/"
+    assert [t.event for t in sms.outbox] == ["rating_due"]
+
+
+def test_a_signer_who_rated_is_not_reminded(lead, session, category, staff, unit):
+    from proposals.handling.reminders import send_rating_reminders
+
+    _suggestion, reply = helpers.replied(
+        unit=unit, lead=lead, session=session, category=category, by=staff
+    )
+    handling_services.feedback_give(
+        reply=reply,
+        rater=lead,
+        process_rating=Rating.SATISFIED,
+        result_rating=Rating.SATISFIED,
+        by=lead.user,
+    )
+    assert send_rating_reminders(today=datetime.date(2022, 7, 30)) == 0
