@@ -41,7 +41,7 @@ EVENTS: dict[str, Event] = {
         Event(ITEM_ASSIGNED, _("An item is assigned to my unit"), sms=True),
         Event(DEADLINE_NEAR, _("A deadline is near")),
         Event(DEADLINE_MISSED, _("A deadline was missed"), sms=True),
-        Event(REPLY_PUBLISHED, _("A reply to my suggestion is published"), sms=True),
+        Event(REPLY_PUBLISHED, _("A unit replied to my suggestion"), sms=True),
         Event(RATING_DUE, _("A reply waits for my rating"), sms=True),
         Event(UNSATISFIED_DECISION, _("The decision on a “not satisfied” rating"), sms=True),
         Event(CONTACT_TO_CONFIRM, _("A unit asks me to confirm a contact")),
