@@ -72,7 +72,15 @@ class SmsChannel(Channel):
         raise NotImplementedError("texts go through congress.notices.delivery")
 
 
-def _notice(recipient: Any, subject: str, body: str, url: str, event: str, params, about):
+def _notice(
+    recipient: Any,
+    subject: str,
+    body: str,
+    url: str,
+    event: str,
+    params: dict[str, Any] | None,
+    about: Any,
+) -> Notice:
     params = {k: str(v) for k, v in (params or {}).items()}
     # The address in the site's default language (Chinese, no prefix), whichever language the
     # person whose step caused the notice was reading.
@@ -80,7 +88,7 @@ def _notice(recipient: Any, subject: str, body: str, url: str, event: str, param
     if url and events.event(event).texted:
         link = ShortLink.objects.create(target=url, login=recipient is not None)
         params.setdefault("link", absolute(reverse("notices:link", args=[link.code])))
-    notice = Notice.objects.create(
+    notice: Notice = Notice.objects.create(
         user=recipient,
         event=event,
         subject=str(subject)[:300],
@@ -142,7 +150,13 @@ def notify_all(
 
 
 def notify_resident(
-    about: Any, subject: str, body: str, *, event: str, url: str = "", params=None
+    about: Any,
+    subject: str,
+    body: str,
+    *,
+    event: str,
+    url: str = "",
+    params: dict[str, Any] | None = None,
 ) -> Notice:
     """Tell the resident behind `about` (an opinion): by text only, if they agreed to it
     (`about.phone_for_texts()` says, at sending time). The short link opens `url` without a

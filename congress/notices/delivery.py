@@ -211,7 +211,7 @@ def deliver(notice: Notice, *, now: datetime.datetime | None = None) -> None:
             sent = channel.send(user, notice.subject, notice.body, absolute(notice.url))
         except Exception:  # noqa: BLE001
             _log(notice, channel.name, D.FAILED, error="exception")
-            logger.error("notice not delivered: channel=%s user=%s", channel.name, user.pk)
+            logger.error("notice not delivered: channel=%s user=%s", channel.name, notice.user_id)
         else:
             _log(notice, channel.name, D.SENT if sent else D.SKIPPED)
 

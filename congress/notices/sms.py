@@ -103,7 +103,7 @@ class AliyunBackend(BaseBackend):
     VERSION = "2017-05-25"
 
     def __init__(self, config: dict[str, Any] | None = None):
-        self.config = config or settings.SMS_ALIYUN
+        self.config: dict[str, Any] = config or settings.SMS_ALIYUN
 
     def request_params(self, text: Text) -> dict[str, str]:
         templates = self.config.get("TEMPLATES", {})
