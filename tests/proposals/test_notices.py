@@ -528,3 +528,118 @@ def test_a_signer_who_rated_is_not_reminded(lead, session, category, staff, unit
         by=lead.user,
     )
     assert send_rating_reminders(today=datetime.date(2022, 7, 30)) == 0
+
+
+def test_a_resident_ticks_text_me_on_the_public_form(client, db):
+    from tests.factories import StationFactory
+
+    station = StationFactory()
+    response = client.post(
+        f"/en/opinions/new/?station={station.pk}",
+        {
+            "category": "roads",
+            "content": "小区门口的路灯坏了，晚上出行不方便，请尽快修复。",
+            "phone": "137 0000 1111",
+            "texts": "on",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    assert (opinion.phone, opinion.texts, opinion.phone_for_texts()) == (
+        "13700001111",
+        True,
+        "13700001111",
+    )
+    # The tracking page never shows the number.
+    assert "13700001111" not in client.get(opinion.get_absolute_url()).content.decode()
+
+
+def test_send_queued_notices_releases_the_nights_texts_in_the_morning(lead, at):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    at(23)
+    notice = notify.notify(lead.user, "请联名", "内容", event=events.COSIGN_REQUEST, url="/portal/")
+    delivery.deliver(notice)
+    assert sms.outbox == []
+    out = StringIO()
+    at(8, 30, day=datetime.date(2022, 6, 11))
+    call_command("send_queued_notices", stdout=out)
+    assert out.getvalue().startswith("1 held text messages sent")
+    assert [t.phone for t in sms.outbox] == [PHONE]
+
+
+def test_the_inbox_costs_the_same_few_queries_for_many_notices(client, lead, count_queries):
+    notify.notify(lead.user, "通知", "内容", url="/portal/")
+    client.force_login(lead.user)
+    # session, user, the page's count and rows, the unread count, the deputy (is_deputy)
+    few = count_queries(client, "/en/notices/")
+    for n in range(30):
+        notify.notify(lead.user, f"通知{n}", "内容", url="/portal/")
+    assert count_queries(client, "/en/notices/") == few <= 8
+
+
+def test_what_a_deputy_receives_during_one_suggestions_life(
+    lead, make_deputy, session, category, staff, unit, clerk, now_on_commit
+):
+    """The note's story: the lead deputy's inbox from drafting to the office's decision."""
+    from proposals.handling.reminders import send_rating_reminders
+
+    colleague = make_deputy("王芳")
+    with now_on_commit():
+        draft = helpers.draft(lead=lead, session=session, category=category, by=lead.user)
+        signature = services.signature_request(item=draft, deputy=colleague, by=lead.user)
+        services.signature_confirm(signature=signature, by=colleague.user)
+        suggestion_services.suggestion_submit(suggestion=draft, by=lead.user)
+        suggestion_services.suggestion_register(suggestion=draft, by=staff)
+        handling_services.suggestion_assign(
+            suggestion=draft, lead_unit=unit, by=staff, on=datetime.date(2022, 3, 18)
+        )
+        assignment = draft.assignments.get()
+        handling_services.contact_record(
+            assignment=assignment,
+            contact_on=datetime.date(2022, 4, 1),
+            way="site",
+            stage="before",
+            participants="徐杰、李科长",
+            by=clerk,
+        )
+        reply = handling_services.reply_record(
+            suggestion=Suggestion.objects.get(pk=draft.pk),
+            organisation=unit,
+            reply_class="A",
+            text="已解决",
+            by=staff,
+            replied_on=datetime.date(2022, 6, 10),
+        )
+        send_rating_reminders(today=datetime.date(2022, 6, 30))
+        handling_services.feedback_give(
+            reply=reply,
+            rater=lead,
+            process_rating=Rating.UNSATISFIED,
+            result_rating=Rating.UNSATISFIED,
+            by=lead.user,
+            comment="没有解决",
+        )
+        handling_services.suggestion_decide_unsatisfied(
+            suggestion=Suggestion.objects.get(pk=draft.pk),
+            rehandle=True,
+            by=staff,
+            reason="请重新办理",
+        )
+    lead_events = sorted(Notice.objects.filter(user=lead.user).values_list("event", flat=True))
+    assert lead_events == sorted(
+        [
+            events.GENERAL,  # the colleague agreed to co-sign
+            events.GENERAL,  # registered with its number
+            events.CONTACT_TO_CONFIRM,
+            events.REPLY_PUBLISHED,
+            events.RATING_DUE,
+            events.UNSATISFIED_DECISION,
+        ]
+    )
+    assert [t.event for t in texts_to()].count("cosign_request") == 1  # the colleague's
+    clerk_events = set(Notice.objects.filter(user=clerk).values_list("event", flat=True))
+    assert {events.ITEM_ASSIGNED, events.UNSATISFIED_DECISION} <= clerk_events
