@@ -184,11 +184,10 @@ def deliver(notice: Notice, *, now: datetime.datetime | None = None) -> None:
         return
     user = notice.user
     email, text = wanted(user, notice.event)
-    emailed = False
     for channel in channels():
         if channel.name == "email":
             if email:
-                emailed = _send_email(notice) or emailed
+                _send_email(notice)
             continue
         if channel.name == "sms":
             if not text:
