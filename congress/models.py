@@ -579,5 +579,6 @@ from congress.notices.models import (  # noqa: E402, F401
     Delivery,
     Notice,
     NoticePreference,
+    NoticeProfile,
     ShortLink,
 )

@@ -10,6 +10,7 @@ from congress.models import (
     Meeting,
     Notice,
     NoticePreference,
+    NoticeProfile,
     Organisation,
     ReviewPdf,
     ReviewSection,
@@ -32,4 +33,4 @@ topics.register(ReviewSection, "reviews")
 topics.private(ReviewPdf, ImportJob)
 # The notification layer's rows (inbox, delivery log, preferences, short links) are on no cached
 # page: the inbox and the preferences page are per person and never cached.
-topics.private(Notice, Delivery, NoticePreference, ShortLink)
+topics.private(Notice, Delivery, NoticePreference, NoticeProfile, ShortLink)

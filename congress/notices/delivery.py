@@ -32,7 +32,7 @@ from django.utils.translation import override
 
 from congress.kit.rules import rule
 from congress.notices import events, sms
-from congress.notices.models import Delivery, Notice, NoticePreference
+from congress.notices.models import Delivery, Notice, NoticePreference, NoticeProfile
 
 logger = logging.getLogger("congress.notices")
 
@@ -83,9 +83,13 @@ def wanted(user: Any, code: str) -> tuple[bool, bool]:
 
 
 def user_phone(user: Any) -> str:
-    """A deputy's mobile from their record (the reverse one-to-one; congress imports no app)."""
+    """A deputy's mobile from their record (the reverse one-to-one; congress imports no app);
+    anyone else's from the number they gave on their preferences page."""
     deputy = getattr(user, "deputy", None)
-    return getattr(deputy, "phone", "") or ""
+    if deputy is not None:
+        return getattr(deputy, "phone", "") or ""
+    profile = NoticeProfile.objects.filter(user=user).first()
+    return profile.mobile if profile else ""
 
 
 def resident_phone(notice: Notice) -> str:

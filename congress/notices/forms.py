@@ -2,8 +2,9 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from congress.kit.phones import validate_phone
 from congress.notices import events
-from congress.notices.models import NoticePreference
+from congress.notices.models import NoticePreference, NoticeProfile
 
 
 class PreferencesForm(forms.Form):
@@ -12,6 +13,18 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # A deputy's number is on their record (kept by the office); anyone else gives one here.
+        self.own_mobile = not hasattr(user, "deputy")
+        if self.own_mobile:
+            profile = NoticeProfile.objects.filter(user=user).first()
+            self.fields["mobile"] = forms.CharField(
+                label=_("Mobile number for texts"),
+                required=False,
+                max_length=20,
+                initial=profile.mobile if profile else "",
+                help_text=_("Only you see it here; it is used for nothing but these texts."),
+                widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            )
         saved = {p.event: p for p in NoticePreference.objects.filter(user=user)}
         for event in events.for_people():
             pref = saved.get(event.code)
@@ -35,8 +48,15 @@ class PreferencesForm(forms.Form):
             for event in events.for_people()
         ]
 
+    def clean_mobile(self):
+        return validate_phone(self.cleaned_data["mobile"])
+
     @transaction.atomic
     def save(self):
+        if self.own_mobile:
+            NoticeProfile.objects.update_or_create(
+                user=self.user, defaults={"mobile": self.cleaned_data["mobile"]}
+            )
         for event in events.for_people():
             NoticePreference.objects.update_or_create(
                 user=self.user,

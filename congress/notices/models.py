@@ -141,6 +141,29 @@ class NoticePreference(models.Model):
         return f"{self.user} · {self.event}"
 
 
+class NoticeProfile(models.Model):
+    """A mobile number for texts, for a person whose number is on no record (a unit's clerk).
+
+    A deputy's texts go to the number on their deputy record instead. Private: shown only to
+    its owner on the preferences page, never in the admin, a log or an export.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notice_profile",
+        verbose_name=_("user"),
+    )
+    mobile = models.CharField(_("mobile for texts"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("notice profile")
+        verbose_name_plural = _("notice profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
 class ShortLink(models.Model):
     """A short, unguessable address a text carries (/n/<code>/) that opens the action.
 

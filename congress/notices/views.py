@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from congress.notices.delivery import user_phone
 from congress.notices.forms import PreferencesForm
 from congress.notices.models import Notice, ShortLink
 
@@ -74,7 +75,7 @@ def preferences(request):
         {
             "form": form,
             "rows": form.rows(),
-            "has_phone": bool(getattr(getattr(request.user, "deputy", None), "phone", "")),
+            "has_phone": bool(user_phone(request.user)),
             "is_deputy": hasattr(request.user, "deputy"),
         },
     )

@@ -643,3 +643,31 @@ def test_what_a_deputy_receives_during_one_suggestions_life(
     assert [t.event for t in texts_to()].count("cosign_request") == 1  # the colleague's
     clerk_events = set(Notice.objects.filter(user=clerk).values_list("event", flat=True))
     assert {events.ITEM_ASSIGNED, events.UNSATISFIED_DECISION} <= clerk_events
+
+
+def test_a_clerk_gives_a_mobile_on_the_preferences_page_and_is_texted(
+    client, lead, session, category, staff, unit, clerk, now_on_commit
+):
+    client.force_login(clerk)
+    data = {f"{e.code}__email": "on" for e in events.for_people()}
+    data["item_assigned__sms"] = "on"
+    refused = client.post("/en/notices/preferences/", {**data, "mobile": "12345"})
+    assert refused.status_code == 200
+    assert "Enter an 11-digit mainland mobile number" in refused.content.decode()
+    assert not NoticePreference.objects.exists()
+    saved = client.post("/en/notices/preferences/", {**data, "mobile": "+86 137-0000-2222"})
+    assert saved.status_code == 302
+    suggestion = helpers.registered(lead=lead, session=session, category=category, by=staff)
+    with now_on_commit():
+        handling_services.suggestion_assign(suggestion=suggestion, lead_unit=unit, by=staff)
+    assert [(t.phone, t.event) for t in sms.outbox] == [("13700002222", "item_assigned")]
+    # The number is the clerk's own: the page shows it to them, the admin and the log do not.
+    assert "13700002222" in client.get("/en/notices/preferences/").content.decode()
+    for row in Delivery.objects.values():
+        assert "13700002222" not in str(row)
+
+
+def test_a_deputy_is_not_asked_for_a_number_on_the_preferences_page(client, lead):
+    client.force_login(lead.user)
+    page = client.get("/en/notices/preferences/").content.decode()
+    assert 'name="mobile"' not in page
