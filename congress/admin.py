@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.kit import history_admin  # noqa: F401  (they register their admins)
 from congress.kit.import_admin import SheetAdmin
 from congress.models import Category, Holiday, Meeting, Organisation, Session, Term, Town
+from congress.notices import admin as notices_admin  # noqa: F401  (they register their admins)
 from congress.resources import OrganisationResource
 from congress.review import admin as review_admin  # noqa: F401  (they register their admins)
 

@@ -572,3 +572,13 @@ def timeline_write(
         public=public,
         at=at or timezone.now(),
     )
+
+
+# The notification layer's records (issue 16): inbox, delivery log, preferences, short links.
+from congress.notices.models import (  # noqa: E402, F401
+    Delivery,
+    Notice,
+    NoticePreference,
+    NoticeProfile,
+    ShortLink,
+)

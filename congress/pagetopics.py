@@ -4,13 +4,18 @@ from congress.kit.pagecache import EVERYTHING, topics
 from congress.models import (
     AnnualReview,
     Category,
+    Delivery,
     Holiday,
     ImportJob,
     Meeting,
+    Notice,
+    NoticePreference,
+    NoticeProfile,
     Organisation,
     ReviewPdf,
     ReviewSection,
     Session,
+    ShortLink,
     Term,
     Town,
 )
@@ -26,3 +31,6 @@ topics.register(ReviewSection, "reviews")
 # The PDF cache row (written while a visitor downloads) and an import's bookkeeping (the
 # import writes in bulk and calls touched_everything() itself) are on no page.
 topics.private(ReviewPdf, ImportJob)
+# The notification layer's rows (inbox, delivery log, preferences, short links) are on no cached
+# page: the inbox and the preferences page are per person and never cached.
+topics.private(Notice, Delivery, NoticePreference, NoticeProfile, ShortLink)

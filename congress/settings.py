@@ -306,6 +306,13 @@ CONGRESS_RULES = {
     # Reminders (manage.py send_reminders): this many working days before a deadline, and once
     # on the first day it is missed.
     "REMINDER_WORKING_DAYS_BEFORE": 5,
+    # Text messages (congress/notices/delivery.py): none between these local times — they wait
+    # for the morning (e-mail and the inbox do not); None texts at any hour. A text is tried
+    # this many times before e-mail is sent instead.
+    "SMS_QUIET_HOURS": ("22:00", "08:00"),
+    # A signer who has not rated the unit's reply this many working days after it is reminded.
+    "RATING_REMINDER_WORKING_DAYS": 10,
+    "SMS_TRIES": 3,
     # The office decides within this many working days: on a 不满意 (re-handle or close), and on a
     # unit's request to send an item back or for more time (the clocks staff are reminded of).
     "OFFICE_DECISION_WORKING_DAYS": 5,
@@ -398,9 +405,25 @@ CONGRESS_RULES = {
     "IMPORT_MAX_CELLS": 1_000_000,
 }
 
-# Notification channels (congress/kit/notify.py): each sends a notice to a user its own way. E-mail is
-# built in; an SMS gateway is added by naming a class with the same `send` method here.
-NOTIFY_CHANNELS = ["congress.kit.notify.EmailChannel"]
+# Notification channels (congress/kit/notify.py): each sends a notice to a user its own way, as the
+# person chose for the kind of event (the inbox always has it). Texts go through SMS_BACKEND:
+# printed to the console by default, Alibaba Cloud SMS in production (congress/notices/sms.py).
+NOTIFY_CHANNELS = ["congress.kit.notify.EmailChannel", "congress.kit.notify.SmsChannel"]
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "congress.notices.sms.ConsoleBackend")
+SMS_ALIYUN = {
+    "ACCESS_KEY_ID": os.environ.get("SMS_ACCESS_KEY_ID", ""),
+    "ACCESS_KEY_SECRET": os.environ.get("SMS_ACCESS_KEY_SECRET", ""),
+    "SIGN_NAME": os.environ.get("SMS_SIGN_NAME", ""),
+    "ENDPOINT": os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
+    "REGION": os.environ.get("SMS_REGION", "cn-hangzhou"),
+    "TIMEOUT": float(os.environ.get("SMS_TIMEOUT", "5")),
+    # SMS_TEMPLATE_REPLY_PUBLISHED=SMS_123456789 …: one template code per event (events.py).
+    "TEMPLATES": {
+        name.removeprefix("SMS_TEMPLATE_").lower(): value
+        for name, value in os.environ.items()
+        if name.startswith("SMS_TEMPLATE_") and value
+    },
+}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # The import preview and its confirmation are two requests that may reach different app

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("supervision.urls")),
     path("", include("congress.review.urls")),
     path("", include("congress.opendata.urls")),
+    path("", include("congress.notices.urls")),
     path("accounts/login/", views.RoleLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Before the admin's own "view on site" route, which checks no permission (view_on_site.py).

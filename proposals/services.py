@@ -14,9 +14,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from congress.kit import workflow
 from congress.kit.errors import DomainError
+from congress.kit.notify import notify_all
 from congress.models import Organisation
+from congress.notices import events
 from deputies.models import Deputy
 from proposals.models import Motion, Signature, Suggestion
 
@@ -49,10 +51,6 @@ def _refuse(message: str, code: str = "") -> None:
     raise DomainError(message, code=code)
 
 
-def _emails(users) -> list[str]:
-    return sorted({u.email for u in users if u is not None and u.is_active and u.email})
-
-
 def _signer_users(item) -> list:
     signers = [item.lead] + [
         s.deputy
@@ -74,16 +72,35 @@ def _unit_users(organisation: Organisation):
     return get_user_model().objects.filter(unit_memberships__organisation=organisation)
 
 
-def _mail(*, subject: str, body: str, users) -> workflow.Notice:
-    """A notice for workflow.transition: the recipients are read now, the mail sent on commit."""
-    recipients = _emails(users)
-    return lambda: recipients and send_mail(subject, body, None, recipients)
+def _mail(
+    *,
+    subject: str,
+    body: str,
+    users,
+    event: str = events.GENERAL,
+    url: str = "",
+    params: dict | None = None,
+) -> workflow.Notice:
+    """A notice for workflow.transition: the recipients are read now; once the step commits
+    each gets it in their inbox and by the channels they chose for `event` (congress.kit.notify)."""
+    recipients = [u for u in users if u is not None]
+    return lambda: notify_all(recipients, subject, body, url=url, event=event, params=params)
 
 
-def _mail_on_commit(*, subject: str, body: str, users) -> None:
-    """Send after the transaction commits, so that a rolled-back step mails no one; a mail
-    server that is down is logged, it does not undo the committed step."""
-    workflow.after_commit(_mail(subject=subject, body=body, users=users))
+def _mail_on_commit(
+    *,
+    subject: str,
+    body: str,
+    users,
+    event: str = events.GENERAL,
+    url: str = "",
+    params: dict | None = None,
+) -> None:
+    """Notify after the transaction commits, so that a rolled-back step tells no one; a mail
+    server or an SMS gateway that is down is logged, it does not undo the committed step."""
+    workflow.after_commit(
+        _mail(subject=subject, body=body, users=users, event=event, url=url, params=params)
+    )
 
 
 def _timeline(item, action: str, by, note: str = "", *, public: bool = True, label: str = ""):
@@ -245,6 +262,9 @@ def signature_request(*, item: Suggestion | Motion, deputy: Deputy, by: User) ->
             body=_("%(lead)s asks you to co-sign “%(title)s”. Open the deputy portal to answer.")
             % {"lead": item.lead.name, "title": item.title},
             users=[deputy.user],
+            event=events.COSIGN_REQUEST,
+            url=reverse("proposals:signature", args=[signature.pk]),
+            params={"lead": item.lead.name},
         )
     return signature
 

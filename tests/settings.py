@@ -19,6 +19,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True  # serve static/ directly: the suite never runs collectstatic
+SMS_BACKEND = "congress.notices.sms.LocmemBackend"  # texts kept in congress.notices.sms.outbox
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False

@@ -6,6 +6,10 @@ are reminded once when it is REMINDER_WORKING_DAYS_BEFORE working days away or n
 once on the first day it is missed. A ReminderSent row per (clock, due date, stage) makes a
 second run the same day, or the next day, send nothing new; a moved due date (an extension)
 starts over. Sending goes through congress.kit.notify after the row is committed.
+
+`send_rating_reminders` reminds each signer who has not yet rated the reply to their suggestion
+RATING_REMINDER_WORKING_DAYS working days after the unit replied, once (a ReminderSent row per
+reply and deputy).
 """
 
 import datetime
@@ -16,11 +20,13 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from congress.kit.notify import notify_all
+from congress.kit.notify import notify, notify_all
 from congress.kit.rules import rule
+from congress.kit.workdays import add_working_days
+from congress.notices import events
 from proposals import services
 from proposals.handling import clocks
-from proposals.models import ReminderSent, Suggestion
+from proposals.models import ReminderSent, Signature, Suggestion
 
 S = Suggestion.Status
 
@@ -88,9 +94,60 @@ def send_reminders(*, today: datetime.date) -> int:
                         subject,
                         body,
                         url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+                        event=events.DEADLINE_MISSED if stage == "missed" else events.DEADLINE_NEAR,
+                        params={
+                            "code": suggestion.code,
+                            "date": date_format(clock.due, "DATE_FORMAT"),
+                        },
                     )
                     row.save(update_fields=["recipients"])
             except IntegrityError:
                 continue  # sent before
+            sent += 1
+    return sent
+
+
+def send_rating_reminders(*, today: datetime.date) -> int:
+    """Remind the signers who have not rated the current reply; returns how many were told."""
+    days = rule("RATING_REMINDER_WORKING_DAYS")
+    items = (
+        Suggestion.objects.filter(status=S.REPLIED)
+        .select_related("lead__user")
+        .prefetch_related("signatures__deputy__user")
+        .order_by("pk")
+    )
+    sent = 0
+    for suggestion in items.iterator(chunk_size=200):
+        reply = suggestion.replies.filter(is_followup=False).order_by("-replied_at", "-id").first()
+        if reply is None or add_working_days(reply.replied_at, days) > today:
+            continue
+        rated = set(reply.feedback.values_list("rater_id", flat=True))
+        signers = [suggestion.lead] + [
+            s.deputy for s in suggestion.signatures.all() if s.status == Signature.Status.CONFIRMED
+        ]
+        for deputy in signers:
+            if deputy.pk in rated or deputy.user_id is None:
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(key=f"rating:{reply.pk}:{deputy.pk}", recipients=1)
+                    notify(
+                        deputy.user,
+                        _("Please rate the reply to %(code)s") % {"code": suggestion.code},
+                        _(
+                            "%(unit)s replied to “%(title)s” on %(date)s. Please rate the reply "
+                            "in your workspace."
+                        )
+                        % {
+                            "unit": reply.organisation.name,
+                            "title": suggestion.title,
+                            "date": date_format(reply.replied_at, "DATE_FORMAT"),
+                        },
+                        url=reverse("suggestions:portal_reply_rate", args=[reply.pk]),
+                        event=events.RATING_DUE,
+                        params={"code": suggestion.code},
+                    )
+            except IntegrityError:
+                continue  # reminded before
             sent += 1
     return sent

@@ -19,6 +19,7 @@ from congress.kit.rules import rule
 from congress.kit.uploads import ATTACHMENT_EXTENSIONS, attachment_kind, validate_attachment
 from congress.kit.workdays import add_months, add_working_days
 from congress.models import Organisation, UnitMembership
+from congress.notices import events
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
@@ -73,6 +74,9 @@ def _unit_notice(assignment: Assignment, suggestion: Suggestion) -> workflow.Not
             "due": date_format(assignment.due_date, "DATE_FORMAT"),
         },
         users=_unit_users(assignment.organisation),
+        event=events.ITEM_ASSIGNED,
+        url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+        params={"code": suggestion.code, "due": date_format(assignment.due_date, "DATE_FORMAT")},
     )
 
 
@@ -462,6 +466,9 @@ def reply_record(
             )
             % {"unit": organisation.name, "title": suggestion.title, "class": reply_class},
             users=_signer_users(suggestion),
+            event=events.REPLY_PUBLISHED,
+            url=reverse("suggestions:portal_reply_rate", args=[reply.pk]),
+            params={"code": suggestion.code},
         )
         if followup:  # the state stays: replied, or closed and still tracked
             suggestion.save(update_fields=["tracking"])
@@ -601,6 +608,9 @@ def suggestion_rehandle(*, suggestion: Suggestion, by: User, note: str = "") -> 
                     )
                     % {"title": suggestion.title, "due": lead.due_date.isoformat(), "note": note},
                     users=_unit_users(lead.organisation),
+                    event=events.UNSATISFIED_DECISION,
+                    url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+                    params={"code": suggestion.code},
                 )
             ],
         )
@@ -690,6 +700,8 @@ def _tell_signers_the_decision(suggestion: Suggestion, message: str, note: str) 
         _("The office's decision on your suggestion %(code)s") % {"code": suggestion.code},
         f"{message}\n{note}".strip(),
         url=reverse("suggestions:portal_detail", args=[suggestion.pk]),
+        event=events.UNSATISFIED_DECISION,
+        params={"code": suggestion.code},
     )
 
 
@@ -867,6 +879,8 @@ def contact_record(
                 "way": contact.get_way_display(),
             },
             url=reverse("suggestions:portal_detail", args=[suggestion.pk]),
+            event=events.CONTACT_TO_CONFIRM,
+            params={"code": suggestion.code},
         )
     return contact
 

@@ -238,6 +238,12 @@ class Opinion(Workflow, models.Model):
         default=False,
         help_text=_("The resident agreed that the details are kept to handle the opinion."),
     )
+    # A text when the opinion is answered (issue 16): only with this separate consent.
+    texts = models.BooleanField(
+        _("text me when it is answered"),
+        default=False,
+        help_text=_("The resident agreed to a text message to this number when it is answered."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
@@ -339,6 +345,9 @@ class Opinion(Workflow, models.Model):
             models.CheckConstraint(
                 condition=Q(phone="") | Q(consent=True), name="opinion_contact_needs_consent"
             ),
+            models.CheckConstraint(
+                condition=Q(texts=False) | ~Q(phone=""), name="opinion_texts_need_a_phone"
+            ),
         ]
         indexes = [models.Index(fields=["station", "submitted_at"], name="opinion_station_time")]
 
@@ -347,6 +356,11 @@ class Opinion(Workflow, models.Model):
 
     def get_absolute_url(self):
         return reverse("opinions:track_detail", args=[self.code])
+
+    def phone_for_texts(self) -> str:
+        """The number to text about this opinion: only when the resident agreed to texts
+        (congress.notices reads it when it sends, and never stores or logs it)."""
+        return self.phone if self.texts and self.consent else ""
 
 
 def opinion_photo_path(instance, filename):

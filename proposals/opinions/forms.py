@@ -69,8 +69,19 @@ class OpinionFields(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
+    texts = forms.BooleanField(
+        label=_("Text me at this number when my opinion is answered"),
+        required=False,
+    )
+
     def clean_content(self):
         return validate_content(self.cleaned_data["content"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("texts") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("texts", _("Give a mobile number to be texted."))
+        return data
 
     def clean_phone(self):
         return validate_phone(self.cleaned_data["phone"])
@@ -108,7 +119,16 @@ class ReceptionOpinionForm(OpinionFields):
         error_messages={"required": _("Record it only with the resident's agreement.")},
     )
 
-    field_order = ["reception", "category", "content", "photos", "name", "phone", "consent"]
+    field_order = [
+        "reception",
+        "category",
+        "content",
+        "photos",
+        "name",
+        "phone",
+        "texts",
+        "consent",
+    ]
 
     def __init__(self, *args, deputy, **kwargs):
         super().__init__(*args, **kwargs)

@@ -187,6 +187,7 @@ def reception_opinion_new(request, deputy):
                 photos=data["photos"],
                 name=data["name"],
                 phone=data["phone"],
+                texts=data["texts"],
                 consent=data["consent"],
                 by=request.user,
             )

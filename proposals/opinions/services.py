@@ -24,15 +24,18 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from congress.kit import pagecache, workflow
+from congress.kit.notify import notify_resident
 from congress.kit.phones import validate_phone
 from congress.kit.rules import rule
 from congress.models import Organisation
+from congress.notices import events
 from deputies.models import Deputy, LiaisonStation, Reception
 from proposals.models import (
     OPINION_CONTENT_MAX,
@@ -326,6 +329,7 @@ def opinion_submit(
     photos=(),
     name: str = "",
     phone: str = "",
+    texts: bool = False,
     consent: bool = False,
     by: User | None = None,
 ) -> Opinion:
@@ -352,6 +356,8 @@ def opinion_submit(
         cleaned = check_photos(photos)
     except ValidationError as error:
         _refuse(" ".join(error.messages), code=error.code or "invalid")
+    if texts and not phone:
+        _refuse(_("Give a mobile number to be texted."), code="texts")
     if reception is not None and station is not None and reception.station_id != station.pk:
         _refuse(_("The reception was held at another station."), code="reception")
     name = (name or "").strip()[:30]
@@ -370,6 +376,7 @@ def opinion_submit(
                         content=content,
                         name=name,
                         phone=phone,
+                        texts=bool(texts),
                         consent=True,
                         submitted_at=now,
                     )
@@ -487,7 +494,7 @@ def opinion_answer(
             fields.append("handling")
         opinion.answer = text.strip()
         opinion.handled_by = deputy or opinion.handled_by
-        return workflow.transition(
+        workflow.transition(
             opinion,
             ST.REPLIED,
             by=by,
@@ -495,6 +502,8 @@ def opinion_answer(
             label=label,
             fields=[*fields, "answer", "handled_by"],
         )
+        _tell_the_resident(opinion)
+        return opinion
 
 
 def answerable_by_deputy(opinion: Opinion) -> bool:
@@ -553,6 +562,12 @@ def opinion_route(
                     body=_("Please answer it in the back office by %(due)s.")
                     % {"due": date_format(assignment.due_date, "DATE_FORMAT")},
                     users=_unit_users(organisation),
+                    event=events.ITEM_ASSIGNED,
+                    url=reverse("admin:proposals_opinion_change", args=[opinion.pk]),
+                    params={
+                        "code": opinion.code,
+                        "due": date_format(assignment.due_date, "DATE_FORMAT"),
+                    },
                 )
             ],
         )
@@ -590,7 +605,21 @@ def opinion_reply_record(
         workflow.transition(
             opinion, ST.REPLIED, by=by, action="replied", label=organisation.name, now=now
         )
+        _tell_the_resident(opinion)
     return reply
+
+
+def _tell_the_resident(opinion: Opinion) -> None:
+    """A text to the resident that their opinion is answered, if they asked for one (the
+    notice layer reads the number when it sends). The link opens the tracking page, which asks
+    for the tracking code: the text carries neither the code nor the answer."""
+    notify_resident(
+        opinion,
+        _("Your opinion has been answered"),
+        _("Read the answer on the tracking page with your tracking code."),
+        event=events.OPINION_ANSWERED,
+        url=reverse("opinions:track"),
+    )
 
 
 def opinion_escalate(*, opinion: Opinion, deputy: Deputy, by: User, title: str):

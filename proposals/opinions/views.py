@@ -161,6 +161,7 @@ def opinion_new(request):
                     photos=photos,
                     name=data["name"],
                     phone=data["phone"],
+                    texts=data["texts"],
                     consent=data["consent"],
                 )
             except DomainError as error:

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 
+from congress.models import Delivery
 from proposals.models import Reply, Suggestion
 from tests.proposals import helpers
 
@@ -15,7 +16,7 @@ def test_reply_survives_a_failing_mail_server(staff, session, category, lead, un
     lead.user.email = "xujie@example.cn"
     lead.user.save()
     with mock.patch(
-        "proposals.services.send_mail", side_effect=smtplib.SMTPServerDisconnected("relay down")
+        "congress.kit.notify.send_mail", side_effect=smtplib.SMTPServerDisconnected("relay down")
     ) as send:
         suggestion, reply = helpers.replied(
             unit=unit, lead=lead, session=session, category=category, by=staff
@@ -23,4 +24,7 @@ def test_reply_survives_a_failing_mail_server(staff, session, category, lead, un
     assert send.called  # the reply did try to tell the deputy
     assert Reply.objects.filter(pk=reply.pk).exists()
     assert Suggestion.objects.get(pk=suggestion.pk).status == Suggestion.Status.REPLIED
-    assert "relay down" in caplog.text
+    # Logged by channel and ids, the failure's kind in the delivery log; no address anywhere.
+    assert "channel=email" in caplog.text and "xujie@example.cn" not in caplog.text
+    mails = Delivery.objects.filter(notice__user=lead.user, channel="email")
+    assert {(d.status, d.error) for d in mails} == {("failed", "SMTPServerDisconnected")}

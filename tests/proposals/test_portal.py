@@ -417,7 +417,8 @@ def test_a_reply_mails_every_signer(
         handling_services.reply_record(
             suggestion=draft, organisation=unit, reply_class="A", text="已解决", by=staff
         )
-    assert sorted(mail.outbox[-1].to) == sorted([lead.user.email, colleague.user.email])
+    # One mail per signer (each person's notice follows their own preferences).
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([lead.user.email, colleague.user.email])
 
 
 # -- motions ------------------------------------------------------------------------------------

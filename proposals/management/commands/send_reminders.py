@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from proposals.handling.reminders import send_reminders
+from proposals.handling.reminders import send_rating_reminders, send_reminders
 
 
 class Command(BaseCommand):
@@ -26,3 +26,5 @@ class Command(BaseCommand):
             day = timezone.localdate()
         count = send_reminders(today=day)
         self.stdout.write(f"{count} reminders sent for {day.isoformat()}.")
+        rated = send_rating_reminders(today=day)
+        self.stdout.write(f"{rated} deputies reminded to rate a reply.")
