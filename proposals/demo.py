@@ -199,11 +199,13 @@ CONTACT_NOTES = {
 }
 
 
-def _outcome_plan(rng, reply_class: str, replied_on: D, broken: set[str]) -> dict:
+def _outcome_plan(
+    rng, reply_class: str, replied_on: D, broken: set[str], may_break: bool = True
+) -> dict:
     """What follows a reply (issue 16): a B item's promised date and whether, and when, the
     unit reported it done. Nearly all keep their promise — many in the next year, through the
-    look-back ledger — one is done late and one is not done at all (`broken` holds the fates
-    already given out; the draws are the same whatever the fate, so the rest of the year is)."""
+    look-back ledger — one item is not done at all, and one is done late, by the unit that
+    `may_break` its promises (the scorecard's story); `broken` holds the fates given out."""
     if reply_class != "B":
         return {"promised": None, "done_on": None, "progress_on": None}
     promised = max(
@@ -218,9 +220,11 @@ def _outcome_plan(rng, reply_class: str, replied_on: D, broken: set[str]) -> dic
         done_on = promised + datetime.timedelta(days=rng.randint(20, 120))
     progress_on = min(replied_on + datetime.timedelta(days=rng.randint(40, 90)), promised)
     if fate != "on_time":
-        if fate in broken:  # promise kept after all, a little before the date
+        if fate in broken or not (may_break or fate == "open"):
+            # promise kept after all, a little before the date
             done_on = max(progress_on, promised - datetime.timedelta(days=20))
-        broken.add(fate)
+        else:
+            broken.add(fate)
     return {"promised": promised, "done_on": done_on, "progress_on": progress_on}
 
 
@@ -407,7 +411,14 @@ def load(*, stdout=None) -> None:
         )
         closed = at(replied_on + datetime.timedelta(days=rng.randint(5, 20)), 15)
         outcome = _promise_for_scorecard(
-            _outcome_plan(outcome_rng, reply_class, replied_on, broken), lead_unit.name
+            _outcome_plan(
+                outcome_rng,
+                reply_class,
+                replied_on,
+                broken,
+                may_break=lead_unit.name == MISSES_PROMISES,
+            ),
+            lead_unit.name,
         )
         outcomes.append(outcome)
         rows.append(
