@@ -19,9 +19,10 @@ from deputies.models import (
 )
 
 
-def deputy_directory():
-    """The public directory: the current term's deputies with what each card shows, in 2 queries."""
-    term = Term.objects.current()
+def deputy_directory(term=None):
+    """The public directory: a term's deputies (the current term's by default) with what each
+    card shows, in 2 queries."""
+    term = term or Term.objects.current()
     return (
         Deputy.objects.public()
         .filter(term=term)
