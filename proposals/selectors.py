@@ -78,10 +78,11 @@ def public_motions():
 
 
 def deputy_suggestions(deputy: Deputy):
-    """A deputy's own items (led or co-signed), drafts of their own included."""
+    """A deputy's own items (led or co-signed), drafts of their own included: the columns a
+    list row shows (the text of each item stays in the database)."""
     return (
         Suggestion.objects.for_deputy(deputy)
-        .select_related("category", "session__term", "lead")
+        .only("id", "code", "title", "status", "lead", "created_at")
         .order_by("-created_at")
     )
 
@@ -91,6 +92,30 @@ def signature_requests(deputy: Deputy):
     return Signature.objects.filter(
         deputy=deputy, status=Signature.Status.REQUESTED
     ).select_related("suggestion__lead", "motion__lead", "suggestion__category")
+
+
+def signature_requests_listed(deputy: Deputy):
+    """The same requests with what a list of them shows: the item's title and its lead's
+    name, in one query (not each item's text and the leads' every column)."""
+    return (
+        Signature.objects.filter(deputy=deputy, status=Signature.Status.REQUESTED)
+        .select_related("suggestion__lead", "motion__lead")
+        .only(
+            "id",
+            "status",
+            "requested_at",
+            "deputy",
+            "suggestion",
+            "suggestion__title",
+            "suggestion__lead",
+            "suggestion__lead__name",
+            "motion",
+            "motion__title",
+            "motion__lead",
+            "motion__lead__name",
+        )
+        .order_by("requested_at", "id")
+    )
 
 
 def replies_to_rate(deputy: Deputy):

@@ -185,9 +185,7 @@ class LookupField(forms.CharField):
             for field in self.search_fields:
                 contains |= Q(**{f"{field}__contains": text})
             found = rows.filter(contains)
-        matches = list(
-            found.values_list("pk", self.search_fields[0])[: LOOKUP_MAX_MATCHES + 1]
-        )
+        matches = list(found.values_list("pk", self.search_fields[0])[: LOOKUP_MAX_MATCHES + 1])
         exact = [pk for pk, name in matches if name == text]
         ids = exact or [pk for pk, _name in matches]
         if not ids:
@@ -200,7 +198,7 @@ class LookupField(forms.CharField):
 class LookupFilter(django_filters.Filter):
     """A filter over a LookupField: its method gets the list of ids the typed text names.
 
-        deputy = LookupFilter(label=…, queryset=Deputy.objects.all, method="filter_deputy")
+    deputy = LookupFilter(label=…, queryset=Deputy.objects.all, method="filter_deputy")
     """
 
     field_class = LookupField
