@@ -60,13 +60,15 @@ def station_detail(pk):
 
 
 def station_deputies(station):
-    return station.deputies.public().serving()
+    """The station's serving deputies: names and links only (public columns)."""
+    return station.deputies.serving().only("id", "name")
 
 
 def station_receptions(station, limit=20):
+    """The latest receptions with the deputies on duty (names and links), in 2 queries."""
     return (
         Reception.objects.filter(station=station)
-        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.public()))
+        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("id", "name")))
         .order_by("-date")[:limit]
     )
 
