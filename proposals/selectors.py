@@ -55,10 +55,20 @@ def public_suggestion_detail(pk: int) -> Suggestion:
         Suggestion.objects.public()
         .select_related("category", "session__term", "lead__delegation")
         .prefetch_related(
+            # Co-signers: a name, a link and (for the timeline's "who") the login's id; no
+            # private column leaves the database.
             Prefetch(
                 "signatures",
-                Signature.objects.filter(status=Signature.Status.CONFIRMED).select_related(
-                    "deputy"
+                Signature.objects.filter(status=Signature.Status.CONFIRMED)
+                .select_related("deputy")
+                .only(
+                    "id",
+                    "suggestion",
+                    "status",
+                    "requested_at",
+                    "deputy",
+                    "deputy__name",
+                    "deputy__user",
                 ),
             ),
             Prefetch(
@@ -67,6 +77,7 @@ def public_suggestion_detail(pk: int) -> Suggestion:
             ),
             Prefetch("replies", Reply.objects.published().select_related("organisation")),
         )
+        .defer(*(f"lead__{name}" for name in Deputy.PRIVATE_FIELDS))
         .get(pk=pk)
     )
     suggestion.public_timeline = list(TimelineEntry.objects.for_object(suggestion).public())
