@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import BadRequest, ImproperlyConfigured, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -62,37 +62,41 @@ class FilteredListView(_ListView):
 
 
 class FastSelect(forms.Select):
-    """A <select> whose options are rendered in Python rather than one template per option.
+    """A <select> whose options are written in Python rather than one template per option.
 
-    Django renders each option through its own template (~0.1 ms each): a filter form of a few
-    hundred options cost tens of milliseconds a page. The HTML is the same as Django's
-    (attributes, optgroups, the selected option).
+    Django renders each option through its own template and builds a dict of attributes for it
+    (~20 µs each): a filter form of a few hundred options cost milliseconds a page. This writes
+    the same HTML (attributes, optgroups, the first matching option selected) from the choices.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        values = set(self.format_value(value))
+        chosen = [False]
+
+        def option(option_value, label):
+            text = "" if option_value is None else str(option_value)
+            selected = text in values and (self.allow_multiple_selected or not chosen[0])
+            chosen[0] = chosen[0] or selected
+            mark = " selected" if selected else ""
+            return f'<option value="{conditional_escape(text)}"{mark}>{conditional_escape(label)}</option>'
+
         parts = []
-        for group, options, _index in widget["optgroups"]:
-            rows = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (
-                        "" if o["value"] is None else o["value"],
-                        mark_safe(" selected") if o["selected"] else "",  # noqa: S308
-                        o["label"],
-                    )
-                    for o in options
-                ),
-            )
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows
-            )
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):  # an optgroup
+                rows = "".join(option(v, lab) for v, lab in label)
+                parts.append(
+                    f'<optgroup label="{conditional_escape(option_value)}">{rows}</optgroup>'
+                )
+            else:
+                parts.append(option(option_value, label))
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
-            flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308 - each part is escaped above
+            flatatt(final_attrs),
+            mark_safe("".join(parts)),  # noqa: S308 - each value and label is escaped above
         )
 
 
