@@ -3,7 +3,7 @@ the filters' widgets that keep a page cheap at any size of the tables: selects r
 (FastSelect) and a typed name resolved on the server instead of a select over every deputy or
 unit (LookupFilter)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import django_filters
@@ -12,7 +12,7 @@ from django.core.exceptions import BadRequest, ImproperlyConfigured, ValidationE
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from django_filters import FilterSet
@@ -69,14 +69,16 @@ class FastSelect(forms.Select):
     the same HTML (attributes, optgroups, the first matching option selected) from the choices.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         values = set(self.format_value(value))
         chosen = [False]
 
-        def option(option_value, label):
+        def option(option_value: Any, label: Any) -> str:
             text = "" if option_value is None else str(option_value)
             selected = text in values and (self.allow_multiple_selected or not chosen[0])
             chosen[0] = chosen[0] or selected
@@ -100,30 +102,31 @@ class FastSelect(forms.Select):
         )
 
 
-class _PlainFetch(forms.models.ModelChoiceIterator):
+class _PlainFetch(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
     """Options read with one plain query. Django's iterator() opens a server-side cursor on
     PostgreSQL (DECLARE … WITH HOLD, FETCH, CLOSE): four round trips for a dozen rows."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():
             yield self.choice(obj)
 
 
-class _PlainFetchChoices(django_filters.fields.ModelChoiceIterator, _PlainFetch):
+# django-filter ships no types: its classes are Any to mypy.
+class _PlainFetchChoices(django_filters.fields.ModelChoiceIterator, _PlainFetch):  # type: ignore[misc]
     pass  # django-filter's null choice, then the plain fetch
 
 
-class PlainFetchModelChoiceField(django_filters.fields.ModelChoiceField):
+class PlainFetchModelChoiceField(django_filters.fields.ModelChoiceField):  # type: ignore[misc]
     iterator = _PlainFetchChoices
 
 
-class FastSelectFilterSet(django_filters.FilterSet):
+class FastSelectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """A FilterSet whose choice filters render with FastSelect and read their options with one
     plain query each."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for filter_ in self.filters.values():
             if isinstance(filter_, (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)):
@@ -175,7 +178,7 @@ class LookupField(forms.CharField):
     def get_queryset(self) -> QuerySet[Any]:
         return self.queryset() if callable(self.queryset) else self.queryset.all()
 
-    def clean(self, value: Any) -> list[int] | None:  # type: ignore[override]
+    def clean(self, value: Any) -> list[int] | None:
         text = super().clean(value)
         if not text:
             return None
@@ -199,7 +202,7 @@ class LookupField(forms.CharField):
         return ids
 
 
-class LookupFilter(django_filters.Filter):
+class LookupFilter(django_filters.Filter):  # type: ignore[misc]
     """A filter over a LookupField: its method gets the list of ids the typed text names.
 
     deputy = LookupFilter(label=…, queryset=Deputy.objects.all, method="filter_deputy")
