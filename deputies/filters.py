@@ -19,12 +19,9 @@ def current_term(request) -> Term | None:
     return request._current_term
 
 
-def _current_term_delegations(request):
-    return Delegation.objects.filter(term=current_term(request))
-
-
-def _current_term_groups(request):
-    return DeputyGroup.objects.filter(term=current_term(request)).only("id", "name")
+def _choices(queryset) -> list[tuple[str, str]]:
+    """(id, name) pairs in the model's order: read as tuples, no model instance per option."""
+    return [(str(pk), name) for pk, name in queryset.values_list("pk", "name")]
 
 
 def _parties(term):
@@ -40,18 +37,20 @@ def _parties(term):
 
 class DeputyFilter(FastSelectFilterSet):
     name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=50)
-    delegation = django_filters.ModelChoiceFilter(
-        label=_("Delegation"), queryset=_current_term_delegations, empty_label=_("All delegations")
+    # The choices are the current term's, set per request in __init__ (an unknown id is not
+    # among them: 400).
+    delegation = django_filters.ChoiceFilter(
+        label=_("Delegation"), choices=[], empty_label=_("All delegations")
     )
-    town = django_filters.ModelChoiceFilter(
+    town = django_filters.ChoiceFilter(
         label=_("Town or street"),
-        queryset=Town.objects.all(),
+        choices=[],
         field_name="delegation__town",
         empty_label=_("All towns and streets"),
     )
-    group = django_filters.ModelChoiceFilter(
+    group = django_filters.ChoiceFilter(
         label=_("Deputy group"),
-        queryset=_current_term_groups,
+        choices=[],
         field_name="groups",
         distinct=True,
         empty_label=_("All groups"),
@@ -69,7 +68,15 @@ class DeputyFilter(FastSelectFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["party"].extra["choices"] = _parties(current_term(request))
+        term = current_term(request)
+        choices = {
+            "delegation": _choices(Delegation.objects.filter(term=term)),
+            "town": _choices(Town.objects.all()),
+            "group": _choices(DeputyGroup.objects.filter(term=term)),
+            "party": _parties(term),
+        }
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
 
     def filter_name(self, queryset, name, value):
         value = value.strip()
