@@ -24,8 +24,10 @@ def deputy_directory(term=None):
     card shows, in 2 queries."""
     term = term or Term.objects.current()
     return (
-        Deputy.objects.public()
-        .filter(term=term)
+        Deputy.objects.filter(term=term)
+        # What a card shows (public columns): no biography, town or term object per row.
+        .select_related("delegation")
+        .only("id", "name", "gender", "party", "occupation", "status", "delegation__name")
         .prefetch_related(
             Prefetch("groups", queryset=DeputyGroup.objects.only("id", "name", "kind"))
         )
