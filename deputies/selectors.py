@@ -29,7 +29,12 @@ def deputy_directory(term=None):
         .select_related("delegation")
         .only("id", "name", "gender", "party", "occupation", "status", "delegation__name")
         .prefetch_related(
-            Prefetch("groups", queryset=DeputyGroup.objects.only("id", "name", "kind"))
+            # A list on each deputy (`card_groups`): no manager and queryset per card.
+            Prefetch(
+                "groups",
+                queryset=DeputyGroup.objects.only("id", "name", "kind"),
+                to_attr="card_groups",
+            )
         )
     )
 
