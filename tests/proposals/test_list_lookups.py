@@ -75,3 +75,16 @@ def test_page_does_not_grow_with_the_deputies_and_units(client, world, count_que
     assert html.count("<option") < 60
     assert len(html) < size + 10 * 1500  # ten more rows, nothing per deputy
     assert count_queries(client, "/suggestions/?deputy=代表&unit=市") == small + 2  # the lookups
+
+
+def test_reply_admin_finds_replies_by_typing_a_units_name(staff_client, world):  # noqa: F811
+    plain = make_public(world, 1)
+    other_unit = OrganisationFactory(name="市住房和城乡建设局")
+    other = make_public(world, 2)
+    other.replies.update(organisation=other_unit)
+    response = staff_client.get("/admin/proposals/reply/", {"q": "住房和城乡"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert other.title in html and plain.title not in html
+    # No list filter with a link per unit.
+    assert "organisation__id__exact" not in html
