@@ -19,14 +19,22 @@ from deputies.models import (
 )
 
 
-def deputy_directory():
-    """The public directory: the current term's deputies with what each card shows, in 2 queries."""
-    term = Term.objects.current()
+def deputy_directory(term=None):
+    """The public directory: a term's deputies (the current term's by default) with what each
+    card shows, in 2 queries."""
+    term = term or Term.objects.current()
     return (
-        Deputy.objects.public()
-        .filter(term=term)
+        Deputy.objects.filter(term=term)
+        # What a card shows (public columns): no biography, town or term object per row.
+        .select_related("delegation")
+        .only("id", "name", "gender", "party", "occupation", "status", "delegation__name")
         .prefetch_related(
-            Prefetch("groups", queryset=DeputyGroup.objects.only("id", "name", "kind"))
+            # A list on each deputy (`card_groups`): no manager and queryset per card.
+            Prefetch(
+                "groups",
+                queryset=DeputyGroup.objects.only("id", "name", "kind"),
+                to_attr="card_groups",
+            )
         )
     )
 
@@ -59,13 +67,15 @@ def station_detail(pk):
 
 
 def station_deputies(station):
-    return station.deputies.public().serving()
+    """The station's serving deputies: names and links only (public columns)."""
+    return station.deputies.serving().only("id", "name")
 
 
 def station_receptions(station, limit=20):
+    """The latest receptions with the deputies on duty (names and links), in 2 queries."""
     return (
         Reception.objects.filter(station=station)
-        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.public()))
+        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("id", "name")))
         .order_by("-date")[:limit]
     )
 

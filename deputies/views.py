@@ -14,7 +14,7 @@ from congress.kit.pagecache import accept_params, cached_page
 from congress.kit.printing import html_to_pdf, pdf_response
 from congress.kit.qr import opinion_form_url, qr_svg_response
 from deputies import selectors
-from deputies.filters import DeputyFilter
+from deputies.filters import DeputyFilter, current_term
 from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
@@ -26,7 +26,7 @@ class DeputyListView(FilteredListView):
     context_object_name = "deputies"
 
     def get_base_queryset(self):
-        return selectors.deputy_directory()
+        return selectors.deputy_directory(current_term(self.request))
 
 
 def _year_param(request, default):

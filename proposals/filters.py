@@ -6,15 +6,12 @@ reply class is that of a published reply.
 """
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit.listing import FastSelectFilterSet, LookupFilter
 from congress.kit.rules import rule
 from congress.models import Category, Organisation, Session
 from deputies.models import Deputy
@@ -22,48 +19,6 @@ from proposals import search
 from proposals.models import Assignment, CarryOver, Motion, Reply, Signature, Suggestion
 
 YES_NO = [("1", _("yes")), ("0", _("no"))]
-
-
-class FastSelect(forms.Select):
-    """A <select> whose options are rendered in Python rather than one template per option.
-
-    The deputy filter lists every deputy (about 280): the template per option cost ~40 ms a page.
-    The HTML is the same as Django's (attributes, optgroups, the selected option).
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group, options, _index in widget["optgroups"]:
-            rows = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (
-                        "" if o["value"] is None else o["value"],
-                        mark_safe(" selected") if o["selected"] else "",  # noqa: S308
-                        o["label"],
-                    )
-                    for o in options
-                ),
-            )
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308 - each part is escaped above
-        )
-
-
-class FastSelectFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for filter_ in self.filters.values():
-            if isinstance(filter_, (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter)):
-                filter_.extra["widget"] = FastSelect
 
 
 def _sessions(request=None):
@@ -74,16 +29,39 @@ def _categories(request=None):
     return Category.objects.select_related("term").order_by("-term__number", "order", "name")
 
 
-def _units(request=None):
+def _units():
     # A semi-join (EXISTS) stops at the first assignment of each unit; DISTINCT over the join
     # read every assignment (13 ms at 20,000 suggestions against under 1 ms).
     return Organisation.objects.filter(
         Exists(Assignment.objects.filter(organisation=OuterRef("pk"), suggestion__isnull=False))
-    ).order_by("order", "name")
+    )
 
 
-def _deputies(request=None):
-    return Deputy.objects.only("id", "name").order_by("name", "id")
+def _deputies():
+    return Deputy.objects.all()
+
+
+# Deputies and units are typed, not chosen from a <select>: ten terms of deputies made a list
+# of thousands of options on every page (100 KB, most of the page's render).
+def unit_lookup():
+    return LookupFilter(
+        label=_("Handling unit"),
+        queryset=_units,
+        search_fields=("name", "short_name"),
+        method="filter_unit",
+        help_text=_("Type part of the unit's name."),
+        not_found=_("No handling unit called “%(text)s” was found. Type part of its name."),
+    )
+
+
+def deputy_lookup():
+    return LookupFilter(
+        label=pgettext_lazy("filter", "Deputy"),
+        queryset=_deputies,
+        method="filter_deputy",
+        help_text=_("Type the deputy's name or part of it."),
+        not_found=_("No deputy called “%(text)s” was found. Type part of the name."),
+    )
 
 
 def _years(request=None):
@@ -111,18 +89,8 @@ class SuggestionFilter(FastSelectFilterSet):
         choices=[(s, Suggestion.Status(s).label) for s in Suggestion.Status.published()],
         empty_label=_("Any status"),
     )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Handling unit"),
-        queryset=_units,
-        method="filter_unit",
-        empty_label=_("All handling units"),
-    )
-    deputy = django_filters.ModelChoiceFilter(
-        label=pgettext_lazy("filter", "Deputy"),
-        queryset=_deputies,
-        method="filter_deputy",
-        empty_label=_("All deputies"),
-    )
+    unit = unit_lookup()
+    deputy = deputy_lookup()
     reply_class = django_filters.ChoiceFilter(
         label=_("Reply class"),
         choices=lambda: list(rule("REPLY_CLASSES")),
@@ -164,10 +132,11 @@ class SuggestionFilter(FastSelectFilterSet):
         return queryset.for_unit(value)
 
     def filter_deputy(self, queryset, name, value):
+        """Items the deputies (the ids the typed name resolved to) lead or co-signed."""
         signed = Signature.objects.filter(
-            suggestion=OuterRef("pk"), deputy=value, status=Signature.Status.CONFIRMED
-        )
-        return queryset.filter(Q(lead=value) | Exists(signed))
+            deputy__in=value, status=Signature.Status.CONFIRMED, suggestion__isnull=False
+        ).values("suggestion_id")
+        return queryset.filter(Q(lead__in=value) | Q(pk__in=signed))
 
     def filter_reply_class(self, queryset, name, value):
         published = Reply.objects.published().filter(
@@ -197,12 +166,7 @@ class MotionFilter(FastSelectFilterSet):
         ],
         empty_label=_("Any status"),
     )
-    deputy = django_filters.ModelChoiceFilter(
-        label=pgettext_lazy("filter", "Deputy"),
-        queryset=_deputies,
-        method="filter_deputy",
-        empty_label=_("All deputies"),
-    )
+    deputy = deputy_lookup()
 
     class Meta:
         model = Motion
@@ -217,9 +181,9 @@ class MotionFilter(FastSelectFilterSet):
 
     def filter_deputy(self, queryset, name, value):
         signed = Signature.objects.filter(
-            motion=OuterRef("pk"), deputy=value, status=Signature.Status.CONFIRMED
-        )
-        return queryset.filter(Q(lead=value) | Exists(signed))
+            deputy__in=value, status=Signature.Status.CONFIRMED, motion__isnull=False
+        ).values("motion_id")
+        return queryset.filter(Q(lead__in=value) | Q(pk__in=signed))
 
 
 class StatsFilter(FastSelectFilterSet):

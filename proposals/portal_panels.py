@@ -5,29 +5,21 @@ for the lead deputy's confirmation (面商)."""
 from django.utils import timezone
 
 from congress.kit.rules import rule
-from congress.kit.workdays import add_working_days
+from congress.kit.workdays import add_working_days_each
 from proposals import selectors
 from proposals.models import Contact
 
 
-def answer_by(signature):
-    """The last day to answer a request to co-sign (CONGRESS_RULES' working days)."""
-    days = rule("SIGNATURE_ANSWER_WORKING_DAYS")
-    return add_working_days(timezone.localdate(signature.requested_at), days)
-
-
 def signature_requests_panel(request, deputy):
-    requests = list(
-        selectors.signature_requests(deputy)
-        .select_related("motion__session__term")
-        .order_by("requested_at", "id")
-    )
+    requests = list(selectors.signature_requests_listed(deputy))
     if not requests:
         return None
     today = timezone.localdate()
-    for signature in requests:
-        signature.answer_by = answer_by(signature)
-        signature.overdue = signature.answer_by < today
+    days = rule("SIGNATURE_ANSWER_WORKING_DAYS")
+    dues = add_working_days_each([timezone.localdate(s.requested_at) for s in requests], days)
+    for signature, due in zip(requests, dues, strict=True):
+        signature.answer_by = due  # the last day to answer (CONGRESS_RULES' working days)
+        signature.overdue = due < today
     return "portal/_signature_requests.html", {"requests": requests, "today": today}
 
 
@@ -36,6 +28,13 @@ def contacts_to_confirm_panel(request, deputy):
     contacts = list(
         Contact.objects.filter(suggestion__lead=deputy, status=Contact.Status.PENDING)
         .select_related("suggestion", "assignment__organisation")
+        .only(
+            "id",
+            "contact_on",
+            "way",
+            "suggestion__title",
+            "assignment__organisation__name",
+        )
         .order_by("contact_on", "id")[:20]
     )
     if not contacts:

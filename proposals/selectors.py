@@ -57,10 +57,20 @@ def public_suggestion_detail(pk: int) -> Suggestion:
         Suggestion.objects.public()
         .select_related("category", "session__term", "lead__delegation")
         .prefetch_related(
+            # Co-signers: a name, a link and (for the timeline's "who") the login's id; no
+            # private column leaves the database.
             Prefetch(
                 "signatures",
-                Signature.objects.filter(status=Signature.Status.CONFIRMED).select_related(
-                    "deputy"
+                Signature.objects.filter(status=Signature.Status.CONFIRMED)
+                .select_related("deputy")
+                .only(
+                    "id",
+                    "suggestion",
+                    "status",
+                    "requested_at",
+                    "deputy",
+                    "deputy__name",
+                    "deputy__user",
                 ),
             ),
             Prefetch(
@@ -71,6 +81,7 @@ def public_suggestion_detail(pk: int) -> Suggestion:
             Prefetch("progress_reports", ProgressReport.objects.order_by("reported_on", "id")),
             Prefetch("carry_overs", CarryOver.objects.order_by("to_year")),
         )
+        .defer(*(f"lead__{name}" for name in Deputy.PRIVATE_FIELDS))
         .get(pk=pk)
     )
     suggestion.public_timeline = list(TimelineEntry.objects.for_object(suggestion).public())
@@ -82,10 +93,11 @@ def public_motions():
 
 
 def deputy_suggestions(deputy: Deputy):
-    """A deputy's own items (led or co-signed), drafts of their own included."""
+    """A deputy's own items (led or co-signed), drafts of their own included: the columns a
+    list row shows (the text of each item stays in the database)."""
     return (
         Suggestion.objects.for_deputy(deputy)
-        .select_related("category", "session__term", "lead")
+        .only("id", "code", "title", "status", "lead", "created_at")
         .order_by("-created_at")
     )
 
@@ -95,6 +107,30 @@ def signature_requests(deputy: Deputy):
     return Signature.objects.filter(
         deputy=deputy, status=Signature.Status.REQUESTED
     ).select_related("suggestion__lead", "motion__lead", "suggestion__category")
+
+
+def signature_requests_listed(deputy: Deputy):
+    """The same requests with what a list of them shows: the item's title and its lead's
+    name, in one query (not each item's text and the leads' every column)."""
+    return (
+        Signature.objects.filter(deputy=deputy, status=Signature.Status.REQUESTED)
+        .select_related("suggestion__lead", "motion__lead")
+        .only(
+            "id",
+            "status",
+            "requested_at",
+            "deputy",
+            "suggestion",
+            "suggestion__title",
+            "suggestion__lead",
+            "suggestion__lead__name",
+            "motion",
+            "motion__title",
+            "motion__lead",
+            "motion__lead__name",
+        )
+        .order_by("requested_at", "id")
+    )
 
 
 def replies_to_rate(deputy: Deputy):

@@ -21,6 +21,11 @@ def is_working_day(day: datetime.date, exceptions: dict[datetime.date, bool] | N
     return day.weekday() < 5
 
 
+def _window_end(start: datetime.date, days: int) -> datetime.date:
+    # Long holidays (Spring Festival) take at most ~9 days; a generous window covers them.
+    return start + datetime.timedelta(days=days * 2 + 30)
+
+
 def add_working_days(
     start: datetime.date, days: int, exceptions: dict[datetime.date, bool] | None = None
 ) -> datetime.date:
@@ -29,9 +34,21 @@ def add_working_days(
     if days < 0:
         raise ValueError("days must not be negative")
     if exceptions is None:
-        # Long holidays (Spring Festival) take at most ~9 days; a generous window covers them.
-        window_end = start + datetime.timedelta(days=days * 2 + 30)
-        exceptions = exceptions_between(start, window_end)
+        exceptions = exceptions_between(start, _window_end(start, days))
+    return _add(start, days, exceptions)
+
+
+def add_working_days_each(starts: list[datetime.date], days: int) -> list[datetime.date]:
+    """add_working_days for each of several dates (a list's rows), in one query for them all."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    if not starts:
+        return []
+    exceptions = exceptions_between(min(starts), _window_end(max(starts), days))
+    return [_add(start, days, exceptions) for start in starts]
+
+
+def _add(start: datetime.date, days: int, exceptions: dict[datetime.date, bool]) -> datetime.date:
     day, left = start, days
     while left:
         day += datetime.timedelta(days=1)

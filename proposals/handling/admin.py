@@ -327,10 +327,11 @@ class ReplyAdmin(OfficeOnly, ServiceActions, admin.ModelAdmin):
         "reply_class",
         "is_followup",
         ("published_at", admin.EmptyFieldListFilter),
-        "organisation",
     ]
     list_select_related = ["suggestion", "organisation"]
-    search_fields = ["suggestion__code", "suggestion__title", "letter_number"]
+    # Units are found by typing part of a name in the search box, not from a list filter of
+    # every unit (a link per unit on every change list).
+    search_fields = ["suggestion__code", "suggestion__title", "letter_number", "organisation__name"]
     actions = ["publish"]
     # The stored file's own address is not served (congress/kit/media.py): link the checked view.
     exclude = ["file"]

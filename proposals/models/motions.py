@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,10 +19,17 @@ class MotionQuerySet(models.QuerySet):
         )
 
     def for_deputy(self, deputy):
-        signed = Signature.objects.filter(
-            motion=OuterRef("pk"), deputy=deputy, status=Signature.Status.CONFIRMED
+        """Motions a deputy leads or co-signed; another deputy's drafts never appear (ids from a
+        UNION of two index scans, as Suggestion.objects.for_deputy)."""
+        led = Motion.objects.filter(lead=deputy).values("pk")
+        signed = (
+            Signature.objects.filter(
+                deputy=deputy, status=Signature.Status.CONFIRMED, motion__isnull=False
+            )
+            .exclude(motion__status=Motion.Status.DRAFT)
+            .values("motion_id")
         )
-        return self.filter(Q(lead=deputy) | (Exists(signed) & ~Q(status=Motion.Status.DRAFT)))
+        return self.filter(pk__in=led.union(signed))
 
     def listed(self):
         return self.filter(review_outcome=Motion.Outcome.LISTED)

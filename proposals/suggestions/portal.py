@@ -57,10 +57,12 @@ def suggestions(request, deputy):
             "deputy": deputy,
             "page_obj": page,
             "suggestions": page.object_list,
-            "requests": list(
-                selectors.signature_requests(deputy).select_related("motion__session")
+            "requests": list(selectors.signature_requests_listed(deputy)),
+            "to_rate": list(
+                selectors.replies_to_rate(deputy)
+                .only("id", "replied_at", "suggestion__title", "organisation__name")
+                .order_by("-replied_at")
             ),
-            "to_rate": list(selectors.replies_to_rate(deputy).order_by("-replied_at")),
             "query_string": "",
         },
     )

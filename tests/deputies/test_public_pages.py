@@ -115,10 +115,29 @@ def test_directory_query_count_does_not_grow_with_deputies(client, two_towns, co
     small = count_queries(client, "/deputies/")
     group.members.add(*DeputyFactory.create_batch(490, term=term, delegation=zhapu))
     assert Deputy.objects.count() == 500
-    # 11 queries: the current term (looked up four times), the paginator's count, the filter's
+    # 8 queries: the current term (once a request), the paginator's count, the filter's
     # choices (delegations, towns, groups, parties), the page of deputies with their
     # delegation joined, and their groups prefetched. None per deputy.
-    assert count_queries(client, "/deputies/") == small
+    assert count_queries(client, "/deputies/") == small == 8
+
+
+def test_station_page_query_count_does_not_grow_with_receptions(client, two_towns, count_queries):
+    term, danghu, _ = two_towns
+    station = StationFactory(town=danghu.town)
+    station.deputies.add(*DeputyFactory.create_batch(3, term=term, delegation=danghu))
+    for _ in range(3):
+        ReceptionFactory(station=station).deputies.add(*station.deputies.all())
+    small = count_queries(client, f"/stations/{station.pk}/")
+    on_duty = DeputyFactory.create_batch(60, term=term, delegation=danghu)
+    station.deputies.add(*on_duty)
+    for n in range(40):
+        ReceptionFactory(station=station).deputies.add(*on_duty[n : n + 5])
+    # 5 queries: the station (town joined), its opinions' latest year (and that year's figures
+    # when there is one), its serving deputies, its latest 20 receptions and their deputies on
+    # duty. None per reception or deputy.
+    assert count_queries(client, f"/stations/{station.pk}/") == small == 5
+    html = client.get(f"/stations/{station.pk}/").content.decode()
+    assert on_duty[-1].get_absolute_url() in html
 
 
 def test_profile_query_count_does_not_grow_with_activities(client, two_towns, count_queries):

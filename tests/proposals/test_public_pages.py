@@ -84,8 +84,9 @@ def test_list_query_count_is_flat(client, world, count_queries):
     small = count_queries(client, "/suggestions/")
     for n in range(11, 61):
         make_public(world, n)
-    # 7 queries: the paginator's count, the filter's choices (sessions, the first year,
-    # categories, units, deputies), and the page of suggestions with their foreign keys joined.
+    # 5 queries: the paginator's count, the filter's choices (sessions, the first year,
+    # categories; deputies and units are typed), and the page of suggestions with their
+    # foreign keys joined.
     # None per suggestion, with or without a search.
     assert count_queries(client, "/suggestions/") == small
     assert count_queries(client, "/suggestions/?q=民生&status=closed") == small

@@ -1,0 +1,30 @@
+"""A public suggestion's page costs the same with 2 or 40 co-signers and 1 or 10 replies."""
+
+import pytest
+
+from proposals.models import timeline_write
+from tests.factories import DeputyFactory, ReplyFactory, SignatureFactory
+from tests.proposals.test_public_pages import PUBLISHED, make_public, world  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_detail_query_count_is_flat(client, world, count_queries):  # noqa: F811
+    item = make_public(world, 1, lead=DeputyFactory(term=world["term"], phone="13911112222"))
+    client.get(f"/suggestions/{item.pk}/")  # the content type is looked up once a process
+    small = count_queries(client, f"/suggestions/{item.pk}/")
+    cosigners = DeputyFactory.create_batch(40, term=world["term"], phone="13933334444")
+    for deputy in cosigners:
+        SignatureFactory(suggestion=item, deputy=deputy)
+    for _ in range(9):
+        ReplyFactory(
+            suggestion=item, organisation=world["unit"], published_at=PUBLISHED, is_followup=True
+        )
+    for _ in range(20):
+        timeline_write(item=item, action="reply_published", actor_label="市交通运输局")
+    # 5 queries: the suggestion (session, term, category, lead and delegation joined), its
+    # confirmed co-signers, units, published replies and public timeline. None per row.
+    assert count_queries(client, f"/suggestions/{item.pk}/") == small == 5
+    html = client.get(f"/suggestions/{item.pk}/").content.decode()
+    assert cosigners[-1].name in html
+    assert "1391111" not in html and "1393333" not in html
