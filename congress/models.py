@@ -572,3 +572,31 @@ def timeline_write(
         public=public,
         at=at or timezone.now(),
     )
+
+
+class Summary(models.Model):
+    """One slice of a summary kept up to date on write (congress.kit.summaries): the counts of
+    one year that the home page, the statistics pages and the review read instead of
+    re-aggregating whole tables on every request.
+
+    `data` is None while the slice is stale (a write in its year committed, or is committing);
+    `token` changes with every such mark, so a slice computed from data read before the mark
+    is never stored over it.
+    """
+
+    name = models.CharField(_("summary"), max_length=60)
+    year = models.PositiveIntegerField(_("year"))
+    data = models.JSONField(_("counts"), null=True, blank=True)
+    token = models.UUIDField(_("version"))
+    rules = models.CharField(_("rules fingerprint"), max_length=64, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="summary_name_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"

@@ -11,6 +11,7 @@ from congress.models import (
     ReviewPdf,
     ReviewSection,
     Session,
+    Summary,
     Term,
     Town,
 )
@@ -26,3 +27,6 @@ topics.register(ReviewSection, "reviews")
 # The PDF cache row (written while a visitor downloads) and an import's bookkeeping (the
 # import writes in bulk and calls touched_everything() itself) are on no page.
 topics.private(ReviewPdf, ImportJob)
+# Summary rows are derived from the rows above (congress.kit.summaries): their writes send no
+# signals, and the writes that made them stale touched the pages that show them.
+topics.private(Summary)
