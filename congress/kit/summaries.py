@@ -183,8 +183,10 @@ class PendingRefresh:
 
     def __init__(self):
         self.slices: set[tuple[str, int]] = set()
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         for name, year in sorted(self.slices):
             try:
                 refresh(name, year)
@@ -215,7 +217,7 @@ def _refresh_after_commit(slices: Iterable[tuple[str, int]]) -> None:
         pending()
         return
     for _sids, func, _robust in connection.run_on_commit:
-        if isinstance(func, PendingRefresh):
+        if isinstance(func, PendingRefresh) and not func.done:
             func.slices.update(slices)
             return
     pending = PendingRefresh()
