@@ -164,9 +164,7 @@ def year_counts(year: int) -> dict:
 def empty_public_counts() -> dict:
     """public_counts() of no items, without asking the database."""
     return {
-        **dict.fromkeys(
-            ["total", "replied", "on_time", "ratings", "process_ok", "result_ok"], 0
-        ),
+        **dict.fromkeys(["total", "replied", "on_time", "ratings", "process_ok", "result_ok"], 0),
         **dict.fromkeys(["process_satisfied", "result_satisfied", "leads", "leads_contacted"], 0),
         **dict.fromkeys(["contacts", "contacts_confirmed", "contacts_disputed"], 0),
         "classes": {},

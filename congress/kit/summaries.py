@@ -166,12 +166,7 @@ def _compute_and_store(definition: SummaryDef, year: int, token) -> dict:
 def refresh(name: str, year: int) -> dict:
     """Compute one slice again and store it (unless a write marked it meanwhile)."""
     definition = get(name)
-    token = (
-        _model()
-        .objects.filter(name=name, year=year)
-        .values_list("token", flat=True)
-        .first()
-    )
+    token = _model().objects.filter(name=name, year=year).values_list("token", flat=True).first()
     return _compute_and_store(definition, year, token)
 
 
