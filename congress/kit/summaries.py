@@ -37,6 +37,8 @@ How a slice stays right (congress.models.Summary: name, year, data, token):
 one that disagrees with its stored row.
 """
 
+import contextlib
+import contextvars
 import json
 import logging
 import uuid
@@ -119,14 +121,41 @@ def _model():
 # -- reading -------------------------------------------------------------------------------------
 
 
+# Slices already read while one page is put together (`memo()`): each is read once.
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("summaries_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo():
+    """Within this block each slice is read from the database once (a page whose figures read
+    the same row several times: the review, the home page)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def read(name: str, years: Iterable[int]) -> dict[int, dict]:
     """Each year's slice of the summary `name`: one query for the stored rows, and for a slice
     that is stale, missing or computed under other rules, its computation (stored for the
     next reader)."""
-    definition = get(name)
     wanted = sorted(set(years))
     if not wanted:
         return {}
+    remembered = _memo.get()
+    if remembered is None:
+        return _read(name, wanted)
+    missing = [year for year in wanted if (name, year) not in remembered]
+    for year, data in _read(name, missing).items():
+        remembered[(name, year)] = data
+    return {year: remembered[(name, year)] for year in wanted}
+
+
+def _read(name: str, wanted: list[int]) -> dict[int, dict]:
+    if not wanted:
+        return {}
+    definition = get(name)
     fingerprint = definition.fingerprint()
     rows = {
         row["year"]: row
