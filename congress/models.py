@@ -584,16 +584,16 @@ class Summary(models.Model):
     is never stored over it.
     """
 
-    name = models.CharField(_("summary"), max_length=60)
+    name = models.CharField(_("summary name"), max_length=60)
     year = models.PositiveIntegerField(_("year"))
     data = models.JSONField(_("counts"), null=True, blank=True)
-    token = models.UUIDField(_("version"))
+    token = models.UUIDField(_("summary version"))
     rules = models.CharField(_("rules fingerprint"), max_length=64, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("summary")
-        verbose_name_plural = _("summaries")
+        verbose_name = _("summary row")
+        verbose_name_plural = _("summary rows")
         constraints = [
             models.UniqueConstraint(fields=["name", "year"], name="summary_name_year"),
         ]

@@ -42,7 +42,7 @@ import contextvars
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,19 +58,21 @@ from congress.kit.registry import Discovery
 logger = logging.getLogger(__name__)
 
 YearsOf = Callable[[Any], Iterable[int | None]]
+Counts = dict[str, Any]  # a slice: JSON-able counts
 
 
 @dataclass(frozen=True)
 class SummaryDef:
     name: str
-    compute: Callable[[int], dict]
+    compute: Callable[[int], Counts]
     feeds: dict[type, YearsOf]
     years: Callable[[], Iterable[int]]
     rules: tuple[str, ...] = field(default=())
 
-    def run(self, year: int) -> dict:
+    def run(self, year: int) -> Counts:
         """The year's slice as stored: JSON's types (string keys, lists, ISO dates)."""
-        return json.loads(json.dumps(self.compute(year), cls=DjangoJSONEncoder))
+        data: Counts = json.loads(json.dumps(self.compute(year), cls=DjangoJSONEncoder))
+        return data
 
     def fingerprint(self) -> str:
         """The rules the counts were computed under: a row computed under others is stale."""
@@ -90,10 +92,10 @@ def summary(
     feeds: dict[type, YearsOf],
     years: Callable[[], Iterable[int]],
     rules: Iterable[str] = (),
-):
+) -> Callable[[Callable[[int], Counts]], Callable[[int], Counts]]:
     """Register the decorated function(year) → dict as the summary `name`."""
 
-    def decorator(func):
+    def decorator(func: Callable[[int], Counts]) -> Callable[[int], Counts]:
         definition = SummaryDef(name, func, dict(feeds), years, tuple(rules))
         _summaries[name] = definition
         for model in feeds:
@@ -114,7 +116,7 @@ def get(name: str) -> SummaryDef:
     return _summaries[name]
 
 
-def _model():
+def _model() -> Any:
     return apps.get_model("congress", "Summary")
 
 
@@ -122,11 +124,13 @@ def _model():
 
 
 # Slices already read while one page is put together (`memo()`): each is read once.
-_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("summaries_memo", default=None)
+_memo: contextvars.ContextVar[dict[tuple[str, int], Counts] | None] = contextvars.ContextVar(
+    "summaries_memo", default=None
+)
 
 
 @contextlib.contextmanager
-def memo():
+def memo() -> Iterator[None]:
     """Within this block each slice is read from the database once (a page whose figures read
     the same row several times: the review, the home page)."""
     token = _memo.set({})
@@ -136,7 +140,7 @@ def memo():
         _memo.reset(token)
 
 
-def read(name: str, years: Iterable[int]) -> dict[int, dict]:
+def read(name: str, years: Iterable[int]) -> dict[int, Counts]:
     """Each year's slice of the summary `name`: one query for the stored rows, and for a slice
     that is stale, missing or computed under other rules, its computation (stored for the
     next reader)."""
@@ -152,7 +156,7 @@ def read(name: str, years: Iterable[int]) -> dict[int, dict]:
     return {year: remembered[(name, year)] for year in wanted}
 
 
-def _read(name: str, wanted: list[int]) -> dict[int, dict]:
+def _read(name: str, wanted: list[int]) -> dict[int, Counts]:
     if not wanted:
         return {}
     definition = get(name)
@@ -173,7 +177,7 @@ def _read(name: str, wanted: list[int]) -> dict[int, dict]:
     return result
 
 
-def _compute_and_store(definition: SummaryDef, year: int, token) -> dict:
+def _compute_and_store(definition: SummaryDef, year: int, token: uuid.UUID | None) -> Counts:
     data = definition.run(year)
     Summary = _model()
     values = {
@@ -192,7 +196,7 @@ def _compute_and_store(definition: SummaryDef, year: int, token) -> dict:
     return data
 
 
-def refresh(name: str, year: int) -> dict:
+def refresh(name: str, year: int) -> Counts:
     """Compute one slice again and store it (unless a write marked it meanwhile)."""
     definition = get(name)
     token = _model().objects.filter(name=name, year=year).values_list("token", flat=True).first()
@@ -205,7 +209,7 @@ def refresh(name: str, year: int) -> dict:
 class PendingRefresh:
     """The after-commit callback of one transaction: the slices its writes marked stale."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.slices: set[tuple[str, int]] = set()
         self.done = False
 
@@ -254,7 +258,7 @@ def mark_all_stale() -> None:
     _model().objects.update(data=None, token=uuid.uuid4())
 
 
-def rows_written(rows: Iterable) -> None:
+def rows_written(rows: Iterable[Any]) -> None:
     """The slices these rows count in are stale (a bulk write that sent no signals)."""
     found: dict[str, set[int | None]] = {}
     for row in rows:
@@ -264,17 +268,17 @@ def rows_written(rows: Iterable) -> None:
         mark_stale(name, years)
 
 
-def _feed_model(row) -> type:
+def _feed_model(row: Any) -> Any:
     model = type(row)
     return model._meta.concrete_model if model._meta.proxy else model
 
 
-def _definitions_of(model) -> list[SummaryDef]:
+def _definitions_of(model: Any) -> list[SummaryDef]:
     model = model._meta.concrete_model if model._meta.proxy else model
     return _feeds.get(model, [])
 
 
-def _before_save(sender, instance, raw=False, **_kwargs) -> None:
+def _before_save(sender: Any, instance: Any, raw: bool = False, **_kwargs: Any) -> None:
     """The years the row counted in before this change (its year may be what changes)."""
     definitions = _definitions_of(sender)
     if raw or not definitions or instance._state.adding or instance.pk is None:
@@ -287,7 +291,7 @@ def _before_save(sender, instance, raw=False, **_kwargs) -> None:
         mark_stale(definition.name, definition.feeds[model](old))
 
 
-def _on_write(sender, instance, raw=False, **_kwargs) -> None:
+def _on_write(sender: Any, instance: Any, raw: bool = False, **_kwargs: Any) -> None:
     definitions = _definitions_of(sender)
     if raw or not definitions:
         return
@@ -311,44 +315,40 @@ def connect_signals() -> None:
 class Disagreement:
     name: str
     year: int
-    stored: dict | None
-    computed: dict
+    stored: Counts | None
+    computed: Counts
 
-    def __str__(self) -> str:
-        if self.stored is None:
-            return f"{self.name} {self.year}: stale or missing"
-        keys = sorted(
-            {*self.stored, *self.computed},
-            key=str,
-        )
-        differ = [k for k in keys if self.stored.get(k) != self.computed.get(k)]
-        return f"{self.name} {self.year}: differs in {', '.join(map(str, differ))}"
+    @property
+    def differing(self) -> list[str]:
+        """The top-level keys whose counts differ (all of them for a stale or missing row)."""
+        stored = self.stored or {}
+        keys = sorted({*stored, *self.computed})
+        return [k for k in keys if self.stored is None or stored.get(k) != self.computed.get(k)]
 
 
 def check(*, fix: bool = False, include_stale: bool = False) -> list[Disagreement]:
     """Compute every slice of every summary from scratch and compare with its stored row.
 
     A stored row that differs is a disagreement. A stale or missing row is not (its next
-    reader computes it) unless `include_stale`. With `fix`, every slice is stored afresh.
+    reader computes it) unless `include_stale`. With `fix`, every slice that differs, is stale
+    or is missing is stored afresh.
     """
     found = []
+    Summary = _model()
     for definition in all_summaries():
         fingerprint = definition.fingerprint()
-        stored = {
-            row["year"]: row
-            for row in _model().objects.filter(name=definition.name).values("year", "data", "rules")
+        stored: dict[int, Counts | None] = {
+            row["year"]: (row["data"] if row["rules"] == fingerprint else None)
+            for row in Summary.objects.filter(name=definition.name).values("year", "data", "rules")
         }
-        years = sorted({*definition.years(), *stored})
-        for year in years:
+        for year in sorted({*definition.years(), *stored}):
             computed = definition.run(year)
-            row = stored.get(year)
-            current = row is not None and row["data"] is not None and row["rules"] == fingerprint
-            if current and row["data"] != computed:
-                found.append(Disagreement(definition.name, year, row["data"], computed))
-            elif not current and include_stale:
+            current = stored.get(year)
+            if current is not None and current != computed:
+                found.append(Disagreement(definition.name, year, current, computed))
+            elif current is None and include_stale:
                 found.append(Disagreement(definition.name, year, None, computed))
-            if fix and (not current or row["data"] != computed):
-                Summary = _model()
+            if fix and current != computed:
                 Summary.objects.update_or_create(
                     name=definition.name,
                     year=year,
