@@ -254,8 +254,13 @@ def _refresh_after_commit(slices: Iterable[tuple[str, int]]) -> None:
 
 
 def mark_all_stale() -> None:
-    """Every slice of every summary (after an import or the demo wrote in bulk)."""
-    _model().objects.update(data=None, token=uuid.uuid4())
+    """Every slice of every summary (after an import or the demo wrote in bulk): marked stale
+    now, computed again once the transaction commits (the import's worker pays, not the next
+    visitor)."""
+    Summary = _model()
+    slices = list(Summary.objects.values_list("name", "year"))
+    Summary.objects.update(data=None, token=uuid.uuid4())
+    _refresh_after_commit((name, year) for name, year in slices if name in _summaries)
 
 
 def rows_written(rows: Iterable[Any]) -> None:
