@@ -26,9 +26,10 @@ How a slice stays right (congress.models.Summary: name, year, data, token):
   write committed always carries it. Bulk writes that send no signals say so with
   ``congress.kit.pagecache.touched_rows(rows)`` (or ``touched_everything()`` after an import):
   both mark the slices of those rows too.
-- After the commit, the marked slices are computed again (one year each) and stored — only if
-  their token is still the one read before computing, so a slice computed from rows read
-  before a later write is never stored over that write's mark.
+- After the commit, the marked slices are computed again (one year each; a background task,
+  run at once by the immediate task backend, by the worker with TASKS_BACKEND=database) and
+  stored — only if their token is still the one read before computing, so a slice computed
+  from rows read before a later write is never stored over that write's mark.
 - A reader that finds a slice stale, missing, or computed under other rules computes it (and
   stores it, with the same token check). So a reader never sees counts older than the last
   committed write, whatever happened to the refresh after commit.
@@ -51,6 +52,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.tasks import task
 from django.utils import timezone
 
 from congress.kit.registry import Discovery
@@ -215,11 +217,21 @@ class PendingRefresh:
 
     def __call__(self) -> None:
         self.done = True
-        for name, year in sorted(self.slices):
-            try:
-                refresh(name, year)
-            except Exception:  # the slice stays stale: the next reader computes it
-                logger.exception("Summary %s %s could not be refreshed", name, year)
+        try:
+            refresh_slices.enqueue([[name, year] for name, year in sorted(self.slices)])
+        except Exception:  # the slices stay stale: their next reader computes them
+            logger.exception("Summary slices %s could not be queued", sorted(self.slices))
+
+
+@task()
+def refresh_slices(slices: list[list[Any]]) -> None:
+    """Compute these (name, year) slices again: at once with the immediate task backend, in the
+    worker with the database one (then the write's own request does not wait for it)."""
+    for name, year in slices:
+        try:
+            refresh(str(name), int(year))
+        except Exception:  # the slice stays stale: the next reader computes it
+            logger.exception("Summary %s %s could not be refreshed", name, year)
 
 
 def mark_stale(name: str, years: Iterable[int | None]) -> None:
