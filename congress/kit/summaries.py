@@ -40,6 +40,7 @@ one that disagrees with its stored row.
 
 import contextlib
 import contextvars
+import hashlib
 import json
 import logging
 import uuid
@@ -80,7 +81,8 @@ class SummaryDef:
         """The rules the counts were computed under: a row computed under others is stale."""
         if not self.rules:
             return ""
-        return repr([(key, settings.CONGRESS_RULES[key]) for key in self.rules])[:64]
+        text = repr([(key, settings.CONGRESS_RULES[key]) for key in self.rules])
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 _summaries: dict[str, SummaryDef] = {}

@@ -196,3 +196,12 @@ def test_stats_page_reads_the_same_figures(client, ctx, unit, committed):
     assert "市交通运输局" in html
     year = ctx["session"].start_date.year
     assert client.get(f"/suggestions/stats/?year={year}").status_code == 200
+
+
+def test_a_row_computed_under_other_rules_is_computed_again(ctx, unit, committed, settings):
+    committed(helpers.replied, unit=unit, reply_class="B", **ctx)
+    year = ctx["session"].start_date.year
+    assert suggestion_summaries.year_counts(year)["outcomes"]["solved_first"] == 0
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "SOLVED_REPLY_CLASSES": ["A", "B"]}
+    assert suggestion_summaries.year_counts(year)["outcomes"]["solved_first"] == 1
+    assert summaries.check() == []
