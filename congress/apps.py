@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from congress.kit import (
     pagecache,
     ratelimit,  # noqa: F401 (ratelimit registers a check)
+    summaries,
 )
 
 
@@ -13,6 +14,7 @@ class CongressConfig(AppConfig):
 
     def ready(self):
         pagecache.connect_signals()
+        summaries.connect_signals()
         # Third-party apps whose names are not translatable strings: name them in Chinese here
         # (their models' names are translated in locale/, see congress/kit/third_party_i18n.py).
         for label, name in (

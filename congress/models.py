@@ -574,6 +574,34 @@ def timeline_write(
     )
 
 
+class Summary(models.Model):
+    """One slice of a summary kept up to date on write (congress.kit.summaries): the counts of
+    one year that the home page, the statistics pages and the review read instead of
+    re-aggregating whole tables on every request.
+
+    `data` is None while the slice is stale (a write in its year committed, or is committing);
+    `token` changes with every such mark, so a slice computed from data read before the mark
+    is never stored over it.
+    """
+
+    name = models.CharField(_("summary name"), max_length=60)
+    year = models.PositiveIntegerField(_("year"))
+    data = models.JSONField(_("counts"), null=True, blank=True)
+    token = models.UUIDField(_("summary version"))
+    rules = models.CharField(_("rules fingerprint"), max_length=64, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summary row")
+        verbose_name_plural = _("summary rows")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="summary_name_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
 # The notification layer's records (issue 16): inbox, delivery log, preferences, short links.
 from congress.notices.models import (  # noqa: E402, F401
     Delivery,

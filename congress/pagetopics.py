@@ -16,6 +16,7 @@ from congress.models import (
     ReviewSection,
     Session,
     ShortLink,
+    Summary,
     Term,
     Town,
 )
@@ -34,3 +35,6 @@ topics.private(ReviewPdf, ImportJob)
 # The notification layer's rows (inbox, delivery log, preferences, short links) are on no cached
 # page: the inbox and the preferences page are per person and never cached.
 topics.private(Notice, Delivery, NoticePreference, NoticeProfile, ShortLink)
+# Summary rows are derived from the rows above (congress.kit.summaries): their writes send no
+# signals, and the writes that made them stale touched the pages that show them.
+topics.private(Summary)

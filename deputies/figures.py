@@ -25,6 +25,7 @@ from deputies.models import (
     Reception,
 )
 from deputies.selectors import home_figures
+from deputies.summaries import year_counts
 
 
 def year_end(year: int) -> datetime.date:
@@ -63,9 +64,7 @@ def deputies_count(year: int) -> int:
     unit=pgettext_lazy("figure unit", "deputies"),
 )
 def deputies_active(year: int) -> int:
-    return (
-        Activity.objects.filter(verified=True, date__year=year).values("deputy").distinct().count()
-    )
+    return year_counts(year)["active_deputies"]
 
 
 @figure(
@@ -111,7 +110,7 @@ def stations_count(year: int) -> int:
     unit=pgettext_lazy("figure unit", "stations"),
 )
 def stations_receiving(year: int) -> int:
-    return Reception.objects.filter(date__year=year).values("station").distinct().count()
+    return year_counts(year)["stations_receiving"]
 
 
 @figure(
@@ -121,7 +120,7 @@ def stations_receiving(year: int) -> int:
     unit=pgettext_lazy("figure unit", "receptions"),
 )
 def receptions_count(year: int) -> int:
-    return Reception.objects.filter(date__year=year).count()
+    return year_counts(year)["receptions"]
 
 
 @figure(
@@ -131,8 +130,7 @@ def receptions_count(year: int) -> int:
     unit=pgettext_lazy("figure unit", "person-times"),
 )
 def receptions_residents(year: int) -> int:
-    total = Reception.objects.filter(date__year=year).aggregate(n=Sum("residents_received"))["n"]
-    return total or 0
+    return year_counts(year)["residents"]
 
 
 @figure(
@@ -143,14 +141,8 @@ def receptions_residents(year: int) -> int:
     chart="months",
 )
 def receptions_by_month(year: int) -> list[tuple[int, int]]:
-    rows = dict(
-        Reception.objects.filter(date__year=year)
-        .annotate(month=ExtractMonth("date"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .values_list("month", "n")
-    )
-    return [(month, rows.get(month, 0)) for month in range(1, 13)]
+    rows = year_counts(year)["receptions_by_month"]
+    return [(month, rows.get(str(month), 0)) for month in range(1, 13)]
 
 
 @figure(
@@ -160,7 +152,7 @@ def receptions_by_month(year: int) -> list[tuple[int, int]]:
     unit=pgettext_lazy("figure unit", "activities"),
 )
 def activities_count(year: int) -> int:
-    return Activity.objects.filter(verified=True, date__year=year).count()
+    return year_counts(year)["activities"]
 
 
 @figure(
@@ -170,12 +162,7 @@ def activities_count(year: int) -> int:
     kind=FigureKind.SERIES,
 )
 def activities_by_kind(year: int) -> list[tuple[str | Promise, int]]:
-    rows = dict(
-        Activity.objects.filter(verified=True, date__year=year)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
+    rows = year_counts(year)["by_kind"]
     return [(label, rows[kind]) for kind, label in ActivityKind.choices if rows.get(kind)]
 
 
@@ -188,12 +175,7 @@ def activities_by_kind(year: int) -> list[tuple[str | Promise, int]]:
     unit=pgettext_lazy("figure unit", "trainings"),
 )
 def trainings_held(year: int) -> int:
-    return (
-        Activity.objects.filter(verified=True, date__year=year, kind=ActivityKind.TRAINING)
-        .values("title", "date")
-        .distinct()
-        .count()
-    )
+    return year_counts(year)["trainings_held"]
 
 
 @figure(
@@ -203,9 +185,7 @@ def trainings_held(year: int) -> int:
     unit=pgettext_lazy("figure unit", "person-times"),
 )
 def trainings_attended(year: int) -> int:
-    return Activity.objects.filter(
-        verified=True, date__year=year, kind=ActivityKind.TRAINING
-    ).count()
+    return year_counts(year)["trainings_attended"]
 
 
 @data_version("deputies")

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from congress.kit import summaries
 from congress.models import Term
 from deputies.models import (
     Activity,
@@ -155,15 +156,14 @@ def home_figures():
     latest = Reception.objects.order_by("-date").values_list("date", flat=True).first()
     year = latest.year if latest else timezone.localdate().year
     deputies = Deputy.objects.filter(term=term).serving() if term else Deputy.objects.none()
+    counts = summaries.read("deputies", [year])[year]
     return {
         "term": term,
         "deputy_count": deputies.count(),
         "station_count": LiaisonStation.objects.filter(active=True).count(),
-        "reception_count": Reception.objects.filter(date__year=year).count(),
-        "residents_received": Reception.objects.filter(date__year=year).aggregate(
-            n=Sum("residents_received")
-        )["n"]
-        or 0,
+        # The year's summary row (deputies/summaries.py), not a count over every reception.
+        "reception_count": counts["receptions"],
+        "residents_received": counts["residents"],
         "year": year,
         "stations": station_list()[:6],
     }

@@ -163,13 +163,10 @@ def unit_suggestions(organisation):
     )
 
 
-def handling_stats(queryset=None) -> dict:
-    """Figures for /suggestions/stats/: counts, on-time replies, reply classes, satisfaction.
-
-    Satisfaction rate = (满意 + 基本满意) / ratings, per measure; the A share is reported apart
-    as the solved rate (domain.md §2.5: a satisfaction rate alone misleads).
+def handling_counts(queryset) -> dict:
+    """The counts behind /suggestions/stats/'s handling figures (four queries); they add up
+    over any partition of the items (congress.kit.summaries keeps them per year and session).
     """
-    queryset = Suggestion.objects.public() if queryset is None else queryset
     replies = Reply.objects.filter(suggestion__in=queryset, is_followup=False)
     classes = dict(replies.values_list("reply_class").annotate(n=Count("id")).order_by())
     ok = [Rating.SATISFIED, Rating.BASICALLY]
@@ -177,6 +174,8 @@ def handling_stats(queryset=None) -> dict:
         total=Count("id"),
         process_ok=Count("id", filter=Q(process_rating__in=ok)),
         result_ok=Count("id", filter=Q(result_rating__in=ok)),
+        process_satisfied=Count("id", filter=Q(process_rating=Rating.SATISFIED)),
+        result_satisfied=Count("id", filter=Q(result_rating=Rating.SATISFIED)),
     )
     lead_due = Assignment.objects.filter(role=Assignment.Role.LEAD, active=True)
     on_time = (
@@ -188,23 +187,90 @@ def handling_stats(queryset=None) -> dict:
         .distinct()
         .count()
     )
-    replied = replies.values("suggestion").distinct().count()
-    total = queryset.count()
-
-    def rate(part, whole):
-        return round(100 * part / whole, 1) if whole else None
-
     return {
-        "total": total,
-        "replied": replied,
+        "total": queryset.count(),
+        "replied": replies.values("suggestion").distinct().count(),
         "on_time": on_time,
-        "on_time_rate": rate(on_time, replied),
         "classes": classes,
-        "solved_rate": rate(classes.get("A", 0), sum(classes.values())),
         "ratings": feedback["total"],
-        "process_satisfaction_rate": rate(feedback["process_ok"], feedback["total"]),
-        "result_satisfaction_rate": rate(feedback["result_ok"], feedback["total"]),
+        "process_ok": feedback["process_ok"],
+        "result_ok": feedback["result_ok"],
+        "process_satisfied": feedback["process_satisfied"],
+        "result_satisfied": feedback["result_satisfied"],
     }
+
+
+def handling_rates(counts: dict) -> dict:
+    """handling_counts() with its rates.
+
+    Satisfaction rate = (满意 + 基本满意) / ratings, per measure; the A share is reported apart
+    as the solved rate (domain.md §2.5: a satisfaction rate alone misleads).
+    """
+    classes = counts["classes"]
+    return {
+        **counts,
+        "on_time_rate": _rate(counts["on_time"], counts["replied"]),
+        "solved_rate": _rate(classes.get("A", 0), sum(classes.values())),
+        "process_satisfaction_rate": _rate(counts["process_ok"], counts["ratings"]),
+        "result_satisfaction_rate": _rate(counts["result_ok"], counts["ratings"]),
+    }
+
+
+def handling_stats(queryset=None) -> dict:
+    """Figures for /suggestions/stats/: counts, on-time replies, reply classes, satisfaction."""
+    queryset = Suggestion.objects.public() if queryset is None else queryset
+    return handling_rates(handling_counts(queryset))
+
+
+def per_unit_counts(queryset) -> dict[int, dict]:
+    """Lead unit id → items, replied, on time, A replies, ratings, (basic) satisfaction with
+    the result, for `queryset`'s items (two queries). Rows add up over partitions of the items."""
+    first = Reply.objects.filter(suggestion=OuterRef("suggestion"), is_followup=False).order_by(
+        "replied_at", "id"
+    )
+    leads = (
+        Assignment.objects.filter(
+            role=Assignment.Role.LEAD, active=True, suggestion__in=queryset.values("pk")
+        )
+        .annotate(
+            first_on=Subquery(first.values("replied_at")[:1]),
+            first_class=Subquery(first.values("reply_class")[:1]),
+        )
+        .values("suggestion_id", "organisation_id", "due_date", "first_on", "first_class")
+    )
+    units: dict[int, dict] = {}
+    unit_of = {}
+    for row in leads:
+        unit = units.setdefault(
+            row["organisation_id"],
+            {"items": 0, "replied": 0, "on_time": 0, "a": 0, "ratings": 0, "result_ok": 0},
+        )
+        unit_of[row["suggestion_id"]] = unit
+        unit["items"] += 1
+        if row["first_on"] is not None:
+            unit["replied"] += 1
+            unit["on_time"] += row["first_on"] <= row["due_date"]
+            unit["a"] += row["first_class"] == "A"
+    ok = {Rating.SATISFIED, Rating.BASICALLY}
+    for suggestion_id, result in Feedback.objects.filter(
+        suggestion__in=queryset.values("pk")
+    ).values_list("suggestion_id", "result_rating"):
+        rated = unit_of.get(suggestion_id)
+        if rated is not None:
+            rated["ratings"] += 1
+            rated["result_ok"] += result in ok
+    return units
+
+
+def per_unit_rows(units: dict[int, dict], names: dict[int, str]) -> list[dict]:
+    """per_unit_counts() as the table's rows: most items first, with their rates."""
+    rows = [{"name": names.get(int(pk), ""), **counts} for pk, counts in units.items()]
+    rows.sort(key=lambda u: (-u["items"], u["name"]))
+    for unit in rows:
+        unit["on_time_rate"] = _rate(unit["on_time"], unit["replied"])
+        unit["a_rate"] = _rate(unit["a"], unit["replied"])
+        unit["result_ok_rate"] = _rate(unit["result_ok"], unit["ratings"])
+    return rows
 
 
 # -- outcomes: contacts (面商) and solved, not just satisfied (issue 16) -------------------------
@@ -253,14 +319,9 @@ def contact_figures(queryset) -> dict:
     return {**lead_contacts(queryset), **contact_answers(queryset)}
 
 
-def outcome_figures(queryset, *, today: datetime.date | None = None) -> dict:
-    """Solved, not just satisfied: of `queryset`'s items with a reply, the share solved at the
-    first reply, the share solved by the end of the item's year (a reply of a solved class
-    dated by 31 December: the first reply, a follow-up reporting a B item done, or a reply after
-    re-handling), and the items whose first reply promised a date (class B) that passed before
-    a solved reply came (overdue against their own promise, as of `today`). One query.
-    """
-    today = today or timezone.localdate()
+def outcome_counts(queryset) -> dict:
+    """The counts behind outcome_figures(), none of which depends on the day: the items whose
+    promise is still open are kept as promised date → number (one query)."""
     solved = rule("SOLVED_REPLY_CLASSES")
     promising = rule("PROMISED_DATE_REPLY_CLASSES")
     first = Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False).order_by(
@@ -280,24 +341,28 @@ def outcome_figures(queryset, *, today: datetime.date | None = None) -> dict:
         .values_list("year", "first_class", "promised", "done_on")
         .order_by()
     )
-    replied = solved_first = by_year_end = promised = promised_done = overdue = 0
+    replied = solved_first = by_year_end = promised = promised_done = done_late = 0
+    open_promises: dict[str, int] = {}
     for year, first_class, promised_by, done_on in rows:
         replied += 1
         solved_first += first_class in solved
         by_year_end += done_on is not None and done_on <= datetime.date(year, 12, 31)
         if first_class in promising and promised_by is not None:
             promised += 1
-            promised_done += done_on is not None
-            overdue += promised_by < (done_on or today)
+            if done_on is not None:
+                promised_done += 1
+                done_late += promised_by < done_on
+            else:
+                day = promised_by.isoformat()
+                open_promises[day] = open_promises.get(day, 0) + 1
     return {
         "replied": replied,
         "solved_first": solved_first,
-        "solved_first_rate": _rate(solved_first, replied),
         "solved_by_year_end": by_year_end,
-        "solved_by_year_end_rate": _rate(by_year_end, replied),
         "promised": promised,
         "promised_done": promised_done,
-        "promised_overdue": overdue,
+        "done_late": done_late,
+        "open_promises": open_promises,
     }
 
 
@@ -409,3 +474,32 @@ def ledger_table() -> list[dict]:
         .order_by("-to_year")
     )
     return [{**row, "solved_rate": _rate(row["solved"], row["total"])} for row in rows]
+
+
+def outcome_rates(counts: dict, *, today: datetime.date | None = None) -> dict:
+    """outcome_counts() as of `today`: rates, and the promises overdue (done late, or still
+    open with their date passed)."""
+    today = today or timezone.localdate()
+    open_overdue = sum(
+        n for day, n in counts["open_promises"].items() if datetime.date.fromisoformat(day) < today
+    )
+    return {
+        "replied": counts["replied"],
+        "solved_first": counts["solved_first"],
+        "solved_first_rate": _rate(counts["solved_first"], counts["replied"]),
+        "solved_by_year_end": counts["solved_by_year_end"],
+        "solved_by_year_end_rate": _rate(counts["solved_by_year_end"], counts["replied"]),
+        "promised": counts["promised"],
+        "promised_done": counts["promised_done"],
+        "promised_overdue": counts["done_late"] + open_overdue,
+    }
+
+
+def outcome_figures(queryset, *, today: datetime.date | None = None) -> dict:
+    """Solved, not just satisfied: of `queryset`'s items with a reply, the share solved at the
+    first reply, the share solved by the end of the item's year (a reply of a solved class
+    dated by 31 December: the first reply, a follow-up reporting a B item done, or a reply after
+    re-handling), and the items whose first reply promised a date (class B) that passed before
+    a solved reply came (overdue against their own promise, as of `today`). One query.
+    """
+    return outcome_rates(outcome_counts(queryset), today=today)

@@ -15,6 +15,7 @@ block sets ``year``, the proposals' reads it) and returns the names it adds for 
 from collections.abc import Callable
 from typing import Any
 
+from congress.kit import summaries
 from congress.kit.registry import Discovery
 
 # A block reads the context so far and returns the names it adds.
@@ -34,6 +35,7 @@ def context() -> dict[str, Any]:
     """The home page's context: every app's block, in order."""
     _discovery.discover()
     result: dict[str, Any] = {}
-    for func in _blocks:
-        result.update(func(result))
+    with summaries.memo():  # blocks that read the same summary row read it once
+        for func in _blocks:
+            result.update(func(result))
     return result

@@ -54,6 +54,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from congress.kit import summaries
 from congress.kit.registry import Discovery
 from congress.kit.sharedcache import shared
 
@@ -155,14 +156,17 @@ def touched(*topics: str) -> None:
 
 def touched_rows(rows: Iterable) -> None:
     """`touched()` with the topics of these rows, as if each had been saved (after a bulk write)."""
+    rows = list(rows)
     found = set()
     for row in rows:
         found.update(topics.topics_of(row))
+    summaries.rows_written(rows)  # the summary rows these rows count in are stale too
     touched(*found)
 
 
 def touched_everything() -> None:
-    """Drop every cached page (imports, the demo)."""
+    """Drop every cached page (imports, the demo) and mark every summary row stale."""
+    summaries.mark_all_stale()
     touched(EVERYTHING)
 
 

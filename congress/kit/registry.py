@@ -1,9 +1,10 @@
 """How a site-wide feature finds what the apps contribute, without importing them.
 
 Congress is the bottom layer: every app imports it, so it imports no app. A site-wide feature
-(the annual review's figures, open data, the demo data, the home page, the staff to-do list) keeps
-a registry, and each app contributes from a module of an agreed name — ``<app>/figures.py``,
-``<app>/opendata.py``, ``<app>/demo.py``, ``<app>/todo.py`` — that registers its entries when it
+(the annual review's figures, open data, the demo data, the home page, the staff to-do list, the
+summary rows) keeps a registry, and each app contributes from a module of an agreed name —
+``<app>/figures.py``, ``<app>/opendata.py``, ``<app>/demo.py``, ``<app>/todo.py``,
+``<app>/summaries.py`` — that registers its entries when it
 is imported. The feature asks its ``Discovery`` to import those modules before reading the
 registry, as the admin finds every app's ``admin.py``::
 

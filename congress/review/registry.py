@@ -66,6 +66,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congress.kit import summaries
 from congress.kit.registry import Discovery
 
 logger = logging.getLogger(__name__)
@@ -190,15 +191,16 @@ def compute(keys: Iterable[str], year: int) -> dict[str, Any]:
     """
     autodiscover()
     values = {}
-    for key in dict.fromkeys(keys):
-        fig = _figures.get(key)
-        if fig is None:
-            continue
-        try:
-            values[key] = fig.compute(year)
-        except Exception:
-            logger.exception("Figure %s failed for %s", key, year)
-            values[key] = None
+    with summaries.memo():  # figures that read the same summary row read it once
+        for key in dict.fromkeys(keys):
+            fig = _figures.get(key)
+            if fig is None:
+                continue
+            try:
+                values[key] = fig.compute(year)
+            except Exception:
+                logger.exception("Figure %s failed for %s", key, year)
+                values[key] = None
     return values
 
 

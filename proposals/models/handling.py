@@ -221,6 +221,11 @@ class Reply(models.Model):
         ordering = ["replied_at", "id"]
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
+        indexes = [
+            # The home page's latest published replies: the newest few from the index, not a
+            # sort of every reply.
+            models.Index(fields=["-published_at", "-id"], name="reply_published_latest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(suggestion__isnull=False, opinion__isnull=True)

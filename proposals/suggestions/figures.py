@@ -5,63 +5,24 @@ session or between sessions during it. Drafts and items the deputy withdrew are 
 items not registered, merged or converted were still received and are.
 """
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congress.kit import home
 from congress.kit.rules import rule
+from congress.models import Category
 from congress.review.registry import FigureKind, data_version, figure
-from proposals.models import (
-    Assignment,
-    CarryOver,
-    Contact,
-    Feedback,
-    Motion,
-    Rating,
-    Reply,
-    Suggestion,
-)
-from proposals.selectors import (
-    carry_over_figures,
-    contact_answers,
-    lead_contacts,
-    outcome_figures,
-)
+from proposals.models import CarryOver, Contact, Feedback, Motion, Reply, Suggestion
+from proposals.selectors import carry_over_figures, outcome_rates
+from proposals.summaries import received, year_counts
 
 ITEMS = pgettext_lazy("figure unit", "items")
 
 
-def received(year: int):
-    return Suggestion.objects.filter(year=year, submitted_at__isnull=False).exclude(
-        status__in=[Suggestion.Status.DRAFT, Suggestion.Status.WITHDRAWN]
-    )
-
-
-def _first_reply(field: str):
-    return Subquery(
-        Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False)
-        .order_by("replied_at", "id")
-        .values(field)[:1]
-    )
-
-
-def on_time(year: int) -> dict:
-    """Replied items of the year and those whose first reply met the lead unit's due date."""
-    lead_due = Subquery(
-        Assignment.objects.filter(
-            suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
-        ).values("due_date")[:1]
-    )
-    return (
-        received(year)
-        .annotate(first_on=_first_reply("replied_at"), due=lead_due)
-        .aggregate(
-            replied=Count("pk", filter=Q(first_on__isnull=False)),
-            on_time=Count("pk", filter=Q(first_on__lte=F("due"))),
-        )
-    )
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
 
 
 @figure(
@@ -74,7 +35,7 @@ def on_time(year: int) -> dict:
     unit=ITEMS,
 )
 def suggestions_received(year: int) -> int:
-    return received(year).count()
+    return year_counts(year)["total"]
 
 
 @figure(
@@ -84,7 +45,7 @@ def suggestions_received(year: int) -> int:
     unit=ITEMS,
 )
 def suggestions_session_received(year: int) -> int:
-    return received(year).filter(session__isnull=False).count()
+    return year_counts(year)["at_session"]
 
 
 @figure(
@@ -97,10 +58,8 @@ def suggestions_session_received(year: int) -> int:
     kind=FigureKind.PERCENT,
 )
 def suggestions_replied_on_time_rate(year: int):
-    counts = on_time(year)
-    if not counts["replied"]:
-        return None
-    return round(100 * counts["on_time"] / counts["replied"], 1)
+    counts = year_counts(year)
+    return _rate(counts["on_time"], counts["replied"])
 
 
 @figure(
@@ -110,12 +69,7 @@ def suggestions_replied_on_time_rate(year: int):
     kind=FigureKind.SERIES,
 )
 def suggestions_reply_classes(year: int):
-    counts = dict(
-        Reply.objects.filter(suggestion__in=received(year).values("pk"), is_followup=False)
-        .values_list("reply_class")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts = year_counts(year)["reply_classes"]
     return [(str(label), counts.get(code, 0)) for code, label in rule("REPLY_CLASSES")]
 
 
@@ -126,14 +80,13 @@ def suggestions_reply_classes(year: int):
     kind=FigureKind.SERIES,
 )
 def suggestions_by_category(year: int):
+    counts = year_counts(year)["categories"]
     rows = (
-        received(year)
-        .filter(category__isnull=False)
-        .values_list("category__name", "category__order")
-        .annotate(n=Count("id"))
-        .order_by("category__order", "category__name")
+        Category.objects.filter(pk__in=[int(pk) for pk in counts])
+        .order_by("order", "name")
+        .values_list("pk", "name")
     )
-    return [(name, n) for name, _order, n in rows]
+    return [(name, counts[str(pk)]) for pk, name in rows]
 
 
 @figure(
@@ -147,13 +100,8 @@ def suggestions_by_category(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_satisfaction_rate(year: int):
-    ok = [Rating.SATISFIED, Rating.BASICALLY]
-    counts = Feedback.objects.filter(suggestion__in=received(year).values("pk")).aggregate(
-        total=Count("id"), ok=Count("id", filter=Q(process_rating__in=ok, result_rating__in=ok))
-    )
-    if not counts["total"]:
-        return None
-    return round(100 * counts["ok"] / counts["total"], 1)
+    counts = year_counts(year)
+    return _rate(counts["ratings_ok"], counts["ratings"])
 
 
 @figure(
@@ -167,7 +115,8 @@ def suggestions_satisfaction_rate(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_contact_rate(year: int):
-    return lead_contacts(received(year))["contact_rate"]
+    counts = year_counts(year)
+    return _rate(counts["leads_contacted"], counts["leads"])
 
 
 @figure(
@@ -180,7 +129,8 @@ def suggestions_contact_rate(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_contacts_confirmed_rate(year: int):
-    return contact_answers(received(year))["confirmed_rate"]
+    counts = year_counts(year)
+    return _rate(counts["contacts_confirmed"], counts["contacts"])
 
 
 @figure(
@@ -193,7 +143,7 @@ def suggestions_contacts_confirmed_rate(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_solved_first_reply_rate(year: int):
-    return outcome_figures(received(year))["solved_first_rate"]
+    return outcome_rates(year_counts(year)["outcomes"])["solved_first_rate"]
 
 
 @figure(
@@ -206,7 +156,7 @@ def suggestions_solved_first_reply_rate(year: int):
     kind=FigureKind.PERCENT,
 )
 def suggestions_solved_by_year_end_rate(year: int):
-    return outcome_figures(received(year))["solved_by_year_end_rate"]
+    return outcome_rates(year_counts(year)["outcomes"])["solved_by_year_end_rate"]
 
 
 @figure(
@@ -219,7 +169,7 @@ def suggestions_solved_by_year_end_rate(year: int):
     unit=ITEMS,
 )
 def suggestions_promises_overdue(year: int) -> int:
-    return outcome_figures(received(year))["promised_overdue"]
+    return outcome_rates(year_counts(year)["outcomes"])["promised_overdue"]
 
 
 @figure(

@@ -4,7 +4,7 @@ replies, public timeline rows; no deputy's private column and no staff member's 
 """
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,7 +12,8 @@ from django.utils.decorators import method_decorator
 
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import accept_params, cached_page
-from proposals import selectors
+from congress.models import Organisation
+from proposals import selectors, summaries
 from proposals.exports import csv_stream
 from proposals.filters import (
     LedgerFilter,
@@ -23,12 +24,9 @@ from proposals.filters import (
 )
 from proposals.models import (
     Assignment,
-    Feedback,
     Motion,
     MotionInspection,
     MotionProgressReport,
-    Rating,
-    Reply,
     Signature,
     Suggestion,
     TimelineEntry,
@@ -100,68 +98,6 @@ def _rate(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
-def per_unit_table(queryset) -> list[dict]:
-    """One row per lead unit: items, replied, on time, A share, (basic) satisfaction with result.
-
-    Three queries whatever the number of items; the rows are summed here.
-    """
-    first = Reply.objects.filter(suggestion=OuterRef("suggestion"), is_followup=False).order_by(
-        "replied_at", "id"
-    )
-    leads = (
-        Assignment.objects.filter(
-            role=Assignment.Role.LEAD, active=True, suggestion__in=queryset.values("pk")
-        )
-        .annotate(
-            first_on=Subquery(first.values("replied_at")[:1]),
-            first_class=Subquery(first.values("reply_class")[:1]),
-        )
-        .values(
-            "suggestion_id",
-            "organisation_id",
-            "organisation__name",
-            "due_date",
-            "first_on",
-            "first_class",
-        )
-    )
-    units: dict[int, dict] = {}
-    unit_of = {}
-    for row in leads:
-        unit = units.setdefault(
-            row["organisation_id"],
-            {
-                "name": row["organisation__name"],
-                "items": 0,
-                "replied": 0,
-                "on_time": 0,
-                "a": 0,
-                "ratings": 0,
-                "result_ok": 0,
-            },
-        )
-        unit_of[row["suggestion_id"]] = unit
-        unit["items"] += 1
-        if row["first_on"] is not None:
-            unit["replied"] += 1
-            unit["on_time"] += row["first_on"] <= row["due_date"]
-            unit["a"] += row["first_class"] == "A"
-    ok = {Rating.SATISFIED, Rating.BASICALLY}
-    for suggestion_id, result in Feedback.objects.filter(
-        suggestion__in=queryset.values("pk")
-    ).values_list("suggestion_id", "result_rating"):
-        rated = unit_of.get(suggestion_id)
-        if rated is not None:
-            rated["ratings"] += 1
-            rated["result_ok"] += result in ok
-    rows = sorted(units.values(), key=lambda u: (-u["items"], u["name"]))
-    for unit in rows:
-        unit["on_time_rate"] = _rate(unit["on_time"], unit["replied"])
-        unit["a_rate"] = _rate(unit["a"], unit["replied"])
-        unit["result_ok_rate"] = _rate(unit["result_ok"], unit["ratings"])
-    return rows
-
-
 @cached_page(depends=["suggestions"])
 def suggestion_stats(request):
     accept_params(request, StatsFilter.base_filters)
@@ -169,14 +105,17 @@ def suggestion_stats(request):
     if filterset.is_bound and not filterset.is_valid():
         request.invalid_filter_form = filterset.form
         raise BadRequest("invalid filter")
-    queryset = filterset.qs
-    stats = selectors.handling_stats(queryset)
-    satisfied = Feedback.objects.filter(suggestion__in=queryset.values("pk")).aggregate(
-        process=Count("id", filter=Q(process_rating=Rating.SATISFIED)),
-        result=Count("id", filter=Q(result_rating=Rating.SATISFIED)),
+    # The filters are one session and/or one year: sums of the summary rows
+    # (proposals/summaries.py), never a re-aggregation of every suggestion.
+    chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+    session = chosen.get("session")
+    counts = summaries.public_counts_of(
+        year=int(chosen["year"]) if chosen.get("year") else None,
+        session_id=session.pk if session else None,
     )
-    stats["process_satisfied_rate"] = _rate(satisfied["process"], stats["ratings"])
-    stats["result_satisfied_rate"] = _rate(satisfied["result"], stats["ratings"])
+    stats = selectors.handling_rates(counts)
+    stats["process_satisfied_rate"] = _rate(counts["process_satisfied"], stats["ratings"])
+    stats["result_satisfied_rate"] = _rate(counts["result_satisfied"], stats["ratings"])
     replied_total = sum(stats["classes"].values())
     classes = [
         {
@@ -187,6 +126,16 @@ def suggestion_stats(request):
         }
         for code, label in reply_class_choices()
     ]
+    names = dict(
+        Organisation.objects.filter(pk__in=[int(pk) for pk in counts["units"]]).values_list(
+            "pk", "name"
+        )
+    )
+    contacts = {
+        **counts,
+        "contact_rate": _rate(counts["leads_contacted"], counts["leads"]),
+        "confirmed_rate": _rate(counts["contacts_confirmed"], counts["contacts"]),
+    }
     return render(
         request,
         "proposals/suggestion_stats.html",
@@ -194,10 +143,10 @@ def suggestion_stats(request):
             "filter": filterset,
             "stats": stats,
             "classes": classes,
-            "units": per_unit_table(queryset),
-            "contacts": selectors.contact_figures(queryset),
-            "outcomes": selectors.outcome_figures(queryset),
-            "overdue": selectors.overdue_promises(queryset),
+            "units": selectors.per_unit_rows(counts["units"], names),
+            "contacts": contacts,
+            "outcomes": selectors.outcome_rates(counts["outcomes"]),
+            "overdue": selectors.overdue_promises(filterset.qs),
             "years": selectors.ledger_table(),
         },
     )

@@ -276,16 +276,21 @@ def test_stats_bad_filters_answer_400(client, world, query):
     assert client.get(f"/suggestions/stats/?{query}").status_code == 400
 
 
-def test_stats_query_count_is_flat(client, world, count_queries):
-    for n in range(1, 11):
-        make_public(world, n)
+def test_stats_query_count_is_flat(
+    client, world, count_queries, django_capture_on_commit_callbacks
+):
+    # The writes commit (their summary rows are computed again after the commit, as in
+    # production): the page then reads the summary rows, whatever the number of items.
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(1, 11):
+            make_public(world, n)
     small = count_queries(client, "/suggestions/stats/")
-    for n in range(11, 61):
-        make_public(world, n)
-    # 10 queries: one aggregate per figure (replies by class, feedback ratings, replied and
-    # on-time counts, …), the units' assignments and ratings for the table, and the filter's
-    # choices (sessions, the first year). None per suggestion.
-    assert count_queries(client, "/suggestions/stats/") == small
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(11, 61):
+            make_public(world, n)
+    # 5 queries: the years (first and last), their summary rows, the units' names for the
+    # table, and the filter's choices (sessions, the first year). None per suggestion.
+    assert count_queries(client, "/suggestions/stats/") == small <= 6
 
 
 # -- CSV ----------------------------------------------------------------------------------------
@@ -393,16 +398,21 @@ def test_home_shows_latest_published_replies_and_figures(client, world):
     assert "/suggestions/" in html
 
 
-def test_home_query_count_is_bounded(client, world, count_queries):
-    for n in range(1, 4):
-        make_public(world, n)
+def test_home_query_count_is_bounded(
+    client, world, count_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(1, 4):
+            make_public(world, n)
+    client.get("/")  # the first reader of a year no write touched yet computes its summary row
     small = count_queries(client, "/")
-    for n in range(4, 30):
-        make_public(world, n)
-    # 10 queries: the current term, one per headline figure (deputies, stations, receptions,
-    # residents received, suggestions, on-time rate), the latest reception day, the stations and
-    # the five latest replies. Flat however many suggestions there are.
-    assert count_queries(client, "/") == small
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4, 30):
+            make_public(world, n)
+    # 10 queries: the current term, the deputies, stations, receptions and residents received,
+    # the suggestions' summary row (received, on-time rate; twice), the latest reception day,
+    # the stations and the five latest replies. Flat however many suggestions there are.
+    assert count_queries(client, "/") == small <= 10
 
 
 def test_english_pages(client, world):

@@ -1,0 +1,201 @@
+"""The suggestions' summary rows (congress.kit.summaries): one row per year with the counts that
+/suggestions/stats/, the home page and the annual review show, kept up to date on write.
+
+A year's slice holds, for the year's suggestions:
+
+- "public": per session ("-" for items filed between sessions), the counts of the published
+  items the statistics page shows (its filters are one session or one year: both are sums of
+  these);
+- "received": the counts of the items the review counts for the year (filed, not a draft, not
+  withdrawn; congress.review figures in proposals/suggestions/figures.py).
+
+Every count adds up over years and sessions; rates are worked out when the page reads them.
+Units and categories are kept by id (their names are read with the page), so renaming one
+changes no slice.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+
+from congress.kit import summaries
+from proposals import selectors
+from proposals.models import Assignment, Contact, Feedback, Rating, Reply, Suggestion
+
+NO_SESSION = "-"
+
+
+def received(year: int):
+    """The items the review counts for the year: filed, neither a draft nor withdrawn."""
+    return Suggestion.objects.filter(year=year, submitted_at__isnull=False).exclude(
+        status__in=[Suggestion.Status.DRAFT, Suggestion.Status.WITHDRAWN]
+    )
+
+
+def _first_reply(field: str):
+    return Subquery(
+        Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False)
+        .order_by("replied_at", "id")
+        .values(field)[:1]
+    )
+
+
+def first_reply_on_time(queryset) -> dict:
+    """Replied items and those whose first reply met the lead unit's due date (one query)."""
+    lead_due = Subquery(
+        Assignment.objects.filter(
+            suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
+        ).values("due_date")[:1]
+    )
+    return queryset.annotate(first_on=_first_reply("replied_at"), due=lead_due).aggregate(
+        replied=Count("pk", filter=Q(first_on__isnull=False)),
+        on_time=Count("pk", filter=Q(first_on__lte=F("due"))),
+    )
+
+
+def _lead_counts(queryset) -> dict:
+    contacts = selectors.lead_contacts(queryset)
+    answers = selectors.contact_answers(queryset)
+    return {
+        "leads": contacts["leads"],
+        "leads_contacted": contacts["leads_contacted"],
+        "contacts": answers["contacts"],
+        "contacts_confirmed": answers["contacts_confirmed"],
+        "contacts_disputed": answers["contacts_disputed"],
+    }
+
+
+def public_counts(queryset) -> dict:
+    """What /suggestions/stats/ shows of these published items, as counts that add up."""
+    return {
+        **selectors.handling_counts(queryset),
+        **_lead_counts(queryset),
+        "units": selectors.per_unit_counts(queryset),
+        "outcomes": selectors.outcome_counts(queryset),
+    }
+
+
+def received_counts(year: int) -> dict:
+    """What the review and the home page show of the year's received items, as counts."""
+    items = received(year)
+    ok = [Rating.SATISFIED, Rating.BASICALLY]
+    feedback = Feedback.objects.filter(suggestion__in=items.values("pk")).aggregate(
+        total=Count("id"), ok=Count("id", filter=Q(process_rating__in=ok, result_rating__in=ok))
+    )
+    first_classes = dict(
+        Reply.objects.filter(suggestion__in=items.values("pk"), is_followup=False)
+        .values_list("reply_class")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    categories = dict(
+        items.filter(category__isnull=False)
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = items.aggregate(
+        total=Count("id"), at_session=Count("id", filter=Q(session__isnull=False))
+    )
+    return {
+        **counts,
+        **first_reply_on_time(items),
+        "reply_classes": first_classes,
+        "categories": categories,
+        "ratings": feedback["total"],
+        "ratings_ok": feedback["ok"],
+        **_lead_counts(items),
+        "outcomes": selectors.outcome_counts(items),
+    }
+
+
+def suggestion_years() -> list[int]:
+    """From the first year with suggestions to the last (one query, two index lookups)."""
+    bounds = Suggestion.objects.aggregate(first=Min("year"), last=Max("year"))
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["first"], bounds["last"] + 1))
+
+
+def _year_of_item(row) -> list[int | None]:
+    """The year of the suggestion a reply, rating, assignment or contact belongs to."""
+    if not row.suggestion_id:
+        return []
+    if type(row).suggestion.is_cached(row):
+        return [row.suggestion.year]
+    return list(Suggestion.objects.filter(pk=row.suggestion_id).values_list("year", flat=True))
+
+
+@summaries.summary(
+    "suggestions",
+    feeds={
+        Suggestion: lambda s: [s.year],
+        Reply: _year_of_item,
+        Feedback: _year_of_item,
+        Assignment: _year_of_item,
+        Contact: _year_of_item,
+    },
+    years=suggestion_years,
+    rules=("SOLVED_REPLY_CLASSES", "PROMISED_DATE_REPLY_CLASSES"),
+)
+def suggestions_summary(year: int) -> dict:
+    public = Suggestion.objects.public().filter(year=year)
+    sessions = sorted(
+        set(public.order_by().values_list("session_id", flat=True).distinct()),
+        key=lambda pk: (pk is not None, pk or 0),
+    )
+    return {
+        "public": {
+            str(pk) if pk is not None else NO_SESSION: public_counts(public.filter(session_id=pk))
+            for pk in sessions
+        },
+        "received": received_counts(year),
+    }
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def year_counts(year: int) -> dict:
+    """The review's counts of the year's received items (one small query)."""
+    return summaries.read("suggestions", [year])[year]["received"]
+
+
+def empty_public_counts() -> dict:
+    """public_counts() of no items, without asking the database."""
+    return {
+        **dict.fromkeys(["total", "replied", "on_time", "ratings", "process_ok", "result_ok"], 0),
+        **dict.fromkeys(["process_satisfied", "result_satisfied", "leads", "leads_contacted"], 0),
+        **dict.fromkeys(["contacts", "contacts_confirmed", "contacts_disputed"], 0),
+        "classes": {},
+        "units": {},
+        "outcomes": {
+            **dict.fromkeys(
+                ["replied", "solved_first", "solved_by_year_end", "promised", "promised_done"], 0
+            ),
+            "done_late": 0,
+            "open_promises": {},
+        },
+    }
+
+
+def add(total: dict, part: dict) -> dict:
+    """Sum nested dicts of counts (the slices of several years or sessions)."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            add(total.setdefault(key, {}), value)
+        else:
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+def public_counts_of(*, year: int | None = None, session_id: int | None = None) -> dict:
+    """The statistics page's counts for every year, one year or one session, summed from the
+    slices (one query, and a slice's computation if one is stale)."""
+    years: Iterable[int] = [year] if year is not None else suggestion_years()
+    total = empty_public_counts()
+    for data in summaries.read("suggestions", years).values():
+        for key, counts in data["public"].items():
+            if session_id is None or key == str(session_id):
+                add(total, counts)
+    return total
