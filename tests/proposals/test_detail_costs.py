@@ -22,9 +22,10 @@ def test_detail_query_count_is_flat(client, world, count_queries):  # noqa: F811
         )
     for _ in range(20):
         timeline_write(item=item, action="reply_published", actor_label="市交通运输局")
-    # 5 queries: the suggestion (session, term, category, lead and delegation joined), its
-    # confirmed co-signers, units, published replies and public timeline. None per row.
-    assert count_queries(client, f"/suggestions/{item.pk}/") == small == 5
+    # 7 queries: the suggestion (session, term, category, lead and delegation joined), its
+    # confirmed co-signers, units, published replies, public timeline, the lead unit's progress
+    # reports and its look-back ledger entries. None per row.
+    assert count_queries(client, f"/suggestions/{item.pk}/") == small == 7
     html = client.get(f"/suggestions/{item.pk}/").content.decode()
     assert cosigners[-1].name in html
     assert "1391111" not in html and "1393333" not in html
