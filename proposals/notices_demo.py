@@ -183,8 +183,9 @@ def _load(stdout) -> None:
         .first()
     )
     sms_only: dict[int, set[str]] = {}
-    if first_reply is not None and first_reply.suggestion.lead.user_id in phones:
-        lead_user = first_reply.suggestion.lead.user_id
+    first_item = first_reply.suggestion if first_reply is not None else None
+    lead_user = first_item.lead.user_id if first_item is not None else None
+    if lead_user is not None and lead_user in phones:
         phones[lead_user] = True
         sms_only[lead_user] = {E.REPLY_PUBLISHED}
         sync_rows(
@@ -194,12 +195,12 @@ def _load(stdout) -> None:
         )
     inbox = _Inbox(users, phones, sms_only)
 
-    assignments: dict[int, list[Assignment]] = {}
+    assignments: dict[int | None, list[Assignment]] = {}
     for a in Assignment.objects.filter(suggestion_id__in=ids, active=True).select_related(
         "organisation"
     ):
         assignments.setdefault(a.suggestion_id, []).append(a)
-    replies: dict[int, Reply] = {
+    replies: dict[int | None, Reply] = {
         r.suggestion_id: r
         for r in Reply.objects.filter(suggestion_id__in=ids, is_followup=False).select_related(
             "organisation"
