@@ -42,6 +42,9 @@ def test_every_kind_of_notice_the_year_gave_and_its_log(demo_db):
     assert by_event["contact_to_confirm"] == Contact.objects.filter(suggestion__in=year).count()
     assert by_event["item_assigned"] > 0  # the clerks with a login (交通运输局's among them)
     assert 0 < by_event["rating_due"] < signers
+    assert by_event["promise_due"] > 0  # class B items of the units with a clerk's login
+    for notice in Notice.objects.filter(event="promise_due"):
+        assert notice.user.unit_memberships.exists() and "承诺办结时限" in notice.subject
     # Most are read; the ones of December are not.
     unread = Notice.objects.filter(read_at__isnull=True)
     assert 0 < unread.count() < Notice.objects.count() / 4
