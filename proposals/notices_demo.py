@@ -201,20 +201,20 @@ def _promise_reminders(inbox, items, replies, clerks, type_id) -> None:
         finished = done.get(item.pk)
         if finished is not None and finished <= reminded_on:
             continue
-        day = _day(reply.promised_by)
+        label = _day(reply.promised_by)
         for user_id in _each(clerks.get(reply.organisation_id, [])):
             inbox.add(
                 user_id,
                 E.PROMISE_DUE,
                 at(reminded_on, 7, 0),  # the daily run, before the office opens
-                _("Promised by %(date)s: %(code)s") % {"date": day, "code": item.code},
+                _("Promised by %(date)s: %(code)s") % {"date": label, "code": item.code},
                 _(
                     "Your unit promised to solve %(code)s “%(title)s” by %(date)s. Report its "
                     "progress, or that it is done, on the item's page."
                 )
-                % {"code": item.code, "title": item.title, "date": day},
+                % {"code": item.code, "title": item.title, "date": label},
                 reverse("admin:proposals_suggestion_change", args=[item.pk]),
-                {"code": item.code, "date": day},
+                {"code": item.code, "date": label},
                 (type_id, item.pk),
             )
 
