@@ -306,6 +306,9 @@ CONGRESS_RULES = {
     # Reminders (manage.py send_reminders): this many working days before a deadline, and once
     # on the first day it is missed.
     "REMINDER_WORKING_DAYS_BEFORE": 5,
+    # A class B reply's promised completion date (issue 16): the lead unit's clerks are reminded
+    # once this many working days before it, while the unit has not reported the item done.
+    "PROMISE_REMINDER_WORKING_DAYS": 10,
     # Text messages (congress/notices/delivery.py): none between these local times — they wait
     # for the morning (e-mail and the inbox do not); None texts at any hour. A text is tried
     # this many times before e-mail is sent instead.
@@ -313,6 +316,9 @@ CONGRESS_RULES = {
     # A signer who has not rated the unit's reply this many working days after it is reminded.
     "RATING_REMINDER_WORKING_DAYS": 10,
     "SMS_TRIES": 3,
+    # A short link a text carries (/n/<code>/) opens its action for this many days after it was
+    # sent; later it answers 404 (a text forwarded or a phone lost does not open it forever).
+    "SHORT_LINK_DAYS": 60,
     # The office decides within this many working days: on a 不满意 (re-handle or close), and on a
     # unit's request to send an item back or for more time (the clocks staff are reminded of).
     "OFFICE_DECISION_WORKING_DAYS": 5,

@@ -31,7 +31,9 @@ from django.contrib.contenttypes.models import ContentType
 from congress.demo.base import SEED, Step, app_step, at, register, sync_rows
 from congress.kit.workdays import add_months, add_working_days
 from congress.models import Category, Meeting, Organisation, Session, Term
+from congress.notices.models import Delivery, Notice
 from deputies.models import Deputy
+from proposals import notices_demo
 from proposals.handling.services import roll_over_unsolved
 from proposals.models import (
     Assignment,
@@ -832,5 +834,15 @@ register(
         app_step(scorecards_demo.load),
         (ScorecardScheme, ScorecardCriterion),
         order=55,
+    )
+)
+# After every step that gives clerks their logins (the budget's, 76): what the year's deputies
+# and clerks were told, in their inboxes and the delivery log.
+register(
+    Step(
+        "notices",
+        app_step(notices_demo.load),
+        (Notice, Delivery),
+        order=80,
     )
 )

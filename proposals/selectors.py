@@ -399,6 +399,36 @@ def overdue_promises(queryset, *, today: datetime.date | None = None) -> list[Su
     return list(rows)
 
 
+def open_promises(queryset):
+    """The items of `queryset` whose first reply (class B) promised a completion date and that
+    no solved reply has followed yet, annotated with `promised` (the date) and `lead_unit_id`:
+    the promises still to keep. One query; the caller filters on `promised`."""
+    first = Reply.objects.filter(suggestion=OuterRef("pk"), is_followup=False).order_by(
+        "replied_at", "id"
+    )
+    done = Reply.objects.filter(
+        suggestion=OuterRef("pk"), reply_class__in=rule("SOLVED_REPLY_CLASSES")
+    )
+    lead = Assignment.objects.filter(
+        suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
+    )
+    return (
+        queryset.annotate(
+            first_class=Subquery(first.values("reply_class")[:1]),
+            promised=Subquery(first.values("promised_by")[:1]),
+            lead_unit_id=Subquery(lead.values("organisation_id")[:1]),
+        )
+        .filter(first_class__in=rule("PROMISED_DATE_REPLY_CLASSES"), promised__isnull=False)
+        .exclude(Exists(done))
+    )
+
+
+def broken_promises(queryset, *, today: datetime.date):
+    """The items of `queryset` whose promised completion date passed with no solved reply yet
+    (the staff's to-do row and its list)."""
+    return open_promises(queryset).filter(promised__lt=today)
+
+
 def ledger_years() -> list[int]:
     """The years with a look-back ledger: those any item was carried into. One query."""
     return list(CarryOver.objects.order_by("-to_year").values_list("to_year", flat=True).distinct())

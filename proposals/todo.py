@@ -3,11 +3,13 @@ counts link to, so that a count and its list are always the same query."""
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.kit import todo
+from proposals import selectors
 from proposals.access import clerk_units, is_office
 from proposals.models import (
     Decision,
@@ -28,6 +30,12 @@ def unsatisfied_awaiting_decision(queryset=None):
     return queryset.unsatisfied_pending()
 
 
+def broken_promises(queryset=None):
+    """Items answered class B whose promised completion date passed with no solved reply yet."""
+    queryset = Suggestion.objects.all() if queryset is None else queryset
+    return selectors.broken_promises(queryset, today=timezone.localdate())
+
+
 # What each value of the `todo` filter selects, given a queryset of suggestions.
 SUGGESTION_QUEUES = {
     "to_assign": (
@@ -36,6 +44,10 @@ SUGGESTION_QUEUES = {
     ),
     "to_reply": (gettext_lazy("to reply"), lambda qs: qs.filter(status__in=S.in_handling())),
     "overdue": (gettext_lazy("overdue"), lambda qs: qs.overdue()),
+    "promise_broken": (
+        gettext_lazy("class B, promised date passed, not done"),
+        lambda qs: broken_promises(qs),
+    ),
     "unsatisfied": (
         gettext_lazy("rated 不满意, awaiting a decision"),
         unsatisfied_awaiting_decision,
@@ -102,6 +114,12 @@ def office_items(request) -> list[todo.TodoItem]:
                 urgent=True,
             ),
             todo.TodoItem(
+                _("Class B suggestions overdue against their promised date"),
+                broken_promises(suggestions).count(),
+                _url("proposals_suggestion_changelist", todo="promise_broken"),
+                urgent=True,
+            ),
+            todo.TodoItem(
                 _("Unsatisfied ratings (不满意) waiting for a decision"),
                 unsatisfied_awaiting_decision(suggestions).count(),
                 _url("proposals_suggestion_changelist", todo="unsatisfied"),
@@ -122,6 +140,12 @@ def office_items(request) -> list[todo.TodoItem]:
             _("Our unit's overdue suggestions"),
             mine.overdue().count(),
             _url("proposals_suggestion_changelist", todo="overdue"),
+            urgent=True,
+        ),
+        todo.TodoItem(
+            _("Our unit's class B suggestions past the date we promised"),
+            broken_promises(mine).count(),
+            _url("proposals_suggestion_changelist", todo="promise_broken"),
             urgent=True,
         ),
         todo.TodoItem(

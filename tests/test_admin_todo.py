@@ -62,6 +62,27 @@ def desk():
         result_rating="unsatisfied",
         comment="问题没有解决",
     )
+    # Class B, closed and tracked: one past its promised date and not done, one done in time,
+    # one still within its promise.
+    for promised, done in ((-5, False), (-5, True), (20, False)):
+        item = factories.SuggestionFactory(status=S.CLOSED, tracking=not done)
+        factories.AssignmentFactory(suggestion=item, organisation=unit)
+        factories.ReplyFactory(
+            suggestion=item,
+            organisation=unit,
+            reply_class="B",
+            promised_by=today + datetime.timedelta(days=promised),
+            published_at=timezone.now(),
+        )
+        if done:
+            factories.ReplyFactory(
+                suggestion=item,
+                organisation=unit,
+                reply_class="A",
+                is_followup=True,
+                replied_at=today - datetime.timedelta(days=7),
+                published_at=timezone.now(),
+            )
     poll = factories.PollOptionFactory().poll  # a draft whose opening time has come
     return unit, poll
 
@@ -80,6 +101,7 @@ def test_the_office_sees_every_queue_and_each_count_opens_its_list(client, desk)
     assert counts["待审核公开的答复"] == 1
     assert counts["逾期未答复的建议"] == 2
     assert counts["“不满意”评价待决定"] == 1
+    assert counts["B类建议逾期未兑现承诺"] == 1
     assert counts["待开始的投票"] == 1
     # Every link opens a list showing exactly that many rows.
     for label, (url, count) in rows.items():
@@ -101,6 +123,7 @@ def test_a_unit_clerk_sees_their_unit_only(client, desk):
         "本单位逾期未答复的建议": 1,
         "本单位待答复的建议": 2,
         "本单位被评“不满意”、待办公室决定的建议": 1,
+        "本单位逾期未兑现承诺的B类建议": 1,
     }
     for label, (url, count) in rows.items():
         page = client.get(url).content.decode()

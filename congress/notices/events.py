@@ -27,6 +27,7 @@ COSIGN_REQUEST = "cosign_request"
 ITEM_ASSIGNED = "item_assigned"
 DEADLINE_NEAR = "deadline_near"
 DEADLINE_MISSED = "deadline_missed"
+PROMISE_DUE = "promise_due"
 REPLY_PUBLISHED = "reply_published"
 RATING_DUE = "rating_due"
 UNSATISFIED_DECISION = "unsatisfied_decision"
@@ -41,6 +42,7 @@ EVENTS: dict[str, Event] = {
         Event(ITEM_ASSIGNED, _("An item is assigned to my unit"), sms=True),
         Event(DEADLINE_NEAR, _("A deadline is near")),
         Event(DEADLINE_MISSED, _("A deadline was missed"), sms=True),
+        Event(PROMISE_DUE, _("A date my unit promised to solve an item by is near"), sms=True),
         Event(REPLY_PUBLISHED, _("A unit replied to my suggestion"), sms=True),
         Event(RATING_DUE, _("A reply waits for my rating"), sms=True),
         Event(UNSATISFIED_DECISION, _("The decision on a “not satisfied” rating"), sms=True),

@@ -4,6 +4,8 @@ Every logged-in person has an inbox at /notices/: deputies reach it from their w
 navigation (with the unread count), unit clerks from the back office's front page.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from congress.kit.rules import rule
 from congress.notices.delivery import user_phone
 from congress.notices.forms import PreferencesForm
 from congress.notices.models import Notice, ShortLink
@@ -83,8 +86,10 @@ def preferences(request):
 
 @never_cache
 def short_link(request, code):
-    """/n/<code>/: the action a text points to, after the login it needs. Unknown → 404."""
-    link = ShortLink.objects.filter(code=code).first()
+    """/n/<code>/: the action a text points to, after the login it needs. Unknown, or older
+    than SHORT_LINK_DAYS days (a forwarded text, a lost phone) → 404."""
+    oldest = timezone.now() - datetime.timedelta(days=rule("SHORT_LINK_DAYS"))
+    link = ShortLink.objects.filter(code=code, created_at__gte=oldest).first()
     if link is None or not _safe(request, link.target):
         raise Http404
     if link.login and not request.user.is_authenticated:

@@ -10,21 +10,27 @@ starts over. Sending goes through congress.kit.notify after the row is committed
 `send_rating_reminders` reminds each signer who has not yet rated the reply to their suggestion
 RATING_REMINDER_WORKING_DAYS working days after the unit replied, once (a ReminderSent row per
 reply and deputy).
+
+`send_promise_reminders` reminds the lead unit's clerks of a class B reply's promised completion
+date PROMISE_REMINDER_WORKING_DAYS working days before it, while no solved reply has come: once
+per item and promised date (a ReminderSent row), so a new date promised is reminded again.
 """
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from congress.kit.notify import notify, notify_all
 from congress.kit.rules import rule
 from congress.kit.workdays import add_working_days
 from congress.notices import events
-from proposals import services
+from proposals import selectors, services
 from proposals.handling import clocks
 from proposals.models import ReminderSent, Signature, Suggestion
 
@@ -150,4 +156,50 @@ def send_rating_reminders(*, today: datetime.date) -> int:
             except IntegrityError:
                 continue  # reminded before
             sent += 1
+    return sent
+
+
+def send_promise_reminders(*, today: datetime.date) -> int:
+    """Remind the lead units' clerks of the promised dates coming up; returns how many items.
+    Written in the site's language (Chinese), whichever the command runs in."""
+    with override(settings.LANGUAGE_CODE):
+        return _send_promise_reminders(today)
+
+
+def _send_promise_reminders(today: datetime.date) -> int:
+    horizon = add_working_days(today, rule("PROMISE_REMINDER_WORKING_DAYS"))
+    items = (
+        selectors.open_promises(Suggestion.objects.all())
+        .filter(promised__gte=today, promised__lte=horizon, lead_unit_id__isnull=False)
+        .only("id", "code", "title")
+        .order_by("promised", "pk")
+    )
+    sent = 0
+    for suggestion in items:
+        promised = suggestion.promised
+        key = f"promise:{suggestion.pk}:{promised.isoformat()}"
+        day = date_format(promised, "DATE_FORMAT")
+        clerks = get_user_model().objects.filter(
+            unit_memberships__organisation_id=suggestion.lead_unit_id, is_active=True
+        )
+        try:
+            with transaction.atomic():
+                row = ReminderSent.objects.create(key=key)
+                row.recipients = notify_all(
+                    clerks,
+                    _("Promised by %(date)s: %(code)s") % {"date": day, "code": suggestion.code},
+                    _(
+                        "Your unit promised to solve %(code)s “%(title)s” by %(date)s. Report its "
+                        "progress, or that it is done, on the item's page."
+                    )
+                    % {"code": suggestion.code, "title": suggestion.title, "date": day},
+                    url=reverse("admin:proposals_suggestion_change", args=[suggestion.pk]),
+                    event=events.PROMISE_DUE,
+                    params={"code": suggestion.code, "date": day},
+                    about=suggestion,
+                )
+                row.save(update_fields=["recipients"])
+        except IntegrityError:
+            continue  # reminded before
+        sent += 1
     return sent

@@ -472,6 +472,27 @@ def test_a_residents_short_link_opens_the_tracking_page_without_login(client, st
     assert response.status_code == 302 and response["Location"] == "/opinions/track/"
 
 
+def test_a_short_link_expires_after_short_link_days(client, staff, settings):
+    """A text forwarded or a phone lost does not open the action forever: after SHORT_LINK_DAYS
+    days the link answers 404, for whoever asks."""
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "SHORT_LINK_DAYS": 60}
+    opinion = OpinionFactory(phone="13700001111", texts=True)
+    notify.notify_resident(
+        opinion, "答复", "请查看。", event=events.OPINION_ANSWERED, url="/opinions/track/"
+    )
+    link = ShortLink.objects.get()
+    sent = link.created_at
+    ShortLink.objects.filter(pk=link.pk).update(created_at=sent - datetime.timedelta(days=59))
+    assert client.get(f"/n/{link.code}/").status_code == 302
+    ShortLink.objects.filter(pk=link.pk).update(created_at=sent - datetime.timedelta(days=61))
+    assert client.get(f"/n/{link.code}/").status_code == 404
+    client.force_login(staff)
+    assert client.get(f"/n/{link.code}/").status_code == 404
+    # The rule decides: a congress that keeps links for 90 days opens it again.
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "SHORT_LINK_DAYS": 90}
+    assert client.get(f"/n/{link.code}/").status_code == 302
+
+
 # -- the back office ------------------------------------------------------------------------
 
 

@@ -5,7 +5,11 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from proposals.handling.reminders import send_rating_reminders, send_reminders
+from proposals.handling.reminders import (
+    send_promise_reminders,
+    send_rating_reminders,
+    send_reminders,
+)
 
 
 class Command(BaseCommand):
@@ -28,3 +32,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} reminders sent for {day.isoformat()}.")
         rated = send_rating_reminders(today=day)
         self.stdout.write(f"{rated} deputies reminded to rate a reply.")
+        promised = send_promise_reminders(today=day)
+        self.stdout.write(f"{promised} units reminded of a date they promised.")
