@@ -22,11 +22,12 @@ written, the rules run on the snapshot and the open cases are followed up.
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
-from import_export.instance_loaders import BaseInstanceLoader
+from import_export.instance_loaders import BaseInstanceLoader, ModelInstanceLoader
 
 from congress.kit.importing import (
     ChoiceWidget,
@@ -50,6 +51,7 @@ from supervision.budget.models import (
     SanGongLine,
     TransferLine,
 )
+from supervision.budget.session import DraftBudgetLine
 
 
 class MoneyWidget(widgets.Widget):
@@ -385,3 +387,36 @@ class ReserveResource(MonthlySheet):
         fields = ("year", "month", "budgeted", "used", "uses")
         # A second row for the month is refused with both rows named.
         import_id_fields = ("month",)
+
+
+class DraftLineLoader(ModelInstanceLoader):
+    """A line of the draft budget is matched by its year, department and name: a second file for
+    the year corrects the amounts of the lines it names and adds the others. A key cell that
+    cannot be read matches nothing; reading the row then names its column."""
+
+    def get_instance(self, row):
+        try:
+            return super().get_instance(row)
+        except (ValueError, ValidationError):
+            return None
+
+
+class DraftBudgetResource(SheetResource):
+    """The draft budget the government submits to the session, by department and line:
+    年度, 单位, 项目, 金额 (yuan). Deputies read it in their workspace and question it."""
+
+    year = Column("year", "年度", widgets.IntegerWidget())
+    department = Column("department", "单位", LookupWidget(Organisation))
+    name = Column("name", "项目")
+    amount = Column("amount", "金额", MoneyWidget())
+    header_synonyms = {
+        "单位": ["部门", "预算单位"],
+        "项目": ["预算项目", "项目名称"],
+        "金额": ["金额（元）", "预算金额", "预算数"],
+    }
+
+    class Meta(SheetResource.Meta):
+        model = DraftBudgetLine
+        instance_loader_class = DraftLineLoader
+        fields = ("year", "department", "name", "amount")
+        import_id_fields = ("year", "department", "name")

@@ -29,6 +29,7 @@ from supervision.budget.models import (
     TransferLine,
     WarningRule,
 )
+from supervision.budget.session import DraftBudgetLine
 from tests.factories import MeetingFactory, OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -499,7 +500,7 @@ def test_the_sample_files_import_as_they_are_once_the_departments_exist(office, 
         OrganisationFactory(name=name)
     call_command("budget_sample_files", str(tmp_path / "samples"), stdout=io.StringIO())
     files = sorted((tmp_path / "samples").glob("*.xlsx"))
-    assert len(files) == len(samples.REGISTERS) == 7
+    assert len(files) == len(samples.REGISTERS) + 1 == 8  # the registers and the draft budget
 
     models = {
         K.EXECUTION: "executionline",
@@ -523,11 +524,74 @@ def test_the_sample_files_import_as_they_are_once_the_departments_exist(office, 
     general = BudgetTotal.objects.get(budget=B.GENERAL)
     assert general.revenue == Decimal("7760000000.00")
 
+    for name in set(demo.DRAFT) - {name for name, *_rest in demo.DEPARTMENTS}:
+        OrganisationFactory(name=name)
+    path = tmp_path / "samples" / "2023年预算草案（按部门）.xlsx"
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert list(rows[0]) == ["年度", "单位", "项目", "金额"]
+    _preview, job = import_file(office, "draftbudgetline", path.read_bytes(), name=path.name)
+    assert job.status == ImportJob.Status.DONE
+    assert DraftBudgetLine.objects.count() == sum(len(lines) for lines in demo.DRAFT.values())
+
 
 def test_the_sample_command_refuses_a_month_that_is_not_one(tmp_path):
     with pytest.raises(CommandError):
         call_command("budget_sample_files", str(tmp_path), "--month", "13")
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+# --- The draft budget for the session's review -----------------------------------------------
+
+DRAFT_HEADERS = ["年度", "部门", "项目", "金额（元）"]
+
+
+def test_the_draft_budget_imports_from_the_finance_bureaus_sheet_and_a_second_file_corrects_it(
+    office,
+):
+    roads = OrganisationFactory(name="市交通运输局")
+    schools = OrganisationFactory(name="市教育局")
+    data = workbook(
+        DRAFT_HEADERS,
+        [
+            [2023, "市交通运输局", "农村公路提升改造", "319,000,000"],
+            [2023, "市教育局", "学生资助", 63_000_000],
+        ],
+    )
+    _preview, job = import_file(office, "draftbudgetline", data, name="2023年预算草案.xlsx")
+    assert job.status == ImportJob.Status.DONE
+    assert DraftBudgetLine.objects.get(department=roads).amount == Decimal("319000000.00")
+
+    again = workbook(DRAFT_HEADERS, [[2023, "市教育局", "学生资助", 64_000_000]])
+    _preview, job = import_file(office, "draftbudgetline", again, name="2023年预算草案.xlsx")
+    assert job.status == ImportJob.Status.DONE
+    assert DraftBudgetLine.objects.count() == 2
+    assert DraftBudgetLine.objects.get(department=schools).amount == Decimal("64000000.00")
+    # The deputies' workspace reads the imported lines.
+    assert office.get("/admin/supervision/draftbudgetline/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ([2023, "市不存在局", "学生资助", 100], "第3行「单位」列的值“市不存在局”不存在"),
+        (
+            [2023, "市教育局", "学生资助", "六千万"],
+            "第3行「金额」列的值“六千万”有误：请填写以元为单位的金额",
+        ),
+        ([2023, "市教育局", "学生资助", -5], "第3行「金额」"),
+        ([2023, "市教育局", "", 100], "第3行「项目」"),
+    ],
+)
+def test_a_bad_draft_budget_row_refuses_the_file_names_row_and_column_and_writes_nothing(
+    office, row, message
+):
+    OrganisationFactory(name="市交通运输局")
+    OrganisationFactory(name="市教育局")
+    data = workbook(DRAFT_HEADERS, [[2023, "市交通运输局", "农村公路提升改造", 100], row])
+    preview, job = import_file(office, "draftbudgetline", data, name="2023年预算草案.xlsx")
+    assert job is None
+    assert message in preview.content.decode()
+    assert DraftBudgetLine.objects.count() == 0
 
 
 # --- The demo year -----------------------------------------------------------------------------
