@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from congress.demo.base import SHANGHAI, Step, app_step, register
@@ -33,6 +34,7 @@ from supervision.budget.models import (
     WarningRule,
 )
 from supervision.budget.session import AnswerAssessment, BudgetQuestion, DraftBudgetLine
+from supervision.events import BudgetQuestionEvent
 
 D = datetime.date
 YEAR = 2022
@@ -650,6 +652,21 @@ def load_review(ctx) -> None:
         BudgetQuestion.objects.filter(year=DRAFT_YEAR, answer__gt="").update(
             answered_at=datetime.datetime(2023, 1, 9, 16, tzinfo=SHANGHAI)
         )
+        # Their threads carry the same dates (published the day after the answers).
+        threads = TimelineEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(BudgetQuestion),
+            object_id__in=[
+                question.pk for question in BudgetQuestion.objects.filter(year=DRAFT_YEAR)
+            ],
+        )
+        for code, day, hour in (
+            (BudgetQuestionEvent.SENT, 5, 9),
+            (BudgetQuestionEvent.ANSWERED, 9, 16),
+            (BudgetQuestionEvent.PUBLISHED, 10, 10),
+        ):
+            threads.filter(action=code.value).update(
+                at=datetime.datetime(2023, 1, day, hour, tzinfo=SHANGHAI)
+            )
 
 
 register(Step("budget_review", load_review, (DraftBudgetLine, BudgetQuestion), order=77))
