@@ -24,7 +24,10 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader, ModelInstanceLoader
@@ -227,6 +230,43 @@ class MonthlySheet(SheetResource):
         failed = result.has_errors() or result.has_validation_errors()
         if not failed and not kwargs.get("dry_run"):
             self.checks = services.snapshot_checks(snapshot=self.snapshot)
+
+    def result_extra(self) -> dict:
+        checks = getattr(self, "checks", None)
+        if checks is None:
+            return {}
+        return {"year": self.snapshot.year, "month": self.snapshot.month, **checks}
+
+    @classmethod
+    def result_lines(cls, extra: dict) -> list[tuple[str, str]]:
+        """本次导入触发N条预警, linked to the warnings list filtered to the month."""
+        url = reverse("admin:supervision_budgetwarning_changelist")
+        query = urlencode({"year": extra["year"], "snapshot__month": extra["month"]})
+        raised = extra.get("raised", 0)
+        lines = [
+            (
+                ngettext(
+                    "This import raised %(count)s warning.",
+                    "This import raised %(count)s warnings.",
+                    raised,
+                )
+                % {"count": raised},
+                f"{url}?{query}",
+            )
+        ]
+        if closed := extra.get("closed", 0):
+            lines.append(
+                (
+                    ngettext(
+                        "Its figures closed %(count)s case on follow-up.",
+                        "Its figures closed %(count)s cases on follow-up.",
+                        closed,
+                    )
+                    % {"count": closed},
+                    "",
+                )
+            )
+        return lines
 
 
 class ExecutionResource(MonthlySheet):
