@@ -27,8 +27,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader, ModelInstanceLoader
 
