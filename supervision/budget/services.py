@@ -269,9 +269,9 @@ def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
     elif snapshot.kind == BudgetSnapshot.Kind.FUNCTIONAL:
         functional = list(snapshot.functional_lines.all())
         for rule in by_kind.get(K.FUNCTIONAL_LAG, []):
-            for line in functional:
-                if figures := functional_finding(rule, line, snapshot.month):
-                    yield rule, None, subject_of(line), figures
+            for function in functional:
+                if figures := functional_finding(rule, function, snapshot.month):
+                    yield rule, None, subject_of(function), figures
     elif snapshot.kind == BudgetSnapshot.Kind.TOTALS:
         totals = list(snapshot.totals.all())
         for rule in by_kind.get(K.REVENUE_FALL, []):
