@@ -320,7 +320,10 @@ class BudgetQuestionAdmin(ClerkOrOffice, ServiceActions, admin.ModelAdmin):
 
     def page_context(self, request, obj):
         may_answer = self.is_clerk(request) and obj.status == BudgetQuestion.Status.SENT
-        return {"answer_form": QuestionAnswerForm() if may_answer else None}
+        return {
+            "answer_form": QuestionAnswerForm() if may_answer else None,
+            "timeline": timeline_rows(TimelineEntry.objects.for_object(obj).order_by("at", "id")),
+        }
 
     def get_urls(self):
         return [

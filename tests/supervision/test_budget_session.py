@@ -234,6 +234,9 @@ def test_a_questions_thread_is_on_its_timeline_and_the_deputy_reads_it_on_their_
     positions = [page.index(label) for label in labels]
     assert positions == sorted(positions)  # in the order they happened, under the question
     assert page.index("请说明农村公路资金依据。") < positions[0]
+    # The office reads the same thread beside the question in the admin.
+    admin_page = office.get(f"/admin/supervision/budgetquestion/{question.pk}/change/")
+    assert all(label in admin_page.content.decode() for label in labels)
 
 
 def test_a_draft_has_no_thread_yet_and_a_refused_answer_writes_none(client, lines, finance):
