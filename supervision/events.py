@@ -34,6 +34,15 @@ class BudgetCaseEvent(TimelineEvent):
     )
 
 
+class BudgetQuestionEvent(TimelineEvent):
+    """A deputy's question on the draft budget (supervision.budget.session): sent, answered by
+    the finance bureau, published by the office."""
+
+    SENT = "budget_question_sent", _("Question sent to the finance bureau")
+    ANSWERED = "budget_question_answered", _("The finance bureau answered")
+    PUBLISHED = "budget_question_published", _("Question and answer published")
+
+
 class PollEvent(TimelineEvent):
     CREATED = "poll_created", _("Vote created")
     OPENED = "poll_opened", _("Vote opened")
@@ -61,5 +70,6 @@ ProjectEvent: type[TimelineEvent] = cast(Any, TimelineEvent)(
 
 
 register_events("supervision.supervisionitem", SupervisionEvent, BudgetCaseEvent)
+register_events("supervision.budgetquestion", BudgetQuestionEvent)
 register_events("supervision.poll", PollEvent)
 register_events("supervision.livelihoodproject", ProjectEvent)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -144,8 +145,15 @@ class SheetAdmin(ImportExportModelAdmin):
         )
         if job.user_id != request.user.pk and not request.user.is_superuser:
             raise PermissionDenied
+        extra = (job.counts or {}).get("extra")
+        lines = []
+        if job.status == ImportJob.Status.DONE and extra:
+            # The job's resource is a path the server wrote; its lines are built in the
+            # reader's language from what the import kept.
+            lines = import_string(job.resource).result_lines(extra)
         context = self.admin_site.each_context(request)
         context.update(
+            result_lines=lines,
             title=_("Import"),
             opts=self.model._meta,
             job=job,

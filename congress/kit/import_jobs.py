@@ -149,6 +149,9 @@ def run_import(job_id: int) -> str | None:
         action_flag=ADDITION if counts["new"] else CHANGE,
         change_message=summary_message(job.file_name, counts),
     )
+    extra = resource.result_extra()
+    if extra:  # what the register's own checks found, shown on the job's page
+        counts["extra"] = extra
     return _finish(job, ImportJob.Status.DONE, counts=counts)
 
 

@@ -1229,6 +1229,17 @@ class SheetResource(resources.ModelResource):
             return _text(typed)
         return _text(column.widget.render(column.get_value(self._current)))
 
+    def result_extra(self) -> dict:
+        """What else a written import found, kept with its job (JSON); a register's resource
+        returns its own (the budget register: the warnings its rules raised). Read back by
+        `result_lines` when the job's page is shown, in the reader's language."""
+        return {}
+
+    @classmethod
+    def result_lines(cls, extra: dict) -> list[tuple[str, str]]:
+        """(text, link or "") lines the import's result page shows from `result_extra`."""
+        return []
+
     def summary(self, result) -> dict:
         """Counts of each kind of row, with the first rows of each kind, for the preview."""
         totals = result.totals

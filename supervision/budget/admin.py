@@ -170,7 +170,7 @@ class BudgetSnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(WarningRule)
 class WarningRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "threshold", "by_month", "active"]
+    list_display = ["name", "kind", "threshold", "by_month", "days", "active"]
     list_filter = ["kind", "active"]
 
 

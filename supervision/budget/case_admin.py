@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from congress.kit.admin import ServiceActions, own_pages, row_form_page, service_action
+from congress.kit.import_admin import SheetAdmin
 from congress.models import TimelineEntry
 from congress.timeline import timeline_rows
 from supervision.budget import cases
+from supervision.budget.resources import DraftBudgetResource
 from supervision.budget.session import (
     AnswerAssessment,
     BudgetInquiry,
@@ -318,7 +320,10 @@ class BudgetQuestionAdmin(ClerkOrOffice, ServiceActions, admin.ModelAdmin):
 
     def page_context(self, request, obj):
         may_answer = self.is_clerk(request) and obj.status == BudgetQuestion.Status.SENT
-        return {"answer_form": QuestionAnswerForm() if may_answer else None}
+        return {
+            "answer_form": QuestionAnswerForm() if may_answer else None,
+            "timeline": timeline_rows(TimelineEntry.objects.for_object(obj).order_by("at", "id")),
+        }
 
     def get_urls(self):
         return [
@@ -345,7 +350,10 @@ class BudgetQuestionAdmin(ClerkOrOffice, ServiceActions, admin.ModelAdmin):
 
 
 @admin.register(DraftBudgetLine)
-class DraftBudgetLineAdmin(admin.ModelAdmin):
+class DraftBudgetLineAdmin(SheetAdmin):
+    """Entered by the office, or imported from the finance bureau's sheet (年度, 单位, 项目, 金额)."""
+
+    resource_classes = [DraftBudgetResource]
     list_display = ["department", "name", "amount", "year"]
     list_filter = ["year", "department"]
     search_fields = ["department__name", "name"]

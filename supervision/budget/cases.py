@@ -232,7 +232,14 @@ def question_send(*, question: BudgetQuestion, deputy: Deputy) -> BudgetQuestion
         question = workflow.lock(BudgetQuestion, question.pk)
         if question.deputy_id != deputy.pk:
             raise DomainError(_("This is not your question."), code="not_yours")
-        return workflow.transition(question, BudgetQuestion.Status.SENT, code="question_state")
+        return workflow.transition(
+            question,
+            BudgetQuestion.Status.SENT,
+            by=deputy.user,
+            action="budget_question_sent",
+            label=deputy.name,
+            code="question_state",
+        )
 
 
 def question_answer(*, question: BudgetQuestion, answer: str, by) -> BudgetQuestion:
@@ -252,6 +259,8 @@ def question_answer(*, question: BudgetQuestion, answer: str, by) -> BudgetQuest
             BudgetQuestion.Status.ANSWERED,
             by=by,
             fields=["answer", "answered_by"],
+            action="budget_question_answered",
+            label=str(finance_bureau() or ""),
             code="question_state",
         )
 
@@ -270,4 +279,5 @@ def question_publish(*, question: BudgetQuestion, by=None) -> BudgetQuestion:
             raise DomainError(_("This question is already published."), code="published")
         question.published = True
         question.save(update_fields=["published"])
+        timeline_write(item=question, action="budget_question_published", actor=by)
     return question

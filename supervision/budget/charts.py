@@ -123,21 +123,33 @@ def debt_chart(chart_id: str, title: str, desc: str, rows) -> SafeString:
     return _frame(chart_id, title, desc, WIDTH, HEIGHT, _join(body))
 
 
+def value_label_x(bar_end: float, text_width: float, pace_x: float, gap: float = 6) -> float:
+    """Where a bar's value label starts: after the bar, unless the even-pace line would cross
+    it there; then just after the line, so that the dashed line never runs through a figure."""
+    x = bar_end + gap
+    if x - gap / 2 <= pace_x <= x + text_width + gap / 2:
+        x = pace_x + gap
+    return x
+
+
 def rate_bars(chart_id: str, title: str, desc: str, lines, pace) -> SafeString:
-    """One bar per department (the share spent), with the even pace as a dashed line."""
+    """One bar per department (the share spent), with the even pace as a dashed line; a value
+    label the line would cross moves to the line's right (`value_label_x`)."""
     size, row, gap = 13, 24, 8
     label_w = min(max(_text_width(name, size) for name, _r in lines) + 12, WIDTH * 0.4)
     room = WIDTH - label_w - 64
     height = len(lines) * (row + gap) + gap + 20
+    px = label_w + float(pace) / 100 * room
     parts = []
     for i, (name, rate) in enumerate(lines):
         y = gap + i * (row + gap)
         w = max(float(rate) / 100 * room, 1)
+        value = f"{rate}%"
         parts.append(
             format_html(
                 '<text x="{lx}" y="{ty}" text-anchor="end" fill="{ink}">{name}</text>'
                 '<rect class="bar" x="{x}" y="{y}" width="{w}" height="{h}" fill="{bar}"/>'
-                '<text x="{vx}" y="{ty}" fill="{ink}">{rate}%</text>',
+                '<text class="value" x="{vx}" y="{ty}" fill="{ink}">{value}</text>',
                 lx=_n(label_w - 8),
                 ty=_n(y + row / 2 + size * 0.38),
                 ink=INK,
@@ -147,11 +159,10 @@ def rate_bars(chart_id: str, title: str, desc: str, lines, pace) -> SafeString:
                 w=_n(w),
                 h=_n(row),
                 bar=BAR,
-                vx=_n(label_w + w + 6),
-                rate=rate,
+                vx=_n(value_label_x(label_w + w, _text_width(value, size), px)),
+                value=value,
             )
         )
-    px = label_w + float(pace) / 100 * room
     parts.append(
         format_html(
             '<line x1="{x}" y1="0" x2="{x}" y2="{y}" stroke="{c}" stroke-width="2" '

@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from congress.demo.base import SHANGHAI, Step, app_step, register
@@ -33,6 +34,7 @@ from supervision.budget.models import (
     WarningRule,
 )
 from supervision.budget.session import AnswerAssessment, BudgetQuestion, DraftBudgetLine
+from supervision.events import BudgetQuestionEvent
 
 D = datetime.date
 YEAR = 2022
@@ -178,14 +180,19 @@ RESERVE_USES = [
 ]
 
 RULES = [
-    ("6月底执行进度低于40%", WarningRule.Kind.EXECUTION_LAG, "40", 6),
-    ("11月底执行进度低于50%", WarningRule.Kind.EXECUTION_LAG, "50", 11),
-    ("12月支出超过全年支出的30%", WarningRule.Kind.DECEMBER_RUSH, "30", None),
-    ("债务余额超过限额的95%", WarningRule.Kind.DEBT_OVER_LIMIT, "95", None),
-    ("债务余额超过限额", WarningRule.Kind.DEBT_OVER_LIMIT, "100", None),
-    ("三公经费超过预算", WarningRule.Kind.SANGONG_OVER, "100", None),
-    ("转移支付收到后30日内未分解下达", WarningRule.Kind.TRANSFER_HELD, "30", None),
-    ("收入比上年同期下降超过20%", WarningRule.Kind.REVENUE_FALL, "20", None),
+    ("6月底执行进度低于40%", WarningRule.Kind.EXECUTION_LAG, "40", 6, None),
+    ("11月底执行进度低于50%", WarningRule.Kind.EXECUTION_LAG, "50", 11, None),
+    ("12月支出超过全年支出的30%", WarningRule.Kind.DECEMBER_RUSH, "30", None, None),
+    ("债务余额超过限额的95%", WarningRule.Kind.DEBT_OVER_LIMIT, "95", None, None),
+    ("债务余额超过限额", WarningRule.Kind.DEBT_OVER_LIMIT, "100", None, None),
+    ("三公经费超过预算", WarningRule.Kind.SANGONG_OVER, "100", None, None),
+    ("转移支付收到后30日内未分解下达", WarningRule.Kind.TRANSFER_HELD, "30", None, None),
+    ("收入比上年同期下降超过20%", WarningRule.Kind.REVENUE_FALL, "20", None, None),
+    # Asked for by the finance committee: the same reading on the functional classes, transfers
+    # passed on only in part, and 三公 spent by a department with no 三公 budget.
+    ("功能分类11月底执行进度低于50%", WarningRule.Kind.FUNCTIONAL_LAG, "50", 11, None),
+    ("转移支付收到60日后下达不足九成", WarningRule.Kind.TRANSFER_PARTIAL, "10", None, 60),
+    ("无三公预算却有三公支出", WarningRule.Kind.SANGONG_UNBUDGETED, "0", None, None),
 ]
 
 # The new registers' warnings, by rule kind and whom or what they are about.
@@ -197,6 +204,10 @@ REGISTER_DISMISSALS = {
     (WarningRule.Kind.SANGONG_OVER, "市公安局"): (
         "公务用车运行费超支系疫情防控卡口执勤和台风防御期间车辆使用增加，已按程序追加预算，"
         "超支部分有审批手续，不作函询；年度决算审查时关注。"
+    ),
+    (WarningRule.Kind.FUNCTIONAL_LAG, "207 文化旅游体育与传媒支出"): (
+        "该功能科目支出主要由市文化广电旅游体育局列支，执行缓慢的原因（部分大型文体活动因疫情"
+        "取消或延期）已在该局11月执行进度预警中核实，相应预算已在12月调减，不另行函询。"
     ),
     (WarningRule.Kind.TRANSFER_HELD, "2022年农村综合改革转移支付资金"): (
         "资金按各镇街道项目验收结果分配，6月底完成验收，7月8日已分解下达；已提醒市财政局"
@@ -471,9 +482,9 @@ def load(*, stdout=None) -> None:
     with transaction.atomic():
         clerks = _clerks(departments)
         office = get_user_model().objects.filter(username="admin").first()
-        for name, kind, threshold, by_month in RULES:
+        for name, kind, threshold, by_month, days in RULES:
             WarningRule.objects.create(
-                name=name, kind=kind, threshold=Decimal(threshold), by_month=by_month
+                name=name, kind=kind, threshold=Decimal(threshold), by_month=by_month, days=days
             )
         for month in range(1, 13):
             imported = _month(month, departments)
@@ -650,6 +661,21 @@ def load_review(ctx) -> None:
         BudgetQuestion.objects.filter(year=DRAFT_YEAR, answer__gt="").update(
             answered_at=datetime.datetime(2023, 1, 9, 16, tzinfo=SHANGHAI)
         )
+        # Their threads carry the same dates (published the day after the answers).
+        threads = TimelineEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(BudgetQuestion),
+            object_id__in=[
+                question.pk for question in BudgetQuestion.objects.filter(year=DRAFT_YEAR)
+            ],
+        )
+        for code, day, hour in (
+            (BudgetQuestionEvent.SENT, 5, 9),
+            (BudgetQuestionEvent.ANSWERED, 9, 16),
+            (BudgetQuestionEvent.PUBLISHED, 10, 10),
+        ):
+            threads.filter(action=code.value).update(
+                at=datetime.datetime(2023, 1, day, hour, tzinfo=SHANGHAI)
+            )
 
 
 register(Step("budget_review", load_review, (DraftBudgetLine, BudgetQuestion), order=77))

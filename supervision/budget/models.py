@@ -404,6 +404,18 @@ class WarningRule(models.Model):
             _("a transfer payment not passed on within a number of days"),
         )
         REVENUE_FALL = "revenue_fall", _("revenue falling against last year by more than a share")
+        FUNCTIONAL_LAG = (
+            "functional_lag",
+            _("execution of a functional class under a share of its adjusted budget by a month"),
+        )
+        TRANSFER_PARTIAL = (
+            "transfer_partial",
+            _("a transfer payment passed on only in part after a number of days"),
+        )
+        SANGONG_UNBUDGETED = (
+            "sangong_unbudgeted",
+            _("三公 spending by a department with no 三公 budget"),
+        )
 
     SNAPSHOT_KIND = {
         Kind.EXECUTION_LAG: BudgetSnapshot.Kind.EXECUTION,
@@ -412,7 +424,12 @@ class WarningRule(models.Model):
         Kind.SANGONG_OVER: BudgetSnapshot.Kind.SANGONG,
         Kind.TRANSFER_HELD: BudgetSnapshot.Kind.TRANSFER,
         Kind.REVENUE_FALL: BudgetSnapshot.Kind.TOTALS,
+        Kind.FUNCTIONAL_LAG: BudgetSnapshot.Kind.FUNCTIONAL,
+        Kind.TRANSFER_PARTIAL: BudgetSnapshot.Kind.TRANSFER,
+        Kind.SANGONG_UNBUDGETED: BudgetSnapshot.Kind.SANGONG,
     }
+    # The kinds that read a month (by_month) and those that read a number of days (days).
+    BY_MONTH = (Kind.EXECUTION_LAG, Kind.FUNCTIONAL_LAG)
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -428,7 +445,10 @@ class WarningRule(models.Model):
             "三公: warn when a department's spending is over this share of its budget (100 = the "
             "budget). Transfers: warn when a transfer is not passed on within this many days of "
             "its receipt. Revenue: warn when a budget's revenue to date is down on the same "
-            "month of last year by more than this share."
+            "month of last year by more than this share. Functional classes: as execution. "
+            "Partial transfers: warn when the amount passed on is below the amount received by "
+            "more than this share. 三公 without a budget: warn when a department with no 三公 "
+            "budget has spent more than this many yuan (0 = any spending)."
         ),
     )
     by_month = models.PositiveSmallIntegerField(
@@ -436,7 +456,20 @@ class WarningRule(models.Model):
         null=True,
         blank=True,
         validators=MONTH,
-        help_text=_("Execution only: the month whose figures are checked first (11 = November)."),
+        help_text=_(
+            "Execution (by department or functional class) only: the month whose figures are "
+            "checked first (11 = November)."
+        ),
+    )
+    days = models.PositiveSmallIntegerField(
+        _("after days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Partial transfers only: the transfer is checked once more than this many days have "
+            "passed since its receipt."
+        ),
     )
     active = models.BooleanField(_("in use"), default=True)
 
@@ -446,8 +479,13 @@ class WarningRule(models.Model):
         verbose_name_plural = _("warning rules")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="execution_lag") | Q(by_month__gte=1, by_month__lte=12),
+                condition=~Q(kind__in=["execution_lag", "functional_lag"])
+                | Q(by_month__gte=1, by_month__lte=12),
                 name="warningrule_execution_needs_month",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="transfer_partial") | Q(days__gte=1),
+                name="warningrule_partial_transfer_needs_days",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="transfer_held") | Q(threshold__gte=1),
@@ -459,7 +497,11 @@ class WarningRule(models.Model):
         return self.name
 
     def clean(self):
-        if self.kind == self.Kind.EXECUTION_LAG and not self.by_month:
+        if self.kind == self.Kind.TRANSFER_PARTIAL and not self.days:
+            raise ValidationError(
+                {"days": _("Say after how many days a transfer must be passed on in full.")}
+            )
+        if self.kind in self.BY_MONTH and not self.by_month:
             raise ValidationError({"by_month": _("Say by which month the share must be spent.")})
         if self.kind == self.Kind.TRANSFER_HELD and (
             self.threshold is None or self.threshold < 1 or self.threshold != int(self.threshold)
@@ -603,7 +645,8 @@ class BudgetWarning(Workflow, models.Model):
     def follow_up_text(self) -> str:
         if not self.follow_up:
             return ""
-        texts = FOLLOW_UP_DAYS if self.follow_up.get("unit") == "days" else FOLLOW_UP
+        unit = self.follow_up.get("unit")
+        texts = {"days": FOLLOW_UP_DAYS, "wan": FOLLOW_UP_WAN}.get(unit, FOLLOW_UP)
         outcome = texts.get(self.follow_up.get("outcome", ""), "")
         return str(outcome) % self.follow_up
 
@@ -616,6 +659,21 @@ FOLLOW_UP = {
     "outside": _("Month %(month)s: %(figure)s%%, still outside the threshold."),
     "missing": _("Month %(month)s has no figures for this case."),
     "reopened": _("Month %(month)s: %(figure)s%%, outside the threshold again; case re-opened."),
+}
+# 三公 without a budget: the follow-up reads the amount spent (万元) and whether a budget covers it.
+FOLLOW_UP_WAN = {
+    "closed": _(
+        "Month %(month)s: a 三公 budget now covers the %(figure)s 万元 spent; case closed."
+    ),
+    "unanswered": _(
+        "Month %(month)s: a 三公 budget now covers the %(figure)s 万元 spent, but the answer has "
+        "not come in."
+    ),
+    "outside": _("Month %(month)s: %(figure)s 万元 spent on 三公, not covered by a budget."),
+    "missing": FOLLOW_UP["missing"],
+    "reopened": _(
+        "Month %(month)s: %(figure)s 万元 spent on 三公 beyond its budget again; case re-opened."
+    ),
 }
 # A transfer's follow-up reads the days it was held, not a share.
 FOLLOW_UP_DAYS = {
@@ -644,6 +702,35 @@ def describe_finding(kind: str, department, figures: dict, subject: str = "") ->
             "%(department)s had spent %(rate)s%% of its adjusted budget by the end of month "
             "%(month)s (rule: at least %(threshold)s%%)."
         ) % {"department": department, **figures}
+    if kind == WarningRule.Kind.FUNCTIONAL_LAG:
+        return gettext(
+            "%(classification)s had spent %(rate)s%% of its adjusted budget by the end of month "
+            "%(month)s (rule: at least %(threshold)s%%)."
+        ) % {"classification": subject, **figures}
+    if kind == WarningRule.Kind.TRANSFER_PARTIAL:
+        return gettext(
+            "The transfer “%(item)s” (%(amount)s 万元, received %(received_on)s) had been passed "
+            "on only in part by the end of month %(month)s, %(days)s days later: %(passed)s 万元, "
+            "%(shortfall)s%% short (rule: at most %(threshold)s%% short after %(after)s days)."
+        ) % {
+            "item": subject,
+            **figures,
+            "received_on": date_format(
+                datetime.date.fromisoformat(figures["received_on"]), "DATE_FORMAT"
+            ),
+            "amount": _wan(figures["amount"]),
+            "passed": _wan(figures["passed"]),
+        }
+    if kind == WarningRule.Kind.SANGONG_UNBUDGETED:
+        return gettext(
+            "%(department)s has no 三公 budget but had spent %(spent)s 万元 on 三公 by the end of "
+            "month %(month)s (travel abroad %(travel)s, cars %(vehicles)s, receptions "
+            "%(reception)s 万元)."
+        ) % {
+            "department": department,
+            **figures,
+            **{k: _wan(figures[k]) for k in ("spent", "travel", "vehicles", "reception")},
+        }
     if kind == WarningRule.Kind.DECEMBER_RUSH:
         return gettext(
             "%(department)s spent %(share)s%% of the year's spending in December (rule: at most "

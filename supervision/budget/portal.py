@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from congress.kit.admin import run_for_form
 from congress.kit.errors import DomainError
-from congress.models import Organisation
+from congress.models import Organisation, TimelineEntry
+from congress.timeline import timeline_rows
 from deputies.portal import deputy_required
 from supervision.budget import cases, register
 from supervision.budget.session import BudgetQuestion, DraftBudgetLine
@@ -82,6 +84,18 @@ class QuestionForm(forms.Form):
         return data
 
 
+def question_timelines(questions) -> dict[int, list[dict]]:
+    """Each question's thread (sent, answered, published), read in one query."""
+    entries = TimelineEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(BudgetQuestion),
+        object_id__in=[question.pk for question in questions],
+    ).order_by("at", "id")
+    threads: dict[int, list] = {}
+    for entry in entries:
+        threads.setdefault(entry.object_id, []).append(entry)
+    return {pk: timeline_rows(rows) for pk, rows in threads.items()}
+
+
 def yuan(amount) -> str:
     return f"{amount:,.2f}"
 
@@ -127,6 +141,9 @@ def draft(request, deputy, year):
         .select_related("department", "line", "deputy")
         .order_by("department__name", "created_at", "id")
     )
+    threads = question_timelines(questions)
+    for question in questions:
+        question.thread = threads.get(question.pk, [])
     return render(
         request,
         "supervision/budget_draft.html",

@@ -22,11 +22,14 @@ written, the rules run on the snapshot and the open cases are followed up.
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import widgets
-from import_export.instance_loaders import BaseInstanceLoader
+from import_export.instance_loaders import BaseInstanceLoader, ModelInstanceLoader
 
 from congress.kit.importing import (
     ChoiceWidget,
@@ -50,6 +53,7 @@ from supervision.budget.models import (
     SanGongLine,
     TransferLine,
 )
+from supervision.budget.session import DraftBudgetLine
 
 
 class MoneyWidget(widgets.Widget):
@@ -226,6 +230,43 @@ class MonthlySheet(SheetResource):
         if not failed and not kwargs.get("dry_run"):
             self.checks = services.snapshot_checks(snapshot=self.snapshot)
 
+    def result_extra(self) -> dict:
+        checks = getattr(self, "checks", None)
+        if checks is None:
+            return {}
+        return {"year": self.snapshot.year, "month": self.snapshot.month, **checks}
+
+    @classmethod
+    def result_lines(cls, extra: dict) -> list[tuple[str, str]]:
+        """本次导入触发N条预警, linked to the warnings list filtered to the month."""
+        url = reverse("admin:supervision_budgetwarning_changelist")
+        query = urlencode({"year": extra["year"], "snapshot__month": extra["month"]})
+        raised = extra.get("raised", 0)
+        lines = [
+            (
+                ngettext(
+                    "This import raised %(count)s warning.",
+                    "This import raised %(count)s warnings.",
+                    raised,
+                )
+                % {"count": raised},
+                f"{url}?{query}",
+            )
+        ]
+        if closed := extra.get("closed", 0):
+            lines.append(
+                (
+                    ngettext(
+                        "Its figures closed %(count)s case on follow-up.",
+                        "Its figures closed %(count)s cases on follow-up.",
+                        closed,
+                    )
+                    % {"count": closed},
+                    "",
+                )
+            )
+        return lines
+
 
 class ExecutionResource(MonthlySheet):
     snapshot_kind = BudgetSnapshot.Kind.EXECUTION
@@ -385,3 +426,36 @@ class ReserveResource(MonthlySheet):
         fields = ("year", "month", "budgeted", "used", "uses")
         # A second row for the month is refused with both rows named.
         import_id_fields = ("month",)
+
+
+class DraftLineLoader(ModelInstanceLoader):
+    """A line of the draft budget is matched by its year, department and name: a second file for
+    the year corrects the amounts of the lines it names and adds the others. A key cell that
+    cannot be read matches nothing; reading the row then names its column."""
+
+    def get_instance(self, row):
+        try:
+            return super().get_instance(row)
+        except (ValueError, ValidationError):
+            return None
+
+
+class DraftBudgetResource(SheetResource):
+    """The draft budget the government submits to the session, by department and line:
+    年度, 单位, 项目, 金额 (yuan). Deputies read it in their workspace and question it."""
+
+    year = Column("year", "年度", widgets.IntegerWidget())
+    department = Column("department", "单位", LookupWidget(Organisation))
+    name = Column("name", "项目")
+    amount = Column("amount", "金额", MoneyWidget())
+    header_synonyms = {
+        "单位": ["部门", "预算单位"],
+        "项目": ["预算项目", "项目名称"],
+        "金额": ["金额（元）", "预算金额", "预算数"],
+    }
+
+    class Meta(SheetResource.Meta):
+        model = DraftBudgetLine
+        instance_loader_class = DraftLineLoader
+        fields = ("year", "department", "name", "amount")
+        import_id_fields = ("year", "department", "name")

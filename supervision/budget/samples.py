@@ -1,8 +1,9 @@
 """Sample files of the budget register's monthly sheets: the file formats the import accepts.
 
-`manage.py budget_sample_files <dir>` writes one xlsx per register for November 2022, with the
-demo's Pinghu figures (supervision.budget.demo): the headers a finance clerk fills in, and rows
-that import as they are once the departments exist (load the demo, or add them). The benchmark
+`manage.py budget_sample_files <dir>` writes one xlsx per register for November 2022, and the
+draft budget for 2023 by department (年度, 单位, 项目, 金额), with the demo's Pinghu figures
+(supervision.budget.demo): the headers a finance clerk fills in, and rows that import as they
+are once the departments exist (load the demo, or add them). The benchmark
 (tests/perf/bench_budget.py) writes bigger files with `write_xlsx` and `HEADERS`.
 """
 
@@ -17,6 +18,7 @@ from supervision.budget import demo
 from supervision.budget.models import BudgetSnapshot, BudgetTotal
 from supervision.budget.resources import (
     DebtResource,
+    DraftBudgetResource,
     ExecutionResource,
     FunctionalResource,
     MonthlySheet,
@@ -99,11 +101,26 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence]) -> P
     return path
 
 
+DRAFT_HEADERS = [column.column_name for column in DraftBudgetResource().get_import_fields()]
+
+
+def draft_rows() -> list[list]:
+    """The demo's draft budget (supervision.budget.demo.DRAFT), as the finance bureau's sheet."""
+    return [
+        [demo.DRAFT_YEAR, department, line, Decimal(amount) * demo.WAN]
+        for department, lines in demo.DRAFT.items()
+        for line, amount in lines
+    ]
+
+
 def write_samples(folder: Path, month: int = 11) -> list[Path]:
-    """One sample file per register for `month` of 2022; returns the paths written."""
+    """One sample file per register for `month` of 2022, and the draft budget for the session's
+    review; returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind, (_resource, stem) in REGISTERS.items():
         path = folder / f"{demo.YEAR}年{month}月{stem}.xlsx"
         written.append(write_xlsx(path, HEADERS[kind], demo_rows(kind, month)))
+    path = folder / f"{demo.DRAFT_YEAR}年预算草案（按部门）.xlsx"
+    written.append(write_xlsx(path, DRAFT_HEADERS, draft_rows()))
     return written

@@ -29,6 +29,7 @@ from supervision.budget.models import (
     BudgetWarning,
     DebtLine,
     ExecutionLine,
+    FunctionalLine,
     SanGongLine,
     TransferLine,
     WarningRule,
@@ -42,10 +43,16 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (HUNDRED * part / whole).quantize(Decimal("0.1"))
 
 
+def _wan(amount: Decimal) -> str:
+    return str((amount / Decimal(10_000)).quantize(Decimal("0.01")))
+
+
 # --- The rules -----------------------------------------------------------------------------------
 
 
-def execution_finding(rule: WarningRule, line: ExecutionLine, month: int) -> dict | None:
+def execution_finding(
+    rule: WarningRule, line: ExecutionLine | FunctionalLine, month: int
+) -> dict | None:
     """The figures that trip an execution rule on a department's line, or None.
 
     The rule looks at the month it names and every later one: under `threshold` % of the adjusted
@@ -156,6 +163,52 @@ def revenue_finding(rule: WarningRule, total: BudgetTotal, month: int) -> dict |
     }
 
 
+def functional_finding(rule: WarningRule, line: FunctionalLine, month: int) -> dict | None:
+    """The figures that trip an execution rule on a functional class: as a department's line
+    (`execution_finding`), read on the class's adjusted budget and spending."""
+    return execution_finding(rule, line, month)
+
+
+def partial_transfer_finding(
+    rule: WarningRule, line: TransferLine, as_of: datetime.date, month: int
+) -> dict | None:
+    """The figures that trip a partial-transfer rule: more than `rule.days` days after its
+    receipt (to the end of the snapshot's month), the amount passed on is below the amount
+    received by more than `threshold` %. A transfer not passed on at all is the held rule's;
+    one passed on in full, or short by exactly the threshold, is within the rule."""
+    if line.passed_amount is None or not line.amount or rule.days is None:
+        return None
+    held = (as_of - line.received_on).days
+    shortfall = line.amount - line.passed_amount
+    if held <= rule.days or shortfall * HUNDRED <= line.amount * rule.threshold:
+        return None
+    return {
+        "month": month,
+        "amount": str(line.amount),
+        "passed": str(line.passed_amount),
+        "received_on": line.received_on.isoformat(),
+        "days": held,
+        "after": rule.days,
+        "shortfall": str(_percent(shortfall, line.amount)),
+        "threshold": str(rule.threshold),
+    }
+
+
+def unbudgeted_sangong_finding(rule: WarningRule, line: SanGongLine, month: int) -> dict | None:
+    """The figures that trip the rule on 三公 without a budget: a department whose 三公 budget
+    (the three together) is nil has spent more than `threshold` yuan on them."""
+    if line.budget or line.spent <= rule.threshold:
+        return None
+    return {
+        "month": month,
+        "spent": str(line.spent),
+        "travel": str(line.travel_spent),
+        "vehicles": str(line.vehicles_spent),
+        "reception": str(line.reception_spent),
+        "threshold": str(rule.threshold),
+    }
+
+
 def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
     """(rule, department id or None, subject, figures) for each line a rule trips.
 
@@ -198,6 +251,10 @@ def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
             for spending in sangong:
                 if figures := sangong_finding(rule, spending, snapshot.month):
                     yield rule, spending.department_id, "", figures
+        for rule in by_kind.get(K.SANGONG_UNBUDGETED, []):
+            for spending in sangong:
+                if figures := unbudgeted_sangong_finding(rule, spending, snapshot.month):
+                    yield rule, spending.department_id, "", figures
     elif snapshot.kind == BudgetSnapshot.Kind.TRANSFER:
         as_of = month_end(snapshot.year, snapshot.month)
         transfers = list(snapshot.transfer_lines.all())
@@ -205,12 +262,27 @@ def _findings(snapshot: BudgetSnapshot, rules: list[WarningRule]):
             for transfer in transfers:
                 if figures := transfer_finding(rule, transfer, as_of, snapshot.month):
                     yield rule, None, transfer.item, figures
+        for rule in by_kind.get(K.TRANSFER_PARTIAL, []):
+            for transfer in transfers:
+                if figures := partial_transfer_finding(rule, transfer, as_of, snapshot.month):
+                    yield rule, None, transfer.item, figures
+    elif snapshot.kind == BudgetSnapshot.Kind.FUNCTIONAL:
+        functional = list(snapshot.functional_lines.all())
+        for rule in by_kind.get(K.FUNCTIONAL_LAG, []):
+            for function in functional:
+                if figures := functional_finding(rule, function, snapshot.month):
+                    yield rule, None, subject_of(function), figures
     elif snapshot.kind == BudgetSnapshot.Kind.TOTALS:
         totals = list(snapshot.totals.all())
         for rule in by_kind.get(K.REVENUE_FALL, []):
             for total in totals:
                 if figures := revenue_finding(rule, total, snapshot.month):
                     yield rule, None, total.budget, figures
+
+
+def subject_of(line: FunctionalLine) -> str:
+    """A functional class as a warning names it: its code and its name (2130 农林水支出)."""
+    return f"{line.code} {line.name}"
 
 
 def rules_run(*, snapshot: BudgetSnapshot) -> list[BudgetWarning]:
@@ -417,6 +489,27 @@ def _still_trips(warning: BudgetWarning, snapshot: BudgetSnapshot) -> tuple[bool
             return None, ""
         fall = _percent(total.revenue_last_year - total.revenue, total.revenue_last_year)
         return revenue_finding(rule, total, month) is not None, str(fall)
+    if rule.kind == K.SANGONG_UNBUDGETED:
+        sangong = snapshot.sangong_lines.filter(department=warning.department).first()
+        if sangong is None:
+            return None, ""
+        # Back within the rule once a budget covers what was spent.
+        trips = sangong.spent > sangong.budget and sangong.spent > rule.threshold
+        return trips, _wan(sangong.spent)
+    if rule.kind == K.TRANSFER_PARTIAL:
+        transfer = snapshot.transfer_lines.filter(item=warning.subject).first()
+        if transfer is None or transfer.passed_amount is None or not transfer.amount:
+            return None, ""
+        as_of = month_end(snapshot.year, month)
+        trips = partial_transfer_finding(rule, transfer, as_of, month) is not None
+        return trips, str(_percent(transfer.amount - transfer.passed_amount, transfer.amount))
+    if rule.kind == K.FUNCTIONAL_LAG:
+        code = warning.subject.split(" ", 1)[0]
+        functional = snapshot.functional_lines.filter(code=code).first()
+        if functional is None or not functional.adjusted:
+            return None, ""
+        trips = functional_finding(rule, functional, month) is not None
+        return trips, str(_percent(functional.spent, functional.adjusted))
     if rule.kind == K.TRANSFER_HELD:
         transfer = snapshot.transfer_lines.filter(item=warning.subject).first()
         if transfer is None:
@@ -474,6 +567,8 @@ def warning_follow_up(*, warning: BudgetWarning, snapshot: BudgetSnapshot, by=No
         warning.follow_up = {"month": snapshot.month, "outcome": outcome, "figure": figure}
         if warning.rule.kind == WarningRule.Kind.TRANSFER_HELD:
             warning.follow_up["unit"] = "days"
+        elif warning.rule.kind == WarningRule.Kind.SANGONG_UNBUDGETED:
+            warning.follow_up["unit"] = "wan"
         note = warning.follow_up_text
         if outcome in ("closed", "reopened"):
             to = BudgetWarning.Status.CLOSED if outcome == "closed" else BudgetWarning.Status.CASE

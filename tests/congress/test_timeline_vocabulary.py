@@ -51,6 +51,8 @@ ITEM_MODELS = {
     ("supervision/budget/services.py", "warning.case"): {SUPERVISION_ITEM},
     ("supervision/budget/cases.py", "item"): {SUPERVISION_ITEM},
     ("supervision/budget/cases.py", "warning.case"): {SUPERVISION_ITEM},
+    # A deputy's question on the draft budget: its own thread.
+    ("supervision/budget/cases.py", "question"): {"supervision.budgetquestion"},
 }
 
 # Codes computed at the call; each is spelled out here from where its values come from.
@@ -209,6 +211,7 @@ def test_every_kind_of_item_with_a_timeline_has_a_vocabulary():
         POLL,
         PROJECT,
         SUPERVISION_ITEM,
+        "supervision.budgetquestion",
         "deputies.activity",
         "deputies.receptionsession",
     }

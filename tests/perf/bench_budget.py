@@ -51,13 +51,16 @@ YEAR = 2022
 WAN = 10_000
 BUDGETS = ["一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算"]
 RULES = [
-    ("6月底执行进度低于40%", WarningRule.Kind.EXECUTION_LAG, 40, 6),
-    ("11月底执行进度低于50%", WarningRule.Kind.EXECUTION_LAG, 50, 11),
-    ("12月支出超过全年支出的30%", WarningRule.Kind.DECEMBER_RUSH, 30, None),
-    ("债务余额超过限额", WarningRule.Kind.DEBT_OVER_LIMIT, 100, None),
-    ("三公经费超过预算", WarningRule.Kind.SANGONG_OVER, 100, None),
-    ("转移支付30日内未下达", WarningRule.Kind.TRANSFER_HELD, 30, None),
-    ("收入比上年同期下降超过20%", WarningRule.Kind.REVENUE_FALL, 20, None),
+    ("6月底执行进度低于40%", WarningRule.Kind.EXECUTION_LAG, 40, 6, None),
+    ("11月底执行进度低于50%", WarningRule.Kind.EXECUTION_LAG, 50, 11, None),
+    ("12月支出超过全年支出的30%", WarningRule.Kind.DECEMBER_RUSH, 30, None, None),
+    ("债务余额超过限额", WarningRule.Kind.DEBT_OVER_LIMIT, 100, None, None),
+    ("三公经费超过预算", WarningRule.Kind.SANGONG_OVER, 100, None, None),
+    ("转移支付30日内未下达", WarningRule.Kind.TRANSFER_HELD, 30, None, None),
+    ("收入比上年同期下降超过20%", WarningRule.Kind.REVENUE_FALL, 20, None, None),
+    ("功能分类11月底执行进度低于50%", WarningRule.Kind.FUNCTIONAL_LAG, 50, 11, None),
+    ("转移支付收到60日后下达不足九成", WarningRule.Kind.TRANSFER_PARTIAL, 10, None, 60),
+    ("无三公预算却有三公支出", WarningRule.Kind.SANGONG_UNBUDGETED, 0, None, None),
 ]
 
 
@@ -162,9 +165,9 @@ def main():
         Organisation.objects.bulk_create(
             Organisation(name=department(i)) for i in range(options.departments)
         )
-        for name, kind, threshold, by_month in RULES:
+        for name, kind, threshold, by_month, days in RULES:
             WarningRule.objects.create(
-                name=name, kind=kind, threshold=Decimal(threshold), by_month=by_month
+                name=name, kind=kind, threshold=Decimal(threshold), by_month=by_month, days=days
             )
         files = in_child(build_files, options.departments, options.functions)
         rows = sum(count for _kind, count, _data in files)

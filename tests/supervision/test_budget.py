@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from congress.demo import DemoContext, steps
 from congress.kit.errors import DomainError
@@ -295,6 +296,46 @@ def test_a_months_execution_sheet_imports_as_a_snapshot_and_runs_the_rules(offic
     assert snapshot.imported_by.username == "caijingwei"
     assert snapshot.execution_lines.get(department=roads).budgeted == Decimal("5460000.00")
     assert [w.department for w in BudgetWarning.objects.all()] == [roads]  # 44.6 % < 50 %
+
+
+def test_the_imports_result_page_says_how_many_warnings_it_raised_with_a_link_to_them(
+    office, roads, schools
+):
+    lag_rule("50", by_month=11)
+    data = workbook(
+        EXECUTION,
+        [
+            [2022, 11, "市交通运输局", 5_460_000, 5_610_000, 2_500_000],  # 44.6 %
+            [2022, 11, "市教育局", 16_200_000, 16_540_000, 14_390_000],
+        ],
+    )
+    _preview, job = import_file(office, "executionline", data)
+    assert job.counts["extra"] == {"year": 2022, "month": 11, "raised": 1, "closed": 0}
+
+    page = office.get(f"/admin/supervision/executionline/import/job/{job.pk}/")
+    text = page.content.decode()
+    with translation.override("zh-hans"):
+        line = ngettext(
+            "This import raised %(count)s warning.", "This import raised %(count)s warnings.", 1
+        ) % {"count": 1}
+    link = "/admin/supervision/budgetwarning/?year=2022&amp;snapshot__month=11"
+    assert f'<a href="{link}">{line}</a>' in text
+    listed = office.get(link.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert [w.department for w in listed.context["cl"].result_list] == [roads]
+
+    # A month that trips nothing says so, and a register without rules shows no such line.
+    again = workbook(EXECUTION, [[2022, 12, "市教育局", 16_200_000, 16_540_000, 16_400_000]])
+    _preview, quiet = import_file(office, "executionline", again)
+    assert quiet.counts["extra"]["raised"] == 0
+    with translation.override("zh-hans"):
+        none = ngettext(
+            "This import raised %(count)s warning.", "This import raised %(count)s warnings.", 0
+        ) % {"count": 0}
+    assert (
+        none
+        in office.get(f"/admin/supervision/executionline/import/job/{quiet.pk}/").content.decode()
+    )
 
 
 def test_a_bad_row_refuses_the_whole_file_names_the_row_and_writes_nothing(office, roads):

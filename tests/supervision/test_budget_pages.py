@@ -2,12 +2,13 @@
 (only what the government has published): charts drawn on the server with a table beside each
 and a sentence that says what they show."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
 from congress.opendata.datasets import get as get_dataset
-from supervision.budget import cases, services
+from supervision.budget import cases, charts, services
 from supervision.budget.models import BudgetSnapshot, DebtLine, ExecutionLine
 from tests.factories import DeputyFactory, OrganisationFactory, StaffFactory, UserFactory
 
@@ -147,3 +148,28 @@ def test_the_charts_render_in_bounded_queries(deputy_client, register, count_que
 def test_the_supervision_page_leads_to_the_published_year(client, register):
     text = client.get("/supervision/").content.decode()
     assert 'href="/supervision/budget/2022/"' in text
+
+
+def test_the_even_pace_line_never_runs_through_a_departments_figure():
+    """At 91.7 % (end of November) a department at 88 % used to have its figure crossed by the
+    dashed line; the figure now stands to the line's right, and others keep their place."""
+    lines = [
+        ("市水利局", "60.2"),
+        ("市交通运输局", "88.0"),
+        ("市教育局", "90.5"),
+        ("市民政局", "95.0"),
+    ]
+    svg = str(charts.rate_bars("behind", "t", "d", lines, "91.7"))
+    pace_x = float(re.search(r'<line x1="([\d.]+)" y1="0"', svg).group(1))
+    values = re.findall(
+        r'<text class="value" x="([\d.]+)" y="[\d.]+" fill="[^"]+">([^<]+)</text>', svg
+    )
+    assert [value for _x, value in values] == ["60.2%", "88.0%", "90.5%", "95.0%"]
+    for x, value in values:
+        start, end = float(x), float(x) + charts._text_width(value, 13)
+        assert not start - 2 <= pace_x <= end + 2, value
+    # A bar well short of the line keeps its figure right after the bar.
+    first_bar = re.search(r'<rect class="bar" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    assert float(values[0][0]) == pytest.approx(
+        float(first_bar.group(1)) + float(first_bar.group(2)) + 6, abs=0.1
+    )

@@ -29,6 +29,7 @@ from supervision.budget.models import (
     TransferLine,
     WarningRule,
 )
+from supervision.budget.session import DraftBudgetLine
 from tests.factories import MeetingFactory, OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,6 +258,190 @@ def test_the_rules_read_a_snapshot_in_a_fixed_number_of_queries(count_queries, p
     assert len(raised) == 60
     # The savepoint, the rules, the year's warnings, the lines, one insert, its release.
     assert len(many) == len(few) <= 7
+
+
+# --- The finance committee's further rules ------------------------------------------------------
+
+
+def month_of_functions(month, lines, year=2022):
+    """{(code, name): (adjusted 万元, spent 万元)}."""
+    snapshot = services.snapshot_start(kind=K.FUNCTIONAL, year=year, month=month)
+    for (code, name), (adjusted, spent) in lines.items():
+        FunctionalLine.objects.create(
+            snapshot=snapshot,
+            code=code,
+            name=name,
+            budgeted=Decimal(adjusted) * WAN,
+            adjusted=Decimal(adjusted) * WAN,
+            spent=Decimal(spent) * WAN,
+        )
+    return snapshot
+
+
+FARMS, SCHOOLS, EMPTY = ("213", "农林水支出"), ("205", "教育支出"), ("229", "其他支出")
+
+
+def test_a_functional_class_under_its_share_by_the_month_fires_from_that_month_on():
+    lag = WarningRule.objects.create(
+        name="功能分类11月底执行低于50%", kind=R.FUNCTIONAL_LAG, threshold=50, by_month=11
+    )
+    october = month_of_functions(10, {FARMS: (1000, 100)})
+    assert services.rules_run(snapshot=october) == []  # the rule reads November on
+    november = month_of_functions(
+        11,
+        {FARMS: (1000, 499), SCHOOLS: (1000, 500), EMPTY: (0, 0)},  # 49.9 %; 50 %; nothing
+    )
+    (warning,) = services.rules_run(snapshot=november)
+    assert (warning.rule, warning.department, warning.subject) == (lag, None, "213 农林水支出")
+    assert (warning.figures["rate"], warning.about) == ("49.9", "213 农林水支出")
+    with translation.override("en"):
+        assert warning.finding == (
+            "213 农林水支出 had spent 49.9% of its adjusted budget by the end of month 11 "
+            "(rule: at least 50.00%)."
+        )
+    assert services.rules_run(snapshot=month_of_functions(12, {FARMS: (1000, 600)})) == []
+
+
+def test_a_functional_case_closes_when_a_later_month_is_back_within_its_share():
+    WarningRule.objects.create(name="r", kind=R.FUNCTIONAL_LAG, threshold=50, by_month=6)
+    (warning,) = services.rules_run(snapshot=month_of_functions(6, {FARMS: (1000, 300)}))
+    services.warning_open_case(
+        warning=warning, meeting=MeetingFactory(date=D(2022, 7, 19)), issued_on=D(2022, 7, 20),
+        text="请说明农林水支出执行缓慢的原因。",
+    )  # fmt: skip
+    services.warning_answer(warning=warning, received_on=D(2022, 8, 1), text="项目集中在下半年。")
+    services.snapshot_checks(snapshot=month_of_functions(7, {FARMS: (1000, 400)}))
+    warning.refresh_from_db()
+    assert (warning.status, warning.follow_up["figure"]) == (S.CASE, "40.0")
+    services.snapshot_checks(snapshot=month_of_functions(8, {FARMS: (1000, 500)}))
+    warning.refresh_from_db()
+    assert (warning.status, warning.follow_up["figure"]) == (S.CLOSED, "50.0")
+
+
+def month_of_partial_transfers(month, lines, year=2022):
+    """[(item, received, passed on, 万元 passed on of 100)]."""
+    snapshot = services.snapshot_start(kind=K.TRANSFER, year=year, month=month)
+    for item, received, passed, amount in lines:
+        TransferLine.objects.create(
+            snapshot=snapshot,
+            item=item,
+            amount=100 * WAN,
+            received_on=received,
+            passed_on=passed,
+            passed_amount=None if amount is None else Decimal(amount) * WAN,
+            recipient="各镇街道" if passed else "",
+        )
+    return snapshot
+
+
+def partial_rule(threshold="10", days=30):
+    return WarningRule.objects.create(
+        name="转移支付下达不足", kind=R.TRANSFER_PARTIAL, threshold=Decimal(threshold), days=days
+    )
+
+
+def test_a_transfer_passed_on_in_part_fires_past_its_days_and_its_shortfall():
+    partial = partial_rule("10", days=30)
+    lines = [
+        ("部分下达", D(2022, 5, 31), D(2022, 6, 10), "89.99"),  # 10.01 % short
+        ("下达九成", D(2022, 5, 31), D(2022, 6, 10), "90"),  # exactly 10 % short: allowed
+        ("全额下达", D(2022, 5, 31), D(2022, 6, 10), "100"),
+        ("尚未下达", D(2022, 5, 1), None, None),  # the held rule's, not this one's
+    ]
+    # June 30 is 30 days after May 31: not yet more than 30.
+    assert services.rules_run(snapshot=month_of_partial_transfers(6, lines)) == []
+    (warning,) = services.rules_run(snapshot=month_of_partial_transfers(7, lines))
+    assert (warning.rule, warning.subject, warning.department) == (partial, "部分下达", None)
+    assert (warning.figures["shortfall"], warning.figures["days"]) == ("10.0", 61)
+    assert warning.figures["passed"] == "899900.00"
+    with translation.override("en"):
+        assert warning.finding.startswith(
+            "The transfer “部分下达” (100.00 万元, received May 31, 2022) had been passed on only "
+            "in part by the end of month 7, 61 days later: 89.99 万元, 10.0% short"
+        )
+
+
+def test_a_partial_transfer_case_closes_once_the_rest_is_passed_on():
+    partial_rule("10", days=30)
+    item = [("部分下达", D(2022, 5, 1), D(2022, 5, 10), "50")]
+    (warning,) = services.rules_run(snapshot=month_of_partial_transfers(6, item))
+    services.warning_open_case(
+        warning=warning, meeting=MeetingFactory(date=D(2022, 7, 19)), issued_on=D(2022, 7, 20),
+        text="请说明未全额下达的原因。",
+    )  # fmt: skip
+    services.warning_answer(warning=warning, received_on=D(2022, 7, 25), text="余款已下达。")
+    services.snapshot_checks(
+        snapshot=month_of_partial_transfers(7, [("部分下达", D(2022, 5, 1), D(2022, 7, 28), "100")])
+    )
+    warning.refresh_from_db()
+    assert (warning.status, warning.follow_up["figure"]) == (S.CLOSED, "0.0")
+
+
+def test_staff_give_a_partial_transfer_rule_its_days(office):
+    data = {
+        "name": "转移支付下达不足",
+        "kind": R.TRANSFER_PARTIAL,
+        "threshold": "10",
+        "active": "on",
+    }
+    refused = office.post("/admin/supervision/warningrule/add/", data)
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["days"]
+    assert WarningRule.objects.count() == 0
+    office.post("/admin/supervision/warningrule/add/", {**data, "days": "30"})
+    assert WarningRule.objects.get().days == 30
+
+
+def test_a_department_without_a_sangong_budget_that_spends_fires_and_others_do_not(police):
+    archive = OrganisationFactory(name="市档案馆")
+    idle = OrganisationFactory(name="市史志办")
+    unbudgeted = rule(R.SANGONG_UNBUDGETED, "0", "无三公预算却有支出")
+    may = month_of_sangong(
+        5,
+        {
+            police: ((0, 300, 36), (0, 400, 36)),  # over its budget: the other rule's
+            archive: ((0, 0, 0), (0, 0, 0)),  # no budget, nothing spent
+            idle: ((0, 0, 0), (0, 0, 0)),
+        },
+    )
+    assert services.rules_run(snapshot=may) == []
+    june = month_of_sangong(
+        6,
+        {
+            police: ((0, 300, 36), (0, 400, 36)),
+            archive: ((0, 0, 0), (0, 0, "0.000001")),  # one fen on receptions
+            idle: ((0, 0, 0), (0, 0, 0)),
+        },
+    )
+    (warning,) = services.rules_run(snapshot=june)
+    assert (warning.rule, warning.department) == (unbudgeted, archive)
+    assert (warning.figures["spent"], warning.figures["reception"]) == ("0.01", "0.01")
+    with translation.override("en"):
+        assert warning.finding == (
+            "市档案馆 has no 三公 budget but had spent 0.00 万元 on 三公 by the end of month 6 "
+            "(travel abroad 0.00, cars 0.00, receptions 0.00 万元)."
+        )
+
+
+def test_an_unbudgeted_sangong_case_closes_once_a_budget_covers_the_spending():
+    archive = OrganisationFactory(name="市档案馆")
+    rule(R.SANGONG_UNBUDGETED, "0")
+    (warning,) = services.rules_run(snapshot=month_of_sangong(6, {archive: ((0, 0, 0), (0, 0, 2))}))
+    services.warning_open_case(
+        warning=warning, meeting=MeetingFactory(date=D(2022, 7, 19)), issued_on=D(2022, 7, 20),
+        text="请说明无预算列支公务接待费的原因。",
+    )  # fmt: skip
+    services.warning_answer(warning=warning, received_on=D(2022, 7, 25), text="已调整预算。")
+    services.snapshot_checks(snapshot=month_of_sangong(7, {archive: ((0, 0, 1), (0, 0, 2))}))
+    warning.refresh_from_db()
+    assert warning.follow_up == {"month": 7, "outcome": "outside", "figure": "2.00", "unit": "wan"}
+    with translation.override("en"):
+        assert (
+            warning.follow_up_text == "Month 7: 2.00 万元 spent on 三公, not covered by a budget."
+        )
+    services.snapshot_checks(snapshot=month_of_sangong(8, {archive: ((0, 0, 3), (0, 0, 2))}))
+    warning.refresh_from_db()
+    assert warning.status == S.CLOSED
 
 
 # --- Warning → case for the new rules --------------------------------------------------------
@@ -499,7 +684,7 @@ def test_the_sample_files_import_as_they_are_once_the_departments_exist(office, 
         OrganisationFactory(name=name)
     call_command("budget_sample_files", str(tmp_path / "samples"), stdout=io.StringIO())
     files = sorted((tmp_path / "samples").glob("*.xlsx"))
-    assert len(files) == len(samples.REGISTERS) == 7
+    assert len(files) == len(samples.REGISTERS) + 1 == 8  # the registers and the draft budget
 
     models = {
         K.EXECUTION: "executionline",
@@ -523,11 +708,74 @@ def test_the_sample_files_import_as_they_are_once_the_departments_exist(office, 
     general = BudgetTotal.objects.get(budget=B.GENERAL)
     assert general.revenue == Decimal("7760000000.00")
 
+    for name in set(demo.DRAFT) - {name for name, *_rest in demo.DEPARTMENTS}:
+        OrganisationFactory(name=name)
+    path = tmp_path / "samples" / "2023年预算草案（按部门）.xlsx"
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert list(rows[0]) == ["年度", "单位", "项目", "金额"]
+    _preview, job = import_file(office, "draftbudgetline", path.read_bytes(), name=path.name)
+    assert job.status == ImportJob.Status.DONE
+    assert DraftBudgetLine.objects.count() == sum(len(lines) for lines in demo.DRAFT.values())
+
 
 def test_the_sample_command_refuses_a_month_that_is_not_one(tmp_path):
     with pytest.raises(CommandError):
         call_command("budget_sample_files", str(tmp_path), "--month", "13")
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+# --- The draft budget for the session's review -----------------------------------------------
+
+DRAFT_HEADERS = ["年度", "部门", "项目", "金额（元）"]
+
+
+def test_the_draft_budget_imports_from_the_finance_bureaus_sheet_and_a_second_file_corrects_it(
+    office,
+):
+    roads = OrganisationFactory(name="市交通运输局")
+    schools = OrganisationFactory(name="市教育局")
+    data = workbook(
+        DRAFT_HEADERS,
+        [
+            [2023, "市交通运输局", "农村公路提升改造", "319,000,000"],
+            [2023, "市教育局", "学生资助", 63_000_000],
+        ],
+    )
+    _preview, job = import_file(office, "draftbudgetline", data, name="2023年预算草案.xlsx")
+    assert job.status == ImportJob.Status.DONE
+    assert DraftBudgetLine.objects.get(department=roads).amount == Decimal("319000000.00")
+
+    again = workbook(DRAFT_HEADERS, [[2023, "市教育局", "学生资助", 64_000_000]])
+    _preview, job = import_file(office, "draftbudgetline", again, name="2023年预算草案.xlsx")
+    assert job.status == ImportJob.Status.DONE
+    assert DraftBudgetLine.objects.count() == 2
+    assert DraftBudgetLine.objects.get(department=schools).amount == Decimal("64000000.00")
+    # The deputies' workspace reads the imported lines.
+    assert office.get("/admin/supervision/draftbudgetline/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ([2023, "市不存在局", "学生资助", 100], "第3行「单位」列的值“市不存在局”不存在"),
+        (
+            [2023, "市教育局", "学生资助", "六千万"],
+            "第3行「金额」列的值“六千万”有误：请填写以元为单位的金额",
+        ),
+        ([2023, "市教育局", "学生资助", -5], "第3行「金额」"),
+        ([2023, "市教育局", "", 100], "第3行「项目」"),
+    ],
+)
+def test_a_bad_draft_budget_row_refuses_the_file_names_row_and_column_and_writes_nothing(
+    office, row, message
+):
+    OrganisationFactory(name="市交通运输局")
+    OrganisationFactory(name="市教育局")
+    data = workbook(DRAFT_HEADERS, [[2023, "市交通运输局", "农村公路提升改造", 100], row])
+    preview, job = import_file(office, "draftbudgetline", data, name="2023年预算草案.xlsx")
+    assert job is None
+    assert message in preview.content.decode()
+    assert DraftBudgetLine.objects.count() == 0
 
 
 # --- The demo year -----------------------------------------------------------------------------
@@ -560,3 +808,17 @@ def test_the_demo_year_has_every_register_for_twelve_months_and_its_warnings_dis
         assert warning.status == S.DISMISSED
         assert len(warning.reason) > 20
     assert BudgetWarning.objects.filter(status__in=[S.CASE, S.CLOSED]).count() == 2
+
+    # The finance committee's further rules, on the same year.
+    further = [R.FUNCTIONAL_LAG, R.TRANSFER_PARTIAL, R.SANGONG_UNBUDGETED]
+    assert WarningRule.objects.filter(kind__in=further).count() == 3
+    found = {
+        (w.rule.kind, w.about): w
+        for w in BudgetWarning.objects.filter(rule__kind__in=further).select_related("rule")
+    }
+    # 文化旅游体育与传媒 had spent 48 % of its adjusted budget by November (as its department);
+    # transfers are passed on in full and every department has a 三公 budget.
+    assert set(found) == {(R.FUNCTIONAL_LAG, "207 文化旅游体育与传媒支出")}
+    (culture,) = found.values()
+    assert (culture.figures["month"], culture.figures["rate"]) == (11, "48.0")
+    assert culture.status == S.DISMISSED and "文化广电旅游体育局" in culture.reason

@@ -5,7 +5,11 @@ login; the office publishes the answers it chooses, kept with the year."""
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
+from congress.kit.errors import DomainError
+from congress.kit.events import event_label
+from congress.models import TimelineEntry
 from supervision.budget import cases
 from supervision.budget.session import BudgetQuestion, DraftBudgetLine
 from tests.factories import (
@@ -201,3 +205,46 @@ def test_staff_do_not_see_deputies_drafts(client, lines):
     assert (
         "王代表的草稿问题" not in client.get("/admin/supervision/budgetquestion/").content.decode()
     )
+
+
+def test_a_questions_thread_is_on_its_timeline_and_the_deputy_reads_it_on_their_question(
+    client, lines, finance
+):
+    deputy_logged_in(client, "wang")
+    ask(client, lines["roads"], text="请说明农村公路资金依据。")
+    question = BudgetQuestion.objects.get()
+    clerk = clerk_logged_in(client.__class__(), finance, "caizheng")
+    cases.question_answer(question=question, answer="依据交通强市三年行动计划。", by=clerk)
+    office = client.__class__()
+    office.force_login(StaffFactory(username="caijingwei"))
+    office.post(
+        "/admin/supervision/budgetquestion/",
+        {"action": "question_publish", "_selected_action": [question.pk]},
+    )
+
+    entries = TimelineEntry.objects.for_object(question).order_by("at", "id")
+    assert [(e.action, e.actor_label) for e in entries] == [
+        ("budget_question_sent", "代表wang"),
+        ("budget_question_answered", "市财政局"),
+        ("budget_question_published", ""),
+    ]
+    page = client.get("/portal/budget/2023/draft/").content.decode()
+    with translation.override("zh-hans"):
+        labels = [str(event_label("supervision.budgetquestion", e.action)) for e in entries]
+    positions = [page.index(label) for label in labels]
+    assert positions == sorted(positions)  # in the order they happened, under the question
+    assert page.index("请说明农村公路资金依据。") < positions[0]
+    # The office reads the same thread beside the question in the admin.
+    admin_page = office.get(f"/admin/supervision/budgetquestion/{question.pk}/change/")
+    assert all(label in admin_page.content.decode() for label in labels)
+
+
+def test_a_draft_has_no_thread_yet_and_a_refused_answer_writes_none(client, lines, finance):
+    deputy_logged_in(client, "wang")
+    ask(client, lines["roads"], text="草稿", send="")
+    question = BudgetQuestion.objects.get()
+    assert not TimelineEntry.objects.for_object(question).exists()
+    clerk = clerk_logged_in(client.__class__(), finance, "caizheng")
+    with pytest.raises(DomainError):
+        cases.question_answer(question=question, answer="答复", by=clerk)
+    assert not TimelineEntry.objects.for_object(question).exists()
