@@ -4,9 +4,9 @@ include on each request)."""
 
 import pytest
 from django.template import engines
+from django.template.loaders.cached import Loader as CachedLoader
 from django.urls import reverse
 from django.utils import translation
-from django.template.loaders.cached import Loader as CachedLoader
 
 from congress import settings as site_settings
 
