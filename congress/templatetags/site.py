@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.translation import get_language, pgettext
 
+from congress.kit.urls import reverse_id
+
 register = template.Library()
 
 _HTML_LANG = {"zh-hans": "zh-CN", "en": "en"}
@@ -68,6 +70,13 @@ def _site_links(language, script_prefix, urlconf) -> dict[str, str]:
         except NoReverseMatch:
             links[key] = ""
     return links
+
+
+@register.filter
+def url_with_id(name, pk):
+    """`{{ "suggestions:portal_detail"|url_with_id:item.pk }}`: `{% url name pk %}` for the rows of
+    a list, without walking the URL patterns for each row (congress.kit.urls.reverse_id)."""
+    return reverse_id(name, pk)
 
 
 @register.filter
