@@ -26,7 +26,9 @@ def reverse_id(name: str, pk: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def _around(name: str, language, script_prefix, urlconf) -> tuple[str | None, str]:
+def _around(
+    name: str, language: str | None, script_prefix: str, urlconf: str | None
+) -> tuple[str | None, str]:
     url = reverse(name, args=[_SENTINEL], urlconf=urlconf)
     parts = url.split(str(_SENTINEL))
     if len(parts) != 2:

@@ -62,7 +62,7 @@ def site_links():
 
 
 @lru_cache(maxsize=32)
-def _site_links(language, script_prefix, urlconf) -> dict[str, str]:
+def _site_links(language: str | None, script_prefix: str, urlconf: str | None) -> dict[str, str]:
     links = {}
     for key, name in SITE_LINKS.items():
         try:
