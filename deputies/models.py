@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.kit.urls import reverse_id
 from congress.models import Term, Town
 
 mobile_validator = RegexValidator(
@@ -162,7 +162,7 @@ class Deputy(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("deputies:detail", args=[self.pk])
+        return reverse_id("deputies:detail", self.pk)
 
 
 class DeputyGroup(models.Model):
@@ -243,7 +243,7 @@ class LiaisonStation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("deputies:station_detail", args=[self.pk])
+        return reverse_id("deputies:station_detail", self.pk)
 
 
 class Reception(models.Model):

@@ -10,7 +10,10 @@ an admin action or page so that a refusal (a DomainError) becomes a message, nev
 - `form_action(...)`: an action with such a page: the form, then the service for each row.
 - `service_action(...)`: an action, with or without a form page, declared in one line, for
   services that take the row, `by=` and the form's fields as keywords (the proposals' services).
-- `ServiceActions`: the admin mixin those actions need: the row's keyword, who may act.
+- `ServiceActions`: the admin mixin those actions need: the row's keyword, who may act; its
+  change list writes each row's checkbox directly (`action_checkbox`).
+- `joined_filter(*related)`: a related-field list filter whose options' names read a related row
+  (a session's term), fetched with the options in one query.
 - `make_from_form(...)`: an action whose form makes one new thing, then goes to it.
 - `run_for_form(form, call)`: a service called from a bound form; a refusal goes on the form.
 - `ServiceCheckedForm`: a model form whose `clean` asks the service's check first;
@@ -32,6 +35,9 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from congress.kit import workflow
 from congress.kit.errors import DomainError
@@ -276,6 +282,17 @@ class ServiceActions(_AdminMixin):
     def may_act(self, request: HttpRequest) -> bool:
         return True
 
+    def action_checkbox(self, obj: Any) -> SafeString:
+        """The row's checkbox, the same HTML as Django's, written directly: Django renders a
+        CheckboxInput through the form renderer's templates for every row (about a sixth of a
+        50-row change list's render)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
     def get_actions(
         self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
     ) -> dict[str, Any]:
@@ -286,6 +303,22 @@ class ServiceActions(_AdminMixin):
             model = cast(workflow.WorkflowModel, self.model)  # workflow_actions: it has a workflow
             actions = workflow.filter_admin_actions(request, actions, model, self.workflow_actions)
         return actions
+
+
+def joined_filter(*related: str) -> type[admin.RelatedFieldListFilter]:
+    """A `list_filter` class for a foreign key whose related rows' names read further rows
+    (`str(session)` reads its term): the options come in one query with those rows joined,
+    instead of one query an option. `("session", joined_filter("term"))`."""
+
+    class JoinedFieldListFilter(admin.RelatedFieldListFilter):
+        def field_choices(self, field, request, model_admin):  # type: ignore[no-untyped-def]
+            rows = field.related_model._default_manager.select_related(*related)
+            ordering = self.field_admin_ordering(field, request, model_admin)
+            if ordering:
+                rows = rows.order_by(*ordering)
+            return [(row.pk, str(row)) for row in rows]
+
+    return JoinedFieldListFilter
 
 
 def make_from_form(

@@ -1,9 +1,13 @@
 """Template helpers shared by every page."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.translation import get_language, pgettext
+
+from congress.kit.urls import reverse_id
 
 register = template.Library()
 
@@ -26,6 +30,53 @@ def other_languages(context):
         for code, name in settings.LANGUAGES
         if code != current
     ]
+
+
+# The links every page's header and footer carry (templates/base.html), by the name it uses.
+SITE_LINKS = {
+    "home": "home",
+    "deputies": "deputies:list",
+    "stations": "deputies:station_list",
+    "suggestions": "suggestions:list",
+    "suggestion_stats": "suggestions:stats",
+    "supervision": "supervision:item_list",
+    "projects": "supervision:project_years",
+    "reviews": "reviews:list",
+    "portal": "deputies:portal",
+    "admin": "admin:index",
+    "login": "login",
+    "logout": "logout",
+    "opinion_start": "opinions:start",
+    "opinion_track": "opinions:track",
+    "opinion_stats": "opinions:stats",
+    "opendata": "opendata:index",
+}
+
+
+@register.simple_tag
+def site_links():
+    """The header's and footer's links, reversed once per language and URL configuration
+    rather than sixteen times a page; a name the site does not have gives "" (as
+    `{% url … as name %}` does)."""
+    return _site_links(get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=32)
+def _site_links(language: str | None, script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    links = {}
+    for key, name in SITE_LINKS.items():
+        try:
+            links[key] = reverse(name, urlconf=urlconf)
+        except NoReverseMatch:
+            links[key] = ""
+    return links
+
+
+@register.filter
+def url_with_id(name, pk):
+    """`{{ "suggestions:portal_detail"|url_with_id:item.pk }}`: `{% url name pk %}` for the rows of
+    a list, without walking the URL patterns for each row (congress.kit.urls.reverse_id)."""
+    return reverse_id(name, pk)
 
 
 @register.filter

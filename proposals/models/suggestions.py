@@ -5,12 +5,12 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from congress.kit.uploads import generated_name, validate_attachment
+from congress.kit.urls import reverse_id
 from congress.models import Category
 from deputies.models import Deputy
 from proposals.models.base import Proposal, Rating, Signature, current_year
@@ -310,7 +310,7 @@ class Suggestion(Proposal):
         ]
 
     def get_absolute_url(self):
-        return reverse("suggestions:detail", args=[self.pk])
+        return reverse_id("suggestions:detail", self.pk)
 
     @property
     def between_sessions(self) -> bool:

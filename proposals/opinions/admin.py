@@ -164,6 +164,7 @@ class OpinionAdmin(ServiceActions, admin.ModelAdmin):
     ]
     list_filter = ["status", "category", "source", "needs_attention", "station__town", "station"]
     list_select_related = ["station", "deputy"]
+    show_full_result_count = False  # a second count of the whole table on every filtered page
     search_fields = ["code"]
     date_hierarchy = "submitted_at"
     list_per_page = 50
