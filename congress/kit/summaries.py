@@ -128,7 +128,7 @@ def _model() -> Any:
 
 
 # Slices already read while one page is put together (`memo()`): each is read once.
-_memo: contextvars.ContextVar[dict[tuple[str, int], Counts] | None] = contextvars.ContextVar(
+_memo: contextvars.ContextVar[dict[tuple[str, int], Any] | None] = contextvars.ContextVar(
     "summaries_memo", default=None
 )
 
@@ -142,6 +142,32 @@ def memo() -> Iterator[None]:
         yield
     finally:
         _memo.reset(token)
+
+
+def preload(years: Iterable[int]) -> None:
+    """Within memo(): every summary's fresh slices of these years, read in one query (a page
+    reading several summaries: the review). Stale or missing ones are left to read()."""
+    remembered = _memo.get()
+    wanted = sorted(set(years))
+    if remembered is None or not wanted:
+        return
+    definitions = {d.name: d for d in all_summaries()}
+    rows = _model().objects.filter(name__in=list(definitions), year__in=wanted)
+    prints = {name: d.fingerprint() for name, d in definitions.items()}
+    for row in rows.values("name", "year", "data", "rules"):
+        if row["data"] is not None and row["rules"] == prints[row["name"]]:
+            remembered.setdefault((row["name"], row["year"]), row["data"])
+
+
+def remembered(key: tuple[str, int], compute: Callable[[], Any]) -> Any:
+    """Within memo(): compute(), once per page for this key (figures sharing one computation);
+    outside, simply compute()."""
+    found = _memo.get()
+    if found is None:
+        return compute()
+    if key not in found:
+        found[key] = compute()
+    return found[key]
 
 
 def read(name: str, years: Iterable[int]) -> dict[int, Counts]:
