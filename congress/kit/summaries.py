@@ -243,6 +243,9 @@ class PendingRefresh:
         self.slices: set[tuple[str, int]] = set()
         self.done = False
 
+    def names(self) -> set[str]:
+        return {name for name, _year in self.slices}
+
     def __call__(self) -> None:
         self.done = True
         try:
@@ -284,8 +287,14 @@ def _refresh_after_commit(slices: Iterable[tuple[str, int]]) -> None:
         pending.slices.update(slices)
         pending()
         return
-    for _sids, func, _robust in connection.run_on_commit:
-        if isinstance(func, PendingRefresh) and not func.done:
+    # Join the latest pending callback that refreshes the same summary (one computation for
+    # several writes of one service). Not just any pending one: a write of another summary
+    # earlier in the transaction (a fixture's deputy in a test, a roster change) may have
+    # registered its callback outside the block whose callbacks run.
+    slices = list(slices)
+    names = {name for name, _year in slices}
+    for _sids, func, _robust in reversed(connection.run_on_commit):
+        if isinstance(func, PendingRefresh) and not func.done and func.names() & names:
             func.slices.update(slices)
             return
     pending = PendingRefresh()
