@@ -17,7 +17,6 @@ changes no slice.
 from collections.abc import Iterable
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
-
 from django.utils import timezone
 
 from congress.kit import summaries
