@@ -133,6 +133,7 @@ def suggestion_stats(request):
             "pk", "name"
         )
     )
+    units = selectors.per_unit_rows(counts["units"], names)
     contacts = {
         **counts,
         "contact_rate": _rate(counts["leads_contacted"], counts["leads"]),
@@ -145,7 +146,8 @@ def suggestion_stats(request):
             "filter": filterset,
             "stats": stats,
             "classes": classes,
-            "units": _unit_rows(selectors.per_unit_rows(counts["units"], names)),
+            "units": units,
+            "unit_rows": _unit_rows(units),
             "contacts": contacts,
             "outcomes": selectors.outcome_rates(counts["outcomes"]),
             "overdue": selectors.overdue_promises(filterset.qs),

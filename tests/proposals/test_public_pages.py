@@ -288,9 +288,10 @@ def test_stats_query_count_is_flat(
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(11, 61):
             make_public(world, n)
-    # 5 queries: the years (first and last), their summary rows, the units' names for the
-    # table, and the filter's choices (sessions, the first year). None per suggestion.
-    assert count_queries(client, "/suggestions/stats/") == small <= 6
+    # 7 queries: the years (first and last), their summary rows, the units' names for the
+    # table, the promises overdue, the ledger's years, and the filter's choices (sessions, the
+    # first year). None per suggestion.
+    assert count_queries(client, "/suggestions/stats/") == small <= 7
 
 
 # -- CSV ----------------------------------------------------------------------------------------
