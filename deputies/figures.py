@@ -46,6 +46,7 @@ def in_office(year: int) -> Q:
 
 @figure(
     "deputies.count",
+    summary="roster",
     label=_("Deputies in office"),
     definition=_(
         "Deputies to the city congress of the term in force at the end of the year whose "
@@ -69,6 +70,7 @@ def deputies_active(year: int) -> int:
 
 @figure(
     "delegations.count",
+    summary="roster",
     label=_("Delegations"),
     definition=_(
         "Delegations of the term in force at the end of the year, one per town or street."
@@ -81,6 +83,7 @@ def delegations_count(year: int) -> int:
 
 @figure(
     "groups.count",
+    summary="roster",
     label=_("Deputy groups"),
     definition=_(
         "Constituency and professional deputy groups of the term in force at the end of the year."

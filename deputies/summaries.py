@@ -4,9 +4,12 @@ when an activity or a reception day is written."""
 
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from congress.kit import summaries
-from deputies.models import Activity, ActivityKind, Reception
+from congress.models import Term
+from congress.review.registry import summarised_values
+from deputies.models import Activity, ActivityKind, Delegation, Deputy, DeputyGroup, Reception
 
 
 def summary_years() -> list[int]:
@@ -49,6 +52,46 @@ def deputies_summary(year: int) -> dict:
             .values_list("month", "n")
         ),
     }
+
+
+def term_years(term: Term | None) -> list[int]:
+    """The years whose 31 December a term may cover: from its first year to its last (or this
+    year, for a term with no end date yet)."""
+    if term is None:
+        return []
+    last = (term.end_date or timezone.localdate()).year
+    return list(range(term.start_date.year, max(last, term.start_date.year) + 1))
+
+
+def _years_of_term_row(row) -> list[int]:
+    """A deputy's, delegation's or group's years: those of its term (one small query unless
+    the term is loaded)."""
+    if not row.term_id:
+        return []
+    if type(row).term.is_cached(row):
+        return term_years(row.term)
+    return term_years(Term.objects.filter(pk=row.term_id).first())
+
+
+def roster_years() -> list[int]:
+    """Every year a term covers."""
+    return sorted({year for term in Term.objects.all() for year in term_years(term)})
+
+
+@summaries.summary(
+    "roster",
+    feeds={
+        Term: term_years,
+        Deputy: _years_of_term_row,
+        Delegation: _years_of_term_row,
+        DeputyGroup: _years_of_term_row,
+    },
+    years=roster_years,
+)
+def roster_summary(year: int) -> dict:
+    """The review's counts of the deputies in office, the delegations and the groups of the
+    term in force at the end of the year (deputies/figures.py, summary="roster")."""
+    return summarised_values("roster", year)
 
 
 def year_counts(year: int) -> dict:

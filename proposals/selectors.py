@@ -384,8 +384,16 @@ def overdue_promises(queryset, *, today: datetime.date | None = None) -> list[Su
     lead = Assignment.objects.filter(
         suggestion=OuterRef("pk"), active=True, role=Assignment.Role.LEAD
     )
+    # Only items with a promise can be overdue: narrow to them before the per-item subqueries
+    # (without it the subqueries ran for every published item, 1.8 s at ten times the demo).
+    with_promise = Reply.objects.filter(
+        is_followup=False,
+        reply_class__in=rule("PROMISED_DATE_REPLY_CLASSES"),
+        promised_by__isnull=False,
+    ).values("suggestion_id")
     rows = (
-        queryset.annotate(
+        queryset.filter(pk__in=with_promise)
+        .annotate(
             first_class=Subquery(first.values("reply_class")[:1]),
             promised=Subquery(first.values("promised_by")[:1]),
             done_on=Subquery(done.values("replied_at")[:1]),

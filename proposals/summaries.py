@@ -17,10 +17,12 @@ changes no slice.
 from collections.abc import Iterable
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from congress.kit import summaries
+from congress.review.registry import summarised_values
 from proposals import selectors
-from proposals.models import Assignment, Contact, Feedback, Rating, Reply, Suggestion
+from proposals.models import Assignment, Contact, Feedback, Opinion, Rating, Reply, Suggestion
 
 NO_SESSION = "-"
 
@@ -151,6 +153,28 @@ def suggestions_summary(year: int) -> dict:
         },
         "received": received_counts(year),
     }
+
+
+def opinion_years() -> list[int]:
+    """From the first year an opinion was received to the last (Pinghu time)."""
+    bounds = Opinion.objects.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    if bounds["first"] is None:
+        return []
+    first, last = (timezone.localtime(bounds[k]).year for k in ("first", "last"))
+    return list(range(first, last + 1))
+
+
+def _opinion_year(opinion) -> list[int | None]:
+    if not opinion.submitted_at:
+        return []
+    return [timezone.localtime(opinion.submitted_at).year]
+
+
+@summaries.summary("opinions", feeds={Opinion: _opinion_year}, years=opinion_years)
+def opinions_summary(year: int) -> dict:
+    """The review's figures of the residents' opinions received in the year, computed by the
+    figures registered with summary="opinions" (proposals/opinions/figures.py)."""
+    return summarised_values("opinions", year)
 
 
 # -- reading ---------------------------------------------------------------------------------------

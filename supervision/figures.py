@@ -24,6 +24,7 @@ def _project_ballot(year: int) -> Result | None:
 
 @figure(
     "projects.voters",
+    summary="supervision",
     label=_("Deputies voting on the livelihood projects"),
     definition=_(
         "Ballots cast in the year's livelihood-project vote, electronic and paper, valid or not."
@@ -37,6 +38,7 @@ def projects_voters(year: int) -> int | None:
 
 @figure(
     "projects.candidates",
+    summary="supervision",
     label=_("Candidate livelihood projects"),
     definition=_("Projects on the year's ballot after the approval chain."),
     unit=pgettext_lazy("figure unit", "projects"),
@@ -47,6 +49,7 @@ def projects_candidates(year: int) -> int:
 
 @figure(
     "projects.selected",
+    summary="supervision",
     label=_("Livelihood projects selected"),
     definition=_("Candidates the deputies' vote selected for the year."),
     unit=pgettext_lazy("figure unit", "projects"),
@@ -57,6 +60,7 @@ def projects_selected(year: int) -> int:
 
 @figure(
     "projects.completed",
+    summary="supervision",
     label=_("Selected projects completed"),
     definition=_("Selected livelihood projects whose progress reached 100 % by the year's end."),
     unit=pgettext_lazy("figure unit", "projects"),
@@ -67,6 +71,7 @@ def projects_completed(year: int) -> int:
 
 @figure(
     "projects.progress",
+    summary="supervision",
     label=_("Progress of the livelihood projects"),
     definition=_("Percentage of the work done on each selected project."),
     kind=FigureKind.SERIES,
@@ -82,6 +87,7 @@ def projects_progress(year: int) -> list[tuple[str, int]]:
 
 @figure(
     "supervision.items",
+    summary="supervision",
     label=_("Supervision items"),
     definition=_("Reports, accounts, inspections and inquiries the standing committee took up."),
     unit=pgettext_lazy("figure unit", "items"),
@@ -92,23 +98,31 @@ def supervision_items(year: int) -> int:
 
 @figure(
     "supervision.by_kind",
+    summary="supervision",
     label=_("Supervision items by kind"),
     definition=_("The year's supervision items, by the form of supervision."),
     kind=FigureKind.SERIES,
+    decode=lambda rows: _kind_labels(rows),
 )
 def supervision_by_kind(year: int) -> list[tuple[str, int]]:
-    labels = dict(SupervisionItem.Kind.choices)
+    """Kept by kind code (the summary row holds no translated text), labelled when shown."""
     rows = (
         SupervisionItem.objects.of_year(year)
         .values("kind")
         .annotate(n=Count("id"))
         .order_by("-n", "kind")
     )
-    return [(str(labels.get(row["kind"], row["kind"])), row["n"]) for row in rows]
+    return [(row["kind"], row["n"]) for row in rows]
+
+
+def _kind_labels(rows: list[list]) -> list[tuple[str, int]]:
+    labels = dict(SupervisionItem.Kind.choices)
+    return [(str(labels.get(kind, kind)), n) for kind, n in rows]
 
 
 @figure(
     "supervision.debt_approved",
+    summary="supervision",
     label=_("New government debt approved"),
     definition=_("New government debt the standing committee reviewed and approved in the year."),
     kind=FigureKind.MONEY,
@@ -124,6 +138,7 @@ def debt_approved(year: int) -> Decimal:
 
 @figure(
     "major_projects.count",
+    summary="supervision",
     label=_("Major government investment projects"),
     definition=_("Major government investment projects the standing committee reviewed."),
     unit=pgettext_lazy("figure unit", "projects"),
@@ -134,6 +149,7 @@ def major_projects_count(year: int) -> int:
 
 @figure(
     "major_projects.investment",
+    summary="supervision",
     label=_("Their total investment"),
     definition=_("The total investment of those projects."),
     kind=FigureKind.MONEY,
@@ -145,6 +161,7 @@ def major_projects_investment(year: int) -> Decimal:
 
 @figure(
     "major_projects.voted",
+    summary="supervision",
     label=_("Major projects put to a vote"),
     definition=_("Projects above the vote threshold, decided by the standing committee's vote."),
     unit=pgettext_lazy("figure unit", "projects"),

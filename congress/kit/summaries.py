@@ -128,7 +128,7 @@ def _model() -> Any:
 
 
 # Slices already read while one page is put together (`memo()`): each is read once.
-_memo: contextvars.ContextVar[dict[tuple[str, int], Counts] | None] = contextvars.ContextVar(
+_memo: contextvars.ContextVar[dict[tuple[str, int], Any] | None] = contextvars.ContextVar(
     "summaries_memo", default=None
 )
 
@@ -142,6 +142,32 @@ def memo() -> Iterator[None]:
         yield
     finally:
         _memo.reset(token)
+
+
+def preload(years: Iterable[int]) -> None:
+    """Within memo(): every summary's fresh slices of these years, read in one query (a page
+    reading several summaries: the review). Stale or missing ones are left to read()."""
+    remembered = _memo.get()
+    wanted = sorted(set(years))
+    if remembered is None or not wanted:
+        return
+    definitions = {d.name: d for d in all_summaries()}
+    rows = _model().objects.filter(name__in=list(definitions), year__in=wanted)
+    prints = {name: d.fingerprint() for name, d in definitions.items()}
+    for row in rows.values("name", "year", "data", "rules"):
+        if row["data"] is not None and row["rules"] == prints[row["name"]]:
+            remembered.setdefault((row["name"], row["year"]), row["data"])
+
+
+def remembered(key: tuple[str, int], compute: Callable[[], Any]) -> Any:
+    """Within memo(): compute(), once per page for this key (figures sharing one computation);
+    outside, simply compute()."""
+    found = _memo.get()
+    if found is None:
+        return compute()
+    if key not in found:
+        found[key] = compute()
+    return found[key]
 
 
 def read(name: str, years: Iterable[int]) -> dict[int, Counts]:
@@ -217,6 +243,9 @@ class PendingRefresh:
         self.slices: set[tuple[str, int]] = set()
         self.done = False
 
+    def names(self) -> set[str]:
+        return {name for name, _year in self.slices}
+
     def __call__(self) -> None:
         self.done = True
         try:
@@ -258,8 +287,14 @@ def _refresh_after_commit(slices: Iterable[tuple[str, int]]) -> None:
         pending.slices.update(slices)
         pending()
         return
-    for _sids, func, _robust in connection.run_on_commit:
-        if isinstance(func, PendingRefresh) and not func.done:
+    # Join the latest pending callback that refreshes the same summary (one computation for
+    # several writes of one service). Not just any pending one: a write of another summary
+    # earlier in the transaction (a fixture's deputy in a test, a roster change) may have
+    # registered its callback outside the block whose callbacks run.
+    slices = list(slices)
+    names = {name for name, _year in slices}
+    for _sids, func, _robust in reversed(connection.run_on_commit):
+        if isinstance(func, PendingRefresh) and not func.done and func.names() & names:
             func.slices.update(slices)
             return
     pending = PendingRefresh()

@@ -5,6 +5,7 @@ allow-list: text structure, lists, quotes, tables and links. Scripts, styles, if
 every on* attribute and javascript:/data: URLs are removed.
 """
 
+import functools
 import re
 
 import markdown
@@ -27,9 +28,16 @@ _TOP_HEADINGS = re.compile(r"<(/?)h[12](\s|>)")
 
 
 def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    return mark_safe(_render(text or ""))  # noqa: S308  (cleaned by nh3 in _render)
+
+
+@functools.lru_cache(maxsize=256)
+def _render(text: str) -> str:
+    """A pure function of the text, remembered: building a Markdown converter per section was
+    most of the review page's own CPU time once its figures came from summary rows."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     html = _TOP_HEADINGS.sub(r"<\1h3\2", html)
-    return mark_safe(sanitise(html))  # noqa: S308  (cleaned by nh3 just above)
+    return sanitise(html)
 
 
 def sanitise(html: str) -> str:

@@ -50,6 +50,13 @@ Rules:
   re-rendered when the fingerprint made from every data version changes. Return anything with a
   stable ``repr`` (a dict of counts and max timestamps is typical).
 - Labels, definitions and units are lazy translations, with their Chinese in your app's .po part.
+- A figure that reads tables growing with the years (or one of many small queries) can be kept
+  in a summary row instead (congress.kit.summaries): ``@figure(..., summary="supervision")``
+  files the function under that summary, and the page reads its value from the year's row.
+  The app's ``summaries.py`` registers the summary, its feeds and years, with
+  ``summarised_values("supervision", year)`` as its computation. A value the row cannot hold as
+  is (a Decimal, a label to translate) gets ``decode=``: stored is what the function returns,
+  through JSON; shown is ``decode(stored)``.
 
 A key that no app has registered yet (the app is not installed, or not written yet) never breaks a
 review: staff see "—" with a note in the preview and the page, the public page and the PDF leave
@@ -60,6 +67,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -102,6 +110,8 @@ class Figure:
 
 _figures: dict[str, Figure] = {}
 _versions: dict[str, Callable[[int], Any]] = {}
+# summary name → {figure key: the function computing the value kept in the summary row}
+_summarised: dict[str, dict[str, Callable[[int], Any]]] = {}
 _discovery = Discovery("figures")
 
 
@@ -113,8 +123,11 @@ def figure(
     unit="",
     kind: str = FigureKind.COUNT,
     chart: str = "bars",
+    summary: str = "",
+    decode: Callable[[Any], Any] | None = None,
 ):
-    """Register the decorated function(year) as the figure `key`."""
+    """Register the decorated function(year) as the figure `key` (kept in the summary row
+    `summary` if given: see the module's docstring)."""
     if not KEY_RE.match(key):
         raise ImproperlyConfigured(f"Figure key {key!r} is not of the form 'namespace.name'.")
     if kind not in FigureKind.values:
@@ -127,10 +140,43 @@ def figure(
             raise DuplicateFigure(
                 f"Figure {key!r} is already registered by {_figures[key].func.__module__}."
             )
-        _figures[key] = Figure(key, func, label, definition, unit, kind, chart)
+        read = func
+        if summary:
+            _summarised.setdefault(summary, {})[key] = func
+            read = _summary_reader(summary, key, decode or _DECODE.get(kind))
+        _figures[key] = Figure(key, read, label, definition, unit, kind, chart)
         return func
 
     return decorator
+
+
+def _money(value: Any) -> Any:
+    return None if value is None else Decimal(str(value))
+
+
+def _series(value: Any) -> Any:
+    return None if value is None else [tuple(point) for point in value]
+
+
+# What JSON changes in a value of each kind, undone when the page reads the row.
+_DECODE: dict[str, Callable[[Any], Any]] = {
+    FigureKind.MONEY: _money,
+    FigureKind.SERIES: _series,
+}
+
+
+def _summary_reader(name: str, key: str, decode: Callable[[Any], Any] | None):
+    def read(year: int) -> Any:
+        value = summaries.read(name, [year])[year][key]
+        return decode(value) if decode else value
+
+    return read
+
+
+def summarised_values(name: str, year: int) -> dict[str, Any]:
+    """The values of the figures kept in the summary `name`, as its row stores them."""
+    autodiscover()
+    return {key: func(year) for key, func in sorted(_summarised.get(name, {}).items())}
 
 
 def data_version(name: str):
@@ -192,6 +238,7 @@ def compute(keys: Iterable[str], year: int) -> dict[str, Any]:
     autodiscover()
     values = {}
     with summaries.memo():  # figures that read the same summary row read it once
+        summaries.preload([year])  # every summary's row of the year in one query
         for key in dict.fromkeys(keys):
             fig = _figures.get(key)
             if fig is None:

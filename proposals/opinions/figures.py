@@ -2,6 +2,8 @@
 
 Counted over the opinions received in the year (submitted_at in the year, Pinghu time), so that
 closure rate = closed ÷ received of the same opinions; the same selector as the public page.
+Kept in the "opinions" summary row (proposals/summaries.py) but for the stations' series, whose
+labels are the stations' names.
 """
 
 from django.db.models import Count, Max, Q
@@ -14,6 +16,7 @@ from proposals.opinions.selectors import by_month, by_station, figures_of
 
 @figure(
     "opinions.received",
+    summary="opinions",
     label=_("Residents' opinions received"),
     definition=_(
         "Opinions residents sent through the stations' and deputies' codes or at receptions in the year."
@@ -26,6 +29,7 @@ def opinions_received(year: int) -> int:
 
 @figure(
     "opinions.closed",
+    summary="opinions",
     label=_("Residents' opinions closed"),
     definition=_(
         "Of the opinions received in the year, those closed: rated by the resident, closed by staff after an answer, or not accepted with the channel explained."
@@ -38,6 +42,7 @@ def opinions_closed(year: int) -> int:
 
 @figure(
     "opinions.closure_rate",
+    summary="opinions",
     label=_("Closure rate of residents' opinions"),
     definition=_("Opinions closed ÷ opinions received in the year (办结率)."),
     kind=FigureKind.PERCENT,
@@ -48,6 +53,7 @@ def opinions_closure_rate(year: int):
 
 @figure(
     "opinions.by_month",
+    summary="opinions",
     label=_("Residents' opinions by month"),
     definition=_("Opinions received in each month of the year."),
     kind=FigureKind.SERIES,

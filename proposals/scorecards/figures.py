@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congress.kit import summaries
 from congress.review.registry import data_version, figure
 from proposals.models import Assignment, ScorecardCriterion
 from proposals.scorecards import selectors
@@ -14,6 +15,11 @@ UNITS = pgettext_lazy("figure unit", "units")
 
 
 def _counts(year: int) -> tuple[int, int] | None:
+    """Passed and failed, worked out once for both figures of a review."""
+    return summaries.remembered(("scorecards:counts", year), lambda: _compute_counts(year))
+
+
+def _compute_counts(year: int) -> tuple[int, int] | None:
     scheme = selectors.public_scheme(year)
     if scheme is None:
         return None

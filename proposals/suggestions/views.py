@@ -9,6 +9,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import accept_params, cached_page
@@ -131,6 +133,7 @@ def suggestion_stats(request):
             "pk", "name"
         )
     )
+    units = selectors.per_unit_rows(counts["units"], names)
     contacts = {
         **counts,
         "contact_rate": _rate(counts["leads_contacted"], counts["leads"]),
@@ -143,12 +146,40 @@ def suggestion_stats(request):
             "filter": filterset,
             "stats": stats,
             "classes": classes,
-            "units": selectors.per_unit_rows(counts["units"], names),
+            "units": units,
+            "unit_rows": _unit_rows(units),
             "contacts": contacts,
             "outcomes": selectors.outcome_rates(counts["outcomes"]),
             "overdue": selectors.overdue_promises(filterset.qs),
             "years": selectors.ledger_table(),
         },
+    )
+
+
+def _percent(rate: float | None) -> str:
+    # As the template printed it: no thousands separator (USE_THOUSAND_SEPARATOR is off) and a
+    # decimal point in both languages; formats.localize() cost more than the rest of the row.
+    return "—" if rate is None else f"{rate} %"
+
+
+def _unit_rows(units: list[dict]) -> SafeString:
+    """The units' table body, built here in one pass: a template loop with a condition per cell
+    cost more than the rest of the page (60 units at ten times the demo)."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+        (
+            (
+                unit["name"],
+                unit["items"],
+                unit["replied"],
+                _percent(unit["on_time_rate"]),
+                _percent(unit["a_rate"]),
+                _percent(unit["result_ok_rate"]),
+            )
+            for unit in units
+        ),
     )
 
 

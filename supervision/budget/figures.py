@@ -12,6 +12,7 @@ S = BudgetWarning.Status
 
 @figure(
     "budget.warnings",
+    summary="supervision",
     label=_("Budget warnings raised"),
     definition=_("Warnings the budget rules raised on the year's monthly figures."),
     unit=pgettext_lazy("figure unit", "warnings"),
@@ -22,6 +23,7 @@ def warnings_raised(year: int) -> int:
 
 @figure(
     "budget.cases_opened",
+    summary="supervision",
     label=_("Budget warnings opened as cases"),
     definition=_("Warnings of the year opened as a case with a written inquiry to the department."),
     unit=pgettext_lazy("figure unit", "cases"),
@@ -32,6 +34,7 @@ def cases_opened(year: int) -> int:
 
 @figure(
     "budget.cases_closed",
+    summary="supervision",
     label=_("Budget cases closed"),
     definition=_(
         "Cases of the year closed after the department answered and a later month's figures "

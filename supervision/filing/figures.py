@@ -18,6 +18,7 @@ def _filed(year: int):
 
 @figure(
     "filing.filed",
+    summary="supervision",
     label=_("Normative documents filed"),
     definition=_("Documents filed with the standing committee in the year."),
     unit=DOCUMENTS,
@@ -28,6 +29,7 @@ def filed(year: int) -> int:
 
 @figure(
     "filing.on_time_rate",
+    summary="supervision",
     label=_("Filed on time"),
     definition=_("Share of the year's filings made within the filing deadline after publication."),
     unit="%",
@@ -42,6 +44,7 @@ def on_time_rate(year: int) -> float | None:
 
 @figure(
     "filing.unfiled",
+    summary="supervision",
     label=_("Published but not filed"),
     definition=_(
         "Documents published in the year that the office knows of and that were not filed by "
@@ -59,6 +62,7 @@ def unfiled(year: int) -> int:
 
 @figure(
     "filing.reviewed",
+    summary="supervision",
     label=_("Filings reviewed"),
     definition=_("Documents whose review ended in the year, whatever its outcome."),
     unit=DOCUMENTS,
@@ -69,6 +73,7 @@ def reviewed(year: int) -> int:
 
 @figure(
     "filing.issues_found",
+    summary="supervision",
     label=_("Documents with problems raised"),
     definition=_("Documents whose review, started in the year, raised a problem with the organ."),
     unit=DOCUMENTS,
@@ -85,6 +90,7 @@ def issues_found(year: int) -> int:
 
 @figure(
     "filing.corrected",
+    summary="supervision",
     label=_("Documents corrected"),
     definition=_("Documents the organ corrected in the year after the review raised a problem."),
     unit=DOCUMENTS,
@@ -101,6 +107,7 @@ def corrected(year: int) -> int:
 
 @figure(
     "filing.suggestions_received",
+    summary="supervision",
     label=_("Review suggestions received"),
     definition=_("Suggestions from residents and organisations that a document be reviewed."),
     unit=pgettext_lazy("figure unit", "suggestions"),
@@ -111,6 +118,7 @@ def suggestions_received(year: int) -> int:
 
 @figure(
     "filing.suggestions_answered",
+    summary="supervision",
     label=_("Review suggestions answered"),
     definition=_("Of the year's review suggestions, those the office answered."),
     unit=pgettext_lazy("figure unit", "suggestions"),

@@ -289,8 +289,8 @@ def test_stats_query_count_is_flat(
         for n in range(11, 61):
             make_public(world, n)
     # 7 queries: the years (first and last), their summary rows, the units' names for the
-    # table, the filter's choices (sessions, the first year), the B items overdue against their
-    # promise and the look-back ledger's years. None per suggestion.
+    # table, the promises overdue, the ledger's years, and the filter's choices (sessions, the
+    # first year). None per suggestion.
     assert count_queries(client, "/suggestions/stats/") == small <= 7
 
 
