@@ -56,6 +56,7 @@ def test_demo_steps_come_from_each_app_and_run_in_order():
         "filing",
         "budget",
         "budget_review",
+        "notices",
         "review",
     ]
 
