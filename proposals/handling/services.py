@@ -21,6 +21,7 @@ from congress.kit.workdays import add_months, add_working_days
 from congress.models import Organisation, UnitMembership
 from congress.notices import events
 from deputies.models import Deputy
+from proposals.access import is_office
 from proposals.models import (
     Assignment,
     CarryOver,
@@ -747,7 +748,7 @@ def cohandler_view_submit(*, assignment: Assignment, text: str, by: User) -> CoH
         _refuse(_("Write the unit's view."), code="text")
     with transaction.atomic():
         suggestion, assignment = _lock_assignment(assignment.pk)
-        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        office = is_office(by)
         if not office and not _is_unit_member(by, assignment.organisation_id):
             _refuse(_("Only a clerk of the co-handling unit sends its view."), code="not_member")
         if assignment.role != Assignment.Role.CO or not assignment.active:
@@ -830,7 +831,7 @@ def contact_record(
         _refuse(_("Record a contact once it has taken place."), code="future")
     with transaction.atomic():
         suggestion, assignment = _lock_assignment(assignment.pk)
-        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        office = is_office(by)
         if not office and not _is_unit_member(by, assignment.organisation_id):
             _refuse(_("Only a clerk of the lead unit records its contacts."), code="not_member")
         if assignment.role != Assignment.Role.LEAD or not assignment.active:
@@ -967,7 +968,7 @@ def progress_report(
         _refuse(_("The date done cannot be after the report's date."), code="done_on")
     with transaction.atomic():
         suggestion, assignment = _lock_assignment(assignment.pk)
-        office = by.is_superuser or by.has_perm("proposals.handle_suggestion")
+        office = is_office(by)
         if not office and not _is_unit_member(by, assignment.organisation_id):
             _refuse(_("Only a clerk of the lead unit reports its progress."), code="not_member")
         if assignment.role != Assignment.Role.LEAD or not assignment.active:
