@@ -155,6 +155,9 @@ def suggestions_summary(year: int) -> dict:
     }
 
 
+OPINIONS_COALESCE = 5  # seconds
+
+
 def opinion_years() -> list[int]:
     """From the first year an opinion was received to the last (Pinghu time)."""
     bounds = Opinion.objects.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
@@ -170,10 +173,16 @@ def _opinion_year(opinion) -> list[int | None]:
     return [timezone.localtime(opinion.submitted_at).year]
 
 
-@summaries.summary("opinions", feeds={Opinion: _opinion_year}, years=opinion_years)
+@summaries.summary(
+    "opinions", feeds={Opinion: _opinion_year}, years=opinion_years, coalesce=OPINIONS_COALESCE
+)
 def opinions_summary(year: int) -> dict:
     """The review's figures of the residents' opinions received in the year, computed by the
-    figures registered with summary="opinions" (proposals/opinions/figures.py)."""
+    figures registered with summary="opinions" (proposals/opinions/figures.py).
+
+    Residents send opinions in bursts (a reception day, a poster in a busy square): after a
+    refresh, the year's slice is refreshed again at most every OPINIONS_COALESCE seconds; in
+    between it stays marked stale and its next reader computes it."""
     return summarised_values("opinions", year)
 
 

@@ -90,6 +90,13 @@ class TolerantCache:
     def add(self, key: str, value: Any, timeout: float | None = None) -> bool:
         return bool(self._call("add", False, key, value, timeout))
 
+    def claim(self, key: str, timeout: float) -> bool:
+        """True when this caller is the first to claim `key` within `timeout` seconds, or when
+        the cache cannot tell (unreachable): a caller that skips work while someone else holds
+        the claim then does the work rather than skip it forever."""
+        added = self._call("add", None, key, 1, timeout)
+        return added is None or bool(added)
+
     def incr(self, key: str, delta: int = 1) -> int | None:
         """The new value; None when the cache is unreachable; ValueError when the key is missing."""
         value: int | None = self._call("incr", None, key, delta)

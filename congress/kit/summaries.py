@@ -33,6 +33,11 @@ How a slice stays right (congress.models.Summary: name, year, data, token):
 - A reader that finds a slice stale, missing, or computed under other rules computes it (and
   stores it, with the same token check). So a reader never sees counts older than the last
   committed write, whatever happened to the refresh after commit.
+- A summary fed by frequent writes (residents' opinions: ten a second at a busy hour) declares
+  ``coalesce=<seconds>``: after a refresh of one of its slices, the refreshes that follow within
+  that pause are skipped (a claim in the shared cache, congress.kit.sharedcache). The slice stays
+  marked stale meanwhile, so its readers still see every committed write (the first one computes
+  it); a burst of writes costs one computation, not one each.
 
 ``manage.py check_summaries [--fix]`` computes every slice again from scratch and reports each
 one that disagrees with its stored row.
@@ -57,6 +62,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from congress.kit.registry import Discovery
+from congress.kit.sharedcache import shared
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +77,7 @@ class SummaryDef:
     feeds: dict[type, YearsOf]
     years: Callable[[], Iterable[int]]
     rules: tuple[str, ...] = field(default=())
+    coalesce: float = 0  # seconds: refreshes after commit at most once per pause (see above)
 
     def run(self, year: int) -> Counts:
         """The year's slice as stored: JSON's types (string keys, lists, ISO dates)."""
@@ -96,11 +103,12 @@ def summary(
     feeds: dict[type, YearsOf],
     years: Callable[[], Iterable[int]],
     rules: Iterable[str] = (),
+    coalesce: float = 0,
 ) -> Callable[[Callable[[int], Counts]], Callable[[int], Counts]]:
     """Register the decorated function(year) → dict as the summary `name`."""
 
     def decorator(func: Callable[[int], Counts]) -> Callable[[int], Counts]:
-        definition = SummaryDef(name, func, dict(feeds), years, tuple(rules))
+        definition = SummaryDef(name, func, dict(feeds), years, tuple(rules), coalesce)
         _summaries[name] = definition
         for model in feeds:
             _feeds.setdefault(model, [])
@@ -259,10 +267,19 @@ def refresh_slices(slices: list[list[Any]]) -> None:
     """Compute these (name, year) slices again: at once with the immediate task backend, in the
     worker with the database one (then the write's own request does not wait for it)."""
     for name, year in slices:
+        if _recently_refreshed(str(name), int(year)):
+            continue  # left stale: its next reader computes it (see coalesce above)
         try:
             refresh(str(name), int(year))
         except Exception:  # the slice stays stale: the next reader computes it
             logger.exception("Summary %s %s could not be refreshed", name, year)
+
+
+def _recently_refreshed(name: str, year: int) -> bool:
+    """For a summary declared with `coalesce`: True when this slice was refreshed less than
+    that many seconds ago (the refresh is then skipped); claims the next refresh otherwise."""
+    pause = get(name).coalesce
+    return bool(pause) and not shared.claim(f"summaries:refresh:{name}:{year}", pause)
 
 
 def mark_stale(name: str, years: Iterable[int | None]) -> None:

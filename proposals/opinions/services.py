@@ -179,7 +179,9 @@ def reencode_photo(content: bytes) -> CheckedPhoto:
     if kind == "JPEG":
         if upright.mode not in ("RGB", "L"):
             upright = upright.convert("RGB")
-        upright.save(buffer, format="JPEG", quality=85, optimize=True)
+        # No optimize=True: its extra pass costs more than the encoding itself (10.6 against
+        # 4.0 ms for a 1600×1200 photo) for a file 5 % smaller.
+        upright.save(buffer, format="JPEG", quality=85)
         extension = "jpg"
     else:
         if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
