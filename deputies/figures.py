@@ -225,5 +225,10 @@ def deputies_version(year: int):
 def home_block(context: dict) -> dict:
     """The home page's deputies, stations and the latest year's receptions (sets `year`)."""
     figures = home_figures()
-    figures["stations"] = list(figures["stations"])
+    # Six cards with a name, a town and an address: no per-station deputy count to join.
+    figures["stations"] = list(
+        LiaisonStation.objects.filter(active=True)
+        .select_related("town")
+        .only("id", "name", "address", "town__name")[:6]
+    )
     return figures

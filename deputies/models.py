@@ -265,6 +265,8 @@ class Reception(models.Model):
         ordering = ["-date", "station"]
         verbose_name = _("reception")
         verbose_name_plural = _("receptions")
+        # The newest reception (the home page's year), a year's or a station's latest ones.
+        indexes = [models.Index(fields=["date"], name="reception_date")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(notice_date__isnull=True) | Q(notice_date__lte=F("date")),
