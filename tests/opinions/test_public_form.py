@@ -193,6 +193,17 @@ def test_exif_gps_is_stripped_from_a_stored_photo(client, station):
     assert b"TestCam" not in stored and b"Exif" not in stored
 
 
+def test_a_photo_taken_sideways_is_stored_upright(client, station):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned, view it rotated 90° clockwise
+    post(client, station, photos=[upload("side.jpg", jpeg_bytes((40, 30), exif), "image/jpeg")])
+    photo = OpinionPhoto.objects.get()
+    assert (photo.width, photo.height) == (30, 40)
+    with photo.image.open("rb") as handle, Image.open(handle) as image:
+        assert image.size == (30, 40)
+        assert not image.getexif().get(0x0112)  # no orientation left to apply twice
+
+
 def test_a_png_stays_a_png_without_text_chunks(client, station):
     from PIL import PngImagePlugin
 
