@@ -1,12 +1,16 @@
 """The deputy's workspace (/portal/): their record, stations, and their own activity booklet."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,9 +18,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
-from deputies import profile, selectors, services
+from congress.notices.models import Notice
+from deputies import profile, services
 from deputies.forms import ActivityForm
-from deputies.models import Activity, Deputy, ReceptionSession
+from deputies.models import Activity, Deputy, PointRule, ReceptionSession
+
+
+def _with_unread_notices(deputies):
+    """The workspace frame's count of unread notices (portal/_nav.html) read with the deputy,
+    not in a query of its own: the `unread_notices` the `workspace_unread_notices` tag shows."""
+    unread = (
+        Notice.objects.filter(user=OuterRef("user"))
+        .unread()
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return deputies.annotate(
+        unread_notices=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+    )
 
 
 def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
@@ -29,7 +50,9 @@ def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             try:
-                deputy = Deputy.objects.select_related("delegation", "term").get(user=request.user)
+                deputy = _with_unread_notices(
+                    Deputy.objects.select_related("delegation", "term")
+                ).get(user=request.user)
             except Deputy.DoesNotExist:
                 return render(request, refusal, status=403)
             return view(request, deputy, *args, **kwargs)
@@ -63,17 +86,66 @@ def _panels(request, deputy) -> list[str]:
     return rendered
 
 
+@dataclass(frozen=True)
+class OverviewRecord:
+    """The overview's figures of the deputy's performance record: the totals of
+    deputies.selectors.performance_record for the same year (the printable record has the
+    lines by kind), with the activities that wait for verification."""
+
+    year: int
+    total_count: int
+    total_hours: Decimal
+    total_points: Decimal
+    pending: int
+
+
+def _overview_record(deputy) -> OverviewRecord:
+    """The record of the latest year with verified activities (this year without any), in two
+    queries: the latest year with the unverified count, then the year's totals, each activity
+    priced in SQL with the rule of its kind in force on its day (the rule performance_record
+    picks: rules of a kind never share a first day, the latest start comes first)."""
+    activities = Activity.objects.filter(deputy=deputy)
+    head = activities.aggregate(
+        latest=Max("date", filter=Q(verified=True)), pending=Count("id", filter=Q(verified=False))
+    )
+    year = head["latest"].year if head["latest"] else timezone.localdate().year
+    points = (
+        PointRule.objects.filter(kind=OuterRef("kind"))
+        .in_force(OuterRef("date"))
+        .order_by("-valid_from")
+        .values("points")[:1]
+    )
+    zero = Value(Decimal("0"))
+    totals = activities.filter(verified=True, date__year=year).aggregate(
+        count=Count("id"),
+        hours=Coalesce(Sum("hours"), zero),
+        points=Coalesce(Sum(Coalesce(Subquery(points), zero)), zero),
+    )
+    return OverviewRecord(
+        year=year,
+        total_count=totals["count"],
+        total_hours=totals["hours"],
+        total_points=totals["points"],
+        pending=head["pending"],
+    )
+
+
 @deputy_required
 def home(request, deputy):
-    years = selectors.activity_years(deputy)
-    record = selectors.performance_record(deputy, years[0] if years else None)
-    stations = list(deputy.stations.filter(active=True).select_related("town"))
-    sessions = {
-        s.station_id: s
-        for s in ReceptionSession.objects.open().filter(station__in=stations).order_by("ends_at")
-    }
-    for station in stations:
-        station.open_session = sessions.get(station.pk)
+    record = _overview_record(deputy)
+    # Each station with the end of its open reception session (the latest, if several), in one
+    # query.
+    open_until = (
+        ReceptionSession.objects.open()
+        .filter(station=OuterRef("pk"))
+        .order_by("-ends_at")
+        .values("ends_at")[:1]
+    )
+    stations = list(
+        deputy.stations.filter(active=True)
+        .only("id", "name", "opening_hours")
+        .annotate(open_until=Subquery(open_until))
+    )
     return render(
         request,
         "portal/home.html",
@@ -82,7 +154,7 @@ def home(request, deputy):
             "record": record,
             "stations": stations,
             "session_hours": services.reception_session_hours(),
-            "pending": Activity.objects.filter(deputy=deputy, verified=False).count(),
+            "pending": record.pending,
             "panels": _panels(request, deputy),
         },
     )
