@@ -1,13 +1,17 @@
 """The deputy's suggestions in the workspace: list, draft, edit, submit, follow, rate the reply."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from congress.kit.errors import DomainError
+from congress.kit.urls import reverse_id
 from deputies.portal import deputy_required
 from proposals import selectors, services
 from proposals.handling import clocks
@@ -22,7 +26,7 @@ from proposals.models import (
     Suggestion,
     TimelineEntry,
 )
-from proposals.portal import _run_in_one_transaction
+from proposals.portal import _run_in_one_transaction, page_of
 from proposals.printing import suggestion_form_queryset, suggestion_form_response
 from proposals.suggestions import services as suggestion_services
 from proposals.suggestions.forms import SuggestionForm
@@ -44,11 +48,56 @@ def _with_lead_unit(queryset):
 # -- suggestions ----------------------------------------------------------------------------
 
 
+def _suggestion_rows(items, deputy) -> SafeString:
+    """The table body of my items, built here in one pass: the template's loop (a status
+    partial, a translated part and four filters per row) cost more than the queries. The
+    status labels and both parts are translated once, not once a row."""
+    parts = {True: _("Lead"), False: _("Co-signer")}
+    headers = (
+        pgettext("item number", "Number"),
+        _("My part"),
+        _("Status"),
+        _("Lead unit"),
+        _("Reply due"),
+    )
+    labels: dict[str, str] = {}
+    rows = []
+    for item in items:
+        if item.status not in labels:
+            labels[item.status] = str(S(item.status).label)
+        due = item.lead_due_date
+        rows.append(
+            (
+                reverse_id("suggestions:portal_detail", item.pk),
+                item.title,
+                headers[0],
+                item.code or "—",
+                headers[1],
+                parts[item.lead_id == deputy.pk],
+                headers[2],
+                item.status,
+                labels[item.status],
+                headers[3],
+                item.lead_unit_name or "—",
+                headers[4],
+                date_format(due, "DATE_FORMAT") if due else "—",
+            )
+        )
+    return format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td><td data-label="{}">{}</td>'
+        '<td data-label="{}">{}</td>'
+        '<td data-label="{}"><span class="status-tag status-{}">{}</span></td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>\n',
+        rows,
+    )
+
+
 @deputy_required
 def suggestions(request, deputy):
     """My items (led or co-signed), requests to co-sign, replies waiting for my rating."""
-    page = Paginator(_with_lead_unit(selectors.deputy_suggestions(deputy)), 20).get_page(
-        request.GET.get("page")
+    page = page_of(
+        _with_lead_unit(selectors.deputy_suggestions(deputy)), 20, request.GET.get("page")
     )
     return render(
         request,
@@ -57,6 +106,7 @@ def suggestions(request, deputy):
             "deputy": deputy,
             "page_obj": page,
             "suggestions": page.object_list,
+            "rows": _suggestion_rows(page.object_list, deputy),
             "requests": list(selectors.signature_requests_listed(deputy)),
             "to_rate": list(
                 selectors.replies_to_rate(deputy)

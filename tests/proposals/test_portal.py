@@ -304,9 +304,31 @@ def test_my_items_query_count_is_flat(me, lead, session, category, unit, count_q
         helpers.assigned(
             lead=lead, session=session, category=category, by=lead.user, unit=unit, title=f"建议{i}"
         )
-    # 7 queries: the session, the user, their deputy record, the paginator's count, and the page
-    # of suggestions with its signatures and replies prefetched. None per suggestion.
-    assert count() == small
+    # 6 queries: the session, the user, their deputy record with their unread notices, the
+    # requests to co-sign, the replies to rate, and the page of suggestions with their count
+    # (proposals.portal.page_of). None per suggestion.
+    assert count() == small == 6
+
+
+def test_my_items_pages_answer_as_the_paginator_does(me, lead, session, category, unit):
+    """The page and its total come in one query; a page before the first or past the last is
+    the last page, a page that is not a number the first (Paginator.get_page)."""
+    assert "You have no suggestion yet." in me.get("/en/portal/suggestions/").content.decode()
+    for i in range(23):
+        helpers.assigned(
+            lead=lead, session=session, category=category, by=lead.user, unit=unit, title=f"建议{i}"
+        )
+    for page, shown, rows in [
+        ("", "Page 1 of 2", 20),
+        ("2", "Page 2 of 2", 3),
+        ("0", "Page 2 of 2", 3),
+        ("99", "Page 2 of 2", 3),
+        ("x", "Page 1 of 2", 20),
+    ]:
+        response = me.get("/en/portal/suggestions/", {"page": page})
+        assert shown in response.content.decode()
+        assert len(response.context["suggestions"]) == rows
+        assert response.context["page_obj"].paginator.count == 23
 
 
 # -- rating a reply -----------------------------------------------------------------------------

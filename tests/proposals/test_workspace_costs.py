@@ -73,10 +73,10 @@ def test_workspace_query_count_is_flat(me, lead, session, category, unit, count_
     # totals priced in SQL; the deputy's stations with their open sessions; the requests to
     # co-sign with their items and leads and the holidays for all their answer-by days; the
     # contacts to confirm.
-    # /portal/suggestions/: 7 — the session, the user, the deputy with their unread notices;
-    # the requests to co-sign, the replies to rate, the count and the page of my items. None
+    # /portal/suggestions/: 6 — the session, the user, the deputy with their unread notices;
+    # the requests to co-sign, the replies to rate, the page of my items with their count. None
     # per item.
-    assert small == (7 if url.endswith("suggestions/") else 9)
+    assert small == (6 if url.endswith("suggestions/") else 9)
     assert count_queries(me, url) == small
     html = me.get(url).content.decode()
     assert "请联名39" in html
