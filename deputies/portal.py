@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -100,15 +100,14 @@ class OverviewRecord:
 
 
 def _overview_record(deputy) -> OverviewRecord:
-    """The record of the latest year with verified activities (this year without any), in two
-    queries: the latest year with the unverified count, then the year's totals, each activity
-    priced in SQL with the rule of its kind in force on its day (the rule performance_record
-    picks: rules of a kind never share a first day, the latest start comes first)."""
+    """The record of the latest year with verified activities (this year without any), in one
+    query: the unverified count, the latest verified day, and that year's totals, each
+    activity priced in SQL with the rule of its kind in force on its day (the rule
+    performance_record picks: rules of a kind never share a first day, the latest start comes
+    first)."""
     activities = Activity.objects.filter(deputy=deputy)
-    head = activities.aggregate(
-        latest=Max("date", filter=Q(verified=True)), pending=Count("id", filter=Q(verified=False))
-    )
-    year = head["latest"].year if head["latest"] else timezone.localdate().year
+    latest = activities.filter(verified=True).order_by("-date").values("date")[:1]
+    in_year = Q(verified=True, date__year=ExtractYear(Subquery(latest)))
     points = (
         PointRule.objects.filter(kind=OuterRef("kind"))
         .in_force(OuterRef("date"))
@@ -116,17 +115,19 @@ def _overview_record(deputy) -> OverviewRecord:
         .values("points")[:1]
     )
     zero = Value(Decimal("0"))
-    totals = activities.filter(verified=True, date__year=year).aggregate(
-        count=Count("id"),
-        hours=Coalesce(Sum("hours"), zero),
-        points=Coalesce(Sum(Coalesce(Subquery(points), zero)), zero),
+    figures = activities.aggregate(
+        latest=Max("date", filter=Q(verified=True)),
+        pending=Count("id", filter=Q(verified=False)),
+        count=Count("id", filter=in_year),
+        hours=Coalesce(Sum("hours", filter=in_year), zero),
+        points=Coalesce(Sum(Coalesce(Subquery(points), zero), filter=in_year), zero),
     )
     return OverviewRecord(
-        year=year,
-        total_count=totals["count"],
-        total_hours=totals["hours"],
-        total_points=totals["points"],
-        pending=head["pending"],
+        year=figures["latest"].year if figures["latest"] else timezone.localdate().year,
+        total_count=figures["count"],
+        total_hours=figures["hours"],
+        total_points=figures["points"],
+        pending=figures["pending"],
     )
 
 
