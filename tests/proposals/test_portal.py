@@ -24,7 +24,14 @@ from proposals.models import (
 )
 from proposals.motions import services as motion_services
 from proposals.suggestions import services as suggestion_services
-from tests.factories import CategoryFactory, SessionFactory, StaffFactory, TermFactory
+from tests.factories import (
+    CategoryFactory,
+    MotionFactory,
+    SessionFactory,
+    SignatureFactory,
+    StaffFactory,
+    TermFactory,
+)
 from tests.proposals import helpers
 
 pytestmark = pytest.mark.django_db
@@ -308,6 +315,28 @@ def test_my_items_query_count_is_flat(me, lead, session, category, unit, count_q
     # requests to co-sign, the replies to rate, and the page of suggestions with their count
     # (proposals.portal.page_of). None per suggestion.
     assert count() == small == 6
+
+
+def test_my_motions_list_shows_each_row_in_a_flat_number_of_queries(
+    me, lead, session, count_queries
+):
+    """Title with its link, session, number and status for the motions I lead or signed (not a
+    colleague's draft I was asked to sign), 20 a page with their total, none per row."""
+    MotionFactory(lead=lead, session=session, title="我领衔的议案", code="16-1-1")
+    theirs = MotionFactory(session=session, title="我联名的议案", status=Motion.Status.SUBMITTED)
+    SignatureFactory(motion=theirs, suggestion=None, deputy=lead)
+    MotionFactory(session=session, title="别人的草稿")
+    small = count_queries(me, "/en/portal/motions/")
+    html = me.get("/en/portal/motions/").content.decode()
+    assert "我领衔的议案" in html and "我联名的议案" in html and "别人的草稿" not in html
+    assert f'href="/en/portal/motions/{theirs.pk}/"' in html
+    assert session.label in html and "16-1-1" in html
+    assert f'status-{Motion.Status.SUBMITTED}">{Motion.Status.SUBMITTED.label}<' in html
+    MotionFactory.create_batch(21, lead=lead, session=SessionFactory(term=session.term, number=2))
+    # The session, the user, the deputy with their unread notices, the page with its total.
+    assert count_queries(me, "/en/portal/motions/") == small == 4
+    page = me.get("/en/portal/motions/", {"page": 2})
+    assert "Page 2 of 2" in page.content.decode() and len(page.context["motions"]) == 3
 
 
 def test_my_items_pages_answer_as_the_paginator_does(me, lead, session, category, unit):
