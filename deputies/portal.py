@@ -1,16 +1,13 @@
 """The deputy's workspace (/portal/): their record, stations, and their own activity booklet."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,26 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
-from congress.notices.models import Notice
-from deputies import profile, services
+from deputies import profile, selectors, services
 from deputies.forms import ActivityForm
-from deputies.models import Activity, Deputy, PointRule, ReceptionSession
-
-
-def _with_unread_notices(deputies):
-    """The workspace frame's count of unread notices (portal/_nav.html) read with the deputy,
-    not in a query of its own: the `unread_notices` the `workspace_unread_notices` tag shows."""
-    unread = (
-        Notice.objects.filter(user=OuterRef("user"))
-        .unread()
-        .order_by()
-        .values("user")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return deputies.annotate(
-        unread_notices=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
-    )
+from deputies.models import Activity, Deputy, ReceptionSession
 
 
 def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
@@ -50,9 +30,7 @@ def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             try:
-                deputy = _with_unread_notices(
-                    Deputy.objects.select_related("delegation", "term")
-                ).get(user=request.user)
+                deputy = Deputy.objects.select_related("delegation", "term").get(user=request.user)
             except Deputy.DoesNotExist:
                 return render(request, refusal, status=403)
             return view(request, deputy, *args, **kwargs)
@@ -86,54 +64,18 @@ def _panels(request, deputy) -> list[str]:
     return rendered
 
 
-@dataclass(frozen=True)
-class OverviewRecord:
-    """The overview's figures of the deputy's performance record: the totals of
-    deputies.selectors.performance_record for the same year (the printable record has the
-    lines by kind), with the activities that wait for verification."""
-
-    year: int
-    total_count: int
-    total_hours: Decimal
-    total_points: Decimal
-    pending: int
-
-
-def _overview_record(deputy) -> OverviewRecord:
-    """The record of the latest year with verified activities (this year without any), in one
-    query: the unverified count, the latest verified day, and that year's totals, each
-    activity priced in SQL with the rule of its kind in force on its day (the rule
-    performance_record picks: rules of a kind never share a first day, the latest start comes
-    first)."""
-    activities = Activity.objects.filter(deputy=deputy)
-    latest = activities.filter(verified=True).order_by("-date").values("date")[:1]
-    in_year = Q(verified=True, date__year=ExtractYear(Subquery(latest)))
-    points = (
-        PointRule.objects.filter(kind=OuterRef("kind"))
-        .in_force(OuterRef("date"))
-        .order_by("-valid_from")
-        .values("points")[:1]
+def _latest_year_and_pending(deputy) -> tuple[int | None, int]:
+    """The latest year with verified activities (what selectors.activity_years()[0] is) and the
+    number of activities waiting for verification, in one query."""
+    figures = Activity.objects.filter(deputy=deputy).aggregate(
+        latest=Max("date", filter=Q(verified=True)), pending=Count("id", filter=Q(verified=False))
     )
-    zero = Value(Decimal("0"))
-    figures = activities.aggregate(
-        latest=Max("date", filter=Q(verified=True)),
-        pending=Count("id", filter=Q(verified=False)),
-        count=Count("id", filter=in_year),
-        hours=Coalesce(Sum("hours", filter=in_year), zero),
-        points=Coalesce(Sum(Coalesce(Subquery(points), zero), filter=in_year), zero),
-    )
-    return OverviewRecord(
-        year=figures["latest"].year if figures["latest"] else timezone.localdate().year,
-        total_count=figures["count"],
-        total_hours=figures["hours"],
-        total_points=figures["points"],
-        pending=figures["pending"],
-    )
+    return (figures["latest"].year if figures["latest"] else None), figures["pending"]
 
 
 @deputy_required
 def home(request, deputy):
-    record = _overview_record(deputy)
+    year, pending = _latest_year_and_pending(deputy)
     # Each station with the end of its open reception session (the latest, if several), in one
     # query.
     open_until = (
@@ -152,10 +94,10 @@ def home(request, deputy):
         "portal/home.html",
         {
             "deputy": deputy,
-            "record": record,
+            "record": selectors.performance_record(deputy, year),
             "stations": stations,
             "session_hours": services.reception_session_hours(),
-            "pending": record.pending,
+            "pending": pending,
             "panels": _panels(request, deputy),
         },
     )

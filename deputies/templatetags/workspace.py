@@ -38,22 +38,6 @@ def _urls(names) -> list[str]:
     return [_url(name, *key) for name in names]
 
 
-def workspace_unread_notices(context) -> int:
-    """The frame's count of unread notices: the one deputies.portal.deputy_required read with
-    the deputy (no query of its own) on a GET, else the `unread_notices` tag's count (a POST
-    may have written notices since, a page without the workspace's deputy has none)."""
-    request = context.get("request")
-    counted = getattr(context.get("deputy"), "unread_notices", None)
-    if (
-        counted is not None
-        and request is not None
-        and request.method in ("GET", "HEAD")
-        and context["deputy"].user_id == request.user.pk
-    ):
-        return counted
-    return unread_notices(context)
-
-
 @register.simple_tag(takes_context=True)
 def workspace_nav(context) -> SafeString:
     """The workspace's navigation: each page's link, the current one marked, and the count of
@@ -75,7 +59,7 @@ def workspace_nav(context) -> SafeString:
         ),
     )
     notices_url = urls[-1]
-    unread = workspace_unread_notices(context)
+    unread = unread_notices(context)
     tag = (
         format_html(
             ' <span class="tag">{}</span>',
