@@ -107,7 +107,7 @@ def suggestions(request, deputy):
             "page_obj": page,
             "suggestions": page.object_list,
             "rows": _suggestion_rows(page.object_list, deputy),
-            "requests": list(selectors.signature_requests_listed(deputy)),
+            "requests": selectors.signature_requests_listed(deputy),
             "to_rate": list(
                 selectors.replies_to_rate(deputy)
                 .only("id", "replied_at", "suggestion__title", "organisation__name")
