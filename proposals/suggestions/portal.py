@@ -113,10 +113,11 @@ def suggestions(request, deputy):
             "suggestions": page.object_list,
             "rows": _suggestion_rows(page.object_list, deputy),
             "requests": selectors.signature_requests_listed(deputy),
+            # Plain rows: the reply's pk, its item's title, the unit and the day.
             "to_rate": list(
                 selectors.replies_to_rate(deputy)
-                .only("id", "replied_at", "suggestion__title", "organisation__name")
                 .order_by("-replied_at")
+                .values("pk", "replied_at", "suggestion__title", "organisation__name")
             ),
             "query_string": "",
         },
