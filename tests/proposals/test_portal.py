@@ -339,6 +339,24 @@ def test_my_motions_list_shows_each_row_in_a_flat_number_of_queries(
     assert "Page 2 of 2" in page.content.decode() and len(page.context["motions"]) == 3
 
 
+def test_my_items_rows_escape_what_people_typed(me, lead, session, category, unit):
+    """The rows are built in Python (proposals.suggestions.portal._suggestion_rows): a title
+    and a unit's name are escaped as the template escaped them."""
+    unit.name = '市<交通>局 & "港"'
+    unit.save()
+    helpers.assigned(
+        lead=lead,
+        session=session,
+        category=category,
+        by=lead.user,
+        unit=unit,
+        title="<b>'标题'</b>",
+    )
+    html = me.get("/en/portal/suggestions/").content.decode()
+    assert "&lt;b&gt;&#x27;标题&#x27;&lt;/b&gt;</a>" in html and "<b>'标题'" not in html
+    assert ">市&lt;交通&gt;局 &amp; &quot;港&quot;</td>" in html
+
+
 def test_my_items_pages_answer_as_the_paginator_does(me, lead, session, category, unit):
     """The page and its total come in one query; a page before the first or past the last is
     the last page, a page that is not a number the first (Paginator.get_page)."""
