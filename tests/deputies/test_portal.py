@@ -50,7 +50,7 @@ def test_portal_home_shows_the_deputys_record(deputy_client):
     assert "徐杰" in response.content.decode()
 
 
-def test_the_overviews_figures_are_the_performance_records_totals(deputy_client):
+def test_the_overview_shows_the_record_of_the_latest_year_with_verified_activities(deputy_client):
     """The overview's record is the one of the latest year with verified activities (its year
     and the unverified count read in one query): rules changed in the year, a kind without a
     rule, older years and unverified activities left out."""
