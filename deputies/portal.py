@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -63,26 +64,40 @@ def _panels(request, deputy) -> list[str]:
     return rendered
 
 
+def _latest_year_and_pending(deputy) -> tuple[int | None, int]:
+    """The latest year with verified activities (what selectors.activity_years()[0] is) and the
+    number of activities waiting for verification, in one query."""
+    figures = Activity.objects.filter(deputy=deputy).aggregate(
+        latest=Max("date", filter=Q(verified=True)), pending=Count("id", filter=Q(verified=False))
+    )
+    return (figures["latest"].year if figures["latest"] else None), figures["pending"]
+
+
 @deputy_required
 def home(request, deputy):
-    years = selectors.activity_years(deputy)
-    record = selectors.performance_record(deputy, years[0] if years else None)
-    stations = list(deputy.stations.filter(active=True).select_related("town"))
-    sessions = {
-        s.station_id: s
-        for s in ReceptionSession.objects.open().filter(station__in=stations).order_by("ends_at")
-    }
-    for station in stations:
-        station.open_session = sessions.get(station.pk)
+    year, pending = _latest_year_and_pending(deputy)
+    # Each station with the end of its open reception session (the latest, if several), in one
+    # query.
+    open_until = (
+        ReceptionSession.objects.open()
+        .filter(station=OuterRef("pk"))
+        .order_by("-ends_at")
+        .values("ends_at")[:1]
+    )
+    stations = list(
+        deputy.stations.filter(active=True)
+        .only("id", "name", "opening_hours")
+        .annotate(open_until=Subquery(open_until))
+    )
     return render(
         request,
         "portal/home.html",
         {
             "deputy": deputy,
-            "record": record,
+            "record": selectors.performance_record(deputy, year),
             "stations": stations,
             "session_hours": services.reception_session_hours(),
-            "pending": Activity.objects.filter(deputy=deputy, verified=False).count(),
+            "pending": pending,
             "panels": _panels(request, deputy),
         },
     )

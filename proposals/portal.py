@@ -3,8 +3,9 @@ co-sign, searching for co-signers.
 """
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,26 @@ def _run_in_one_transaction(form, steps) -> bool:
         form.add_error(None, error.message)
         return False
     return True
+
+
+def page_of(queryset, per_page: int, number) -> Page:
+    """`Paginator(queryset, per_page).get_page(number)` in one query where the page has rows:
+    the total comes with them (COUNT(*) OVER (), which the database has at hand while it
+    orders them) instead of a COUNT of its own. An empty list, or a page before the first or
+    past the last, is answered as get_page answers it (the count, then the last page)."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted < 1:
+        return paginator.get_page(number)  # the last page, as get_page answers
+    start = (wanted - 1) * per_page
+    rows = list(queryset.annotate(listed_total=Window(Count("pk")))[start : start + per_page])
+    if not rows:
+        return paginator.get_page(number)
+    paginator.count = rows[0].listed_total  # the cached_property, set before anything reads it
+    return Page(rows, wanted, paginator)
 
 
 # -- co-signing -----------------------------------------------------------------------------

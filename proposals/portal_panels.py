@@ -11,32 +11,48 @@ from proposals.models import Contact
 
 
 def signature_requests_panel(request, deputy):
-    requests = list(selectors.signature_requests_listed(deputy))
+    requests = selectors.signature_requests_listed(deputy)
     if not requests:
         return None
     today = timezone.localdate()
     days = rule("SIGNATURE_ANSWER_WORKING_DAYS")
-    dues = add_working_days_each([timezone.localdate(s.requested_at) for s in requests], days)
+    dues = add_working_days_each([timezone.localdate(s["requested_at"]) for s in requests], days)
     for signature, due in zip(requests, dues, strict=True):
-        signature.answer_by = due  # the last day to answer (CONGRESS_RULES' working days)
-        signature.overdue = due < today
+        signature["answer_by"] = due  # the last day to answer (CONGRESS_RULES' working days)
+        signature["overdue"] = due < today
     return "portal/_signature_requests.html", {"requests": requests, "today": today}
 
 
 def contacts_to_confirm_panel(request, deputy):
-    """Contacts the lead units recorded on my suggestions that wait for my answer (one query)."""
-    contacts = list(
+    """Contacts the lead units recorded on my suggestions that wait for my answer (one query,
+    plain rows: the way's label translated once per way)."""
+    rows = (
         Contact.objects.filter(suggestion__lead=deputy, status=Contact.Status.PENDING)
-        .select_related("suggestion", "assignment__organisation")
-        .only(
+        .order_by("contact_on", "id")
+        .values_list(
             "id",
+            "suggestion_id",
             "contact_on",
             "way",
             "suggestion__title",
             "assignment__organisation__name",
-        )
-        .order_by("contact_on", "id")[:20]
+        )[:20]
     )
-    if not contacts:
+    if not rows:
         return None
+    ways: dict[str, str] = {}
+    contacts = []
+    for pk, suggestion_id, contact_on, way, title, unit in rows:
+        if way not in ways:
+            ways[way] = str(Contact.Way(way).label) if way in Contact.Way.values else way
+        contacts.append(
+            {
+                "pk": pk,
+                "suggestion_id": suggestion_id,
+                "contact_on": contact_on,
+                "way": ways[way],
+                "title": title,
+                "unit": unit,
+            }
+        )
     return "portal/_contacts_to_confirm.html", {"contacts": contacts}

@@ -109,28 +109,33 @@ def signature_requests(deputy: Deputy):
     ).select_related("suggestion__lead", "motion__lead", "suggestion__category")
 
 
-def signature_requests_listed(deputy: Deputy):
-    """The same requests with what a list of them shows: the item's title and its lead's
-    name, in one query (not each item's text and the leads' every column)."""
-    return (
+def signature_requests_listed(deputy: Deputy) -> list[dict]:
+    """The same requests with what a list of them shows, as plain rows (pk, motion_id,
+    requested_at, the item's title and its lead's name) read in one query: no model
+    instances, which cost more than the query for these few columns."""
+    rows = (
         Signature.objects.filter(deputy=deputy, status=Signature.Status.REQUESTED)
-        .select_related("suggestion__lead", "motion__lead")
-        .only(
+        .order_by("requested_at", "id")
+        .values_list(
             "id",
-            "status",
+            "motion_id",
             "requested_at",
-            "deputy",
-            "suggestion",
             "suggestion__title",
-            "suggestion__lead",
             "suggestion__lead__name",
-            "motion",
             "motion__title",
-            "motion__lead",
             "motion__lead__name",
         )
-        .order_by("requested_at", "id")
     )
+    return [
+        {
+            "pk": pk,
+            "motion_id": motion_id,
+            "requested_at": requested_at,
+            "title": motion_title if motion_id else suggestion_title,
+            "lead_name": motion_lead if motion_id else suggestion_lead,
+        }
+        for pk, motion_id, requested_at, suggestion_title, suggestion_lead, motion_title, motion_lead in rows
+    ]
 
 
 def replies_to_rate(deputy: Deputy):

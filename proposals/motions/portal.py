@@ -1,14 +1,16 @@
 """The deputy's motions in the workspace: list, draft, edit, submit with signers, follow."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congress.kit.errors import DomainError
 from congress.kit.rules import rule
+from congress.kit.urls import reverse_id
 from deputies.portal import deputy_required
 from proposals import services
 from proposals.models import (
@@ -17,7 +19,7 @@ from proposals.models import (
 )
 from proposals.motions import services as motion_services
 from proposals.motions.forms import MotionForm
-from proposals.portal import _run_in_one_transaction
+from proposals.portal import _run_in_one_transaction, page_of
 from proposals.timeline import deputy_timeline
 
 # -- motions --------------------------------------------------------------------------------
@@ -27,18 +29,63 @@ def _min_signers() -> int:
     return rule("MOTION_MIN_SIGNERS")
 
 
+def _motion_rows(items) -> SafeString:
+    """The table body of my motions, built here in one pass (as the suggestion list's): each
+    session's label and each status's label made once, not once a row."""
+    sessions: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    rows = []
+    for item in items:
+        if item.session_id not in sessions:
+            sessions[item.session_id] = item.session.label
+        if item.status not in labels:
+            labels[item.status] = str(Motion.Status(item.status).label)
+        rows.append(
+            (
+                reverse_id("motions:portal_detail", item.pk),
+                item.title,
+                sessions[item.session_id],
+                item.code or "—",
+                item.status,
+                labels[item.status],
+            )
+        )
+    return format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+        '<td><span class="status-tag status-{}">{}</span></td></tr>\n',
+        rows,
+    )
+
+
 @deputy_required
 def motions(request, deputy):
-    page = Paginator(
+    page = page_of(
         Motion.objects.for_deputy(deputy)
-        .select_related("session__term", "lead")
+        .select_related("session__term")
+        .only(
+            "id",
+            "title",
+            "code",
+            "status",
+            "created_at",
+            "session__number",
+            "session__term__number",
+        )
         .order_by("-created_at"),
         20,
-    ).get_page(request.GET.get("page"))
+        request.GET.get("page"),
+    )
     return render(
         request,
         "portal/motions.html",
-        {"deputy": deputy, "page_obj": page, "motions": page.object_list, "query_string": ""},
+        {
+            "deputy": deputy,
+            "page_obj": page,
+            "motions": page.object_list,
+            "rows": _motion_rows(page.object_list),
+            "query_string": "",
+        },
     )
 
 

@@ -1,12 +1,20 @@
 """The deputy's workspace: only for deputies, and each sees and records only their own activities."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from deputies import selectors
 from deputies.models import Activity, ActivityKind
-from tests.factories import ActivityFactory, DeputyFactory, StaffFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    DeputyFactory,
+    PointRuleFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +48,57 @@ def test_portal_home_shows_the_deputys_record(deputy_client):
     assert response.context["record"].total_count == 2
     assert response.context["pending"] == 1
     assert "徐杰" in response.content.decode()
+
+
+def test_the_overview_shows_the_record_of_the_latest_year_with_verified_activities(deputy_client):
+    """The overview's record is the one of the latest year with verified activities (its year
+    and the unverified count read in one query): rules changed in the year, a kind without a
+    rule, older years and unverified activities left out."""
+    deputy = deputy_client.deputy
+    day = datetime.date
+    PointRuleFactory(kind=ActivityKind.INSPECTION, points=Decimal("3"), valid_from=day(2020, 1, 1))
+    PointRuleFactory(
+        kind=ActivityKind.RESEARCH,
+        points=Decimal("2.5"),
+        valid_from=day(2020, 1, 1),
+        valid_to=day(2022, 6, 30),
+    )
+    PointRuleFactory(kind=ActivityKind.RESEARCH, points=Decimal("4"), valid_from=day(2022, 7, 1))
+    for kind, date, hours, verified in [
+        (ActivityKind.INSPECTION, day(2022, 3, 1), Decimal("2.5"), True),
+        (ActivityKind.INSPECTION, day(2022, 3, 1), Decimal("1"), True),
+        (ActivityKind.RESEARCH, day(2022, 6, 30), Decimal("3"), True),
+        (ActivityKind.RESEARCH, day(2022, 7, 1), Decimal("0"), True),
+        (ActivityKind.TRAINING, day(2022, 9, 9), Decimal("4"), True),
+        (ActivityKind.RESEARCH, day(2022, 10, 1), Decimal("8"), False),
+        (ActivityKind.INSPECTION, day(2021, 5, 5), Decimal("6"), True),
+    ]:
+        ActivityFactory(deputy=deputy, kind=kind, date=date, hours=hours, verified=verified)
+    record = deputy_client.get("/en/portal/").context["record"]
+    expected = selectors.performance_record(deputy, 2022)
+    assert (record.year, record.total_count, record.total_hours, record.total_points) == (
+        2022,
+        expected.total_count,
+        expected.total_hours,
+        expected.total_points,
+    )
+    assert (record.total_count, record.total_hours, record.total_points) == (
+        5,
+        Decimal("10.5"),
+        Decimal("12.5"),
+    )
+    assert deputy_client.get("/en/portal/").context["pending"] == 1
+
+
+def test_the_overview_without_activities_shows_this_years_empty_record(deputy_client):
+    record = deputy_client.get("/en/portal/").context["record"]
+    expected = selectors.performance_record(deputy_client.deputy)
+    assert (record.year, record.total_count, record.total_hours, record.total_points) == (
+        expected.year,
+        0,
+        0,
+        0,
+    )
 
 
 def _post(client, **overrides):

@@ -73,6 +73,12 @@ def test_clerk_records_a_contact_and_the_lead_deputy_confirms_it_in_one_tap(clie
     login(client, "/accounts/login/", lead.user.username)
     overview = client.get("/portal/").content.decode()  # the overview says what waits
     assert "1条面商记录待您确认" in overview and f"#contact-{contact.pk}" in overview
+    # The card names the item, the unit, the day and the way (the overview reads plain rows).
+    way = str(Contact.Way(contact.way).label)
+    assert (
+        f"{item.title}</a>" in overview
+        and f"市交通运输局 · {contact.contact_on:%Y年%-m月%-d日} · {way}" in overview
+    )
     page = client.get(f"/portal/suggestions/{item.pk}/").content.decode()
     assert "与承办单位的面商" in page and "当面商谈" in page and "待代表确认" not in page
     assert answer_url(item, contact) in page  # the button is there

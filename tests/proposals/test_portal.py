@@ -24,7 +24,14 @@ from proposals.models import (
 )
 from proposals.motions import services as motion_services
 from proposals.suggestions import services as suggestion_services
-from tests.factories import CategoryFactory, SessionFactory, StaffFactory, TermFactory
+from tests.factories import (
+    CategoryFactory,
+    MotionFactory,
+    SessionFactory,
+    SignatureFactory,
+    StaffFactory,
+    TermFactory,
+)
 from tests.proposals import helpers
 
 pytestmark = pytest.mark.django_db
@@ -304,9 +311,71 @@ def test_my_items_query_count_is_flat(me, lead, session, category, unit, count_q
         helpers.assigned(
             lead=lead, session=session, category=category, by=lead.user, unit=unit, title=f"建议{i}"
         )
-    # 7 queries: the session, the user, their deputy record, the paginator's count, and the page
-    # of suggestions with its signatures and replies prefetched. None per suggestion.
-    assert count() == small
+    # 7 queries: the session, the user, their deputy record, the requests to co-sign, the
+    # replies to rate, the page of suggestions with their count (proposals.portal.page_of), the
+    # unread notices. None per suggestion.
+    assert count() == small == 7
+
+
+def test_my_motions_list_shows_each_row_in_a_flat_number_of_queries(
+    me, lead, session, count_queries
+):
+    """Title with its link, session, number and status for the motions I lead or signed (not a
+    colleague's draft I was asked to sign), 20 a page with their total, none per row."""
+    MotionFactory(lead=lead, session=session, title="我领衔的议案", code="16-1-1")
+    theirs = MotionFactory(session=session, title="我联名的议案", status=Motion.Status.SUBMITTED)
+    SignatureFactory(motion=theirs, suggestion=None, deputy=lead)
+    MotionFactory(session=session, title="别人的草稿")
+    small = count_queries(me, "/en/portal/motions/")
+    html = me.get("/en/portal/motions/").content.decode()
+    assert "我领衔的议案" in html and "我联名的议案" in html and "别人的草稿" not in html
+    assert f'href="/en/portal/motions/{theirs.pk}/"' in html
+    assert session.label in html and "16-1-1" in html
+    assert f'status-{Motion.Status.SUBMITTED}">{Motion.Status.SUBMITTED.label}<' in html
+    MotionFactory.create_batch(21, lead=lead, session=SessionFactory(term=session.term, number=2))
+    # The session, the user, the deputy, the page with its total, the unread notices.
+    assert count_queries(me, "/en/portal/motions/") == small == 5
+    page = me.get("/en/portal/motions/", {"page": 2})
+    assert "Page 2 of 2" in page.content.decode() and len(page.context["motions"]) == 3
+
+
+def test_my_items_rows_escape_what_people_typed(me, lead, session, category, unit):
+    """The rows are built in Python (proposals.suggestions.portal._suggestion_rows): a title
+    and a unit's name are escaped as the template escaped them."""
+    unit.name = '市<交通>局 & "港"'
+    unit.save()
+    helpers.assigned(
+        lead=lead,
+        session=session,
+        category=category,
+        by=lead.user,
+        unit=unit,
+        title="<b>'标题'</b>",
+    )
+    html = me.get("/en/portal/suggestions/").content.decode()
+    assert "&lt;b&gt;&#x27;标题&#x27;&lt;/b&gt;</a>" in html and "<b>'标题'" not in html
+    assert ">市&lt;交通&gt;局 &amp; &quot;港&quot;</td>" in html
+
+
+def test_my_items_pages_answer_as_the_paginator_does(me, lead, session, category, unit):
+    """The page and its total come in one query; a page before the first or past the last is
+    the last page, a page that is not a number the first (Paginator.get_page)."""
+    assert "You have no suggestion yet." in me.get("/en/portal/suggestions/").content.decode()
+    for i in range(23):
+        helpers.assigned(
+            lead=lead, session=session, category=category, by=lead.user, unit=unit, title=f"建议{i}"
+        )
+    for page, shown, rows in [
+        ("", "Page 1 of 2", 20),
+        ("2", "Page 2 of 2", 3),
+        ("0", "Page 2 of 2", 3),
+        ("99", "Page 2 of 2", 3),
+        ("x", "Page 1 of 2", 20),
+    ]:
+        response = me.get("/en/portal/suggestions/", {"page": page})
+        assert shown in response.content.decode()
+        assert len(response.context["suggestions"]) == rows
+        assert response.context["page_obj"].paginator.count == 23
 
 
 # -- rating a reply -----------------------------------------------------------------------------
