@@ -1,7 +1,10 @@
 """Filters for the public deputies directory (django-filter). Invalid values answer 400."""
 
+from collections.abc import Callable
+
 import django_filters
-from django.db.models import Q
+from django.db.models import CharField, F, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, DenseRank
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.listing import FastSelectFilterSet
@@ -19,20 +22,58 @@ def current_term(request) -> Term | None:
     return request._current_term
 
 
-def _choices(queryset) -> list[tuple[str, str]]:
-    """(id, name) pairs in the model's order: read as tuples, no model instance per option."""
-    return [(str(pk), name) for pk, name in queryset.values_list("pk", "name")]
-
-
-def _parties(term):
-    values = (
-        Deputy.objects.filter(term=term)
-        .exclude(party="")
-        .order_by("party")
-        .values_list("party", flat=True)
-        .distinct()
+def _options(kind: str, queryset: QuerySet, value: str, label: str, *, ranked=True) -> QuerySet:
+    """One select's options as (kind, value, label, position) rows for the union below. The
+    position is the row's rank in its model's order (Meta.ordering), so that the union keeps
+    each select's order; unranked rows (position 0) come in the order of their labels."""
+    position = (
+        Window(DenseRank(), order_by=[*queryset.model._meta.ordering, value])
+        if ranked
+        else Value(0)
     )
-    return [(value, value) for value in values]
+    return (
+        queryset.order_by()
+        .annotate(
+            option_kind=Value(kind, output_field=CharField()),
+            option_value=Cast(value, CharField()),
+            option_label=F(label),
+            option_position=position,
+        )
+        .values_list("option_kind", "option_value", "option_label", "option_position")
+    )
+
+
+def filter_choices(term) -> dict[str, list[tuple[str, str]]]:
+    """The options of the directory's four selects, read in one query (UNION ALL) as (value,
+    label) pairs, no model instance per option: the current term's delegations and groups,
+    every town, and the political affiliations the term's deputies have (in alphabetical
+    order, each once)."""
+    parts = [
+        _options("delegation", Delegation.objects.filter(term=term), "pk", "name"),
+        _options("town", Town.objects.all(), "pk", "name"),
+        _options("group", DeputyGroup.objects.filter(term=term), "pk", "name"),
+        _options(
+            "party",
+            Deputy.objects.filter(term=term).exclude(party="").distinct(),
+            "party",
+            "party",
+            ranked=False,
+        ),
+    ]
+    first, *others = parts
+    rows = first.union(*others, all=True).order_by("option_kind", "option_position", "option_label")
+    choices: dict[str, list[tuple[str, str]]] = {
+        part: [] for part in ("delegation", "town", "group", "party")
+    }
+    for kind, value, label, _position in rows:
+        choices[kind].append((value, label))
+    return choices
+
+
+def _fixed(options: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]]:
+    # A callable, not the list: the form deep-copies its fields' choices for every form it
+    # builds, and a list of a hundred options costs more to copy than to read.
+    return lambda: options
 
 
 class DeputyFilter(FastSelectFilterSet):
@@ -68,15 +109,8 @@ class DeputyFilter(FastSelectFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        term = current_term(request)
-        choices = {
-            "delegation": _choices(Delegation.objects.filter(term=term)),
-            "town": _choices(Town.objects.all()),
-            "group": _choices(DeputyGroup.objects.filter(term=term)),
-            "party": _parties(term),
-        }
-        for name, options in choices.items():
-            self.filters[name].extra["choices"] = options
+        for name, options in filter_choices(current_term(request)).items():
+            self.filters[name].extra["choices"] = _fixed(options)
 
     def filter_name(self, queryset, name, value):
         value = value.strip()

@@ -1,11 +1,14 @@
 """Public pages: the deputies directory and profiles, liaison stations, their QR codes."""
 
+from html import escape
+
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -19,6 +22,33 @@ from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
 
+def deputy_cards(deputies) -> SafeString:
+    """The directory's cards, written in Python: a template spent ~40 µs a card resolving a
+    dozen variables, the gender's label and the link."""
+    genders = {value: str(label) for value, label in Deputy.Gender.choices}
+    ended = escape(_("Mandate ended"))
+    cards = []
+    for deputy in deputies:
+        party = f" · {escape(deputy.party)}" if deputy.party else ""
+        occupation = f"<p>{escape(deputy.occupation)}</p>" if deputy.occupation else ""
+        tags = "".join(f'<span class="tag">{escape(g.name)}</span>' for g in deputy.card_groups)
+        cards.append(
+            '<li class="card">'
+            f'<h2><a href="{escape(deputy.get_absolute_url())}">{escape(deputy.name)}</a></h2>'
+            f'<p class="meta">{escape(deputy.delegation.name)} · '
+            f"{escape(genders.get(deputy.gender, deputy.gender))}{party}</p>"
+            f"{occupation}"
+            + (f'<p class="tags">{tags}</p>' if tags else "")
+            + (
+                f'<p class="status ended">{ended}</p>'
+                if deputy.status == Deputy.Status.ENDED
+                else ""
+            )
+            + "</li>"
+        )
+    return mark_safe("\n".join(cards))  # noqa: S308 - every value is escaped above
+
+
 @method_decorator(cached_page(depends=["deputies"]), name="dispatch")
 class DeputyListView(FilteredListView):
     template_name = "deputies/deputy_list.html"
@@ -27,6 +57,11 @@ class DeputyListView(FilteredListView):
 
     def get_base_queryset(self):
         return selectors.deputy_directory(current_term(self.request))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cards"] = deputy_cards(context["deputies"])
+        return context
 
 
 def _year_param(request, default):

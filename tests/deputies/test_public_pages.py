@@ -41,6 +41,25 @@ def test_directory_lists_current_deputies_with_public_fields(client, two_towns):
     assert "33048219800101123X" not in html
 
 
+def test_directory_cards_escape_their_text_and_mark_ended_mandates(client, two_towns):
+    term, danghu, _ = two_towns
+    DeputyFactory(
+        term=term,
+        delegation=danghu,
+        name="<b>王</b>",
+        occupation="A & B",
+        party="群众",
+        gender=Deputy.Gender.FEMALE,
+        status=Deputy.Status.ENDED,
+        ended_on=datetime.date(2023, 1, 1),
+    )
+    html = client.get("/deputies/").content.decode()
+    assert "&lt;b&gt;王&lt;/b&gt;" in html and "<b>王" not in html
+    assert "<p>A &amp; B</p>" in html
+    assert "当湖街道代表团 · 女 · 群众" in html
+    assert '<p class="status ended">代表资格已终止</p>' in html
+
+
 def test_directory_filters_by_delegation_gender_and_name(client, two_towns):
     term, danghu, zhapu = two_towns
     DeputyFactory(term=term, delegation=danghu, name="徐杰", gender=Deputy.Gender.MALE)
@@ -115,10 +134,30 @@ def test_directory_query_count_does_not_grow_with_deputies(client, two_towns, co
     small = count_queries(client, "/deputies/")
     group.members.add(*DeputyFactory.create_batch(490, term=term, delegation=zhapu))
     assert Deputy.objects.count() == 500
-    # 8 queries: the current term (once a request), the paginator's count, the filter's
-    # choices (delegations, towns, groups, parties), the page of deputies with their
-    # delegation joined, and their groups prefetched. None per deputy.
-    assert count_queries(client, "/deputies/") == small == 8
+    # 5 queries: the current term (once a request), the filter's choices (delegations, towns,
+    # groups and parties in one UNION ALL), the paginator's count, the page of deputies with
+    # their delegation joined, and their groups prefetched. None per deputy.
+    assert count_queries(client, "/deputies/") == small == 5
+
+
+def test_directory_selects_keep_each_models_order(client, two_towns):
+    """The four selects' options are read in one query: each keeps its own order, and each
+    political affiliation of the term's deputies comes once, alphabetically."""
+    term, danghu, zhapu = two_towns
+    for party in ["群众", "中共党员", "群众", ""]:
+        DeputyFactory(term=term, delegation=zhapu, party=party)
+    DeputyGroupFactory(term=term, name="乙组", kind="professional")
+    DeputyGroupFactory(term=term, name="甲组", kind="constituency")
+    filterset = client.get("/deputies/").context["filter"]
+    options = {
+        name: [label for value, label in filterset.form.fields[name].choices if value]
+        for name in ("delegation", "town", "group", "party")
+    }
+    assert options["delegation"] == [danghu.name, zhapu.name]  # by their towns' order
+    assert options["town"] == ["当湖街道", "乍浦镇"]
+    assert options["group"] == ["甲组", "乙组"]  # constituency groups first
+    parties = Deputy.objects.exclude(party="").order_by("party").values_list("party", flat=True)
+    assert options["party"] == list(dict.fromkeys(parties))  # the database's collation
 
 
 def test_station_page_query_count_does_not_grow_with_receptions(client, two_towns, count_queries):
