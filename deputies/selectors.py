@@ -1,7 +1,9 @@
 """Reads that public pages share. Every queryset here returns public rows and public columns only."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
@@ -67,18 +69,38 @@ def station_detail(pk):
     return LiaisonStation.objects.filter(active=True).select_related("town").get(pk=pk)
 
 
-def station_deputies(station):
-    """The station's serving deputies: names and links only (public columns)."""
-    return station.deputies.serving().only("id", "name")
+def station_deputies(station) -> list[tuple[int, str]]:
+    """The station's serving deputies as (id, name) pairs: names and links only (public
+    columns), in the deputies' order."""
+    return list(station.deputies.serving().values_list("id", "name"))
 
 
-def station_receptions(station, limit=20):
-    """The latest receptions with the deputies on duty (names and links), in 2 queries."""
-    return (
+class ReceptionRow(NamedTuple):
+    date: datetime.date
+    theme: str
+    notes: str
+    residents_received: int
+    on_duty: list[tuple[int, str]]  # the deputies on duty as (id, name), in the deputies' order
+
+
+def station_receptions(station, limit=20) -> list[ReceptionRow]:
+    """The latest receptions with the deputies on duty (names and links), in 2 queries, as
+    rows: no model instance per reception or deputy."""
+    receptions = list(
         Reception.objects.filter(station=station)
-        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("id", "name")))
-        .order_by("-date")[:limit]
+        .order_by("-date")
+        .values_list("id", "date", "theme", "notes", "residents_received")[:limit]
     )
+    on_duty: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in receptions}
+    if on_duty:
+        duty = Reception.deputies.through.objects.filter(reception_id__in=on_duty)
+        # The deputies' own order (Deputy.Meta.ordering), through the link table.
+        ordering = [f"deputy__{field}" for field in Deputy._meta.ordering]
+        for reception_id, deputy_id, name in duty.order_by(*ordering).values_list(
+            "reception_id", "deputy_id", "deputy__name"
+        ):
+            on_duty[reception_id].append((deputy_id, name))
+    return [ReceptionRow(*row[1:], on_duty=on_duty[row[0]]) for row in receptions]
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from html import escape
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -16,6 +18,7 @@ from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import accept_params, cached_page
 from congress.kit.printing import html_to_pdf, pdf_response
 from congress.kit.qr import opinion_form_url, qr_svg_response
+from congress.kit.urls import reverse_id
 from deputies import selectors
 from deputies.filters import DeputyFilter, current_term
 from deputies.models import Deputy, LiaisonStation, Reception
@@ -157,19 +160,57 @@ def station_list(request):
     return render(request, "deputies/station_list.html", {"stations": selectors.station_list()})
 
 
+def _deputy_link(pk: int, name: str) -> str:
+    return f'<a href="{escape(reverse_id("deputies:detail", pk))}">{escape(name)}</a>'
+
+
+def deputy_list_items(deputies: list[tuple[int, str]]) -> SafeString:
+    """<li> links to the deputies' profiles, written in Python (a station lists dozens)."""
+    items = "".join(f"<li>{_deputy_link(pk, name)}</li>" for pk, name in deputies)
+    return mark_safe(items)  # noqa: S308 - escaped in _deputy_link
+
+
+def reception_rows(receptions: list[selectors.ReceptionRow]) -> SafeString:
+    """The receptions table's rows, written in Python: each row names several deputies, and the
+    template spent ~100 µs a row on lookups and links."""
+    date_h, theme_h, duty_h, received_h = (
+        escape(_(heading))
+        for heading in ("Date", "Theme", "Deputies on duty", "Residents received")
+    )
+    rows = []
+    for row in receptions:
+        notes = f'<br><span class="meta">{escape(row.notes)}</span>' if row.notes else ""
+        names = "、".join(_deputy_link(pk, name) for pk, name in row.on_duty)
+        rows.append(
+            "<tr>"
+            f'<td data-label="{date_h}" class="nowrap">'
+            f"{escape(date_filter(row.date, 'DATE_FORMAT'))}</td>"
+            f'<td data-label="{theme_h}">{escape(row.theme)}{notes}</td>'
+            f'<td data-label="{duty_h}" class="names">{names}</td>'
+            f'<td data-label="{received_h}" class="num">'
+            f"{escape(str(localize(row.residents_received)))}</td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
+
+
 @cached_page(depends=["stations", "station:{pk}"])
 def station_detail(request, pk):
     try:
         station = selectors.station_detail(pk)
     except LiaisonStation.DoesNotExist:
         raise Http404 from None
+    deputies = selectors.station_deputies(station)
+    receptions = selectors.station_receptions(station)
     return render(
         request,
         "deputies/station_detail.html",
         {
             "station": station,
-            "deputies": selectors.station_deputies(station),
-            "receptions": selectors.station_receptions(station),
+            "deputies": deputies,
+            "deputy_items": deputy_list_items(deputies),
+            "receptions": receptions,
+            "reception_rows": reception_rows(receptions),
             "opinion_url": opinion_form_url(request, station=station.pk),
         },
     )

@@ -241,8 +241,25 @@ def test_station_page_lists_deputies_and_receptions(client, two_towns):
     html = response.content.decode()
     assert "潘晓" in html and "安置房质量问题" in html
     assert "2022年3月15日" in html
+    assert f'<a href="{deputy.get_absolute_url()}">潘晓</a>' in html
     assert f"/stations/{station.pk}/qr.svg" in html
     assert "13700001111" not in html
+
+
+def test_station_page_escapes_receptions_and_orders_deputies_on_duty(client, two_towns):
+    term, danghu, zhapu = two_towns
+    station = StationFactory(town=danghu.town)
+    second = DeputyFactory(term=term, delegation=zhapu, name="甲")  # a later town
+    first = DeputyFactory(term=term, delegation=danghu, name="乙")
+    reception = ReceptionFactory(station=station, theme="<i>主题</i>", notes="A & B")
+    reception.deputies.add(second, first)
+    html = client.get(f"/stations/{station.pk}/").content.decode()
+    assert "&lt;i&gt;主题&lt;/i&gt;" in html and "<i>主题" not in html
+    assert '<span class="meta">A &amp; B</span>' in html
+    assert (
+        f'<a href="{first.get_absolute_url()}">乙</a>、<a href="{second.get_absolute_url()}">甲</a>'
+        in html
+    )
 
 
 def test_station_list_counts_serving_deputies(client, two_towns):
