@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -69,12 +69,6 @@ def station_detail(pk):
     return LiaisonStation.objects.filter(active=True).select_related("town").get(pk=pk)
 
 
-def station_deputies(station) -> list[tuple[int, str]]:
-    """The station's serving deputies as (id, name) pairs: names and links only (public
-    columns), in the deputies' order."""
-    return list(station.deputies.serving().values_list("id", "name"))
-
-
 class ReceptionRow(NamedTuple):
     date: datetime.date
     theme: str
@@ -83,24 +77,48 @@ class ReceptionRow(NamedTuple):
     on_duty: list[tuple[int, str]]  # the deputies on duty as (id, name), in the deputies' order
 
 
-def station_receptions(station, limit=20) -> list[ReceptionRow]:
-    """The latest receptions with the deputies on duty (names and links), in 2 queries, as
-    rows: no model instance per reception or deputy."""
-    receptions = list(
-        Reception.objects.filter(station=station)
-        .order_by("-date")
-        .values_list("id", "date", "theme", "notes", "residents_received")[:limit]
+def station_people(station, limit=20) -> tuple[list[tuple[int, str]], list[ReceptionRow]]:
+    """The station's serving deputies, and its latest receptions with the deputies on duty, as
+    (id, name) pairs and rows (public columns, no model instance per row), in 2 queries: the
+    receptions, then one UNION ALL of the stationed deputies and the deputies on duty."""
+    latest = Reception.objects.filter(station=station).order_by("-date", "-id")[:limit]
+    receptions = list(latest.values_list("id", "date", "theme", "notes", "residents_received"))
+    # Both parts as (reception or None, deputy id, name, town's order), sorted as the deputies
+    # are (Deputy.Meta.ordering: the town's order, the name, the id).
+    stationed = (
+        station.deputies.serving()
+        .order_by()
+        .annotate(
+            duty_reception=Value(None, output_field=IntegerField()),
+            duty_deputy=F("id"),
+            duty_name=F("name"),
+            duty_town=F("delegation__town__order"),
+        )
     )
+    on_duty_rows = (
+        Reception.deputies.through.objects.filter(reception_id__in=latest.values("id"))
+        .order_by()
+        .annotate(
+            duty_reception=F("reception_id"),
+            duty_deputy=F("deputy_id"),
+            duty_name=F("deputy__name"),
+            duty_town=F("deputy__delegation__town__order"),
+        )
+    )
+    columns = ("duty_reception", "duty_deputy", "duty_name", "duty_town")
+    rows = (
+        stationed.values_list(*columns)
+        .union(on_duty_rows.values_list(*columns), all=True)
+        .order_by("duty_town", "duty_name", "duty_deputy")
+    )
+    deputies: list[tuple[int, str]] = []
     on_duty: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in receptions}
-    if on_duty:
-        duty = Reception.deputies.through.objects.filter(reception_id__in=on_duty)
-        # The deputies' own order (Deputy.Meta.ordering), through the link table.
-        ordering = [f"deputy__{field}" for field in Deputy._meta.ordering]
-        for reception_id, deputy_id, name in duty.order_by(*ordering).values_list(
-            "reception_id", "deputy_id", "deputy__name"
-        ):
+    for reception_id, deputy_id, name, _town in rows:
+        if reception_id is None:
+            deputies.append((deputy_id, name))
+        elif reception_id in on_duty:
             on_duty[reception_id].append((deputy_id, name))
-    return [ReceptionRow(*row[1:], on_duty=on_duty[row[0]]) for row in receptions]
+    return deputies, [ReceptionRow(*row[1:], on_duty=on_duty[row[0]]) for row in receptions]
 
 
 @dataclass(frozen=True)

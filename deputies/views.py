@@ -200,8 +200,7 @@ def station_detail(request, pk):
         station = selectors.station_detail(pk)
     except LiaisonStation.DoesNotExist:
         raise Http404 from None
-    deputies = selectors.station_deputies(station)
-    receptions = selectors.station_receptions(station)
+    deputies, receptions = selectors.station_people(station)
     return render(
         request,
         "deputies/station_detail.html",
