@@ -12,14 +12,11 @@ from congress.models import Term, Town
 from deputies.models import Delegation, Deputy, DeputyGroup
 
 
-def current_term(request) -> Term | None:
-    """The current term, looked up once per request: the directory and three of its filters
-    are the current term's."""
-    if request is None:
-        return Term.objects.current()
-    if not hasattr(request, "_current_term"):
-        request._current_term = Term.objects.current()
-    return request._current_term
+def current_term_pk():
+    """The current term's id as an SQL expression (Term.objects.current_pk()): the directory and
+    three of its filters are the current term's, and filtering by the expression costs no
+    round trip to read the term first."""
+    return Term.objects.current_pk()
 
 
 def _options(kind: str, queryset: QuerySet, value: str, label: str, *, ranked=True) -> QuerySet:
@@ -109,7 +106,7 @@ class DeputyFilter(FastSelectFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        for name, options in filter_choices(current_term(request)).items():
+        for name, options in filter_choices(current_term_pk()).items():
             self.filters[name].extra["choices"] = _fixed(options)
 
     def filter_name(self, queryset, name, value):
