@@ -7,8 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,25 +20,16 @@ from congress.review.registry import malformed_keys, parse_keys
 
 
 class TermQuerySet(models.QuerySet):
-    def _in_force(self, on=None):
+    def current(self, on=None):
+        """The term in force on a date (today by default), else the latest one."""
         on = on or timezone.localdate()
-        return (
+        term = (
             self.filter(start_date__lte=on)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
             .order_by("-number")
+            .first()
         )
-
-    def current(self, on=None):
-        """The term in force on a date (today by default), else the latest one."""
-        return self._in_force(on).first() or self.order_by("-number").first()
-
-    def current_pk(self, on=None):
-        """current()'s id as an SQL expression (NULL without any term): a query filters by the
-        current term without a round trip to read it first."""
-        return Coalesce(
-            Subquery(self._in_force(on).values("pk")[:1]),
-            Subquery(self.order_by("-number").values("pk")[:1]),
-        )
+        return term or self.order_by("-number").first()
 
 
 class Term(models.Model):

@@ -23,9 +23,9 @@ from deputies.models import (
 
 
 def deputy_directory(term=None):
-    """The public directory: a term's deputies (the current term's by default; a term, its id
-    or an expression giving it) with what each card shows, in 2 queries."""
-    term = Term.objects.current_pk() if term is None else term
+    """The public directory: a term's deputies (the current term's by default) with what each
+    card shows, in 2 queries."""
+    term = term or Term.objects.current()
     return (
         Deputy.objects.filter(term=term)
         # What a card shows (public columns): no biography, town or term object per row.

@@ -20,7 +20,7 @@ from congress.kit.printing import html_to_pdf, pdf_response
 from congress.kit.qr import opinion_form_url, qr_svg_response
 from congress.kit.urls import reverse_id
 from deputies import selectors
-from deputies.filters import DeputyFilter, current_term_pk
+from deputies.filters import DeputyFilter, current_term
 from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
@@ -59,7 +59,7 @@ class DeputyListView(FilteredListView):
     context_object_name = "deputies"
 
     def get_base_queryset(self):
-        return selectors.deputy_directory(current_term_pk())
+        return selectors.deputy_directory(current_term(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
