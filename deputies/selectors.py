@@ -23,23 +23,42 @@ from deputies.models import (
 
 
 def deputy_directory(term=None):
-    """The public directory: a term's deputies (the current term's by default) with what each
-    card shows, in 2 queries."""
+    """The public directory: a term's deputies (the current term's by default), in the
+    deputies' order, to filter and count; directory_rows() reads a page of them."""
     term = term or Term.objects.current()
-    return (
-        Deputy.objects.filter(term=term)
-        # What a card shows (public columns): no biography, town or term object per row.
-        .select_related("delegation")
-        .only("id", "name", "gender", "party", "occupation", "status", "delegation__name")
-        .prefetch_related(
-            # A list on each deputy (`card_groups`): no manager and queryset per card.
-            Prefetch(
-                "groups",
-                queryset=DeputyGroup.objects.only("id", "name", "kind"),
-                to_attr="card_groups",
-            )
+    return Deputy.objects.filter(term=term)
+
+
+def directory_rows(deputies) -> list:
+    """What each card shows (public columns) as named rows, no model instance per card; the
+    groups come from directory_groups()."""
+    return list(
+        deputies.values_list(
+            "id",
+            "name",
+            "gender",
+            "party",
+            "occupation",
+            "status",
+            "delegation__name",
+            named=True,
         )
     )
+
+
+def directory_groups(deputy_ids) -> dict[int, list[str]]:
+    """The names of the deputies' groups, in the groups' order (DeputyGroup.Meta.ordering), by
+    deputy: one query through the membership table."""
+    groups: dict[int, list[str]] = {pk: [] for pk in deputy_ids}
+    ordering = [f"deputygroup__{field}" for field in DeputyGroup._meta.ordering]
+    rows = (
+        DeputyGroup.members.through.objects.filter(deputy_id__in=groups)
+        .order_by(*ordering)
+        .values_list("deputy_id", "deputygroup__name")
+    )
+    for deputy_id, name in rows:
+        groups[deputy_id].append(name)
+    return groups
 
 
 def deputy_profile(pk):

@@ -25,20 +25,22 @@ from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
 
-def deputy_cards(deputies) -> SafeString:
-    """The directory's cards, written in Python: a template spent ~40 µs a card resolving a
-    dozen variables, the gender's label and the link."""
+def deputy_cards(deputies, groups: dict[int, list[str]]) -> SafeString:
+    """The directory's cards, written in Python from the rows of selectors.directory_rows:
+    a template spent ~40 µs a card resolving a dozen variables, the gender's label and the
+    link."""
     genders = {value: str(label) for value, label in Deputy.Gender.choices}
     ended = escape(_("Mandate ended"))
     cards = []
     for deputy in deputies:
         party = f" · {escape(deputy.party)}" if deputy.party else ""
         occupation = f"<p>{escape(deputy.occupation)}</p>" if deputy.occupation else ""
-        tags = "".join(f'<span class="tag">{escape(g.name)}</span>' for g in deputy.card_groups)
+        tags = "".join(f'<span class="tag">{escape(name)}</span>' for name in groups[deputy.id])
         cards.append(
             '<li class="card">'
-            f'<h2><a href="{escape(deputy.get_absolute_url())}">{escape(deputy.name)}</a></h2>'
-            f'<p class="meta">{escape(deputy.delegation.name)} · '
+            f'<h2><a href="{escape(reverse_id("deputies:detail", deputy.id))}">'
+            f"{escape(deputy.name)}</a></h2>"
+            f'<p class="meta">{escape(deputy.delegation__name)} · '
             f"{escape(genders.get(deputy.gender, deputy.gender))}{party}</p>"
             f"{occupation}"
             + (f'<p class="tags">{tags}</p>' if tags else "")
@@ -61,9 +63,18 @@ class DeputyListView(FilteredListView):
     def get_base_queryset(self):
         return selectors.deputy_directory(current_term(self.request))
 
+    def paginate_queryset(self, queryset, page_size):
+        # The page's deputies as rows; the count and the filters stay on the bare table (no
+        # join for the delegation's name in the count).
+        paginator, page, deputies, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = deputies = selectors.directory_rows(deputies)
+        return paginator, page, deputies, is_paginated
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cards"] = deputy_cards(context["deputies"])
+        deputies = context["deputies"]
+        groups = selectors.directory_groups([deputy.id for deputy in deputies])
+        context["cards"] = deputy_cards(deputies, groups)
         return context
 
 
