@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, Sum, Value
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -96,47 +97,50 @@ class ReceptionRow(NamedTuple):
     on_duty: list[tuple[int, str]]  # the deputies on duty as (id, name), in the deputies' order
 
 
+# A station's serving deputies (reception NULL) and the deputies on duty at its latest
+# receptions, as (reception, id, name, town's order), sorted as the deputies are
+# (Deputy.Meta.ordering: the town's order, the name, the id). Written as SQL: through the ORM
+# (a union of two annotated querysets) it took ~1 ms more to build than to run.
+STATION_PEOPLE_SQL = """
+    SELECT NULL, d.id, d.name, t."order"
+      FROM deputies_liaisonstation_deputies link
+      JOIN deputies_deputy d ON d.id = link.deputy_id
+      JOIN deputies_delegation g ON g.id = d.delegation_id
+      JOIN congress_town t ON t.id = g.town_id
+     WHERE link.liaisonstation_id = %s AND d.status = %s
+    UNION ALL
+    SELECT link.reception_id, d.id, d.name, t."order"
+      FROM deputies_reception_deputies link
+      JOIN deputies_deputy d ON d.id = link.deputy_id
+      JOIN deputies_delegation g ON g.id = d.delegation_id
+      JOIN congress_town t ON t.id = g.town_id
+     WHERE link.reception_id IN (
+           SELECT r.id FROM deputies_reception r
+            WHERE r.station_id = %s ORDER BY r.date DESC, r.id DESC LIMIT %s)
+    ORDER BY 4, 3, 2
+"""
+
+
 def station_people(station, limit=20) -> tuple[list[tuple[int, str]], list[ReceptionRow]]:
     """The station's serving deputies, and its latest receptions with the deputies on duty, as
     (id, name) pairs and rows (public columns, no model instance per row), in 2 queries: the
-    receptions, then one UNION ALL of the stationed deputies and the deputies on duty."""
-    latest = Reception.objects.filter(station=station).order_by("-date", "-id")[:limit]
-    receptions = list(latest.values_list("id", "date", "theme", "notes", "residents_received"))
-    # Both parts as (reception or None, deputy id, name, town's order), sorted as the deputies
-    # are (Deputy.Meta.ordering: the town's order, the name, the id).
-    stationed = (
-        station.deputies.serving()
-        .order_by()
-        .annotate(
-            duty_reception=Value(None, output_field=IntegerField()),
-            duty_deputy=F("id"),
-            duty_name=F("name"),
-            duty_town=F("delegation__town__order"),
-        )
+    receptions, then the stationed deputies and the deputies on duty (STATION_PEOPLE_SQL)."""
+    receptions = list(
+        Reception.objects.filter(station=station)
+        .order_by("-date", "-id")  # as in STATION_PEOPLE_SQL: the same receptions
+        .values_list("id", "date", "theme", "notes", "residents_received")[:limit]
     )
-    on_duty_rows = (
-        Reception.deputies.through.objects.filter(reception_id__in=latest.values("id"))
-        .order_by()
-        .annotate(
-            duty_reception=F("reception_id"),
-            duty_deputy=F("deputy_id"),
-            duty_name=F("deputy__name"),
-            duty_town=F("deputy__delegation__town__order"),
-        )
-    )
-    columns = ("duty_reception", "duty_deputy", "duty_name", "duty_town")
-    rows = (
-        stationed.values_list(*columns)
-        .union(on_duty_rows.values_list(*columns), all=True)
-        .order_by("duty_town", "duty_name", "duty_deputy")
-    )
-    deputies: list[tuple[int, str]] = []
     on_duty: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in receptions}
-    for reception_id, deputy_id, name, _town in rows:
-        if reception_id is None:
-            deputies.append((deputy_id, name))
-        elif reception_id in on_duty:
-            on_duty[reception_id].append((deputy_id, name))
+    deputies: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STATION_PEOPLE_SQL, [station.pk, Deputy.Status.SERVING.value, station.pk, limit]
+        )
+        for reception_id, deputy_id, name, _town in cursor.fetchall():
+            if reception_id is None:
+                deputies.append((deputy_id, name))
+            elif reception_id in on_duty:  # a reception added since the first query: not shown
+                on_duty[reception_id].append((deputy_id, name))
     return deputies, [ReceptionRow(*row[1:], on_duty=on_duty[row[0]]) for row in receptions]
 
 

@@ -279,9 +279,17 @@ def test_station_page_escapes_receptions_and_orders_deputies_on_duty(client, two
     )
 
     quiet = StationFactory(town=danghu.town)  # deputies, no reception yet
-    quiet.deputies.add(first)
+    ended = DeputyFactory(
+        term=term,
+        delegation=danghu,
+        name="丙",
+        status=Deputy.Status.ENDED,
+        ended_on=datetime.date(2023, 1, 1),
+    )
+    quiet.deputies.add(first, ended)
     html = client.get(f"/stations/{quiet.pk}/").content.decode()
     assert f'<li><a href="{first.get_absolute_url()}">乙</a></li>' in html
+    assert ended.get_absolute_url() not in html  # serving deputies only
     assert "暂无接待活动记录。" in html
 
 
