@@ -47,18 +47,27 @@ def directory_rows(deputies) -> list:
     )
 
 
+# The names of some deputies' groups, in the groups' order (DeputyGroup.Meta.ordering: kind,
+# name). Written as SQL: through the ORM the query took ~0.6 ms more to build than to run.
+DIRECTORY_GROUPS_SQL = """
+    SELECT m.deputy_id, g.name
+      FROM deputies_deputygroup_members m
+      JOIN deputies_deputygroup g ON g.id = m.deputygroup_id
+     WHERE m.deputy_id IN ({ids})
+     ORDER BY g.kind, g.name, g.id
+"""
+
+
 def directory_groups(deputy_ids) -> dict[int, list[str]]:
-    """The names of the deputies' groups, in the groups' order (DeputyGroup.Meta.ordering), by
-    deputy: one query through the membership table."""
+    """The names of the deputies' groups, by deputy, in one query (DIRECTORY_GROUPS_SQL)."""
     groups: dict[int, list[str]] = {pk: [] for pk in deputy_ids}
-    ordering = [f"deputygroup__{field}" for field in DeputyGroup._meta.ordering]
-    rows = (
-        DeputyGroup.members.through.objects.filter(deputy_id__in=groups)
-        .order_by(*ordering)
-        .values_list("deputy_id", "deputygroup__name")
-    )
-    for deputy_id, name in rows:
-        groups[deputy_id].append(name)
+    if not groups:
+        return groups
+    placeholders = ", ".join(["%s"] * len(groups))
+    with connection.cursor() as cursor:
+        cursor.execute(DIRECTORY_GROUPS_SQL.format(ids=placeholders), list(groups))  # noqa: S608 - only placeholders are formatted in
+        for deputy_id, name in cursor.fetchall():
+            groups[deputy_id].append(name)
     return groups
 
 

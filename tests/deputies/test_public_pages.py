@@ -54,8 +54,15 @@ def test_directory_cards_escape_their_text_and_mark_ended_mandates(client, two_t
         status=Deputy.Status.ENDED,
         ended_on=datetime.date(2023, 1, 1),
     )
+    deputy = Deputy.objects.get(name="<b>王</b>")
+    DeputyGroupFactory(term=term, name="乙组", kind="professional").members.add(deputy)
+    DeputyGroupFactory(term=term, name="甲<组>", kind="constituency").members.add(deputy)
     html = client.get("/deputies/").content.decode()
     assert "&lt;b&gt;王&lt;/b&gt;" in html and "<b>王" not in html
+    assert (
+        '<p class="tags"><span class="tag">甲&lt;组&gt;</span><span class="tag">乙组</span></p>'
+        in html
+    )
     assert "<p>A &amp; B</p>" in html
     assert "当湖街道代表团 · 女 · 群众" in html
     assert '<p class="status ended">代表资格已终止</p>' in html
