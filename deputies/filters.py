@@ -44,22 +44,40 @@ OPTIONS_SQL = """
     SELECT DISTINCT 'party', p.party, p.party, 0, '', 0
       FROM deputies_deputy p
      WHERE p.term_id = %s AND p.party <> ''
+"""
+# With no filter chosen the same query counts the term's deputies: the paginator's count.
+TOTAL_SQL = """
+    UNION ALL
+    SELECT 'total', CAST(COUNT(*) AS TEXT), '', 0, '', 0
+      FROM deputies_deputy p
+     WHERE p.term_id = %s
+"""
+ORDER_SQL = """
     ORDER BY 1, 4, 5, 3, 6
 """
 
 
-def filter_choices(term) -> dict[str, list[tuple[str, str]]]:
+def filter_choices(term, *, total=False) -> tuple[dict[str, list[tuple[str, str]]], int | None]:
     """The options of the directory's four selects as (value, label) pairs, in one query and
     no model instance per option: the term's delegations and groups, every town, and the
-    political affiliations the term's deputies have."""
+    political affiliations the term's deputies have; and, if asked, the number of the term's
+    deputies (else None)."""
     choices: dict[str, list[tuple[str, str]]] = {
         part: [] for part in ("delegation", "town", "group", "party")
     }
+    term_pk = term.pk if term else None
+    sql, params = OPTIONS_SQL, [term_pk] * 3
+    if total:
+        sql, params = sql + TOTAL_SQL, [*params, term_pk]
+    deputies = None
     with connection.cursor() as cursor:
-        cursor.execute(OPTIONS_SQL, [term.pk if term else None] * 3)
+        cursor.execute(sql + ORDER_SQL, params)
         for kind, value, label, *_order in cursor.fetchall():
-            choices[kind].append((value, label))
-    return choices
+            if kind == "total":
+                deputies = int(value)
+            else:
+                choices[kind].append((value, label))
+    return choices, deputies
 
 
 def _fixed(options: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]]:
@@ -101,7 +119,12 @@ class DeputyFilter(FastSelectFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        for name, options in filter_choices(current_term(request)).items():
+        # With no filter chosen (the directory's first page, or another page of it) the list is
+        # the term's deputies: their number comes with the choices, and the paginator does not
+        # count them again (unfiltered_count; None when a filter is chosen).
+        unfiltered = not any(self.data.get(name) for name in self.filters)
+        choices, self.unfiltered_count = filter_choices(current_term(request), total=unfiltered)
+        for name, options in choices.items():
             self.filters[name].extra["choices"] = _fixed(options)
 
     def filter_name(self, queryset, name, value):

@@ -64,6 +64,12 @@ class DeputyListView(FilteredListView):
     def get_base_queryset(self):
         return selectors.deputy_directory(current_term(self.request))
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filterset.unfiltered_count is not None:
+            paginator.count = self.filterset.unfiltered_count  # the cached_property, filled in
+        return paginator
+
     def paginate_queryset(self, queryset, page_size):
         # The page's deputies as rows; the count and the filters stay on the bare table (no
         # join for the delegation's name in the count).

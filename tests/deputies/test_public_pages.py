@@ -158,10 +158,24 @@ def test_directory_query_count_does_not_grow_with_deputies(client, two_towns, co
     small = count_queries(client, "/deputies/")
     group.members.add(*DeputyFactory.create_batch(490, term=term, delegation=zhapu))
     assert Deputy.objects.count() == 500
-    # 5 queries: the current term (once a request), the filter's choices (delegations, towns,
-    # groups and parties in one UNION ALL), the paginator's count, the page of deputies with
-    # their delegation joined, and their groups prefetched. None per deputy.
-    assert count_queries(client, "/deputies/") == small == 5
+    # 4 queries: the current term (once a request), the filter's choices (delegations, towns,
+    # groups and parties in one UNION ALL, with the term's number of deputies when no filter
+    # is chosen), the page of deputies with their delegation joined, and their groups. None
+    # per deputy.
+    assert count_queries(client, "/deputies/") == small == 4
+    assert count_queries(client, "/deputies/?page=2") == 4
+    # With a filter chosen, the paginator counts the matching deputies: 5.
+    assert count_queries(client, f"/deputies/?group={group.pk}") == 5
+
+
+def test_directory_counts_all_or_the_matching_deputies(client, two_towns):
+    term, danghu, zhapu = two_towns
+    DeputyFactory.create_batch(3, term=term, delegation=danghu, gender=Deputy.Gender.MALE)
+    DeputyFactory.create_batch(2, term=term, delegation=zhapu, gender=Deputy.Gender.FEMALE)
+    assert client.get("/deputies/").context["paginator"].count == 5
+    assert client.get("/deputies/", {"page": 1}).context["paginator"].count == 5
+    assert client.get("/deputies/", {"gender": "F"}).context["paginator"].count == 2
+    assert client.get("/deputies/", {"name": " "}).context["paginator"].count == 5
 
 
 def test_directory_selects_keep_each_models_order(client, two_towns):
