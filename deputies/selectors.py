@@ -1,8 +1,11 @@
 """Reads that public pages share. Every queryset here returns public rows and public columns only."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,23 +24,51 @@ from deputies.models import (
 
 
 def deputy_directory(term=None):
-    """The public directory: a term's deputies (the current term's by default) with what each
-    card shows, in 2 queries."""
+    """The public directory: a term's deputies (the current term's by default), in the
+    deputies' order, to filter and count; directory_rows() reads a page of them."""
     term = term or Term.objects.current()
-    return (
-        Deputy.objects.filter(term=term)
-        # What a card shows (public columns): no biography, town or term object per row.
-        .select_related("delegation")
-        .only("id", "name", "gender", "party", "occupation", "status", "delegation__name")
-        .prefetch_related(
-            # A list on each deputy (`card_groups`): no manager and queryset per card.
-            Prefetch(
-                "groups",
-                queryset=DeputyGroup.objects.only("id", "name", "kind"),
-                to_attr="card_groups",
-            )
+    return Deputy.objects.filter(term=term)
+
+
+def directory_rows(deputies) -> list:
+    """What each card shows (public columns) as named rows, no model instance per card; the
+    groups come from directory_groups()."""
+    return list(
+        deputies.values_list(
+            "id",
+            "name",
+            "gender",
+            "party",
+            "occupation",
+            "status",
+            "delegation__name",
+            named=True,
         )
     )
+
+
+# The names of some deputies' groups, in the groups' order (DeputyGroup.Meta.ordering: kind,
+# name). Written as SQL: through the ORM the query took ~0.6 ms more to build than to run.
+DIRECTORY_GROUPS_SQL = """
+    SELECT m.deputy_id, g.name
+      FROM deputies_deputygroup_members m
+      JOIN deputies_deputygroup g ON g.id = m.deputygroup_id
+     WHERE m.deputy_id IN ({ids})
+     ORDER BY g.kind, g.name, g.id
+"""
+
+
+def directory_groups(deputy_ids) -> dict[int, list[str]]:
+    """The names of the deputies' groups, by deputy, in one query (DIRECTORY_GROUPS_SQL)."""
+    groups: dict[int, list[str]] = {pk: [] for pk in deputy_ids}
+    if not groups:
+        return groups
+    placeholders = ", ".join(["%s"] * len(groups))
+    with connection.cursor() as cursor:
+        cursor.execute(DIRECTORY_GROUPS_SQL.format(ids=placeholders), list(groups))  # noqa: S608 - only placeholders are formatted in
+        for deputy_id, name in cursor.fetchall():
+            groups[deputy_id].append(name)
+    return groups
 
 
 def deputy_profile(pk):
@@ -67,18 +98,59 @@ def station_detail(pk):
     return LiaisonStation.objects.filter(active=True).select_related("town").get(pk=pk)
 
 
-def station_deputies(station):
-    """The station's serving deputies: names and links only (public columns)."""
-    return station.deputies.serving().only("id", "name")
+class ReceptionRow(NamedTuple):
+    date: datetime.date
+    theme: str
+    notes: str
+    residents_received: int
+    on_duty: list[tuple[int, str]]  # the deputies on duty as (id, name), in the deputies' order
 
 
-def station_receptions(station, limit=20):
-    """The latest receptions with the deputies on duty (names and links), in 2 queries."""
-    return (
+# A station's serving deputies (reception NULL) and the deputies on duty at its latest
+# receptions, as (reception, id, name, town's order), sorted as the deputies are
+# (Deputy.Meta.ordering: the town's order, the name, the id). Written as SQL: through the ORM
+# (a union of two annotated querysets) it took ~1 ms more to build than to run.
+STATION_PEOPLE_SQL = """
+    SELECT NULL, d.id, d.name, t."order"
+      FROM deputies_liaisonstation_deputies link
+      JOIN deputies_deputy d ON d.id = link.deputy_id
+      JOIN deputies_delegation g ON g.id = d.delegation_id
+      JOIN congress_town t ON t.id = g.town_id
+     WHERE link.liaisonstation_id = %s AND d.status = %s
+    UNION ALL
+    SELECT link.reception_id, d.id, d.name, t."order"
+      FROM deputies_reception_deputies link
+      JOIN deputies_deputy d ON d.id = link.deputy_id
+      JOIN deputies_delegation g ON g.id = d.delegation_id
+      JOIN congress_town t ON t.id = g.town_id
+     WHERE link.reception_id IN (
+           SELECT r.id FROM deputies_reception r
+            WHERE r.station_id = %s ORDER BY r.date DESC, r.id DESC LIMIT %s)
+    ORDER BY 4, 3, 2
+"""
+
+
+def station_people(station, limit=20) -> tuple[list[tuple[int, str]], list[ReceptionRow]]:
+    """The station's serving deputies, and its latest receptions with the deputies on duty, as
+    (id, name) pairs and rows (public columns, no model instance per row), in 2 queries: the
+    receptions, then the stationed deputies and the deputies on duty (STATION_PEOPLE_SQL)."""
+    receptions = list(
         Reception.objects.filter(station=station)
-        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("id", "name")))
-        .order_by("-date")[:limit]
+        .order_by("-date", "-id")  # as in STATION_PEOPLE_SQL: the same receptions
+        .values_list("id", "date", "theme", "notes", "residents_received")[:limit]
     )
+    on_duty: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in receptions}
+    deputies: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STATION_PEOPLE_SQL, [station.pk, Deputy.Status.SERVING.value, station.pk, limit]
+        )
+        for reception_id, deputy_id, name, _town in cursor.fetchall():
+            if reception_id is None:
+                deputies.append((deputy_id, name))
+            elif reception_id in on_duty:  # a reception added since the first query: not shown
+                on_duty[reception_id].append((deputy_id, name))
+    return deputies, [ReceptionRow(*row[1:], on_duty=on_duty[row[0]]) for row in receptions]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the filters' widgets that keep a page cheap at any size of the tables: selects r
 unit (LookupFilter)."""
 
 from collections.abc import Callable, Iterator, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 import django_filters
@@ -61,6 +62,12 @@ class FilteredListView(_ListView):
         return context
 
 
+def _escape(value: Any) -> str:
+    """conditional_escape, without its lazy-string wrapper for the common case of a plain str
+    (what conditional_escape does to one: html.escape); ~1 µs less an option."""
+    return escape(value) if type(value) is str else conditional_escape(value)
+
+
 class FastSelect(forms.Select):
     """A <select> whose options are written in Python rather than one template per option.
 
@@ -83,7 +90,7 @@ class FastSelect(forms.Select):
             selected = text in values and (self.allow_multiple_selected or not chosen[0])
             chosen[0] = chosen[0] or selected
             mark = " selected" if selected else ""
-            return f'<option value="{conditional_escape(text)}"{mark}>{conditional_escape(label)}</option>'
+            return f'<option value="{_escape(text)}"{mark}>{_escape(label)}</option>'
 
         parts = []
         for option_value, label in self.choices:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from congress.models import Term
 from deputies.models import ActivityKind, Deputy
 from tests.factories import (
     ActivityFactory,
@@ -39,6 +40,32 @@ def test_directory_lists_current_deputies_with_public_fields(client, two_towns):
     assert "当湖街道代表团" in html
     assert "13812345678" not in html
     assert "33048219800101123X" not in html
+
+
+def test_directory_cards_escape_their_text_and_mark_ended_mandates(client, two_towns):
+    term, danghu, _ = two_towns
+    DeputyFactory(
+        term=term,
+        delegation=danghu,
+        name="<b>王</b>",
+        occupation="A & B",
+        party="群众",
+        gender=Deputy.Gender.FEMALE,
+        status=Deputy.Status.ENDED,
+        ended_on=datetime.date(2023, 1, 1),
+    )
+    deputy = Deputy.objects.get(name="<b>王</b>")
+    DeputyGroupFactory(term=term, name="乙组", kind="professional").members.add(deputy)
+    DeputyGroupFactory(term=term, name="甲<组>", kind="constituency").members.add(deputy)
+    html = client.get("/deputies/").content.decode()
+    assert "&lt;b&gt;王&lt;/b&gt;" in html and "<b>王" not in html
+    assert (
+        '<p class="tags"><span class="tag">甲&lt;组&gt;</span><span class="tag">乙组</span></p>'
+        in html
+    )
+    assert "<p>A &amp; B</p>" in html
+    assert "当湖街道代表团 · 女 · 群众" in html
+    assert '<p class="status ended">代表资格已终止</p>' in html
 
 
 def test_directory_filters_by_delegation_gender_and_name(client, two_towns):
@@ -108,6 +135,22 @@ def test_directory_shows_only_the_current_term(client, two_towns):
     assert "本届代表" in html and "往届代表" not in html
 
 
+def test_directory_without_a_term_in_force_shows_the_latest_term(client, db):
+    assert client.get("/deputies/").status_code == 200  # no term at all: an empty directory
+    latest = TermFactory(
+        number=15, start_date=datetime.date(2017, 1, 1), end_date=datetime.date(2021, 12, 31)
+    )
+    older = TermFactory(
+        number=14, start_date=datetime.date(2012, 1, 1), end_date=datetime.date(2016, 12, 31)
+    )
+    town = TownFactory()
+    for term, name in [(latest, "十五届代表"), (older, "十四届代表")]:
+        DeputyFactory(term=term, delegation=DelegationFactory(term=term, town=town), name=name)
+    html = client.get("/deputies/").content.decode()
+    assert "十五届代表" in html and "十四届代表" not in html
+    assert Term.objects.current() == latest
+
+
 def test_directory_query_count_does_not_grow_with_deputies(client, two_towns, count_queries):
     term, danghu, zhapu = two_towns
     group = DeputyGroupFactory(term=term)
@@ -115,10 +158,44 @@ def test_directory_query_count_does_not_grow_with_deputies(client, two_towns, co
     small = count_queries(client, "/deputies/")
     group.members.add(*DeputyFactory.create_batch(490, term=term, delegation=zhapu))
     assert Deputy.objects.count() == 500
-    # 8 queries: the current term (once a request), the paginator's count, the filter's
-    # choices (delegations, towns, groups, parties), the page of deputies with their
-    # delegation joined, and their groups prefetched. None per deputy.
-    assert count_queries(client, "/deputies/") == small == 8
+    # 4 queries: the current term (once a request), the filter's choices (delegations, towns,
+    # groups and parties in one UNION ALL, with the term's number of deputies when no filter
+    # is chosen), the page of deputies with their delegation joined, and their groups. None
+    # per deputy.
+    assert count_queries(client, "/deputies/") == small == 4
+    assert count_queries(client, "/deputies/?page=2") == 4
+    # With a filter chosen, the paginator counts the matching deputies: 5.
+    assert count_queries(client, f"/deputies/?group={group.pk}") == 5
+
+
+def test_directory_counts_all_or_the_matching_deputies(client, two_towns):
+    term, danghu, zhapu = two_towns
+    DeputyFactory.create_batch(3, term=term, delegation=danghu, gender=Deputy.Gender.MALE)
+    DeputyFactory.create_batch(2, term=term, delegation=zhapu, gender=Deputy.Gender.FEMALE)
+    assert client.get("/deputies/").context["paginator"].count == 5
+    assert client.get("/deputies/", {"page": 1}).context["paginator"].count == 5
+    assert client.get("/deputies/", {"gender": "F"}).context["paginator"].count == 2
+    assert client.get("/deputies/", {"name": " "}).context["paginator"].count == 5
+
+
+def test_directory_selects_keep_each_models_order(client, two_towns):
+    """The four selects' options are read in one query: each keeps its own order, and each
+    political affiliation of the term's deputies comes once, alphabetically."""
+    term, danghu, zhapu = two_towns
+    for party in ["群众", "中共党员", "群众", ""]:
+        DeputyFactory(term=term, delegation=zhapu, party=party)
+    DeputyGroupFactory(term=term, name="乙组", kind="professional")
+    DeputyGroupFactory(term=term, name="甲组", kind="constituency")
+    filterset = client.get("/deputies/").context["filter"]
+    options = {
+        name: [label for value, label in filterset.form.fields[name].choices if value]
+        for name in ("delegation", "town", "group", "party")
+    }
+    assert options["delegation"] == [danghu.name, zhapu.name]  # by their towns' order
+    assert options["town"] == ["当湖街道", "乍浦镇"]
+    assert options["group"] == ["甲组", "乙组"]  # constituency groups first
+    parties = Deputy.objects.exclude(party="").order_by("party").values_list("party", flat=True)
+    assert options["party"] == list(dict.fromkeys(parties))  # the database's collation
 
 
 def test_station_page_query_count_does_not_grow_with_receptions(client, two_towns, count_queries):
@@ -132,10 +209,10 @@ def test_station_page_query_count_does_not_grow_with_receptions(client, two_town
     station.deputies.add(*on_duty)
     for n in range(40):
         ReceptionFactory(station=station).deputies.add(*on_duty[n : n + 5])
-    # 5 queries: the station (town joined), its opinions' latest year (and that year's figures
-    # when there is one), its serving deputies, its latest 20 receptions and their deputies on
-    # duty. None per reception or deputy.
-    assert count_queries(client, f"/stations/{station.pk}/") == small == 5
+    # 4 queries: the station (town joined), its opinions' latest year (and that year's figures
+    # when there is one), its latest 20 receptions, and its serving deputies with the
+    # receptions' deputies on duty (one UNION ALL). None per reception or deputy.
+    assert count_queries(client, f"/stations/{station.pk}/") == small == 4
     html = client.get(f"/stations/{station.pk}/").content.decode()
     assert on_duty[-1].get_absolute_url() in html
 
@@ -202,8 +279,39 @@ def test_station_page_lists_deputies_and_receptions(client, two_towns):
     html = response.content.decode()
     assert "潘晓" in html and "安置房质量问题" in html
     assert "2022年3月15日" in html
+    assert f'<a href="{deputy.get_absolute_url()}">潘晓</a>' in html
     assert f"/stations/{station.pk}/qr.svg" in html
     assert "13700001111" not in html
+
+
+def test_station_page_escapes_receptions_and_orders_deputies_on_duty(client, two_towns):
+    term, danghu, zhapu = two_towns
+    station = StationFactory(town=danghu.town)
+    second = DeputyFactory(term=term, delegation=zhapu, name="甲")  # a later town
+    first = DeputyFactory(term=term, delegation=danghu, name="乙")
+    reception = ReceptionFactory(station=station, theme="<i>主题</i>", notes="A & B")
+    reception.deputies.add(second, first)
+    html = client.get(f"/stations/{station.pk}/").content.decode()
+    assert "&lt;i&gt;主题&lt;/i&gt;" in html and "<i>主题" not in html
+    assert '<span class="meta">A &amp; B</span>' in html
+    assert (
+        f'<a href="{first.get_absolute_url()}">乙</a>、<a href="{second.get_absolute_url()}">甲</a>'
+        in html
+    )
+
+    quiet = StationFactory(town=danghu.town)  # deputies, no reception yet
+    ended = DeputyFactory(
+        term=term,
+        delegation=danghu,
+        name="丙",
+        status=Deputy.Status.ENDED,
+        ended_on=datetime.date(2023, 1, 1),
+    )
+    quiet.deputies.add(first, ended)
+    html = client.get(f"/stations/{quiet.pk}/").content.decode()
+    assert f'<li><a href="{first.get_absolute_url()}">乙</a></li>' in html
+    assert ended.get_absolute_url() not in html  # serving deputies only
+    assert "暂无接待活动记录。" in html
 
 
 def test_station_list_counts_serving_deputies(client, two_towns):
