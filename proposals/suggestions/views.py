@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from congress.kit import summaries as summary_rows
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import accept_params, cached_page
 from congress.kit.urls import reverse_id
@@ -100,6 +101,10 @@ class SuggestionListView(FilteredListView):
         matches beside them (SearchMatches), then the page's rows by primary key.
         """
         if not self.request.GET.get("q", "").strip():
+            if not self._filtered():
+                # The whole list: its length is the sum of the summary rows' counts, not a
+                # COUNT over every suggestion (a scan that grows with the table).
+                queryset = Counted(queryset, public_total())
             return super().paginate_queryset(queryset, page_size)
         number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         try:
@@ -111,6 +116,38 @@ class SuggestionListView(FilteredListView):
         rows = self.get_base_queryset().in_bulk(list(page_ids))
         page.object_list = [rows[pk] for pk in page_ids]
         return paginator, page, page.object_list, is_paginated
+
+    def _filtered(self) -> bool:
+        if not self.filterset.is_bound:
+            return False
+        return any(
+            value not in (None, "", []) for value in self.filterset.form.cleaned_data.values()
+        )
+
+
+def public_total() -> int:
+    """How many suggestions the unfiltered public list shows: the published items of every year,
+    summed from the summary rows (proposals/summaries.py keeps them per year and session)."""
+    slices = summary_rows.read("suggestions", summaries.suggestion_years())
+    return sum(counts["total"] for data in slices.values() for counts in data["public"].values())
+
+
+class Counted:
+    """A queryset whose length is already known, for the Paginator: it slices the queryset and
+    never asks the database to count."""
+
+    def __init__(self, queryset, total: int):
+        self.queryset = queryset
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, bounds):
+        return self.queryset[bounds]
 
 
 class SearchMatches:
