@@ -108,9 +108,11 @@ class SuggestionListView(FilteredListView):
             return super().paginate_queryset(queryset, page_size)
         number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         try:
-            offset = (int(number) - 1) * page_size if int(number) >= 1 else None
+            offset = (int(number) - 1) * page_size
         except ValueError:
             offset = None  # "last" or junk: the Paginator answers as it does for any list
+        if offset is not None and not 0 <= offset < MAX_OFFSET:
+            offset = None  # no such page (an OFFSET past bigint is the database's error): 404
         matches = SearchMatches(queryset, offset, page_size)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(matches, page_size)
         rows = self.get_base_queryset().in_bulk(list(page_ids))
@@ -148,6 +150,9 @@ class Counted:
 
     def __getitem__(self, bounds):
         return self.queryset[bounds]
+
+
+MAX_OFFSET = 2**31  # no search has this many matches; a larger page number is a 404
 
 
 class SearchMatches:
