@@ -95,10 +95,10 @@ class SuggestionListView(FilteredListView):
         return context
 
     def paginate_queryset(self, queryset, page_size):
-        """A search ranks every match, so COUNT and the page would each scan the table.
-
-        Instead: one narrow query for the requested page's ranked ids with the number of all
-        matches beside them (SearchMatches), then the page's rows by primary key.
+        """No COUNT over the table: the whole list's length comes from the summary rows; a
+        search ranks every match, so COUNT and the page would each scan the table: instead one
+        narrow query for the requested page's ranked ids with the number of all matches beside
+        them (SearchMatches), then the page's rows by primary key. Other filters count as usual.
         """
         if not self.request.GET.get("q", "").strip():
             if not self._filtered():
