@@ -21,12 +21,14 @@ from proposals.models import Assignment, CarryOver, Motion, Reply, Signature, Su
 YES_NO = [("1", _("yes")), ("0", _("no"))]
 
 
+# The choices read only what their labels show: a session's other columns (dates, deadlines)
+# cost more to convert than the labels to write.
 def _sessions(request=None):
-    return Session.objects.select_related("term")
+    return Session.objects.select_related("term").only("id", "number", "term", "term__number")
 
 
 def _categories(request=None):
-    return Category.objects.select_related("term").order_by("-term__number", "order", "name")
+    return Category.objects.order_by("-term__number", "order", "name").only("id", "name")
 
 
 def _units():

@@ -113,14 +113,12 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
             )
         queryset = queryset.filter(_contains("title", word) | _contains("body", word))
     phrase = "".join(words)
-    all_in_title = Q()
-    for word in words:
-        all_in_title &= _contains("title", word)
+    tiers = [When(_contains("title", phrase), then=Value(3))]
+    if len(words) > 1:  # one term: "every term in the title" is the phrase, tested above
+        all_in_title = Q()
+        for word in words:
+            all_in_title &= _contains("title", word)
+        tiers.append(When(all_in_title, then=Value(2)))
     return queryset.annotate(
-        search_rank=Case(
-            When(_contains("title", phrase), then=Value(3)),
-            When(all_in_title, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
+        search_rank=Case(*tiers, default=Value(1), output_field=IntegerField())
     ).order_by("-search_rank", "-year", "session_id", "number", "-id")

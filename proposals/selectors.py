@@ -6,7 +6,17 @@ replies); none reads a deputy's private columns.
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from congress.kit.rules import rule
@@ -51,40 +61,75 @@ def public_suggestions():
     )
 
 
+_DETAIL_COLUMNS = (
+    "id", "code", "title", "body", "status", "key_supervision", "year", "session",
+    "session__number", "session__term__number", "category", "category__name",
+    "lead", "lead__name", "lead__user",
+)  # fmt: skip
+
+
 def public_suggestion_detail(pk: int) -> Suggestion:
     """One published item with its co-signers, units, published replies and public timeline."""
     suggestion = (
         Suggestion.objects.public()
-        .select_related("category", "session__term", "lead__delegation")
-        .prefetch_related(
-            # Co-signers: a name, a link and (for the timeline's "who") the login's id; no
-            # private column leaves the database.
-            Prefetch(
-                "signatures",
-                Signature.objects.filter(status=Signature.Status.CONFIRMED)
-                .select_related("deputy")
-                .only(
-                    "id",
-                    "suggestion",
-                    "status",
-                    "requested_at",
-                    "deputy",
-                    "deputy__name",
-                    "deputy__user",
-                ),
-            ),
-            Prefetch(
-                "assignments",
-                Assignment.objects.filter(active=True).select_related("organisation"),
-            ),
-            Prefetch("replies", Reply.objects.published().select_related("organisation")),
-            Prefetch("progress_reports", ProgressReport.objects.order_by("reported_on", "id")),
-            Prefetch("carry_overs", CarryOver.objects.order_by("to_year")),
+        # The page shows no delegation: each join costs the planner more than the row.
+        .select_related("category", "session__term", "lead")
+        # Most items have no progress report and no look-back entry: two EXISTS in this query
+        # spare the two queries that would read nothing.
+        .annotate(
+            has_progress=Exists(ProgressReport.objects.filter(suggestion=OuterRef("pk"))),
+            has_carry_overs=Exists(CarryOver.objects.filter(suggestion=OuterRef("pk"))),
         )
-        .defer(*(f"lead__{name}" for name in Deputy.PRIVATE_FIELDS))
+        # What the page shows, and no more: the item's many dates cost more to convert than
+        # the rest of the row, and no deputy's private column is read.
+        .only(*_DETAIL_COLUMNS)
         .get(pk=pk)
     )
-    suggestion.public_timeline = list(TimelineEntry.objects.for_object(suggestion).public())
+    prefetch_related_objects(
+        [suggestion],
+        # Co-signers: a name, a link and (for the timeline's "who") the login's id; no
+        # private column leaves the database.
+        Prefetch(
+            "signatures",
+            Signature.objects.filter(status=Signature.Status.CONFIRMED)
+            .select_related("deputy")
+            .only(
+                "id",
+                "suggestion",
+                "status",
+                "requested_at",
+                "deputy",
+                "deputy__name",
+                "deputy__user",
+            ),
+        ),  # fmt: skip
+        Prefetch(
+            "assignments", Assignment.objects.filter(active=True).select_related("organisation")
+        ),
+        Prefetch("replies", Reply.objects.published().select_related("organisation")),
+        # An empty queryset fills the relation's cache without a query.
+        Prefetch(
+            "progress_reports",
+            ProgressReport.objects.order_by("reported_on", "id")
+            if suggestion.has_progress
+            else ProgressReport.objects.none(),
+        ),
+        Prefetch(
+            "carry_overs",
+            CarryOver.objects.order_by("to_year")
+            if suggestion.has_carry_overs
+            else CarryOver.objects.none(),
+        ),
+    )
+    # The public timeline names who acted from the entry's label or the signers (by the
+    # login's id): no column of the account is read.
+    suggestion.public_timeline = list(
+        TimelineEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Suggestion),
+            object_id=suggestion.pk,
+            public=True,
+        ).only("id", "content_type", "action", "actor", "actor_label", "at", "note")
+    )
     return suggestion
 
 

@@ -1,8 +1,10 @@
 """A public suggestion's page costs the same with 2 or 40 co-signers and 1 or 10 replies."""
 
+import datetime
+
 import pytest
 
-from proposals.models import timeline_write
+from proposals.models import CarryOver, ProgressReport, timeline_write
 from tests.factories import DeputyFactory, ReplyFactory, SignatureFactory
 from tests.proposals.test_public_pages import PUBLISHED, make_public, world  # noqa: F401
 
@@ -22,10 +24,27 @@ def test_detail_query_count_is_flat(client, world, count_queries):  # noqa: F811
         )
     for _ in range(20):
         timeline_write(item=item, action="reply_published", actor_label="市交通运输局")
-    # 7 queries: the suggestion (session, term, category, lead and delegation joined), its
-    # confirmed co-signers, units, published replies, public timeline, the lead unit's progress
-    # reports and its look-back ledger entries. None per row.
-    assert count_queries(client, f"/suggestions/{item.pk}/") == small == 7
+    # 5 queries: the suggestion (session, term, category and lead joined; whether it has
+    # progress reports or look-back ledger entries), its confirmed co-signers, units, published
+    # replies and public timeline. None per row.
+    assert count_queries(client, f"/suggestions/{item.pk}/") == small == 5
     html = client.get(f"/suggestions/{item.pk}/").content.decode()
     assert cosigners[-1].name in html
     assert "1391111" not in html and "1393333" not in html
+
+
+def test_progress_reports_and_ledger_entries_add_one_query_each(client, world, count_queries):  # noqa: F811
+    item = make_public(world, 1)
+    client.get(f"/suggestions/{item.pk}/")
+    for day in (1, 2, 3):
+        ProgressReport.objects.create(
+            suggestion=item, organisation=world["unit"], reported_on=datetime.date(2022, 9, day),
+            text=f"第{day}次进展", percent=10 * day,
+        )  # fmt: skip
+    CarryOver.objects.create(
+        suggestion=item, from_year=2022, to_year=2023, reason=CarryOver.Reason.PLANNED
+    )
+    # 7: the five above, then the progress reports and the ledger entries the page lists.
+    assert count_queries(client, f"/suggestions/{item.pk}/") == 7
+    html = client.get(f"/suggestions/{item.pk}/").content.decode()
+    assert "第3次进展" in html and "/suggestions/carried-over/2023/" in html

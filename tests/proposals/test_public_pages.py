@@ -78,18 +78,37 @@ def test_list_shows_only_published_public_items(client, world):
         assert hidden not in html
 
 
-def test_list_query_count_is_flat(client, world, count_queries):
-    for n in range(1, 11):
-        make_public(world, n)
+def test_list_query_count_is_flat(client, world, count_queries, django_capture_on_commit_callbacks):
+    # The writes commit (their summary rows are computed again after the commit, as in
+    # production): the whole list's length is then read from them.
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(1, 11):
+            make_public(world, n)
     small = count_queries(client, "/suggestions/")
-    for n in range(11, 61):
+    small_search = count_queries(client, "/suggestions/?q=民生&status=closed")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(11, 61):
+            make_public(world, n)
+    # 6 queries: the list's length (the years, then their summary rows: no COUNT over every
+    # suggestion), the filter's choices (sessions, the first year, categories; deputies and
+    # units are typed), and the page of suggestions with their foreign keys joined.
+    # 5 with a search or a filter: the page's ranked ids with the number of matches (or the
+    # paginator's count), the filter's choices, the page of suggestions.
+    # None per suggestion.
+    assert count_queries(client, "/suggestions/") == small == 6
+    assert count_queries(client, "/suggestions/?q=民生&status=closed") == small_search == 5
+    assert count_queries(client, "/suggestions/?status=closed") == 5
+
+
+def test_the_whole_lists_length_is_that_of_the_public_items(client, world):
+    for n in range(1, 4):
         make_public(world, n)
-    # 5 queries: the paginator's count, the filter's choices (sessions, the first year,
-    # categories; deputies and units are typed), and the page of suggestions with their
-    # foreign keys joined.
-    # None per suggestion, with or without a search.
-    assert count_queries(client, "/suggestions/") == small
-    assert count_queries(client, "/suggestions/?q=民生&status=closed") == small
+    SuggestionFactory(title="不公开的建议", is_public=False, status=S.CLOSED)
+    SuggestionFactory(title="尚未提交的草稿", status=S.DRAFT)
+    SuggestionFactory(year=2019, title="别的年份", status=S.CLOSED)
+    expected = Suggestion.objects.public().count()
+    for url in ("/suggestions/", "/suggestions/?page=1", "/suggestions/?q=+", "/en/suggestions/"):
+        assert client.get(url).context["paginator"].count == expected
 
 
 @pytest.mark.parametrize(

@@ -36,3 +36,9 @@ def test_search_results_page_through_in_rank_order(client, term, session, catego
     assert shown[: len(title_matches)] == title_matches  # title matches before body matches
     assert [s.number for s in title_matches] == sorted(s.number for s in title_matches)
     assert client.get("/suggestions/", {"q": "农村道路", "page": 3}).status_code == 404
+    assert (
+        client.get("/suggestions/", {"q": "农村道路", "page": "last"}).context["page_obj"].number
+        == 2
+    )
+    for page in ("0", "-3", "abc", "9223372036854775807", "9" * 30):
+        assert client.get("/suggestions/", {"q": "农村道路", "page": page}).status_code == 404
