@@ -5,18 +5,24 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format, localize
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import cached_page
+from congress.templatetags.site import counts
 from deputies.portal import deputy_required
 from supervision import rules, selectors, services
 from supervision.budget import register as budget_register
 from supervision.filters import SupervisionFilter
 from supervision.forms import BallotForm
 from supervision.models import Poll, SupervisionItem
+from supervision.templatetags.money import format_yuan
 
 # --- Public pages -----------------------------------------------------------------------------
 
@@ -64,7 +70,165 @@ def project_year(request, year):
     data = selectors.project_year(year)
     if data is None:
         raise Http404
-    return render(request, "supervision/project_year.html", {"data": data})
+    return render(
+        request,
+        "supervision/project_year.html",
+        {
+            "data": data,
+            "candidate_rows": _candidate_rows(data),
+            "project_cards": _project_cards(data.selected),
+        },
+    )
+
+
+# The candidates' table body and the selected projects' cards are built here in one pass: as
+# template loops (a dozen tags per card, a translation and a date filter per line) they cost
+# more than the rest of the page. The markup is the one the template had.
+DASH = "—"
+
+
+def _join(parts) -> SafeString:
+    """Concatenate fragments that format_html already escaped."""
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _candidate_rows(data: selectors.ProjectYear) -> SafeString:
+    return _join(_candidate_row(row, voted=data.ballot is not None) for row in data.rows)
+
+
+def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> SafeString:
+    project, ballot = row.project, row.ballot
+    if project.status == "selected":
+        name = format_html('<a href="#project-{}">{}</a>', project.pk, project.title)
+    else:
+        name = conditional_escape(project.title)
+    area = format_html(' <span class="tag">{}</span>', project.area) if project.area else ""
+    vote = ""
+    if voted and ballot is None:  # no line in the result: blank cells
+        vote = format_html('<td class="num"></td><td class="num">{}</td><td></td>', DASH)
+    elif voted:
+        vote = format_html(
+            '<td class="num">{}</td><td class="num">{}</td>'
+            '<td><span class="outcome outcome-{}">{}</span></td>',
+            DASH if ballot.votes is None else localize(ballot.votes),
+            f"{ballot.share}%" if ballot.share else DASH,
+            ballot.outcome,
+            ballot.outcome_label,
+        )
+    return format_html(
+        '<tr><th scope="row">{}{}</th><td>{}</td><td class="num">{}</td>{}</tr>',
+        name,
+        area,
+        project.owner_name or DASH,
+        format_yuan(project.investment),
+        vote,
+    )
+
+
+def _project_cards(selected: list[selectors.ProjectRow]) -> SafeString:
+    if not selected:
+        return SafeString()
+    labels = {
+        "owner": _("Owner unit"),
+        "investment": _("Investment"),
+        "target": _("To be completed"),
+        "progress": _("Progress"),
+        "milestones": pgettext("project", "Milestones"),
+        "milestone": _("Milestone"),
+        "due": _("Due"),
+        "done": _("Done"),
+        "not_yet": _("not yet"),
+        "inspections": _("Inspections by deputy groups"),
+        "evaluation": _("Year-end satisfaction evaluation:"),
+    }
+    return _join(_project_card(row, labels) for row in selected)
+
+
+def _project_card(row: selectors.ProjectRow, labels: dict[str, str]) -> SafeString:
+    project, evaluation = row.project, row.evaluation
+    target = ""
+    if project.completion_target:
+        target = format_html("<dt>{}</dt><dd>{}</dd>", labels["target"], project.completion_target)
+    return format_html(
+        '<li class="card" id="project-{pk}"><h3>{title}</h3><p>{description}</p>'
+        '<dl class="facts"><dt>{owner_label}</dt><dd>{owner}</dd>'
+        "<dt>{investment_label}</dt><dd>{investment}</dd>{target}</dl>"
+        '<p class="progress-line"><label for="progress-{pk}">{progress_label}</label>'
+        ' <progress id="progress-{pk}" max="100" value="{progress}">{progress}%</progress>'
+        ' <span aria-hidden="true">{progress}%</span></p>'
+        "{milestones}{inspections}{evaluation}</li>",
+        pk=project.pk,
+        title=project.title,
+        description=project.description,
+        owner_label=labels["owner"],
+        owner=project.owner_name or DASH,
+        investment_label=labels["investment"],
+        investment=format_yuan(project.investment),
+        target=target,
+        progress_label=labels["progress"],
+        progress=localize(project.progress),
+        milestones=_milestone_table(project.milestones, labels),
+        inspections=_inspection_list(project.inspections, labels),
+        evaluation=format_html(
+            "<p>{} <strong>{}</strong> （{}）</p>",
+            labels["evaluation"],
+            evaluation.outcome_label,
+            counts(evaluation.counts),
+        )
+        if evaluation
+        else "",
+    )
+
+
+def _milestone_table(milestones: list[selectors.MilestoneLine], labels) -> SafeString | str:
+    if not milestones:
+        return ""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                m.title,
+                date_format(m.due_on, "DATE_FORMAT"),
+                date_format(m.done_on, "DATE_FORMAT") if m.done_on else labels["not_yet"],
+            )
+            for m in milestones
+        ),
+    )
+    return format_html(
+        '<table class="data"><caption>{}</caption><thead><tr><th scope="col">{}</th>'
+        '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+        labels["milestones"],
+        labels["milestone"],
+        labels["due"],
+        labels["done"],
+        rows,
+    )
+
+
+def _inspection_list(inspections: list[selectors.InspectionLine], labels) -> SafeString | str:
+    if not inspections:
+        return ""
+    items = format_html_join(
+        "",
+        "<li><strong>{} · {}</strong>{}<br>{}{}</li>",
+        (
+            (
+                date_format(inspection.date, "DATE_FORMAT"),
+                inspection.group_name,
+                format_html(" · {}", inspection.place) if inspection.place else "",
+                inspection.notes,
+                format_html_join(
+                    "",
+                    '<figure class="inspection-photo"><img src="{0}" alt="{1}">'
+                    "<figcaption>{1}</figcaption></figure>",
+                    ((photo.url, photo.caption) for photo in inspection.photos),
+                ),
+            )
+            for inspection in inspections
+        ),
+    )
+    return format_html('<h4>{}</h4><ul class="plain">{}</ul>', labels["inspections"], items)
 
 
 # --- The deputy's voting pages ----------------------------------------------------------------
