@@ -105,9 +105,13 @@ def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
     return block
 
 
-def build(review: AnnualReview, *, staff: bool = False) -> dict:
-    """The template context of a review. Staff also see keys that no app provides yet."""
-    sections = list(review.sections.all())
+def build(
+    review: AnnualReview, *, staff: bool = False, sections: list[ReviewSection] | None = None
+) -> dict:
+    """The template context of a review (its `sections` if already read, in order). Staff also
+    see keys that no app provides yet."""
+    if sections is None:
+        sections = list(review.sections.all())
     keys = [key for section in sections for key in section.keys]
     values = remember(
         f"review-figures:{review.year}:{','.join(sorted(keys))}",

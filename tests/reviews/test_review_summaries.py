@@ -104,5 +104,5 @@ def test_the_review_page_reads_every_summary_in_one_query(client, count_queries,
     for _ in range(20):
         committed(OpinionFactory)
         committed(DeputyFactory, term=term)
-    # The review, its sections, every summary's row of the year: nothing per figure or row.
-    assert count_queries(client, "/reviews/2022/") == small == 3
+    # The review with its sections, every summary's row of the year: nothing per figure or row.
+    assert count_queries(client, "/reviews/2022/") == small == 2
