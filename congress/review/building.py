@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -58,6 +59,7 @@ class SectionView:
     html: SafeString
     numbers: list[FigureBlock] = field(default_factory=list)
     charts: list[FigureBlock] = field(default_factory=list)
+    figures: SafeString = field(default_factory=SafeString)  # figures_html(): numbers, charts
 
     @property
     def heading(self):
@@ -105,11 +107,86 @@ def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
     return block
 
 
+def _join(parts, separator: str = "") -> SafeString:
+    """Concatenate fragments that format_html already escaped."""
+    return mark_safe(separator.join(parts))  # noqa: S308 - each part is format_html's
+
+
+def _number_item(block: FigureBlock, missing_note: str) -> SafeString:
+    unit = format_html('<small class="unit">{}</small>', block.unit) if block.unit else ""
+    if block.missing:
+        return format_html(
+            '<li class="figure-missing"> <span class="figure">{}{}</span> '
+            '<span class="figure-label"><code>{}</code></span> '
+            '<span class="definition staff-note">{}</span> </li>',
+            block.display,
+            unit,
+            block.key,
+            missing_note,
+        )
+    return format_html(
+        '<li> <span class="figure">{}{}</span> <span class="figure-label">{}</span> '
+        '<span class="definition">{}</span> </li>',
+        block.display,
+        unit,
+        block.label,
+        block.definition,
+    )
+
+
+def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> SafeString:
+    table = ""
+    if table_labels:  # the page offers the figures as a table; the PDF shows the chart only
+        summary, item, number = table_labels
+        table = format_html(
+            ' <details class="chart-table"> <summary>{}</summary> <table class="data"> '
+            '<caption>{}</caption> <thead><tr><th scope="col">{}</th><th scope="col" class="num">'
+            "{}</th></tr></thead> <tbody>{}</tbody> </table> </details>",
+            summary,
+            block.label,
+            item,
+            number,
+            block.rows,
+        )
+    return format_html(
+        '<figure class="chart-block" aria-labelledby="{id}-caption"> <figcaption id="{id}-caption">'
+        '<strong>{label}</strong> <span class="definition">{definition}</span></figcaption> '
+        "{chart}{table} </figure>",
+        id=block.chart_id,
+        label=block.label,
+        definition=block.definition,
+        chart=block.chart,
+        table=table,
+    )
+
+
+def figures_html(view: SectionView, *, pdf: bool = False) -> SafeString:
+    """A section's figures: the numbers as a list, then each chart (with its data table on the
+    page). Built here in one pass: as a template included per section, with a tag per value,
+    they cost as much as the rest of the page."""
+    parts = []
+    if view.numbers:
+        note = _(
+            "Not computed yet: no installed app provides this figure. Only staff see this note; "
+            "the public page and the PDF leave the figure out."
+        )
+        items = _join((_number_item(block, note) for block in view.numbers), " ")
+        parts.append(format_html(' <ul class="figures review-figures"> {} </ul> ', items))
+    if view.charts:
+        labels = None if pdf else (_("Show the figures as a table"), _("Item"), _("Number"))
+        parts.extend(_chart_figure(block, labels) for block in view.charts)
+    return _join(parts)
+
+
 def build(
-    review: AnnualReview, *, staff: bool = False, sections: list[ReviewSection] | None = None
+    review: AnnualReview,
+    *,
+    staff: bool = False,
+    sections: list[ReviewSection] | None = None,
+    pdf: bool = False,
 ) -> dict:
-    """The template context of a review (its `sections` if already read, in order). Staff also
-    see keys that no app provides yet."""
+    """The template context of a review (its `sections` if already read, in order) for the page
+    or the PDF. Staff also see keys that no app provides yet."""
     if sections is None:
         sections = list(review.sections.all())
     keys = [key for section in sections for key in section.keys]
@@ -130,5 +207,6 @@ def build(
             if block.missing and not staff:
                 continue
             (view.charts if block.is_chart else view.numbers).append(block)
+        view.figures = figures_html(view, pdf=pdf)
         views.append(view)
     return {"review": review, "sections": views, "staff": staff, "year": review.year}
