@@ -77,11 +77,12 @@ def project_year(request, year):
             "data": data,
             "candidate_rows": _candidate_rows(data),
             "project_cards": _project_cards(data.selected),
+            "major_rows": _major_rows(data.major_projects),
         },
     )
 
 
-# The candidates' table body and the selected projects' cards are built here in one pass: as
+# The tables' bodies and the selected projects' cards are built here in one pass: as
 # template loops (a dozen tags per card, a translation and a date filter per line) they cost
 # more than the rest of the page. The markup is the one the template had.
 DASH = "—"
@@ -122,6 +123,23 @@ def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> SafeString:
         project.owner_name or DASH,
         format_yuan(project.investment),
         vote,
+    )
+
+
+def _major_rows(majors: list[selectors.MajorLine]) -> SafeString:
+    labels = {True: _("to be voted on"), False: _("below the threshold: no vote")}
+    return _join(
+        format_html(
+            '<tr><th scope="row">{}</th><td class="num">{}</td><td>{}</td></tr>',
+            major.name,
+            format_yuan(major.investment),
+            format_html(
+                "{} · <strong>{}</strong>", counts(major.vote.counts), major.vote.outcome_label
+            )
+            if major.vote
+            else labels[major.needs_vote],
+        )
+        for major in majors
     )
 
 
