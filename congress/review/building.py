@@ -4,11 +4,11 @@ Queries: the review, its sections, then one (or a few) per distinct figure key t
 however many sections there are.
 """
 
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -107,56 +107,43 @@ def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
     return block
 
 
-def _join(parts, separator: str = "") -> SafeString:
-    """Concatenate fragments that format_html already escaped."""
-    return mark_safe(separator.join(parts))  # noqa: S308 - each part is format_html's
+# The figures' markup is put together with f-strings, every text through _e(): what the
+# template's {{ value }} does, without format_html's lazy-argument check per value.
+def _e(value) -> str:
+    return html.escape(str(value))
 
 
-def _number_item(block: FigureBlock, missing_note: str) -> SafeString:
-    unit = format_html('<small class="unit">{}</small>', block.unit) if block.unit else ""
+def _number_item(block: FigureBlock, missing_note: str) -> str:
+    unit = f'<small class="unit">{_e(block.unit)}</small>' if block.unit else ""
+    figure = f'<span class="figure">{_e(block.display)}{unit}</span>'
     if block.missing:
-        return format_html(
-            '<li class="figure-missing"> <span class="figure">{}{}</span> '
-            '<span class="figure-label"><code>{}</code></span> '
-            '<span class="definition staff-note">{}</span> </li>',
-            block.display,
-            unit,
-            block.key,
-            missing_note,
+        return (
+            f'<li class="figure-missing"> {figure} <span class="figure-label"><code>'
+            f"{_e(block.key)}</code></span> "
+            f'<span class="definition staff-note">{missing_note}</span> </li>'
         )
-    return format_html(
-        '<li> <span class="figure">{}{}</span> <span class="figure-label">{}</span> '
-        '<span class="definition">{}</span> </li>',
-        block.display,
-        unit,
-        block.label,
-        block.definition,
+    return (
+        f'<li> {figure} <span class="figure-label">{_e(block.label)}</span> '
+        f'<span class="definition">{_e(block.definition)}</span> </li>'
     )
 
 
-def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> SafeString:
+def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> str:
+    label, chart_id = _e(block.label), _e(block.chart_id)
     table = ""
     if table_labels:  # the page offers the figures as a table; the PDF shows the chart only
         summary, item, number = table_labels
-        table = format_html(
-            ' <details class="chart-table"> <summary>{}</summary> <table class="data"> '
-            '<caption>{}</caption> <thead><tr><th scope="col">{}</th><th scope="col" class="num">'
-            "{}</th></tr></thead> <tbody>{}</tbody> </table> </details>",
-            summary,
-            block.label,
-            item,
-            number,
-            block.rows,
+        table = (
+            f' <details class="chart-table"> <summary>{summary}</summary> <table class="data"> '
+            f'<caption>{label}</caption> <thead><tr><th scope="col">{item}</th>'
+            f'<th scope="col" class="num">{number}</th></tr></thead> <tbody>{block.rows}</tbody>'
+            " </table> </details>"
         )
-    return format_html(
-        '<figure class="chart-block" aria-labelledby="{id}-caption"> <figcaption id="{id}-caption">'
-        '<strong>{label}</strong> <span class="definition">{definition}</span></figcaption> '
-        "{chart}{table} </figure>",
-        id=block.chart_id,
-        label=block.label,
-        definition=block.definition,
-        chart=block.chart,
-        table=table,
+    return (
+        f'<figure class="chart-block" aria-labelledby="{chart_id}-caption"> '
+        f'<figcaption id="{chart_id}-caption"><strong>{label}</strong> '
+        f'<span class="definition">{_e(block.definition)}</span></figcaption> '
+        f"{block.chart}{table} </figure>"
     )
 
 
@@ -166,16 +153,20 @@ def figures_html(view: SectionView, *, pdf: bool = False) -> SafeString:
     they cost as much as the rest of the page."""
     parts = []
     if view.numbers:
-        note = _(
-            "Not computed yet: no installed app provides this figure. Only staff see this note; "
-            "the public page and the PDF leave the figure out."
+        note = _e(
+            _(
+                "Not computed yet: no installed app provides this figure. Only staff see this "
+                "note; the public page and the PDF leave the figure out."
+            )
         )
-        items = _join((_number_item(block, note) for block in view.numbers), " ")
-        parts.append(format_html(' <ul class="figures review-figures"> {} </ul> ', items))
+        items = " ".join(_number_item(block, note) for block in view.numbers)
+        parts.append(f' <ul class="figures review-figures"> {items} </ul> ')
     if view.charts:
-        labels = None if pdf else (_("Show the figures as a table"), _("Item"), _("Number"))
+        labels = None
+        if not pdf:
+            labels = (_e(_("Show the figures as a table")), _e(_("Item")), _e(_("Number")))
         parts.extend(_chart_figure(block, labels) for block in view.charts)
-    return _join(parts)
+    return mark_safe("".join(parts))  # noqa: S308 - every text in them went through _e()
 
 
 def build(
