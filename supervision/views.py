@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from congress.kit.errors import DomainError
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import cached_page
+from congress.kit.urls import reverse_id
 from congress.templatetags.site import counts
 from deputies.portal import deputy_required
 from supervision import rules, selectors, services
@@ -37,10 +38,20 @@ class SupervisionListView(FilteredListView):
     context_object_name = "items"
 
     def get_base_queryset(self):
-        return selectors.supervision_list()
+        # Only what the rows show: an item's summary and dates are long and read elsewhere.
+        return selectors.supervision_list().only(
+            "kind",
+            "title",
+            "debt_amount",
+            "meeting__date",
+            "reporting_organisation__name",
+            "appointee__name",
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        for item in context["items"]:
+            item.url = reverse_id("supervision:item_detail", item.pk)
         context["budget_years"] = budget_register.years(published_only=True)
         return context
 
