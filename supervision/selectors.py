@@ -209,6 +209,9 @@ class ProjectYear:
     major: rules.Outcome | None
 
 
+SELECTED = LivelihoodProject.Status.SELECTED
+
+
 def _first(rows: list[dict], key: str) -> int | None:
     """The poll of the first row that has a line on one (a year's lines share their poll)."""
     return next((row[key] for row in rows if row[key] is not None), None)
@@ -217,9 +220,10 @@ def _first(rows: list[dict], key: str) -> int | None:
 def project_year(year: int) -> ProjectYear | None:
     """Everything /projects/<year>/ shows, in a fixed number of queries; None for an empty year.
 
-    Queries: the year's projects, their milestones, their inspections with the photos, the
-    major projects, then the polls they were voted in with their results (one query, no result
-    repeated per row) — the last three only when there is something to read.
+    Queries: the year's projects, the major projects, the selected projects' milestones and
+    their inspections with the photos (only the selected projects' cards show them; none when
+    nothing was selected), then the polls the rows were voted in with their results (one
+    query, no result repeated per row; none when no row is on a ballot).
     """
     projects = list(
         LivelihoodProject.objects.of_year(year)
@@ -263,7 +267,7 @@ def project_year(year: int) -> ProjectYear | None:
         for p in projects
     }
     # Milestones and inspections are shown on the selected projects' cards only.
-    selected_ids = [pk for pk, line in lines.items() if line.status == "selected"]
+    selected_ids = [pk for pk, line in lines.items() if line.status == SELECTED]
     if selected_ids:
         milestones = Milestone.objects.filter(project_id__in=selected_ids).order_by("due_on", "id")
         for project_id, title, due_on, done_on in milestones.values_list(
@@ -305,7 +309,7 @@ def project_year(year: int) -> ProjectYear | None:
     return ProjectYear(
         year=year,
         rows=rows,
-        selected=[row for row in rows if row.project.status == "selected"],
+        selected=[row for row in rows if row.project.status == SELECTED],
         total_investment=sum((p["investment"] for p in projects), start=0),
         ballot_poll=ballot_poll,
         ballot=ballot,

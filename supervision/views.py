@@ -119,7 +119,7 @@ def _candidate_rows(data: selectors.ProjectYear) -> SafeString:
 def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> str:
     project, ballot = row.project, row.ballot
     name = _e(project.title)
-    if project.status == "selected":
+    if project.status == selectors.SELECTED:
         name = f'<a href="#project-{project.pk}">{name}</a>'
     area = f' <span class="tag">{_e(project.area)}</span>' if project.area else ""
     vote = ""
