@@ -1,7 +1,9 @@
 """Put a review together for a page or the PDF: sections, sanitised narratives, figures, charts.
 
-Queries: the review, its sections, then one (or a few) per distinct figure key the review shows —
-however many sections there are.
+Queries: the review's sections (the public page reads them with the review), every summary's
+row of the year, then one (or a few) per distinct figure key the review shows that no summary
+row holds — however many sections there are. The figures' markup is built here too (the
+page's and the PDF's), in one pass.
 """
 
 import html
