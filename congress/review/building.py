@@ -1,21 +1,24 @@
 """Put a review together for a page or the PDF: sections, sanitised narratives, figures, charts.
 
-Queries: the review, its sections, then one (or a few) per distinct figure key the review shows —
-however many sections there are.
+Queries: the review's sections (the public page reads them with the review), every summary's
+row of the year, then one (or a few) per distinct figure key the review shows that no summary
+row holds — however many sections there are. The figures' markup is built here too (the
+page's and the PDF's), in one pass.
 """
 
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from congress.kit.pagecache import remember
 from congress.models import AnnualReview, ReviewSection
 from congress.review import charts, registry
-from congress.review.markup import render_markdown
+from congress.review.markup import markdown_renderer
 from congress.review.registry import Figure, FigureKind
 
 DASH = "—"
@@ -58,6 +61,7 @@ class SectionView:
     html: SafeString
     numbers: list[FigureBlock] = field(default_factory=list)
     charts: list[FigureBlock] = field(default_factory=list)
+    figures: SafeString = field(default_factory=SafeString)  # figures_html(): numbers, charts
 
     @property
     def heading(self):
@@ -105,26 +109,98 @@ def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
     return block
 
 
-def build(review: AnnualReview, *, staff: bool = False) -> dict:
-    """The template context of a review. Staff also see keys that no app provides yet."""
-    sections = list(review.sections.all())
+# The figures' markup is put together with f-strings, every text through _e(): what the
+# template's {{ value }} does, without format_html's lazy-argument check per value.
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
+def _number_item(block: FigureBlock, missing_note: str) -> str:
+    unit = f'<small class="unit">{_e(block.unit)}</small>' if block.unit else ""
+    figure = f'<span class="figure">{_e(block.display)}{unit}</span>'
+    if block.missing:
+        return (
+            f'<li class="figure-missing"> {figure} <span class="figure-label"><code>'
+            f"{_e(block.key)}</code></span> "
+            f'<span class="definition staff-note">{missing_note}</span> </li>'
+        )
+    return (
+        f'<li> {figure} <span class="figure-label">{_e(block.label)}</span> '
+        f'<span class="definition">{_e(block.definition)}</span> </li>'
+    )
+
+
+def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> str:
+    label, chart_id = _e(block.label), _e(block.chart_id)
+    table = ""
+    if table_labels:  # the page offers the figures as a table; the PDF shows the chart only
+        summary, item, number = table_labels
+        table = (
+            f' <details class="chart-table"> <summary>{summary}</summary> <table class="data"> '
+            f'<caption>{label}</caption> <thead><tr><th scope="col">{item}</th>'
+            f'<th scope="col" class="num">{number}</th></tr></thead> <tbody>{block.rows}</tbody>'
+            " </table> </details>"
+        )
+    return (
+        f'<figure class="chart-block" aria-labelledby="{chart_id}-caption"> '
+        f'<figcaption id="{chart_id}-caption"><strong>{label}</strong> '
+        f'<span class="definition">{_e(block.definition)}</span></figcaption> '
+        f"{block.chart}{table} </figure>"
+    )
+
+
+def figures_html(view: SectionView, *, pdf: bool = False) -> SafeString:
+    """A section's figures: the numbers as a list, then each chart (with its data table on the
+    page). Built here in one pass: as a template included per section, with a tag per value,
+    they cost as much as the rest of the page."""
+    parts = []
+    if view.numbers:
+        note = _e(
+            _(
+                "Not computed yet: no installed app provides this figure. Only staff see this "
+                "note; the public page and the PDF leave the figure out."
+            )
+        )
+        items = " ".join(_number_item(block, note) for block in view.numbers)
+        parts.append(f' <ul class="figures review-figures"> {items} </ul> ')
+    if view.charts:
+        labels = None
+        if not pdf:
+            labels = (_e(_("Show the figures as a table")), _e(_("Item")), _e(_("Number")))
+        parts.extend(_chart_figure(block, labels) for block in view.charts)
+    return mark_safe("".join(parts))  # noqa: S308 - every text in them went through _e()
+
+
+def build(
+    review: AnnualReview,
+    *,
+    staff: bool = False,
+    sections: list[ReviewSection] | None = None,
+    pdf: bool = False,
+) -> dict:
+    """The template context of a review (its `sections` if already read, in order) for the page
+    or the PDF. Staff also see keys that no app provides yet."""
+    if sections is None:
+        sections = list(review.sections.all())
     keys = [key for section in sections for key in section.keys]
     values = remember(
         f"review-figures:{review.year}:{','.join(sorted(keys))}",
         lambda: registry.compute(keys, review.year),
     )
     views = []
+    render = markdown_renderer()
     for number, section in enumerate(sections, start=1):
         view = SectionView(
             section=section,
             number=number,
             anchor=f"section-{number}",
-            html=render_markdown(section.narrative),
+            html=render(section.narrative),
         )
         for key in section.keys:
             block = figure_block(key, values, f"chart-{number}-{key.replace('.', '-')}")
             if block.missing and not staff:
                 continue
             (view.charts if block.is_chart else view.numbers).append(block)
+        view.figures = figures_html(view, pdf=pdf)
         views.append(view)
     return {"review": review, "sections": views, "staff": staff, "year": review.year}

@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from congress.models import AnnualReview, ReviewPdf
-from congress.review import registry
+from congress.review import building, charts, registry
 from congress.review.building import build
 
 logger = logging.getLogger(__name__)
@@ -39,13 +39,16 @@ RETRY_AFTER = timedelta(minutes=10)
 
 
 def _asset_version() -> str:
-    """Changes when the PDF's template, partials or stylesheet change (read once per process)."""
+    """Changes when the PDF's template, the markup built in Python (the figures, the charts) or
+    the stylesheet change (read once per process)."""
     global _ASSETS
     if _ASSETS is None:
         digest = hashlib.sha256()
         templates = Path(settings.BASE_DIR) / "templates" / "reviews"
         for path in sorted(templates.glob("*.html")):
             digest.update(path.read_bytes())
+        for module in (building, charts):
+            digest.update(Path(module.__file__).read_bytes())
         css = finders.find(PDF_STYLESHEET)
         if css:
             digest.update(Path(css).read_bytes())
@@ -103,7 +106,7 @@ class _Fetcher(URLFetcher):
 def render(review: AnnualReview, language: str) -> tuple[bytes, int]:
     """The PDF's bytes and page count, rendered now (slow: seconds)."""
     with translation.override(language):
-        context = build(review, staff=False)
+        context = build(review, staff=False, pdf=True)
         context["pdf"] = True
         html = render_to_string(PDF_TEMPLATE, context)
     fetcher = _Fetcher()

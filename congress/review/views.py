@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from congress.kit.pagecache import cached_page
-from congress.models import AnnualReview, ReviewPdf
+from congress.models import AnnualReview, ReviewPdf, ReviewSection
 from congress.review import pdf
 from congress.review.building import build
 
@@ -23,11 +23,24 @@ def review_list(request):
     return render(request, "reviews/review_list.html", {"reviews": reviews})
 
 
+def _published_review(year: int) -> tuple[AnnualReview, list[ReviewSection]]:
+    """The published review of `year` and its sections, read together in one query (two for a
+    review without sections); 404 if there is none."""
+    sections = list(
+        ReviewSection.objects.filter(review__year=year, review__published=True)
+        .select_related("review")
+        .order_by("order", "id")
+    )
+    if sections:
+        return sections[0].review, sections
+    return get_object_or_404(AnnualReview.objects.published(), year=year), []
+
+
 @require_safe
 @cached_page(depends=["reviews", "reviews:{year}"])
 def review_detail(request, year: int):
-    review = get_object_or_404(AnnualReview.objects.published(), year=year)
-    context = build(review, staff=request.user.is_staff)
+    review, sections = _published_review(year)
+    context = build(review, staff=request.user.is_staff, sections=sections)
     return render(request, "reviews/review_detail.html", context)
 
 

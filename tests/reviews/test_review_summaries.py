@@ -107,5 +107,5 @@ def test_the_review_page_reads_every_summary_in_one_query(client, count_queries,
     # A burst of opinions leaves the opinions' slice stale after its first refresh
     # (summaries' `coalesce`): the first reader computes it; from then on nothing per row.
     assert count_queries(client, "/reviews/2022/") > small
-    # The review, its sections, every summary's row of the year: nothing per figure or row.
-    assert count_queries(client, "/reviews/2022/") == small == 3
+    # The review with its sections, every summary's row of the year: nothing per figure or row.
+    assert count_queries(client, "/reviews/2022/") == small == 2

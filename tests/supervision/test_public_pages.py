@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from supervision import rules, services
-from supervision.models import Poll, SupervisionItem
+from supervision.models import InspectionPhoto, Poll, SupervisionItem
 from tests.factories import (
     DeputyFactory,
     InspectionFactory,
@@ -199,12 +199,26 @@ def test_project_year_404_for_an_empty_year(client):
 def test_project_year_query_count_is_flat(client, count_queries):
     projects = _project_year(3)
     small = count_queries(client, "/projects/2022/")
-    for project in LivelihoodProjectFactory.create_batch(27, year=2022):
+    for project in LivelihoodProjectFactory.create_batch(27, year=2022, status="selected"):
         MilestoneFactory.create_batch(2, project=project)
-        InspectionFactory(project=project)
+        InspectionPhoto.objects.create(
+            inspection=InspectionFactory(project=project), image="i.jpg", caption="现场"
+        )
     MajorProjectFactory.create_batch(5, year=2022)
     assert len(projects) == 3
-    # 6 queries: the year's livelihood projects, then their milestones, approvals, inspections
-    # and the inspections' photos (one prefetch each), and the year's major projects. None per
-    # project.
-    assert count_queries(client, "/projects/2022/") == small
+    # 5 queries: the year's livelihood projects, the major projects, the selected projects'
+    # milestones, their inspections with the photos, and the polls with their results. None
+    # per project.
+    assert count_queries(client, "/projects/2022/") == small == 5
+
+
+def test_project_year_shows_the_inspections_photos_escaped(client):
+    projects = _project_year(3)
+    inspection = InspectionFactory(project=projects[0], place="<现场>")
+    InspectionPhoto.objects.create(inspection=inspection, image="a b.jpg", caption='"照片" & 说明')
+    html = client.get("/en/projects/2022/").content.decode()
+    assert " · &lt;现场&gt;<br>" in html
+    assert (
+        '<img src="/media/a%20b.jpg" alt="&quot;照片&quot; &amp; 说明">'
+        "<figcaption>&quot;照片&quot; &amp; 说明</figcaption>"
+    ) in html
