@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from congress.kit.pagecache import remember
 from congress.models import AnnualReview, ReviewSection
 from congress.review import charts, registry
-from congress.review.markup import markdown_renderer
+from congress.review.markup import render_markdown
 from congress.review.registry import Figure, FigureKind
 
 DASH = "—"
@@ -188,13 +188,12 @@ def build(
         lambda: registry.compute(keys, review.year),
     )
     views = []
-    render = markdown_renderer()
     for number, section in enumerate(sections, start=1):
         view = SectionView(
             section=section,
             number=number,
             anchor=f"section-{number}",
-            html=render(section.narrative),
+            html=render_markdown(section.narrative),
         )
         for key in section.keys:
             block = figure_block(key, values, f"chart-{number}-{key.replace('.', '-')}")

@@ -5,8 +5,8 @@ allow-list: text structure, lists, quotes, tables and links. Scripts, styles, if
 every on* attribute and javascript:/data: URLs are removed.
 """
 
+import functools
 import re
-from collections.abc import Callable
 
 import markdown
 import nh3
@@ -28,21 +28,16 @@ _TOP_HEADINGS = re.compile(r"<(/?)h[12](\s|>)")
 
 
 def render_markdown(text: str) -> SafeString:
-    return markdown_renderer()(text)
+    return mark_safe(_render(text or ""))  # noqa: S308  (cleaned by nh3 in _render)
 
 
-def markdown_renderer() -> Callable[[str], SafeString]:
-    """A renderer for the narratives of one page: one Markdown converter, reset between texts
-    (converting with a new one each time cost half as much again). Nothing is kept across
-    pages: each render converts its texts (no memo of rendered HTML)."""
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-
-    def render(text: str) -> SafeString:
-        converter.reset()
-        html = _TOP_HEADINGS.sub(r"<\1h3\2", converter.convert(text or ""))
-        return mark_safe(sanitise(html))  # noqa: S308  (cleaned by nh3)
-
-    return render
+@functools.lru_cache(maxsize=256)
+def _render(text: str) -> str:
+    """A pure function of the text, remembered: building a Markdown converter per section was
+    most of the review page's own CPU time once its figures came from summary rows."""
+    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = _TOP_HEADINGS.sub(r"<\1h3\2", html)
+    return sanitise(html)
 
 
 def sanitise(html: str) -> str:
