@@ -120,13 +120,6 @@ if DATABASE_URL:
             "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
             "timeout": 10,
         }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-        "DATABASE_SERVER_SIDE_BINDING", default=True
-    ):
-        # Parameters sent apart from the SQL: psycopg then prepares a query the fifth time a
-        # connection runs it, and PostgreSQL stops planning it again (0.2–1.2 ms of a page's
-        # queries at ten times the demo). Off (0) behind a pooler in transaction mode.
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {
