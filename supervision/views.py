@@ -125,7 +125,7 @@ def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> str:
     vote = ""
     if voted and ballot is None:  # no line in the result: blank cells
         vote = f'<td class="num"></td><td class="num">{DASH}</td><td></td>'
-    elif voted:
+    elif voted and ballot is not None:
         votes = DASH if ballot.votes is None else _e(localize(ballot.votes))
         share = f"{_e(ballot.share)}%" if ballot.share else DASH
         vote = (

@@ -48,7 +48,7 @@ def _asset_version() -> str:
         for path in sorted(templates.glob("*.html")):
             digest.update(path.read_bytes())
         for module in (building, charts):
-            digest.update(Path(module.__file__).read_bytes())
+            digest.update(Path(str(module.__file__)).read_bytes())
         css = finders.find(PDF_STYLESHEET)
         if css:
             digest.update(Path(css).read_bytes())
