@@ -59,3 +59,39 @@ def test_a_real_unreachable_server_gives_503():
         check=False,
     )
     assert result.stdout.split() == ["503", "30"], result.stderr[-2000:]
+
+
+def test_after_postgresql_restarts_the_next_request_is_served():
+    """The pool's connections die with the server (a restart, a failover); the next request must
+    get a live one, not a 503 (CONN_HEALTH_CHECKS: each is checked as the pool hands it out).
+    A separate process on the real server: it serves /healthz, every connection of its pool is
+    terminated as a restart would, and /healthz is asked again."""
+    name = f"renda-fault-{os.getpid()}"
+    script = (
+        "import os, django, psycopg; django.setup();"
+        "from django.db import connection; from django.test import Client;"
+        "client = Client(raise_request_exception=False);"
+        "first = client.get('/healthz').status_code;"
+        "connection.close();"  # back to the pool, as at the end of a request
+        "admin = psycopg.connect('host=127.0.0.1 port=5432 user=postgres dbname=postgres',"
+        " autocommit=True);"
+        "killed = admin.execute('SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE application_name = %s', [os.environ['FAULT_APP_NAME']]).fetchone()[0];"
+        "print(first, killed > 0, client.get('/healthz').status_code)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/postgres?application_name={name}",
+        "DATABASE_POOL": "1",
+        "FAULT_APP_NAME": name,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.split() == ["200", "True", "200"], result.stderr[-2000:]
