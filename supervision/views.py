@@ -1,7 +1,6 @@
 """Public supervision and project pages, and the deputy's voting pages in the portal."""
 
 import functools
-import html
 
 from django.contrib import messages
 from django.http import Http404
@@ -10,12 +9,13 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.decorators import method_decorator
 from django.utils.formats import get_format, localize
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
+from congress.kit.htmlrows import esc, joined
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import cached_page
 from congress.kit.urls import reverse_id
@@ -99,60 +99,50 @@ def project_year(request, year):
 # The tables' bodies and the selected projects' cards are built here in one pass: as
 # template loops (a dozen tags per card, a translation and a date filter per line) they cost
 # more than the rest of the page. The markup is the one the template had. They are put
-# together with f-strings, every text through _e(): what the template's {{ value }} does,
+# together with f-strings, every text through esc(): what the template's {{ value }} does,
 # without format_html's lazy-argument check per value (that alone cost 0.5 ms a page).
 DASH = "—"
 
 
-def _e(value) -> str:
-    return html.escape(str(value))
-
-
-def _safe(parts) -> SafeString:
-    return mark_safe("".join(parts))  # noqa: S308 - every text in them went through _e()
-
-
 def _candidate_rows(data: selectors.ProjectYear) -> SafeString:
-    return _safe(_candidate_row(row, voted=data.ballot is not None) for row in data.rows)
+    return joined(_candidate_row(row, voted=data.ballot is not None) for row in data.rows)
 
 
 def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> str:
     project, ballot = row.project, row.ballot
-    name = _e(project.title)
+    name = esc(project.title)
     if project.status == selectors.SELECTED:
         name = f'<a href="#project-{project.pk}">{name}</a>'
-    area = f' <span class="tag">{_e(project.area)}</span>' if project.area else ""
+    area = f' <span class="tag">{esc(project.area)}</span>' if project.area else ""
     vote = ""
     if voted and ballot is None:  # no line in the result: blank cells
         vote = f'<td class="num"></td><td class="num">{DASH}</td><td></td>'
     elif voted and ballot is not None:
-        votes = DASH if ballot.votes is None else _e(localize(ballot.votes))
-        share = f"{_e(ballot.share)}%" if ballot.share else DASH
+        votes = DASH if ballot.votes is None else esc(localize(ballot.votes))
+        share = f"{esc(ballot.share)}%" if ballot.share else DASH
         vote = (
             f'<td class="num">{votes}</td><td class="num">{share}</td>'
-            f'<td><span class="outcome outcome-{_e(ballot.outcome)}">'
-            f"{_e(ballot.outcome_label)}</span></td>"
+            f'<td><span class="outcome outcome-{esc(ballot.outcome)}">'
+            f"{esc(ballot.outcome_label)}</span></td>"
         )
     return (
-        f'<tr><th scope="row">{name}{area}</th><td>{_e(project.owner_name or DASH)}</td>'
-        f'<td class="num">{_e(format_yuan(project.investment))}</td>{vote}</tr>'
+        f'<tr><th scope="row">{name}{area}</th><td>{esc(project.owner_name or DASH)}</td>'
+        f'<td class="num">{esc(format_yuan(project.investment))}</td>{vote}</tr>'
     )
 
 
 def _major_rows(majors: list[selectors.MajorLine]) -> SafeString:
-    labels = {True: _e(_("to be voted on")), False: _e(_("below the threshold: no vote"))}
+    labels = {True: esc(_("to be voted on")), False: esc(_("below the threshold: no vote"))}
     rows = []
     for major in majors:
         vote = labels[major.needs_vote]
         if major.vote:
-            vote = (
-                f"{_e(counts(major.vote.counts))} · <strong>{_e(major.vote.outcome_label)}</strong>"
-            )
+            vote = f"{esc(counts(major.vote.counts))} · <strong>{esc(major.vote.outcome_label)}</strong>"
         rows.append(
-            f'<tr><th scope="row">{_e(major.name)}</th>'
-            f'<td class="num">{_e(format_yuan(major.investment))}</td><td>{vote}</td></tr>'
+            f'<tr><th scope="row">{esc(major.name)}</th>'
+            f'<td class="num">{esc(format_yuan(major.investment))}</td><td>{vote}</td></tr>'
         )
-    return _safe(rows)
+    return joined(rows)
 
 
 def _project_cards(selected: list[selectors.ProjectRow]) -> SafeString:
@@ -167,30 +157,30 @@ def _project_cards(selected: list[selectors.ProjectRow]) -> SafeString:
         "inspections": _("Inspections by deputy groups"),
         "evaluation": _("Year-end satisfaction evaluation:"),
     }
-    labels = {key: _e(label) for key, label in labels.items()}
+    labels = {key: esc(label) for key, label in labels.items()}
     labels["milestones"] = (
-        f'<table class="data"><caption>{_e(pgettext("project", "Milestones"))}</caption>'
-        f'<thead><tr><th scope="col">{_e(_("Milestone"))}</th><th scope="col">{_e(_("Due"))}</th>'
-        f'<th scope="col">{_e(_("Done"))}</th></tr></thead><tbody>'
+        f'<table class="data"><caption>{esc(pgettext("project", "Milestones"))}</caption>'
+        f'<thead><tr><th scope="col">{esc(_("Milestone"))}</th><th scope="col">{esc(_("Due"))}</th>'
+        f'<th scope="col">{esc(_("Done"))}</th></tr></thead><tbody>'
     )
     # Each date formatted once per page (milestones of one year share many).
     date_format = functools.cache(
         functools.partial(dateformat.format, format_string=get_format("DATE_FORMAT"))
     )
-    return _safe(_project_card(row, labels, date_format) for row in selected)
+    return joined(_project_card(row, labels, date_format) for row in selected)
 
 
 def _project_card(row: selectors.ProjectRow, labels: dict[str, str], date) -> str:
     project, evaluation, pk = row.project, row.evaluation, row.project.pk
-    progress = _e(localize(project.progress))
+    progress = esc(localize(project.progress))
     parts = [
-        f'<li class="card" id="project-{pk}"><h3>{_e(project.title)}</h3>'
-        f"<p>{_e(project.description)}</p>"
-        f'<dl class="facts"><dt>{labels["owner"]}</dt><dd>{_e(project.owner_name or DASH)}</dd>'
-        f"<dt>{labels['investment']}</dt><dd>{_e(format_yuan(project.investment))}</dd>"
+        f'<li class="card" id="project-{pk}"><h3>{esc(project.title)}</h3>'
+        f"<p>{esc(project.description)}</p>"
+        f'<dl class="facts"><dt>{labels["owner"]}</dt><dd>{esc(project.owner_name or DASH)}</dd>'
+        f"<dt>{labels['investment']}</dt><dd>{esc(format_yuan(project.investment))}</dd>"
     ]
     if project.completion_target:
-        parts.append(f"<dt>{labels['target']}</dt><dd>{_e(project.completion_target)}</dd>")
+        parts.append(f"<dt>{labels['target']}</dt><dd>{esc(project.completion_target)}</dd>")
     parts.append(
         f'</dl><p class="progress-line"><label for="progress-{pk}">{labels["progress"]}</label>'
         f' <progress id="progress-{pk}" max="100" value="{progress}">{progress}%</progress>'
@@ -199,31 +189,31 @@ def _project_card(row: selectors.ProjectRow, labels: dict[str, str], date) -> st
     if project.milestones:
         parts.append(labels["milestones"])
         for m in project.milestones:
-            done = _e(date(m.done_on)) if m.done_on else labels["not_yet"]
+            done = esc(date(m.done_on)) if m.done_on else labels["not_yet"]
             parts.append(
-                f"<tr><td>{_e(m.title)}</td><td>{_e(date(m.due_on))}</td><td>{done}</td></tr>"
+                f"<tr><td>{esc(m.title)}</td><td>{esc(date(m.due_on))}</td><td>{done}</td></tr>"
             )
         parts.append("</tbody></table>")
     if project.inspections:
         parts.append(f'<h4>{labels["inspections"]}</h4><ul class="plain">')
         for inspection in project.inspections:
-            place = f" · {_e(inspection.place)}" if inspection.place else ""
+            place = f" · {esc(inspection.place)}" if inspection.place else ""
             parts.append(
-                f"<li><strong>{_e(date(inspection.date))} · {_e(inspection.group_name)}</strong>"
-                f"{place}<br>{_e(inspection.notes)}"
+                f"<li><strong>{esc(date(inspection.date))} · {esc(inspection.group_name)}</strong>"
+                f"{place}<br>{esc(inspection.notes)}"
             )
             for photo in inspection.photos:
-                caption = _e(photo.caption)
+                caption = esc(photo.caption)
                 parts.append(
-                    f'<figure class="inspection-photo"><img src="{_e(photo.url)}" alt="{caption}">'
+                    f'<figure class="inspection-photo"><img src="{esc(photo.url)}" alt="{caption}">'
                     f"<figcaption>{caption}</figcaption></figure>"
                 )
             parts.append("</li>")
         parts.append("</ul>")
     if evaluation:
         parts.append(
-            f"<p>{labels['evaluation']} <strong>{_e(evaluation.outcome_label)}</strong>"
-            f" （{_e(counts(evaluation.counts))}）</p>"
+            f"<p>{labels['evaluation']} <strong>{esc(evaluation.outcome_label)}</strong>"
+            f" （{esc(counts(evaluation.counts))}）</p>"
         )
     parts.append("</li>")
     return "".join(parts)
