@@ -264,6 +264,34 @@ def test_a_phone_photo_loses_its_metadata_and_keeps_its_picture_untouched(client
     assert (photo.width, photo.height, photo.size) == (320, 240, len(stored))
 
 
+def test_a_progressive_jpeg_keeps_all_its_scans(client, station):
+    buffer = io.BytesIO()
+    picture = Image.effect_noise((120, 90), 40).convert("RGB")
+    picture.save(buffer, format="JPEG", progressive=True, comment=b"at home")
+    original = buffer.getvalue()
+    assert original.count(b"\xff\xda") > 1  # several scans, tables between them
+    post(client, station, photos=[upload("prog.jpg", original, "image/jpeg")])
+    stored = stored_photo_bytes()
+    scans = original.index(b"\xff\xda")
+    assert b"at home" not in stored and stored.endswith(original[scans:])
+    with Image.open(io.BytesIO(stored)) as image, Image.open(io.BytesIO(original)) as sent:
+        assert image.tobytes() == sent.tobytes()
+
+
+def test_a_cmyk_jpeg_keeps_its_adobe_segment_and_its_colours(client, station):
+    buffer = io.BytesIO()
+    Image.new("CMYK", (30, 20), (0, 200, 200, 0)).save(buffer, format="JPEG", comment=b"at home")
+    original = buffer.getvalue()
+    post(client, station, photos=[upload("cmyk.jpg", original, "image/jpeg")])
+    stored = stored_photo_bytes()
+    assert b"at home" not in stored and scan_data(stored) == scan_data(original)
+    # The Adobe segment says how the inks are coded (inverted or not, YCCK or CMYK): without
+    # it, other readers show Photoshop's CMYK photos as negatives.
+    assert b"Adobe" in stored
+    with Image.open(io.BytesIO(stored)) as image, Image.open(io.BytesIO(original)) as sent:
+        assert image.mode == "CMYK" and image.getpixel((5, 5)) == sent.getpixel((5, 5))
+
+
 def test_a_sideways_phone_photo_is_turned_and_loses_its_metadata(client, station):
     original = phone_jpeg(size=(48, 32), orientation=6)
     post(client, station, photos=[upload("side.jpg", original, "image/jpeg")])
