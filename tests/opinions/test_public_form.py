@@ -204,6 +204,129 @@ def test_a_photo_taken_sideways_is_stored_upright(client, station):
         assert not image.getexif().get(0x0112)  # no orientation left to apply twice
 
 
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF'
+    b' xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description'
+    b' xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="PhoneCam"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def phone_jpeg(size=(320, 240), orientation=None) -> bytes:
+    """A noisy JPEG as a phone writes it: EXIF with a GPS position, XMP, a comment, an sRGB
+    profile, and a motion-photo video appended after the picture's end."""
+    from PIL import ImageCms
+
+    exif = Image.Exif()
+    exif[0x010F] = "TestCam"  # Make
+    exif[0x8825] = {1: "N", 2: (30.0, 40.0, 12.5), 3: "E", 4: (121.0, 1.0, 3.0), 18: "GPS-WGS84"}
+    if orientation is not None:
+        exif[0x0112] = orientation
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    picture = Image.effect_noise(size, 40).convert("RGB")
+    picture.save(buffer, format="JPEG", exif=exif, xmp=XMP, comment=b"at home", icc_profile=icc)
+    return buffer.getvalue() + b"\0\0\0\x18ftypmp42 a video of the street"
+
+
+def scan_data(data: bytes) -> bytes:
+    """A baseline JPEG's bytes from its start of scan on (the only SOS: stuffing keeps the
+    pair out of the scan's own bytes), up to and including its end-of-image marker."""
+    start = data.rindex(b"\xff\xda")
+    return data[start : data.index(b"\xff\xd9", start) + 2]
+
+
+def stored_photo_bytes() -> bytes:
+    with OpinionPhoto.objects.get().image.open("rb") as handle:
+        return handle.read()
+
+
+def test_a_phone_photo_loses_its_metadata_and_keeps_its_picture_untouched(client, station):
+    original = phone_jpeg()
+    with Image.open(io.BytesIO(original)) as check:  # the photo does carry all of it
+        assert check.getexif().get_ifd(0x8825) and "xmp" in check.info
+    assert b"GPS" in original and b"http://ns.adobe.com/xap" in original
+
+    assert (
+        post(client, station, photos=[upload("p.jpg", original, "image/jpeg")]).status_code == 302
+    )
+    stored = stored_photo_bytes()
+    for secret in (b"GPS", b"TestCam", b"http://ns.adobe.com/xap", b"at home", b"video", b"Exif"):
+        assert secret not in stored
+    # Not decoded and encoded again: the picture is the very same bytes, no quality lost.
+    assert scan_data(stored) == scan_data(original)
+    assert stored.endswith(b"\xff\xd9")
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (320, 240)
+        assert len(image.getexif()) == 0 and "xmp" not in image.info
+        assert "icc_profile" in image.info  # the colours stay right
+        image.load()
+    photo = OpinionPhoto.objects.get()
+    assert (photo.width, photo.height, photo.size) == (320, 240, len(stored))
+
+
+def test_a_progressive_jpeg_keeps_all_its_scans(client, station):
+    buffer = io.BytesIO()
+    picture = Image.effect_noise((120, 90), 40).convert("RGB")
+    picture.save(buffer, format="JPEG", progressive=True, comment=b"at home")
+    original = buffer.getvalue()
+    assert original.count(b"\xff\xda") > 1  # several scans, tables between them
+    post(client, station, photos=[upload("prog.jpg", original, "image/jpeg")])
+    stored = stored_photo_bytes()
+    scans = original.index(b"\xff\xda")
+    assert b"at home" not in stored and stored.endswith(original[scans:])
+    with Image.open(io.BytesIO(stored)) as image, Image.open(io.BytesIO(original)) as sent:
+        assert image.tobytes() == sent.tobytes()
+
+
+def test_a_cmyk_jpeg_keeps_its_adobe_segment_and_its_colours(client, station):
+    buffer = io.BytesIO()
+    Image.new("CMYK", (30, 20), (0, 200, 200, 0)).save(buffer, format="JPEG", comment=b"at home")
+    original = buffer.getvalue()
+    post(client, station, photos=[upload("cmyk.jpg", original, "image/jpeg")])
+    stored = stored_photo_bytes()
+    assert b"at home" not in stored and scan_data(stored) == scan_data(original)
+    # The Adobe segment says how the inks are coded (inverted or not, YCCK or CMYK): without
+    # it, other readers show Photoshop's CMYK photos as negatives.
+    assert b"Adobe" in stored
+    with Image.open(io.BytesIO(stored)) as image, Image.open(io.BytesIO(original)) as sent:
+        assert image.mode == "CMYK" and image.getpixel((5, 5)) == sent.getpixel((5, 5))
+
+
+def test_a_sideways_phone_photo_is_turned_and_loses_its_metadata(client, station):
+    original = phone_jpeg(size=(48, 32), orientation=6)
+    post(client, station, photos=[upload("side.jpg", original, "image/jpeg")])
+    stored = stored_photo_bytes()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (32, 48)
+        assert len(image.getexif()) == 0
+    assert b"GPS" not in stored and b"http://ns.adobe.com/xap" not in stored
+
+
+def test_a_photo_larger_than_kept_is_scaled_down(client, station):
+    from proposals.opinions.services import PHOTO_MAX_SIDE
+
+    original = phone_jpeg(size=(PHOTO_MAX_SIDE + 200, 40))
+    post(client, station, photos=[upload("wide.jpg", original, "image/jpeg")])
+    photo = OpinionPhoto.objects.get()
+    assert photo.width == PHOTO_MAX_SIDE
+    with Image.open(io.BytesIO(stored_photo_bytes())) as image:
+        assert image.size == (PHOTO_MAX_SIDE, photo.height) and len(image.getexif()) == 0
+
+
+@pytest.mark.parametrize("damage", ["cut in transfer", "bad segment length"])
+def test_a_broken_jpeg_is_refused_and_nothing_is_stored(client, station, damage):
+    original = phone_jpeg()
+    if damage == "cut in transfer":
+        broken = original[: original.rindex(b"\xff\xda") + 600]
+    else:
+        tables = original.index(b"\xff\xdb")
+        broken = original[: tables + 2] + b"\xff\xff" + original[tables + 4 :]
+    response = post(client, station, photos=[upload("b.jpg", broken, "image/jpeg")])
+    assert response.status_code == 200
+    assert any("JPEG or PNG" in e for e in response.context["form"].errors["photos"])
+    assert Opinion.objects.count() == 0 and OpinionPhoto.objects.count() == 0
+
+
 def test_a_png_stays_a_png_without_text_chunks(client, station):
     from PIL import PngImagePlugin
 
