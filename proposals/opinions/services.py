@@ -131,7 +131,7 @@ def clean_photo(file) -> CheckedPhoto:
     try:
         file.seek(0)
         with Image.open(file) as image:
-            kind = image.format
+            kind = _kind(image)
             if kind not in ("JPEG", "PNG"):
                 raise not_a_photo
             _check_pixels(image)
@@ -150,6 +150,13 @@ def clean_photo(file) -> CheckedPhoto:
     finally:
         file.seek(0)
     return CheckedPhoto(content, "jpg" if kind == "JPEG" else "png", width, height)
+
+
+def _kind(image) -> str | None:
+    """JPEG or PNG (or what else Pillow saw). A phone's photo that holds further pictures (depth,
+    HDR: CIPA's multi-picture format, MPF) is a JPEG whose first picture is the photo; Pillow
+    calls it MPO. Only that first picture is kept: the others follow its end and are dropped."""
+    return "JPEG" if image.format == "MPO" else image.format
 
 
 def _check_pixels(image) -> None:
@@ -171,7 +178,7 @@ def reencode_photo(content: bytes) -> CheckedPhoto:
     it is much larger than what is kept, so its decoding never needs the full-size bitmap.
     """
     with Image.open(io.BytesIO(content)) as image:
-        kind = image.format
+        kind = _kind(image)
         if kind not in ("JPEG", "PNG"):
             raise ValidationError("not a photo", code="bad_type")
         _check_pixels(image)

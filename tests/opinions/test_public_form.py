@@ -264,6 +264,30 @@ def test_a_phone_photo_loses_its_metadata_and_keeps_its_picture_untouched(client
     assert (photo.width, photo.height, photo.size) == (320, 240, len(stored))
 
 
+def test_a_phone_photo_holding_a_second_picture_is_taken_as_its_first(client, station):
+    """Phones store depth or HDR pictures beside the photo in one file (CIPA's multi-picture
+    format; Pillow calls it MPO): the resident's photo is accepted, the extra picture dropped."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (30.0, 40.0, 12.5), 3: "E", 4: (121.0, 1.0, 3.0)}
+    photo = Image.effect_noise((320, 240), 40).convert("RGB")
+    depth = Image.new("RGB", (160, 120), "gray")
+    buffer = io.BytesIO()
+    photo.save(buffer, format="MPO", save_all=True, append_images=[depth], exif=exif)
+    original = buffer.getvalue()
+    with Image.open(io.BytesIO(original)) as check:
+        assert check.format == "MPO" and check.n_frames == 2
+
+    assert (
+        post(client, station, photos=[upload("p.jpg", original, "image/jpeg")]).status_code == 302
+    )
+    stored = stored_photo_bytes()
+    assert b"GPS" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (320, 240)
+        assert getattr(image, "n_frames", 1) == 1
+        image.load()
+
+
 def test_a_progressive_jpeg_keeps_all_its_scans(client, station):
     buffer = io.BytesIO()
     picture = Image.effect_noise((120, 90), 40).convert("RGB")
