@@ -163,7 +163,7 @@ if REDIS_URL:
     _CACHE_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "congress.kit.rediscache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renda",
             "OPTIONS": {

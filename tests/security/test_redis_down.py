@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _redis(location: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "congress.kit.rediscache.SharedClientRedisCache",  # as in production
             "LOCATION": location,
             "KEY_PREFIX": "renda-test-h13b",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -138,3 +138,16 @@ def test_with_redis_up_pages_are_cached_and_healthz_is_ok(redis_up):
     assert "潘晓" in fresh.content.decode()
     health = json.loads(Client().get("/healthz").content)
     assert health == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_cache_calls_share_one_redis_client_and_survive_a_dead_connection(redis_up):
+    """One redis-py client per connection pool (congress.kit.rediscache), not one per call; a
+    connection Redis dropped (a restart, an idle time-out) is replaced on the next call."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    cache.set("restart-check", 1)
+    client.connection_pool.disconnect()  # what a Redis restart does to the open connections
+    assert cache.get("restart-check") == 1
+    assert cache._cache.get_client() is client
