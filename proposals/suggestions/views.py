@@ -115,8 +115,10 @@ class SuggestionListView(FilteredListView):
             offset = None  # no such page (an OFFSET past bigint is the database's error): 404
         matches = SearchMatches(queryset, offset, page_size)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(matches, page_size)
-        rows = self.get_base_queryset().in_bulk(list(page_ids))
-        page.object_list = [rows[pk] for pk in page_ids]
+        # The list's queryset as get_queryset() built it, before the filters: not built again.
+        rows = self.filterset.queryset.in_bulk(list(page_ids))
+        # An item unpublished between the two queries is left out rather than a KeyError (500).
+        page.object_list = [rows[pk] for pk in page_ids if pk in rows]
         return paginator, page, page.object_list, is_paginated
 
     def _filtered(self) -> bool:

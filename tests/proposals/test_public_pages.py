@@ -85,6 +85,9 @@ def test_list_query_count_is_flat(client, world, count_queries, django_capture_o
         for n in range(1, 11):
             make_public(world, n)
     small = count_queries(client, "/suggestions/")
+    # On PostgreSQL a process's first search for a two-character term also reads the bigram
+    # statistics (then every ten minutes, proposals/search.py): not a query per page.
+    client.get("/suggestions/?q=民生")
     small_search = count_queries(client, "/suggestions/?q=民生&status=closed")
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(11, 61):

@@ -42,3 +42,29 @@ def test_search_results_page_through_in_rank_order(client, term, session, catego
     )
     for page in ("0", "-3", "abc", "9223372036854775807", "9" * 30):
         assert client.get("/suggestions/", {"q": "农村道路", "page": page}).status_code == 404
+
+
+def test_an_item_unpublished_while_the_page_is_read_is_left_out(
+    client, monkeypatch, term, session, category, lead
+):
+    """The ranked ids and the page's rows are two queries: an item made private between them
+    is left out of the page (it used to be a KeyError, a 500)."""
+    from proposals.suggestions import views
+
+    items = [
+        SuggestionFactory(lead=lead, session=session, category=category,
+                          status=Suggestion.Status.CLOSED, year=2022, number=n,
+                          code=f"第{n:03d}号", title=f"关于农村道路建设的建议{n}")
+        for n in (1, 2)
+    ]  # fmt: skip
+    read_ids = views.SearchMatches.__init__
+
+    def unpublish_after_reading(self, *args, **kwargs):
+        read_ids(self, *args, **kwargs)
+        Suggestion.objects.filter(pk=self.page[0]).update(is_public=False)
+
+    monkeypatch.setattr(views.SearchMatches, "__init__", unpublish_after_reading)
+    response = client.get("/suggestions/", {"q": "农村道路"})
+    assert response.status_code == 200
+    assert len(response.context["suggestions"]) == 1
+    assert response.context["suggestions"][0].pk in {item.pk for item in items}
