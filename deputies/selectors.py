@@ -224,12 +224,13 @@ def performance_record(deputy, year: int | None = None) -> PerformanceRecord:
 
 
 def home_figures():
-    """The home page's roster and reception figures: two small queries whatever the data (the
-    directory slice, then the year's slices of every summary — the suggestions' block reads
-    its own from there), no count over the tables (deputies/summaries.py)."""
+    """The home page's roster and reception figures: three small queries whatever the data (the
+    directory slice, the latest reception day, then the year's slices of every summary — the
+    suggestions' block reads its own from there), no count over the tables
+    (deputies/summaries.py)."""
     found = directory()
     # The latest year with receptions: early in January, last year's figures are the news.
-    latest = found.pop("latest_reception")
+    latest = Reception.objects.order_by("-date").values_list("date", flat=True).first()
     year = latest.year if latest else timezone.localdate().year
     summaries.preload([year])
     counts = summaries.read("deputies", [year])[year]

@@ -124,22 +124,19 @@ def _directory_slice(_row) -> list[int]:
         Term: _directory_slice,
         Deputy: _directory_slice,
         LiaisonStation: _directory_slice,
-        Reception: _directory_slice,
     },
     years=lambda: [DIRECTORY_SLICE],
 )
 def directory_summary(_slice: int) -> dict:
     """What the home page shows of the roster and the stations, whatever the year: every term
     with its serving deputies (the term in force is chosen when the page is read, as it
-    depends on the day), the active stations and the date of the latest reception day."""
+    depends on the day) and the active stations. Not the latest reception day: receptions
+    are written in bulk with other figures' rows, and one index lookup reads it."""
     serving = dict(Deputy.objects.serving().order_by().values_list("term").annotate(n=Count("id")))
     terms = Term.objects.order_by("number").values_list("pk", "number", "start_date", "end_date")
     return {
         "terms": [[*term, serving.get(term[0], 0)] for term in terms],
         "stations": LiaisonStation.objects.filter(active=True).count(),
-        "latest_reception": Reception.objects.order_by("-date")
-        .values_list("date", flat=True)
-        .first(),
     }
 
 
@@ -149,8 +146,8 @@ def _date(value: str | None) -> datetime.date | None:
 
 def directory(on: datetime.date | None = None) -> dict:
     """The directory slice, read (one small query): the term in force `on` (today by default;
-    as Term.objects.current(): else the latest term) as an unsaved Term, its serving deputies,
-    the active stations and the latest reception date."""
+    as Term.objects.current(): else the latest term) as an unsaved Term, its serving deputies
+    and the active stations."""
     data = summaries.read("directory", [DIRECTORY_SLICE])[DIRECTORY_SLICE]
     on = on or timezone.localdate()
     terms = [
@@ -167,5 +164,4 @@ def directory(on: datetime.date | None = None) -> dict:
         "term": found[0],
         "deputy_count": found[1],
         "station_count": data["stations"],
-        "latest_reception": _date(data["latest_reception"]),
     }

@@ -429,10 +429,10 @@ def test_home_query_count_is_bounded(
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(4, 30):
             make_public(world, n)
-    # 10 queries: the current term, the deputies, stations, receptions and residents received,
-    # the suggestions' summary row (received, on-time rate; twice), the latest reception day,
-    # the stations and the five latest replies. Flat however many suggestions there are.
-    assert count_queries(client, "/") == small <= 10
+    # 5 queries: the directory's summary row (the term, its deputies, the stations), the latest
+    # reception day, the year's summary rows (receptions, residents, suggestions received, the
+    # on-time rate), the stations and the five latest replies. Flat however many suggestions.
+    assert count_queries(client, "/") == small <= 5
 
 
 def test_english_pages(client, world):
