@@ -399,6 +399,16 @@ def test_home_shows_figures_and_stations(client, two_towns):
     assert "钟埭街道人大代表联络站" in response.content.decode()
 
 
+def test_home_station_cards_escape_their_text(client, two_towns):
+    _term, danghu, _ = two_towns
+    station = StationFactory(town=danghu.town, name="<b>东湖</b>站", address='"新华路"&1号')
+    html = client.get("/").content.decode()
+    assert (
+        f'<li class="card"><h3><a href="/stations/{station.pk}/">&lt;b&gt;东湖&lt;/b&gt;站</a>'
+        f'</h3><p class="meta">当湖街道</p><p>&quot;新华路&quot;&amp;1号</p></li>'
+    ) in html
+
+
 def test_pages_send_a_strict_content_security_policy(client, db):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
