@@ -151,7 +151,15 @@ def directory(on: datetime.date | None = None) -> dict:
     data = summaries.read("directory", [DIRECTORY_SLICE])[DIRECTORY_SLICE]
     on = on or timezone.localdate()
     terms = [
-        (Term(pk=pk, number=number, start_date=_date(start), end_date=_date(end)), serving)
+        (
+            Term(
+                pk=pk,
+                number=number,
+                start_date=datetime.date.fromisoformat(start),
+                end_date=_date(end),
+            ),
+            serving,
+        )
         for pk, number, start, end, serving in data["terms"]
     ]
     in_force = [
