@@ -21,6 +21,7 @@ from deputies.models import (
     PointRule,
     Reception,
 )
+from deputies.summaries import directory
 
 
 def deputy_directory(term=None):
@@ -223,21 +224,22 @@ def performance_record(deputy, year: int | None = None) -> PerformanceRecord:
 
 
 def home_figures():
-    term = Term.objects.current()
+    """The home page's roster and reception figures: three small queries whatever the data (the
+    directory slice, the latest reception day, then the year's slices of every summary — the
+    suggestions' block reads its own from there), no count over the tables
+    (deputies/summaries.py)."""
+    found = directory()
     # The latest year with receptions: early in January, last year's figures are the news.
     latest = Reception.objects.order_by("-date").values_list("date", flat=True).first()
     year = latest.year if latest else timezone.localdate().year
-    deputies = Deputy.objects.filter(term=term).serving() if term else Deputy.objects.none()
+    summaries.preload([year])
     counts = summaries.read("deputies", [year])[year]
     return {
-        "term": term,
-        "deputy_count": deputies.count(),
-        "station_count": LiaisonStation.objects.filter(active=True).count(),
+        **found,
         # The year's summary row (deputies/summaries.py), not a count over every reception.
         "reception_count": counts["receptions"],
         "residents_received": counts["residents"],
         "year": year,
-        "stations": station_list()[:6],
     }
 
 

@@ -2,6 +2,8 @@
 verified activities and reception days that the review and the home page show, kept up to date
 when an activity or a reception day is written."""
 
+import datetime
+
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -9,7 +11,15 @@ from django.utils import timezone
 from congress.kit import summaries
 from congress.models import Term
 from congress.review.registry import summarised_values
-from deputies.models import Activity, ActivityKind, Delegation, Deputy, DeputyGroup, Reception
+from deputies.models import (
+    Activity,
+    ActivityKind,
+    Delegation,
+    Deputy,
+    DeputyGroup,
+    LiaisonStation,
+    Reception,
+)
 
 
 def summary_years() -> list[int]:
@@ -97,3 +107,69 @@ def roster_summary(year: int) -> dict:
 def year_counts(year: int) -> dict:
     """The year's counts (one small query; the slice's computation if a write made it stale)."""
     return summaries.read("deputies", [year])[year]
+
+
+# -- the directory: the home page's figures that are not a year's ------------------------------
+
+DIRECTORY_SLICE = 0  # the summary has one slice; the machinery keys slices by an int
+
+
+def _directory_slice(_row) -> list[int]:
+    return [DIRECTORY_SLICE]
+
+
+@summaries.summary(
+    "directory",
+    feeds={
+        Term: _directory_slice,
+        Deputy: _directory_slice,
+        LiaisonStation: _directory_slice,
+    },
+    years=lambda: [DIRECTORY_SLICE],
+)
+def directory_summary(_slice: int) -> dict:
+    """What the home page shows of the roster and the stations, whatever the year: every term
+    with its serving deputies (the term in force is chosen when the page is read, as it
+    depends on the day) and the active stations. Not the latest reception day: receptions
+    are written in bulk with other figures' rows, and one index lookup reads it."""
+    serving = dict(Deputy.objects.serving().order_by().values_list("term").annotate(n=Count("id")))
+    terms = Term.objects.order_by("number").values_list("pk", "number", "start_date", "end_date")
+    return {
+        "terms": [[*term, serving.get(term[0], 0)] for term in terms],
+        "stations": LiaisonStation.objects.filter(active=True).count(),
+    }
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def directory(on: datetime.date | None = None) -> dict:
+    """The directory slice, read (one small query): the term in force `on` (today by default;
+    as Term.objects.current(): else the latest term) as an unsaved Term, its serving deputies
+    and the active stations."""
+    data = summaries.read("directory", [DIRECTORY_SLICE])[DIRECTORY_SLICE]
+    on = on or timezone.localdate()
+    terms = [
+        (
+            Term(
+                pk=pk,
+                number=number,
+                start_date=datetime.date.fromisoformat(start),
+                end_date=_date(end),
+            ),
+            serving,
+        )
+        for pk, number, start, end, serving in data["terms"]
+    ]
+    in_force = [
+        (term, serving)
+        for term, serving in terms
+        if term.start_date <= on and (term.end_date is None or term.end_date >= on)
+    ]
+    found = max(in_force or terms, key=lambda pair: pair[0].number, default=(None, 0))
+    return {
+        "term": found[0],
+        "deputy_count": found[1],
+        "station_count": data["stations"],
+    }

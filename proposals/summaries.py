@@ -23,6 +23,7 @@ from congress.kit import summaries
 from congress.review.registry import summarised_values
 from proposals import selectors
 from proposals.models import Assignment, Contact, Feedback, Opinion, Rating, Reply, Suggestion
+from proposals.models import opinions as opinion_counts
 
 NO_SESSION = "-"
 
@@ -186,6 +187,26 @@ def opinions_summary(year: int) -> dict:
     return summarised_values("opinions", year)
 
 
+@summaries.summary(
+    "station_opinions",
+    feeds={Opinion: _opinion_year},
+    years=opinion_years,
+    coalesce=OPINIONS_COALESCE,
+)
+def station_opinions_summary(year: int) -> dict:
+    """Per station (by id), the counts of a station page's opinion block for the opinions
+    received in the year: [received, closed, rated, satisfied] (opinion_figures.COUNTS).
+    Opinions come in bursts: refreshed like "opinions" above."""
+    rows = (
+        Opinion.objects.filter(station__isnull=False)
+        .in_year(year)
+        .order_by()
+        .values("station")
+        .annotate(**opinion_counts.COUNTS)
+    )
+    return {str(row["station"]): [row[key] for key in opinion_counts.COUNTS] for row in rows}
+
+
 # -- reading ---------------------------------------------------------------------------------------
 
 
@@ -232,3 +253,21 @@ def public_counts_of(*, year: int | None = None, session_id: int | None = None) 
             if session_id is None or key == str(session_id):
                 add(total, counts)
     return total
+
+
+def station_opinion_figures(station_id: int) -> dict:
+    """A station's opinion block: its latest year with opinions and that year's figures, as
+    OpinionQuerySet.figures() gives them, read from the summary (two small queries: the
+    years, then their slices) instead of counted over the station's opinions."""
+    years = opinion_years()
+    slices = summaries.read("station_opinions", years)
+    for year in reversed(years):
+        counts = slices[year].get(str(station_id))
+        if counts:
+            return {
+                "year": year,
+                "figures": opinion_counts.OpinionFigures(
+                    **dict(zip(opinion_counts.COUNTS, counts, strict=True))
+                ),
+            }
+    return {"year": None, "figures": opinion_counts.OpinionFigures()}

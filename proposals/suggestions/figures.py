@@ -6,12 +6,16 @@ items not registered, merged or converted were still received and are.
 """
 
 from django.db.models import Count, Max, Q
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from congress.kit import home
+from congress.kit.htmlrows import esc, joined
 from congress.kit.rules import rule
+from congress.kit.urls import reverse_id
 from congress.models import Category
 from congress.review.registry import FigureKind, data_version, figure
 from proposals.models import CarryOver, Contact, Feedback, Motion, Reply, Suggestion
@@ -293,12 +297,29 @@ def latest_replies(limit: int = 5):
     )
 
 
+def latest_reply_items(replies) -> SafeString:
+    """The home page's list of the latest replies, written in Python (congress.kit.htmlrows).
+    As {% blocktranslate %}: the reply class is escaped, the translation is not."""
+    items = []
+    for reply in replies:
+        reply_class = gettext("Class %(code)s") % {"code": esc(reply.reply_class)}
+        items.append(
+            f'<li><a href="{esc(reverse_id("suggestions:detail", reply.suggestion_id))}">'
+            f"{esc(reply.suggestion.title)}</a><br>"
+            f'<span class="meta">{esc(reply.organisation.name)} · {reply_class} · '
+            f"{esc(date_filter(reply.replied_at, 'DATE_FORMAT'))}</span></li>"
+        )
+    return joined(items, "\n")
+
+
 @home.block
 def home_block(context: dict) -> dict:
     """The home page's suggestion figures for the deputies' block's `year`, and the latest replies."""
     year = context["year"]
+    replies = list(latest_replies())
     return {
         "suggestions_received": suggestions_received(year),
         "suggestions_on_time_rate": suggestions_replied_on_time_rate(year),
-        "latest_replies": list(latest_replies()),
+        "latest_replies": replies,
+        "latest_reply_items": latest_reply_items(replies),
     }

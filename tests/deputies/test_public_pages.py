@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from congress.models import Term
 from deputies.models import ActivityKind, Deputy
@@ -398,9 +399,57 @@ def test_home_shows_figures_and_stations(client, two_towns):
     assert "钟埭街道人大代表联络站" in response.content.decode()
 
 
+def test_home_station_cards_escape_their_text(client, two_towns):
+    _term, danghu, _ = two_towns
+    station = StationFactory(town=danghu.town, name="<b>东湖</b>站", address='"新华路"&1号')
+    html = client.get("/").content.decode()
+    assert (
+        f'<li class="card"><h3><a href="/stations/{station.pk}/">&lt;b&gt;东湖&lt;/b&gt;站</a>'
+        f'</h3><p class="meta">当湖街道</p><p>&quot;新华路&quot;&amp;1号</p></li>'
+    ) in html
+
+
 def test_pages_send_a_strict_content_security_policy(client, db):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_home_figures_follow_the_roster_and_the_stations(
+    client, two_towns, django_capture_on_commit_callbacks
+):
+    """The serving deputies and the stations come from a summary row kept up to date on write:
+    the next visitor after a mandate ends or a station closes sees the new figure."""
+    term, danghu, _ = two_towns
+    deputies = DeputyFactory.create_batch(3, term=term, delegation=danghu)
+    closing = StationFactory(town=danghu.town)
+    StationFactory(town=danghu.town)
+    first = client.get("/").context
+    assert (first["deputy_count"], first["station_count"]) == (3, 2)
+    assert first["term"].label == term.label
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = deputies[0]
+        ended.status, ended.ended_on = Deputy.Status.ENDED, datetime.date(2024, 3, 1)
+        ended.save()
+    after = client.get("/").context
+    assert (after["deputy_count"], after["station_count"]) == (2, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        closing.active = False
+        closing.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        DeputyFactory(term=TermFactory(number=term.number - 1), delegation=danghu)
+    after = client.get("/").context
+    assert (after["deputy_count"], after["station_count"]) == (2, 1)
+
+
+def test_home_names_the_term_in_force_today(client, db):
+    """The term in force is chosen on the day the page is read, not when the row was stored."""
+    today = timezone.localdate()
+    old = TermFactory(number=15, start_date=today.replace(year=today.year - 6), end_date=today)
+    new = TermFactory(number=16, start_date=today + datetime.timedelta(days=1), end_date=None)
+    DeputyFactory.create_batch(2, term=old)
+    DeputyFactory(term=new)
+    assert client.get("/").context["term"].number == 15
+    assert client.get("/").context["deputy_count"] == 2

@@ -421,6 +421,19 @@ def test_home_shows_latest_published_replies_and_figures(client, world):
     assert "/suggestions/" in html
 
 
+def test_home_latest_replies_link_their_suggestions_with_escaped_text(client, world):
+    item = make_public(world, 1, title='关于<b>"路灯"</b>&维修的建议')
+    world["unit"].name = "<i>住建局</i>"
+    world["unit"].save()
+    html = client.get("/").content.decode()
+    assert (
+        f'<a href="/suggestions/{item.pk}/">关于&lt;b&gt;&quot;路灯&quot;&lt;/b&gt;&amp;维修的建议</a>'
+        in html
+    )
+    assert "&lt;i&gt;住建局&lt;/i&gt; · A类 · " in html
+    assert "<b>" not in html and "<i>" not in html
+
+
 def test_home_query_count_is_bounded(
     client, world, count_queries, django_capture_on_commit_callbacks
 ):
@@ -432,10 +445,10 @@ def test_home_query_count_is_bounded(
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(4, 30):
             make_public(world, n)
-    # 10 queries: the current term, the deputies, stations, receptions and residents received,
-    # the suggestions' summary row (received, on-time rate; twice), the latest reception day,
-    # the stations and the five latest replies. Flat however many suggestions there are.
-    assert count_queries(client, "/") == small <= 10
+    # 5 queries: the directory's summary row (the term, its deputies, the stations), the latest
+    # reception day, the year's summary rows (receptions, residents, suggestions received, the
+    # on-time rate), the stations and the five latest replies. Flat however many suggestions.
+    assert count_queries(client, "/") == small <= 5
 
 
 def test_english_pages(client, world):

@@ -129,12 +129,12 @@ def test_query_counts_are_the_same_at_10_and_1000_rows(
     # The review 3 (the review with its sections, every summary's row of the year in one
     # query, the categories' names);
     # the statistics 7 (the years, their rows, the units' names, the promises overdue, the
-    # ledger's years, the filter's sessions and first year); the home page 8 (the term, the
-    # deputies, the stations, the latest reception day, the two summary rows, the stations
-    # listed, the latest replies).
+    # ledger's years, the filter's sessions and first year); the home page 5 (the directory's
+    # summary row with the term, its deputies and the stations, the latest reception day, the
+    # year's summary rows, the stations listed, the latest replies).
     assert small["/reviews/2022/"] == 3
     assert small["/suggestions/stats/"] == 7
-    assert small["/"] == 8
+    assert small["/"] == 5
     assert summaries.check() == []
 
 
