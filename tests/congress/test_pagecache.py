@@ -120,3 +120,39 @@ def test_a_logged_in_deputy_sees_a_new_reply_figure_at_once(client):
     assert client.get("/").context["residents_received"] == 7
     ReceptionFactory(residents_received=5)
     assert client.get("/").context["residents_received"] == 12
+
+
+def test_a_hit_reads_the_cache_once_and_another_process_sees_a_write(client, monkeypatch):
+    """A page this process stored is checked in one read (the entry and its topics'
+    generations together); a process that did not store it (a second client: its own
+    middleware) checks it in two, and both see a write made in between."""
+    from django.test import Client
+
+    from congress.kit.sharedcache import shared
+
+    deputy = DeputyFactory(name="陆晓明")
+    url = f"/deputies/{deputy.pk}/"
+    client.get(url)
+    reads = []
+    real_get_many = shared.get_many
+    monkeypatch.setattr(shared, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert len(reads) == 1
+
+    other = Client()  # another worker: it never stored this page
+    reads.clear()
+    assert other.get(url)["X-Page-Cache"] == "hit"
+    assert len(reads) == 2
+    reads.clear()
+    assert other.get(url)["X-Page-Cache"] == "hit"
+    assert len(reads) == 1  # it has learnt the page's topics
+
+    deputy.name = "陆晓明（已更名）"
+    deputy.save()
+    response = other.get(url)
+    assert "X-Page-Cache" not in response  # its learnt topics' generations moved: rendered
+    assert "陆晓明（已更名）" in response.content.decode()
+    response = client.get(url)  # the copy the other process stored after the write
+    assert response["X-Page-Cache"] == "hit"
+    assert "陆晓明（已更名）" in response.content.decode()
