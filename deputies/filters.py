@@ -5,6 +5,9 @@ from collections.abc import Callable
 import django_filters
 from django.db import connection
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.listing import FastSelectFilterSet
@@ -86,6 +89,11 @@ def _fixed(options: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]
     return lambda: options
 
 
+def is_filtered(data) -> bool:
+    """Whether the query string chooses a filter (a parameter of the form with a value)."""
+    return any(data.get(name) for name in DeputyFilter.base_filters)
+
+
 class DeputyFilter(FastSelectFilterSet):
     name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=50)
     # The choices are the current term's, set per request in __init__ (an unknown id is not
@@ -117,16 +125,40 @@ class DeputyFilter(FastSelectFilterSet):
         model = Deputy
         fields = ["name", "delegation", "town", "group", "gender", "party"]
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, choices=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         # With no filter chosen (the directory's first page, or another page of it) the list is
         # the term's deputies: their number comes with the choices, and the paginator does not
         # count them again (unfiltered_count; None when a filter is chosen).
-        unfiltered = not any(self.data.get(name) for name in self.filters)
-        choices, self.unfiltered_count = filter_choices(current_term(request), total=unfiltered)
+        self.unfiltered_count = None
+        if choices is None:
+            choices, self.unfiltered_count = filter_choices(
+                current_term(request), total=not is_filtered(self.data)
+            )
         for name, options in choices.items():
             self.filters[name].extra["choices"] = _fixed(options)
 
     def filter_name(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__contains=value)) if value else queryset
+
+
+# The fields of the form with no filter chosen, as HTML, by language and options: the options
+# are the data itself (every name and id the selects show), so a rename, a new group or a new
+# affiliation is a new key and never a stale form. Building the form (django-filter deep-copies
+# its filters and Django its fields) and writing ~150 options cost more than the rest of the page.
+_blank_fields: dict[tuple, SafeString] = {}
+_BLANK_FIELDS_KEPT = 16  # a few terms' worth in each language; older keys are simply dropped
+
+
+def blank_fields(choices: dict[str, list[tuple[str, str]]]) -> SafeString:
+    """The filter form's fields with nothing chosen, as includes/fields.html writes them."""
+    key = (get_language(), *(tuple(options) for options in choices.values()))
+    html = _blank_fields.get(key)
+    if html is None:
+        form = DeputyFilter(None, choices=choices).form
+        html = render_to_string("includes/fields.html", {"form": form})
+        if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
+            _blank_fields.clear()
+        _blank_fields[key] = html
+    return html

@@ -20,7 +20,13 @@ from congress.kit.printing import html_to_pdf, pdf_response
 from congress.kit.qr import opinion_form_url, qr_svg_response
 from congress.kit.urls import reverse_id
 from deputies import selectors
-from deputies.filters import DeputyFilter, current_term
+from deputies.filters import (
+    DeputyFilter,
+    blank_fields,
+    current_term,
+    filter_choices,
+    is_filtered,
+)
 from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
@@ -60,13 +66,31 @@ class DeputyListView(FilteredListView):
     filterset_class = DeputyFilter
     context_object_name = "deputies"
 
+    unfiltered_count: int | None = None
+    blank_fields: SafeString | None = None
+
     def get_base_queryset(self):
         return selectors.deputy_directory(current_term(self.request))
 
+    def get_queryset(self):
+        if is_filtered(self.request.GET):
+            queryset = super().get_queryset()
+            self.unfiltered_count = self.filterset.unfiltered_count
+            return queryset
+        # No filter chosen: the term's deputies, counted with the options in one query, and the
+        # form's fields as written for these options before (filters.blank_fields): no bound
+        # form to build and validate.
+        accept_params(self.request, [*DeputyFilter.base_filters, self.page_kwarg])
+        term = current_term(self.request)
+        choices, self.unfiltered_count = filter_choices(term, total=True)
+        self.filterset = None
+        self.blank_fields = blank_fields(choices)
+        return selectors.deputy_directory(term)
+
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
-        if self.filterset.unfiltered_count is not None:
-            paginator.count = self.filterset.unfiltered_count  # the cached_property, filled in
+        if self.unfiltered_count is not None:
+            paginator.count = self.unfiltered_count  # the cached_property, filled in
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
@@ -81,6 +105,7 @@ class DeputyListView(FilteredListView):
         deputies = context["deputies"]
         groups = selectors.directory_groups([deputy.id for deputy in deputies])
         context["cards"] = deputy_cards(deputies, groups)
+        context["blank_fields"] = self.blank_fields
         return context
 
 

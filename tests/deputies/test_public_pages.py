@@ -1,7 +1,9 @@
 """The public directory, profiles, stations and QR codes, as a resident sees them."""
 
 import datetime
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -179,7 +181,17 @@ def test_directory_counts_all_or_the_matching_deputies(client, two_towns):
     assert client.get("/deputies/", {"name": " "}).context["paginator"].count == 5
 
 
-def test_directory_selects_keep_each_models_order(client, two_towns):
+def _options(html, name):
+    """The labels of a select's options on the page, without its "all" option."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [unescape(label) for value, label in OPTION.findall(select) if value]
+
+
+OPTION = re.compile(r'<option value="([^"]*)"[^>]*>([^<]*)</option>')
+
+
+@pytest.mark.parametrize("query", ["", "?gender=M"])  # the form written once, and a bound form
+def test_directory_selects_keep_each_models_order(client, two_towns, query):
     """The four selects' options are read in one query: each keeps its own order, and each
     political affiliation of the term's deputies comes once, alphabetically."""
     term, danghu, zhapu = two_towns
@@ -187,16 +199,31 @@ def test_directory_selects_keep_each_models_order(client, two_towns):
         DeputyFactory(term=term, delegation=zhapu, party=party)
     DeputyGroupFactory(term=term, name="乙组", kind="professional")
     DeputyGroupFactory(term=term, name="甲组", kind="constituency")
-    filterset = client.get("/deputies/").context["filter"]
-    options = {
-        name: [label for value, label in filterset.form.fields[name].choices if value]
-        for name in ("delegation", "town", "group", "party")
-    }
-    assert options["delegation"] == [danghu.name, zhapu.name]  # by their towns' order
-    assert options["town"] == ["当湖街道", "乍浦镇"]
-    assert options["group"] == ["甲组", "乙组"]  # constituency groups first
+    html = client.get(f"/deputies/{query}").content.decode()
+    assert _options(html, "delegation") == [danghu.name, zhapu.name]  # by their towns' order
+    assert _options(html, "town") == ["当湖街道", "乍浦镇"]
+    assert _options(html, "group") == ["甲组", "乙组"]  # constituency groups first
     parties = Deputy.objects.exclude(party="").order_by("party").values_list("party", flat=True)
-    assert options["party"] == list(dict.fromkeys(parties))  # the database's collation
+    assert _options(html, "party") == list(dict.fromkeys(parties))  # the database's collation
+
+
+def test_directory_form_follows_edits_to_its_options(client, two_towns):
+    """The form with no filter chosen is written once per set of options: a renamed town, a
+    new group or a new affiliation shows at once, in each language."""
+    term, danghu, zhapu = two_towns
+    DeputyFactory(term=term, delegation=zhapu, party="群众")
+    for path in ("/deputies/", "/en/deputies/"):
+        assert _options(client.get(path).content.decode(), "town") == ["当湖街道", "乍浦镇"]
+    zhapu.town.name = "乍浦镇<新>"
+    zhapu.town.save()
+    DeputyGroupFactory(term=term, name="新组")
+    DeputyFactory(term=term, delegation=danghu, party="无党派人士")
+    for path in ("/deputies/", "/en/deputies/"):
+        html = client.get(path).content.decode()
+        assert _options(html, "town") == ["当湖街道", "乍浦镇<新>"]
+        assert _options(html, "group") == ["新组"]
+        assert set(_options(html, "party")) == {"群众", "无党派人士"}
+    assert "All towns and streets" in html  # the English form, not the Chinese one kept
 
 
 def test_station_page_query_count_does_not_grow_with_receptions(client, two_towns, count_queries):
