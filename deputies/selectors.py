@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from congress.kit import summaries
-from congress.models import Term
 from deputies.models import (
     Activity,
     ActivityKind,
@@ -24,11 +23,10 @@ from deputies.models import (
 from deputies.summaries import directory
 
 
-def deputy_directory(term=None):
-    """The public directory: a term's deputies (the current term's by default), in the
-    deputies' order, to filter and count; directory_rows() reads a page of them."""
-    term = term or Term.objects.current()
-    return Deputy.objects.filter(term=term)
+def deputy_directory(term_id: int | None):
+    """The public directory: a term's deputies (none without a term), in the deputies' order,
+    to filter and count; directory_rows() reads a page of them."""
+    return Deputy.objects.filter(term_id=term_id)
 
 
 def directory_rows(deputies) -> list:

@@ -23,8 +23,7 @@ from deputies import selectors
 from deputies.filters import (
     DeputyFilter,
     blank_fields,
-    current_term,
-    filter_choices,
+    directory_options,
     is_filtered,
 )
 from deputies.models import Deputy, LiaisonStation, Reception
@@ -70,22 +69,22 @@ class DeputyListView(FilteredListView):
     blank_fields: SafeString | None = None
 
     def get_base_queryset(self):
-        return selectors.deputy_directory(current_term(self.request))
+        return selectors.deputy_directory(directory_options(self.request).term_id)
 
     def get_queryset(self):
         if is_filtered(self.request.GET):
             queryset = super().get_queryset()
             self.unfiltered_count = self.filterset.unfiltered_count
             return queryset
-        # No filter chosen: the term's deputies, counted with the options in one query, and the
-        # form's fields as written for these options before (filters.blank_fields): no bound
-        # form to build and validate.
+        # No filter chosen: the term's deputies, counted with the term and the options in one
+        # query, and the form's fields as written for these options before
+        # (filters.blank_fields): no bound form to build and validate.
         accept_params(self.request, [*DeputyFilter.base_filters, self.page_kwarg])
-        term = current_term(self.request)
-        choices, self.unfiltered_count = filter_choices(term, total=True)
+        options = directory_options(self.request, total=True)
+        self.unfiltered_count = options.total
         self.filterset = None
-        self.blank_fields = blank_fields(choices)
-        return selectors.deputy_directory(term)
+        self.blank_fields = blank_fields(options.choices)
+        return selectors.deputy_directory(options.term_id)
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
