@@ -96,7 +96,13 @@ class DeputyListView(FilteredListView):
         # The page's deputies as rows; the count and the filters stay on the bare table (no
         # join for the delegation's name in the count).
         paginator, page, deputies, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = deputies = selectors.directory_rows(deputies)
+        if self.filterset is None:  # no filter chosen: the term's deputies, in plain SQL
+            term_id = directory_options(self.request).term_id
+            offset = (page.number - 1) * paginator.per_page
+            deputies = selectors.directory_page(term_id, offset=offset, limit=paginator.per_page)
+        else:
+            deputies = selectors.directory_rows(deputies)
+        page.object_list = deputies
         return paginator, page, deputies, is_paginated
 
     def get_context_data(self, **kwargs):

@@ -123,6 +123,21 @@ def test_directory_paginates_and_keeps_filters_in_page_links(client, two_towns):
     assert client.get("/deputies/", {"page": 99}).status_code == 404
 
 
+def test_directory_pages_list_every_deputy_once_in_the_deputies_order(client, two_towns):
+    term, danghu, zhapu = two_towns
+    for i in range(15):
+        DeputyFactory(term=term, delegation=zhapu, name=f"乍浦代表{i % 7}")  # names repeat
+        DeputyFactory(term=term, delegation=danghu, name=f"当湖代表{i % 5}")
+    cards = re.compile(r'<li class="card"><h2><a href="/deputies/(\d+)/">')
+    shown = [
+        int(pk)
+        for page in (1, 2)
+        for pk in cards.findall(client.get("/deputies/", {"page": page}).content.decode())
+    ]
+    # by the town's order, then the name, then the id (Deputy.Meta.ordering)
+    assert shown == list(Deputy.objects.filter(term=term).values_list("id", flat=True))
+
+
 def test_directory_shows_only_the_current_term(client, two_towns):
     term, danghu, _ = two_towns
     old_term = TermFactory(
