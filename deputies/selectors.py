@@ -26,6 +26,8 @@ from deputies.summaries import directory
 def deputy_directory(term_id: int | None):
     """The public directory: a term's deputies (none without a term), in the deputies' order,
     to filter and count; directory_rows() reads a page of them."""
+    if term_id is None:
+        return Deputy.objects.none()
     return Deputy.objects.filter(term_id=term_id)
 
 
