@@ -91,11 +91,12 @@ def read_options(*, total: bool) -> DirectoryOptions:
 
 
 def directory_options(request, *, total: bool = False) -> DirectoryOptions:
-    """read_options(), once a request: the directory's list and its filters are the current
-    term's."""
-    if not hasattr(request, "_directory_options"):
-        request._directory_options = read_options(total=total)
-    return request._directory_options
+    """read_options(), once a request (again only if the count is asked for after a read
+    without it): the directory's list and its filters are the current term's."""
+    options = getattr(request, "_directory_options", None)
+    if options is None or (total and options.total is None):
+        options = request._directory_options = read_options(total=total)
+    return options
 
 
 def _fixed(options: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]]:
