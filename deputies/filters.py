@@ -1,89 +1,116 @@
 """Filters for the public deputies directory (django-filter). Invalid values answer 400."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_filters
 from django.db import connection
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.listing import FastSelectFilterSet
-from congress.models import Term
 from deputies.models import Deputy
 
-
-def current_term(request) -> Term | None:
-    """The current term, looked up once per request: the directory and three of its filters
-    are the current term's. (Its id as a subquery of each query costs more: ~0.5 ms to compile
-    each.)"""
-    if request is None:
-        return Term.objects.current()
-    if not hasattr(request, "_current_term"):
-        request._current_term = Term.objects.current()
-    return request._current_term
-
-
-# The four selects' options in one query, each select in its model's order (Meta.ordering):
-# delegations by their town's order and name, towns by order and name, groups by kind and name,
-# and the term's political affiliations, each once, alphabetically. Columns: kind, value, label,
-# then a number and a text that sort a select before its label and id do. Written as SQL: built
-# through the ORM (a union of four annotated querysets) it cost more than the four queries it
-# replaced; as SQL it costs one round trip. tests/deputies/test_public_pages.py checks the order.
+# The current term's id (as Term.objects.current(): the term in force today with the highest
+# number, else the latest term) and the four selects' options, in one query; each select in its
+# model's order (Meta.ordering): delegations by their town's order and name, towns by order and
+# name, groups by kind and name, and the term's political affiliations, each once,
+# alphabetically. Columns: kind, value, label, then a number and a text that sort a select
+# before its label and id do. Written as SQL: built through the ORM (a union of four annotated
+# querysets, and the term's lookup) it cost more than the queries it replaced; as SQL it costs
+# one round trip. tests/deputies/test_public_pages.py checks the order and the term. The
+# affiliations are made distinct on their own column: on the six of the select's row, hashing
+# cost PostgreSQL a third more.
 OPTIONS_SQL = """
+    WITH term AS (
+        SELECT id FROM congress_term
+         ORDER BY CASE WHEN start_date <= %(on)s AND (end_date IS NULL OR end_date >= %(on)s)
+                       THEN 0 ELSE 1 END,
+                  number DESC
+         LIMIT 1
+    )
+    SELECT 'term', CAST(id AS TEXT), '', 0, '', id
+      FROM term
+    UNION ALL
     SELECT 'delegation', CAST(d.id AS TEXT), d.name, t."order", '', d.id
       FROM deputies_delegation d INNER JOIN congress_town t ON t.id = d.town_id
-     WHERE d.term_id = %s
+     WHERE d.term_id = (SELECT id FROM term)
     UNION ALL
     SELECT 'town', CAST(t.id AS TEXT), t.name, t."order", '', t.id
       FROM congress_town t
     UNION ALL
     SELECT 'group', CAST(g.id AS TEXT), g.name, 0, g.kind, g.id
       FROM deputies_deputygroup g
-     WHERE g.term_id = %s
+     WHERE g.term_id = (SELECT id FROM term)
     UNION ALL
-    SELECT DISTINCT 'party', p.party, p.party, 0, '', 0
-      FROM deputies_deputy p
-     WHERE p.term_id = %s AND p.party <> ''
+    SELECT 'party', p.party, p.party, 0, '', 0
+      FROM (SELECT DISTINCT party
+              FROM deputies_deputy
+             WHERE term_id = (SELECT id FROM term) AND party <> '') p
 """
 # With no filter chosen the same query counts the term's deputies: the paginator's count.
 TOTAL_SQL = """
     UNION ALL
     SELECT 'total', CAST(COUNT(*) AS TEXT), '', 0, '', 0
       FROM deputies_deputy p
-     WHERE p.term_id = %s
+     WHERE p.term_id = (SELECT id FROM term)
 """
 ORDER_SQL = """
     ORDER BY 1, 4, 5, 3, 6
 """
 
 
-def filter_choices(term, *, total=False) -> tuple[dict[str, list[tuple[str, str]]], int | None]:
-    """The options of the directory's four selects as (value, label) pairs, in one query and
-    no model instance per option: the term's delegations and groups, every town, and the
-    political affiliations the term's deputies have; and, if asked, the number of the term's
-    deputies (else None)."""
+@dataclass(frozen=True)
+class DirectoryOptions:
+    term_id: int | None  # the current term's; None when there is no term at all
+    choices: dict[str, list[tuple[str, str]]]  # (value, label) pairs by filter name
+    total: int | None  # the number of the term's deputies, if asked for
+
+
+def read_options(*, total: bool) -> DirectoryOptions:
+    """The current term, the options of the directory's four selects as (value, label) pairs,
+    in one query (OPTIONS_SQL) and no model instance per option: the term's delegations and
+    groups, every town, and the political affiliations the term's deputies have; and, if
+    asked, the number of the term's deputies (else None)."""
     choices: dict[str, list[tuple[str, str]]] = {
         part: [] for part in ("delegation", "town", "group", "party")
     }
-    term_pk = term.pk if term else None
-    sql, params = OPTIONS_SQL, [term_pk] * 3
-    if total:
-        sql, params = sql + TOTAL_SQL, [*params, term_pk]
-    deputies = None
+    sql = OPTIONS_SQL + (TOTAL_SQL if total else "") + ORDER_SQL
+    term_id = deputies = None
     with connection.cursor() as cursor:
-        cursor.execute(sql + ORDER_SQL, params)
+        cursor.execute(sql, {"on": timezone.localdate()})
         for kind, value, label, *_order in cursor.fetchall():
-            if kind == "total":
+            if kind == "term":
+                term_id = int(value)
+            elif kind == "total":
                 deputies = int(value)
             else:
                 choices[kind].append((value, label))
-    return choices, deputies
+    return DirectoryOptions(term_id, choices, deputies)
+
+
+def directory_options(request, *, total: bool = False) -> DirectoryOptions:
+    """read_options(), once a request (again only if the count is asked for after a read
+    without it): the directory's list and its filters are the current term's."""
+    options = getattr(request, "_directory_options", None)
+    if options is None or (total and options.total is None):
+        options = request._directory_options = read_options(total=total)
+    return options
 
 
 def _fixed(options: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]]:
     # A callable, not the list: the form deep-copies its fields' choices for every form it
     # builds, and a list of a hundred options costs more to copy than to read.
     return lambda: options
+
+
+def is_filtered(data) -> bool:
+    """Whether the query string chooses a filter (a parameter of the form with a value)."""
+    return any(data.get(name) for name in DeputyFilter.base_filters)
 
 
 class DeputyFilter(FastSelectFilterSet):
@@ -117,16 +144,39 @@ class DeputyFilter(FastSelectFilterSet):
         model = Deputy
         fields = ["name", "delegation", "town", "group", "gender", "party"]
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, choices=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         # With no filter chosen (the directory's first page, or another page of it) the list is
         # the term's deputies: their number comes with the choices, and the paginator does not
         # count them again (unfiltered_count; None when a filter is chosen).
-        unfiltered = not any(self.data.get(name) for name in self.filters)
-        choices, self.unfiltered_count = filter_choices(current_term(request), total=unfiltered)
+        self.unfiltered_count = None
+        if choices is None:
+            options = directory_options(request, total=not is_filtered(self.data))
+            choices, self.unfiltered_count = options.choices, options.total
         for name, options in choices.items():
             self.filters[name].extra["choices"] = _fixed(options)
 
     def filter_name(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__contains=value)) if value else queryset
+
+
+# The fields of the form with no filter chosen, as HTML, by language and options: the options
+# are the data itself (every name and id the selects show), so a rename, a new group or a new
+# affiliation is a new key and never a stale form. Building the form (django-filter deep-copies
+# its filters and Django its fields) and writing ~150 options cost more than the rest of the page.
+_blank_fields: dict[tuple, SafeString] = {}
+_BLANK_FIELDS_KEPT = 16  # a few terms' worth in each language; older keys are simply dropped
+
+
+def blank_fields(choices: dict[str, list[tuple[str, str]]]) -> SafeString:
+    """The filter form's fields with nothing chosen, as includes/fields.html writes them."""
+    key = (get_language(), *(tuple(options) for options in choices.values()))
+    html = _blank_fields.get(key)
+    if html is None:
+        form = DeputyFilter(None, choices=choices).form
+        html = render_to_string("includes/fields.html", {"form": form})
+        if len(_blank_fields) >= _BLANK_FIELDS_KEPT:
+            _blank_fields.clear()
+        _blank_fields[key] = html
+    return html

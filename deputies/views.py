@@ -20,7 +20,12 @@ from congress.kit.printing import html_to_pdf, pdf_response
 from congress.kit.qr import opinion_form_url, qr_svg_response
 from congress.kit.urls import reverse_id
 from deputies import selectors
-from deputies.filters import DeputyFilter, current_term
+from deputies.filters import (
+    DeputyFilter,
+    blank_fields,
+    directory_options,
+    is_filtered,
+)
 from deputies.models import Deputy, LiaisonStation, Reception
 from deputies.profile import build_profile
 
@@ -60,20 +65,44 @@ class DeputyListView(FilteredListView):
     filterset_class = DeputyFilter
     context_object_name = "deputies"
 
+    unfiltered_count: int | None = None
+    blank_fields: SafeString | None = None
+
     def get_base_queryset(self):
-        return selectors.deputy_directory(current_term(self.request))
+        return selectors.deputy_directory(directory_options(self.request).term_id)
+
+    def get_queryset(self):
+        if is_filtered(self.request.GET):
+            queryset = super().get_queryset()
+            self.unfiltered_count = self.filterset.unfiltered_count
+            return queryset
+        # No filter chosen: the term's deputies, counted with the term and the options in one
+        # query, and the form's fields as written for these options before
+        # (filters.blank_fields): no bound form to build and validate.
+        accept_params(self.request, [*DeputyFilter.base_filters, self.page_kwarg])
+        options = directory_options(self.request, total=True)
+        self.unfiltered_count = options.total
+        self.filterset = None
+        self.blank_fields = blank_fields(options.choices)
+        return selectors.deputy_directory(options.term_id)
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
-        if self.filterset.unfiltered_count is not None:
-            paginator.count = self.filterset.unfiltered_count  # the cached_property, filled in
+        if self.unfiltered_count is not None:
+            paginator.count = self.unfiltered_count  # the cached_property, filled in
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
         # The page's deputies as rows; the count and the filters stay on the bare table (no
         # join for the delegation's name in the count).
         paginator, page, deputies, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = deputies = selectors.directory_rows(deputies)
+        if self.filterset is None:  # no filter chosen: the term's deputies, in plain SQL
+            term_id = directory_options(self.request).term_id
+            offset = (page.number - 1) * paginator.per_page
+            deputies = selectors.directory_page(term_id, offset=offset, limit=paginator.per_page)
+        else:
+            deputies = selectors.directory_rows(deputies)
+        page.object_list = deputies
         return paginator, page, deputies, is_paginated
 
     def get_context_data(self, **kwargs):
@@ -81,6 +110,7 @@ class DeputyListView(FilteredListView):
         deputies = context["deputies"]
         groups = selectors.directory_groups([deputy.id for deputy in deputies])
         context["cards"] = deputy_cards(deputies, groups)
+        context["blank_fields"] = self.blank_fields
         return context
 
 

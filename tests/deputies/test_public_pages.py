@@ -1,7 +1,9 @@
 """The public directory, profiles, stations and QR codes, as a resident sees them."""
 
 import datetime
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -121,6 +123,21 @@ def test_directory_paginates_and_keeps_filters_in_page_links(client, two_towns):
     assert client.get("/deputies/", {"page": 99}).status_code == 404
 
 
+def test_directory_pages_list_every_deputy_once_in_the_deputies_order(client, two_towns):
+    term, danghu, zhapu = two_towns
+    for i in range(15):
+        DeputyFactory(term=term, delegation=zhapu, name=f"乍浦代表{i % 7}")  # names repeat
+        DeputyFactory(term=term, delegation=danghu, name=f"当湖代表{i % 5}")
+    cards = re.compile(r'<li class="card"><h2><a href="/deputies/(\d+)/">')
+    shown = [
+        int(pk)
+        for page in (1, 2)
+        for pk in cards.findall(client.get("/deputies/", {"page": page}).content.decode())
+    ]
+    # by the town's order, then the name, then the id (Deputy.Meta.ordering)
+    assert shown == list(Deputy.objects.filter(term=term).values_list("id", flat=True))
+
+
 def test_directory_shows_only_the_current_term(client, two_towns):
     term, danghu, _ = two_towns
     old_term = TermFactory(
@@ -131,9 +148,18 @@ def test_directory_shows_only_the_current_term(client, two_towns):
         delegation=DelegationFactory(term=old_term, town=danghu.town),
         name="往届代表",
     )
+    next_year = timezone.localdate().year + 1
+    next_term = TermFactory(
+        number=term.number + 1, start_date=datetime.date(next_year, 1, 1), end_date=None
+    )
+    DeputyFactory(
+        term=next_term,
+        delegation=DelegationFactory(term=next_term, town=danghu.town),
+        name="下届代表",  # elected, not yet in office: its term has the highest number
+    )
     DeputyFactory(term=term, delegation=danghu, name="本届代表")
     html = client.get("/deputies/").content.decode()
-    assert "本届代表" in html and "往届代表" not in html
+    assert "本届代表" in html and "往届代表" not in html and "下届代表" not in html
 
 
 def test_directory_without_a_term_in_force_shows_the_latest_term(client, db):
@@ -159,14 +185,13 @@ def test_directory_query_count_does_not_grow_with_deputies(client, two_towns, co
     small = count_queries(client, "/deputies/")
     group.members.add(*DeputyFactory.create_batch(490, term=term, delegation=zhapu))
     assert Deputy.objects.count() == 500
-    # 4 queries: the current term (once a request), the filter's choices (delegations, towns,
-    # groups and parties in one UNION ALL, with the term's number of deputies when no filter
-    # is chosen), the page of deputies with their delegation joined, and their groups. None
-    # per deputy.
-    assert count_queries(client, "/deputies/") == small == 4
-    assert count_queries(client, "/deputies/?page=2") == 4
-    # With a filter chosen, the paginator counts the matching deputies: 5.
-    assert count_queries(client, f"/deputies/?group={group.pk}") == 5
+    # 3 queries: the current term with the filter's choices (delegations, towns, groups and
+    # parties in one UNION ALL, with the term's number of deputies when no filter is chosen),
+    # the page of deputies with their delegation joined, and their groups. None per deputy.
+    assert count_queries(client, "/deputies/") == small == 3
+    assert count_queries(client, "/deputies/?page=2") == 3
+    # With a filter chosen, the paginator counts the matching deputies: 4.
+    assert count_queries(client, f"/deputies/?group={group.pk}") == 4
 
 
 def test_directory_counts_all_or_the_matching_deputies(client, two_towns):
@@ -179,7 +204,17 @@ def test_directory_counts_all_or_the_matching_deputies(client, two_towns):
     assert client.get("/deputies/", {"name": " "}).context["paginator"].count == 5
 
 
-def test_directory_selects_keep_each_models_order(client, two_towns):
+def _options(html, name):
+    """The labels of a select's options on the page, without its "all" option."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [unescape(label) for value, label in OPTION.findall(select) if value]
+
+
+OPTION = re.compile(r'<option value="([^"]*)"[^>]*>([^<]*)</option>')
+
+
+@pytest.mark.parametrize("query", ["", "?gender=M"])  # the form written once, and a bound form
+def test_directory_selects_keep_each_models_order(client, two_towns, query):
     """The four selects' options are read in one query: each keeps its own order, and each
     political affiliation of the term's deputies comes once, alphabetically."""
     term, danghu, zhapu = two_towns
@@ -187,16 +222,31 @@ def test_directory_selects_keep_each_models_order(client, two_towns):
         DeputyFactory(term=term, delegation=zhapu, party=party)
     DeputyGroupFactory(term=term, name="乙组", kind="professional")
     DeputyGroupFactory(term=term, name="甲组", kind="constituency")
-    filterset = client.get("/deputies/").context["filter"]
-    options = {
-        name: [label for value, label in filterset.form.fields[name].choices if value]
-        for name in ("delegation", "town", "group", "party")
-    }
-    assert options["delegation"] == [danghu.name, zhapu.name]  # by their towns' order
-    assert options["town"] == ["当湖街道", "乍浦镇"]
-    assert options["group"] == ["甲组", "乙组"]  # constituency groups first
+    html = client.get(f"/deputies/{query}").content.decode()
+    assert _options(html, "delegation") == [danghu.name, zhapu.name]  # by their towns' order
+    assert _options(html, "town") == ["当湖街道", "乍浦镇"]
+    assert _options(html, "group") == ["甲组", "乙组"]  # constituency groups first
     parties = Deputy.objects.exclude(party="").order_by("party").values_list("party", flat=True)
-    assert options["party"] == list(dict.fromkeys(parties))  # the database's collation
+    assert _options(html, "party") == list(dict.fromkeys(parties))  # the database's collation
+
+
+def test_directory_form_follows_edits_to_its_options(client, two_towns):
+    """The form with no filter chosen is written once per set of options: a renamed town, a
+    new group or a new affiliation shows at once, in each language."""
+    term, danghu, zhapu = two_towns
+    DeputyFactory(term=term, delegation=zhapu, party="群众")
+    for path in ("/deputies/", "/en/deputies/"):
+        assert _options(client.get(path).content.decode(), "town") == ["当湖街道", "乍浦镇"]
+    zhapu.town.name = "乍浦镇<新>"
+    zhapu.town.save()
+    DeputyGroupFactory(term=term, name="新组")
+    DeputyFactory(term=term, delegation=danghu, party="无党派人士")
+    for path in ("/deputies/", "/en/deputies/"):
+        html = client.get(path).content.decode()
+        assert _options(html, "town") == ["当湖街道", "乍浦镇<新>"]
+        assert _options(html, "group") == ["新组"]
+        assert set(_options(html, "party")) == {"群众", "无党派人士"}
+    assert "All towns and streets" in html  # the English form, not the Chinese one kept
 
 
 def test_station_page_query_count_does_not_grow_with_receptions(client, two_towns, count_queries):
