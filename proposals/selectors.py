@@ -7,6 +7,7 @@ replies); none reads a deputy's private columns.
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from congress.kit.rules import rule
+from congress.kit.sqlvalues import aware
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
@@ -154,28 +156,34 @@ def signature_requests(deputy: Deputy):
     ).select_related("suggestion__lead", "motion__lead", "suggestion__category")
 
 
+# The requests waiting for a deputy's answer, oldest first, with their item's title and lead.
+# Written as SQL: through the ORM (four joins of values_list) the query took ~0.6 ms more to
+# build than to run, on the overview and on the suggestion list.
+SIGNATURE_REQUESTS_SQL = """
+SELECT sg.id, sg.motion_id, sg.requested_at, s.title, sl.name, m.title, ml.name
+  FROM proposals_signature sg
+  LEFT JOIN proposals_suggestion s ON s.id = sg.suggestion_id
+  LEFT JOIN deputies_deputy sl ON sl.id = s.lead_id
+  LEFT JOIN proposals_motion m ON m.id = sg.motion_id
+  LEFT JOIN deputies_deputy ml ON ml.id = m.lead_id
+ WHERE sg.deputy_id = %s AND sg.status = %s
+ ORDER BY sg.requested_at, sg.id
+"""
+
+
 def signature_requests_listed(deputy: Deputy) -> list[dict]:
     """The same requests with what a list of them shows, as plain rows (pk, motion_id,
-    requested_at, the item's title and its lead's name) read in one query: no model
-    instances, which cost more than the query for these few columns."""
-    rows = (
-        Signature.objects.filter(deputy=deputy, status=Signature.Status.REQUESTED)
-        .order_by("requested_at", "id")
-        .values_list(
-            "id",
-            "motion_id",
-            "requested_at",
-            "suggestion__title",
-            "suggestion__lead__name",
-            "motion__title",
-            "motion__lead__name",
-        )
-    )
+    requested_at, the item's title and its lead's name) read in one query
+    (SIGNATURE_REQUESTS_SQL): no model instances, which cost more than the query for these few
+    columns."""
+    with connection.cursor() as cursor:
+        cursor.execute(SIGNATURE_REQUESTS_SQL, [deputy.pk, Signature.Status.REQUESTED.value])
+        rows = cursor.fetchall()
     return [
         {
             "pk": pk,
             "motion_id": motion_id,
-            "requested_at": requested_at,
+            "requested_at": aware(requested_at),
             "title": motion_title if motion_id else suggestion_title,
             "lead_name": motion_lead if motion_id else suggestion_lead,
         }

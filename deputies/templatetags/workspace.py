@@ -41,7 +41,8 @@ def _urls(names) -> list[str]:
 @register.simple_tag(takes_context=True)
 def workspace_nav(context) -> SafeString:
     """The workspace's navigation: each page's link, the current one marked, and the count of
-    unread notices on the notices' link."""
+    unread notices on the notices' link (the view's `unread_notices` if it read it, or one
+    query)."""
     request = context.get("request")
     path = request.path if request is not None else ""
     urls = _urls([name for name, _label, _within in _LINKS] + ["notices:inbox"])
@@ -59,7 +60,9 @@ def workspace_nav(context) -> SafeString:
         ),
     )
     notices_url = urls[-1]
-    unread = unread_notices(context)
+    unread = context.get("unread_notices")  # read by the view with its own figures
+    if unread is None:
+        unread = unread_notices(context)
     tag = (
         format_html(
             ' <span class="tag">{}</span>',
