@@ -97,3 +97,53 @@ def test_overview_answer_by_days_follow_the_holidays(me, lead, session, category
         for signature in requests:
             due = add_working_days(timezone.localdate(signature.requested_at), days)
             assert date_format(due, "DATE_FORMAT") in html
+
+
+def test_the_replies_to_rate_are_the_current_unrated_replies_on_my_items(
+    me, lead, session, category, unit
+):
+    """The list of replies waiting for my rating (read with plain SQL) holds what
+    selectors.replies_to_rate selects, newest first: on items I lead or co-signed that wait for
+    feedback, the current reply (a follow-up replaces none), not one I rated, not a
+    colleague's, not one on an item still being handled."""
+    from proposals import selectors
+    from proposals.models import Feedback, Rating
+
+    def item(**kwargs):
+        kwargs.setdefault("lead", lead)
+        kwargs.setdefault("status", S.REPLIED)
+        return SuggestionFactory(session=session, category=category, **kwargs)
+
+    def reply(suggestion, day, **kwargs):
+        return ReplyFactory(
+            suggestion=suggestion,
+            organisation=unit,
+            replied_at=datetime.date(2022, 6, day),
+            **kwargs,
+        )
+
+    replaced = item(title="替换")
+    reply(replaced, 10)
+    current = reply(replaced, 20)
+    signed = item(lead=DeputyFactory(term=lead.term), title="联名")
+    SignatureFactory(suggestion=signed, deputy=lead)
+    signed_reply = reply(signed, 15)
+    reply(signed, 30, is_followup=True)
+    rated = item(title="已评")
+    Feedback.objects.create(
+        reply=reply(rated, 25),
+        suggestion=rated,
+        rater=lead,
+        process_rating=Rating.SATISFIED,
+        result_rating=Rating.SATISFIED,
+    )
+    reply(item(lead=DeputyFactory(term=lead.term), title="别人的"), 26)
+    reply(item(status=S.ASSIGNED, title="办理中"), 27)
+
+    expected = [r.pk for r in selectors.replies_to_rate(lead).order_by("-replied_at")]
+    assert expected == [current.pk, signed_reply.pk]
+    html = me.get("/en/portal/suggestions/").content.decode()
+    links = [f"/en/portal/replies/{pk}/rate/" for pk in expected]
+    assert all(link in html for link in links)
+    assert html.index(links[0]) < html.index(links[1])
+    assert html.count("/rate/") == 2
