@@ -226,3 +226,12 @@ def test_the_overview_lists_my_active_stations_with_their_open_session(deputy_cl
     local = timezone.localtime(ends).strftime("%H:%M")
     assert f"Reception session open until {local}" in html
     assert html.count("Reception session open until") == 1
+
+
+def test_the_overview_names_my_delegation_and_term(deputy_client):
+    """The deputy is read with their delegation and term in the one query the workspace
+    asks on every page (deputies.portal.deputy_of_user)."""
+    deputy = deputy_client.deputy
+    html = deputy_client.get("/en/portal/").content.decode()
+    assert f"{deputy.delegation.name} · {deputy.term.label} · " in html
+    assert f'href="{deputy.get_absolute_url()}"' in html
