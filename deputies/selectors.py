@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from congress.kit import summaries
+from congress.kit.sqlvalues import decimal
 from deputies.models import (
     Activity,
     ActivityKind,
@@ -254,6 +255,68 @@ def performance_record(deputy, year: int | None = None) -> PerformanceRecord:
         if kind in totals
     ]
     return PerformanceRecord(year=year, lines=lines)
+
+
+# The workspace overview's figures in one query (deputies.portal.home), where the ORM took
+# three (the latest year and the unverified count, the point rules, the year's activities) and
+# ~1.5 ms more to build them than to run them: the deputy's activities by (verified, kind, day),
+# each group with the points of the rule in force that day (the one started last, as
+# performance_record's rules in PointRule's order pick it), then one row with the person's
+# unread notices (kind NULL).
+WORKSPACE_FIGURES_SQL = """
+SELECT a.verified, a.kind, a.date, COUNT(*), SUM(a.hours),
+       (SELECT r.points FROM deputies_pointrule r
+         WHERE r.kind = a.kind AND r.valid_from <= a.date
+           AND (r.valid_to IS NULL OR r.valid_to >= a.date)
+         ORDER BY r.valid_from DESC LIMIT 1)
+  FROM deputies_activity a
+ WHERE a.deputy_id = %s
+ GROUP BY a.verified, a.kind, a.date
+UNION ALL
+SELECT NULL, NULL, NULL, COUNT(*), NULL, NULL
+  FROM congress_notice n
+ WHERE n.user_id = %s AND n.read_at IS NULL
+"""
+
+
+class WorkspaceFigures(NamedTuple):
+    record: PerformanceRecord  # of the latest year with verified activities (this year if none)
+    pending: int  # activities waiting for verification
+    unread_notices: int
+
+
+def workspace_figures(deputy, user_id: int) -> WorkspaceFigures:
+    """What the workspace overview shows of the deputy's record, with the unread notices' count,
+    in one query (WORKSPACE_FIGURES_SQL): the same figures as performance_record(deputy, year)
+    for the latest year with verified activities."""
+    with connection.cursor() as cursor:
+        cursor.execute(WORKSPACE_FIGURES_SQL, [deputy.pk, user_id])
+        rows = cursor.fetchall()
+    unread = pending = 0
+    verified = []
+    for is_verified, kind, day, n, hours, points in rows:
+        if kind is None:
+            unread = n
+        elif is_verified:
+            verified.append((kind, day, n, hours, points))
+        else:
+            pending += n
+    year = max(day for _kind, day, *_rest in verified).year if verified else None
+    year = year or timezone.localdate().year
+    totals: dict[str, list] = {}
+    for kind, day, n, hours, points in verified:
+        if day.year != year:
+            continue
+        line = totals.setdefault(kind, [0, Decimal("0"), Decimal("0")])
+        line[0] += n
+        line[1] += decimal(hours, 1)
+        line[2] += decimal(points, 1) * n
+    lines = [
+        RecordLine(kind, label, *totals[kind])
+        for kind, label in ActivityKind.choices
+        if kind in totals
+    ]
+    return WorkspaceFigures(PerformanceRecord(year=year, lines=lines), pending, unread)
 
 
 def home_figures():

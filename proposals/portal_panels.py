@@ -2,6 +2,7 @@
 day to answer by and one-tap buttons to co-sign or decline; contacts a unit recorded that wait
 for the lead deputy's confirmation (面商)."""
 
+from django.db import connection
 from django.utils import timezone
 
 from congress.kit.rules import rule
@@ -23,21 +24,27 @@ def signature_requests_panel(request, deputy):
     return "portal/_signature_requests.html", {"requests": requests, "today": today}
 
 
+# Contacts the lead units recorded on the deputy's suggestions that wait for the deputy's
+# answer, the first 20 by day. Written as SQL: through the ORM the query took ~0.5 ms more to
+# build than to run.
+CONTACTS_TO_CONFIRM_SQL = """
+SELECT c.id, c.suggestion_id, c.contact_on, c.way, s.title, o.name
+  FROM proposals_contact c
+  JOIN proposals_suggestion s ON s.id = c.suggestion_id
+  JOIN proposals_assignment a ON a.id = c.assignment_id
+  JOIN congress_organisation o ON o.id = a.organisation_id
+ WHERE s.lead_id = %s AND c.status = %s
+ ORDER BY c.contact_on, c.id
+ LIMIT 20
+"""
+
+
 def contacts_to_confirm_panel(request, deputy):
     """Contacts the lead units recorded on my suggestions that wait for my answer (one query,
-    plain rows: the way's label translated once per way)."""
-    rows = (
-        Contact.objects.filter(suggestion__lead=deputy, status=Contact.Status.PENDING)
-        .order_by("contact_on", "id")
-        .values_list(
-            "id",
-            "suggestion_id",
-            "contact_on",
-            "way",
-            "suggestion__title",
-            "assignment__organisation__name",
-        )[:20]
-    )
+    CONTACTS_TO_CONFIRM_SQL; plain rows: the way's label translated once per way)."""
+    with connection.cursor() as cursor:
+        cursor.execute(CONTACTS_TO_CONFIRM_SQL, [deputy.pk, Contact.Status.PENDING.value])
+        rows = cursor.fetchall()
     if not rows:
         return None
     ways: dict[str, str] = {}

@@ -5,8 +5,10 @@ replies); none reads a deputy's private columns.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -20,6 +22,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from congress.kit.rules import rule
+from congress.kit.sqlvalues import aware
 from deputies.models import Deputy
 from proposals.models import (
     Assignment,
@@ -154,28 +157,34 @@ def signature_requests(deputy: Deputy):
     ).select_related("suggestion__lead", "motion__lead", "suggestion__category")
 
 
+# The requests waiting for a deputy's answer, oldest first, with their item's title and lead.
+# Written as SQL: through the ORM (four joins of values_list) the query took ~0.6 ms more to
+# build than to run, on the overview and on the suggestion list.
+SIGNATURE_REQUESTS_SQL = """
+SELECT sg.id, sg.motion_id, sg.requested_at, s.title, sl.name, m.title, ml.name
+  FROM proposals_signature sg
+  LEFT JOIN proposals_suggestion s ON s.id = sg.suggestion_id
+  LEFT JOIN deputies_deputy sl ON sl.id = s.lead_id
+  LEFT JOIN proposals_motion m ON m.id = sg.motion_id
+  LEFT JOIN deputies_deputy ml ON ml.id = m.lead_id
+ WHERE sg.deputy_id = %s AND sg.status = %s
+ ORDER BY sg.requested_at, sg.id
+"""
+
+
 def signature_requests_listed(deputy: Deputy) -> list[dict]:
     """The same requests with what a list of them shows, as plain rows (pk, motion_id,
-    requested_at, the item's title and its lead's name) read in one query: no model
-    instances, which cost more than the query for these few columns."""
-    rows = (
-        Signature.objects.filter(deputy=deputy, status=Signature.Status.REQUESTED)
-        .order_by("requested_at", "id")
-        .values_list(
-            "id",
-            "motion_id",
-            "requested_at",
-            "suggestion__title",
-            "suggestion__lead__name",
-            "motion__title",
-            "motion__lead__name",
-        )
-    )
+    requested_at, the item's title and its lead's name) read in one query
+    (SIGNATURE_REQUESTS_SQL): no model instances, which cost more than the query for these few
+    columns."""
+    with connection.cursor() as cursor:
+        cursor.execute(SIGNATURE_REQUESTS_SQL, [deputy.pk, Signature.Status.REQUESTED.value])
+        rows = cursor.fetchall()
     return [
         {
             "pk": pk,
             "motion_id": motion_id,
-            "requested_at": requested_at,
+            "requested_at": aware(requested_at),
             "title": motion_title if motion_id else suggestion_title,
             "lead_name": motion_lead if motion_id else suggestion_lead,
         }
@@ -198,6 +207,99 @@ def replies_to_rate(deputy: Deputy):
         .exclude(Exists(later))
         .select_related("suggestion", "organisation")
     )
+
+
+# The ids of a deputy's own items, as Suggestion.objects.for_deputy reads them (a UNION of the
+# items led and of those co-signed and submitted); then the two workspace lists built on them.
+# Written as SQL: through the ORM the suggestion list's page and the replies to rate took
+# ~1.5 ms more to build than to run.
+_MY_ITEMS_SQL = """
+SELECT id FROM proposals_suggestion WHERE lead_id = %s
+UNION
+SELECT sg.suggestion_id FROM proposals_signature sg
+  JOIN proposals_suggestion s2 ON s2.id = sg.suggestion_id
+ WHERE sg.deputy_id = %s AND sg.status = %s AND sg.suggestion_id IS NOT NULL
+   AND s2.status <> %s
+"""
+
+# A page of the deputy's items, newest first, each with its active lead unit's name and reply
+# due date (at most one: assignment_one_active_lead) and the count of them all.
+MY_ITEMS_PAGE_SQL = f"""
+SELECT s.id, s.code, s.title, s.lead_id, s.status, o.name, la.due_date, COUNT(*) OVER ()
+  FROM proposals_suggestion s
+  LEFT JOIN proposals_assignment la
+    ON la.suggestion_id = s.id AND la.active AND la.role = %s
+  LEFT JOIN congress_organisation o ON o.id = la.organisation_id
+ WHERE s.id IN ({_MY_ITEMS_SQL})
+ ORDER BY s.created_at DESC
+ LIMIT %s OFFSET %s
+"""  # noqa: S608 - constants only
+
+# The replies of replies_to_rate, newest first: the current reply (no later one that is not a
+# follow-up) on the deputy's items waiting for feedback, which the deputy has not rated.
+REPLIES_TO_RATE_SQL = """
+SELECT r.id, r.replied_at, s.title, o.name
+  FROM proposals_reply r
+  JOIN proposals_suggestion s ON s.id = r.suggestion_id
+  JOIN congress_organisation o ON o.id = r.organisation_id
+ WHERE NOT r.is_followup
+   AND s.status IN ({steps})
+   AND r.suggestion_id IN ({mine})
+   AND NOT (r.id IN (SELECT f.reply_id FROM proposals_feedback f WHERE f.rater_id = %s))
+   AND NOT EXISTS (
+        SELECT 1 FROM proposals_reply l
+         WHERE NOT l.is_followup AND l.suggestion_id = r.suggestion_id
+           AND (l.replied_at > r.replied_at OR (l.replied_at = r.replied_at AND l.id > r.id)))
+ ORDER BY r.replied_at DESC
+""".format(  # noqa: S608 - constants and placeholders only
+    mine=_MY_ITEMS_SQL, steps=", ".join(["%s"] * len(Suggestion.STEPS["feedback"]))
+)
+
+
+class MyItemRow(NamedTuple):
+    """A row of the deputy's suggestion list (deputy_suggestion_rows)."""
+
+    pk: int
+    code: str
+    title: str
+    lead_id: int
+    status: str
+    lead_unit_name: str | None
+    lead_due_date: datetime.date | None
+
+
+def _my_items_params(deputy: Deputy) -> list:
+    return [deputy.pk, deputy.pk, Signature.Status.CONFIRMED.value, Suggestion.Status.DRAFT.value]
+
+
+def deputy_suggestion_rows(deputy: Deputy, limit: int, offset: int) -> tuple[list[MyItemRow], int]:
+    """A page of deputy_suggestions (MY_ITEMS_PAGE_SQL) with the lead unit of each, and the
+    number of them all (0 when the page is empty: past the last one, or none at all)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MY_ITEMS_PAGE_SQL,
+            [Assignment.Role.LEAD.value, *_my_items_params(deputy), limit, offset],
+        )
+        rows = cursor.fetchall()
+    return [MyItemRow(*row[:7]) for row in rows], (rows[0][7] if rows else 0)
+
+
+def replies_to_rate_listed(deputy: Deputy) -> list[dict]:
+    """replies_to_rate as plain rows, newest first: the reply's pk, its day, its item's title
+    and the unit (REPLIES_TO_RATE_SQL)."""
+    steps = sorted(Suggestion.STEPS["feedback"])
+    with connection.cursor() as cursor:
+        cursor.execute(REPLIES_TO_RATE_SQL, [*steps, *_my_items_params(deputy), deputy.pk])
+        rows = cursor.fetchall()
+    return [
+        {
+            "pk": pk,
+            "replied_at": replied_at,
+            "suggestion__title": title,
+            "organisation__name": unit,
+        }
+        for pk, replied_at, title, unit in rows
+    ]
 
 
 def unit_suggestions(organisation):

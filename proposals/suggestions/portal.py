@@ -1,6 +1,7 @@
 """The deputy's suggestions in the workspace: list, draft, edit, submit, follow, rate the reply."""
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -92,12 +93,28 @@ def _suggestion_rows(items, deputy) -> SafeString:
     return joined(rows)
 
 
+def _my_items_page(deputy, number) -> Page:
+    """page_of(deputy_suggestions with their lead unit, 20, number), read with plain SQL
+    (selectors.deputy_suggestion_rows) where the page has rows; an empty list, or a page before
+    the first or past the last, is answered by page_of, as before."""
+    per_page = 20
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        rows, total = selectors.deputy_suggestion_rows(deputy, per_page, (wanted - 1) * per_page)
+        if rows:
+            paginator = Paginator(rows, per_page)
+            paginator.count = total  # the cached_property, set before anything reads it
+            return Page(rows, wanted, paginator)
+    return page_of(_with_lead_unit(selectors.deputy_suggestions(deputy)), per_page, number)
+
+
 @deputy_required
 def suggestions(request, deputy):
     """My items (led or co-signed), requests to co-sign, replies waiting for my rating."""
-    page = page_of(
-        _with_lead_unit(selectors.deputy_suggestions(deputy)), 20, request.GET.get("page")
-    )
+    page = _my_items_page(deputy, request.GET.get("page"))
     return render(
         request,
         "portal/suggestions.html",
@@ -108,11 +125,7 @@ def suggestions(request, deputy):
             "rows": _suggestion_rows(page.object_list, deputy),
             "requests": selectors.signature_requests_listed(deputy),
             # Plain rows: the reply's pk, its item's title, the unit and the day.
-            "to_rate": list(
-                selectors.replies_to_rate(deputy)
-                .order_by("-replied_at")
-                .values("pk", "replied_at", "suggestion__title", "organisation__name")
-            ),
+            "to_rate": selectors.replies_to_rate_listed(deputy),
             "query_string": "",
         },
     )

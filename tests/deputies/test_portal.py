@@ -172,3 +172,66 @@ def test_the_form_needs_a_csrf_token(db):
     )
     assert response.status_code == 403
     assert not Activity.objects.exists()
+
+
+def test_the_overview_prices_activities_with_the_rule_that_started_last(deputy_client):
+    """Where an open-ended rule and a later one both cover a day, the later one prices it, as
+    in the printed record."""
+    deputy = deputy_client.deputy
+    day = datetime.date
+    PointRuleFactory(kind=ActivityKind.INSPECTION, points=Decimal("3"), valid_from=day(2020, 1, 1))
+    PointRuleFactory(
+        kind=ActivityKind.INSPECTION, points=Decimal("4.5"), valid_from=day(2023, 1, 1)
+    )
+    ActivityFactory(deputy=deputy, date=day(2023, 2, 1), hours=Decimal("2.1"))
+    ActivityFactory(deputy=deputy, date=day(2023, 3, 1), hours=Decimal("1.2"))
+    html = deputy_client.get("/en/portal/").content.decode()
+    expected = selectors.performance_record(deputy, 2023)
+    assert expected.total_points == Decimal("9")
+    assert '<span class="figure">9.0</span> points' in html
+    assert '<span class="figure">3.3</span> hours' in html
+
+
+def test_the_overview_lists_my_active_stations_with_their_open_session(deputy_client):
+    """Each active station I am stationed at, in the stations' order, with the end of its open
+    reception session in local time; a closed session or another deputy's station is not
+    shown."""
+    from deputies.models import ReceptionSession
+    from tests.factories import StationFactory
+
+    deputy = deputy_client.deputy
+    later = StationFactory(name="乙站", order=2)
+    first = StationFactory(name="甲站", order=1)
+    gone = StationFactory(name="丙站", active=False)
+    StationFactory(name="丁站")
+    for station in (later, first, gone):
+        station.deputies.add(deputy)
+    now = timezone.now()
+    ends = now + datetime.timedelta(hours=2)
+    ReceptionSession.objects.create(
+        station=first,
+        opened_by=deputy.user,
+        opened_at=now - datetime.timedelta(hours=1),
+        ends_at=ends,
+    )
+    ReceptionSession.objects.create(
+        station=later,
+        opened_by=deputy.user,
+        opened_at=now - datetime.timedelta(hours=5),
+        ends_at=now - datetime.timedelta(hours=1),
+    )
+    html = deputy_client.get("/en/portal/").content.decode()
+    assert "丙站" not in html and "丁站" not in html
+    assert html.index("甲站") < html.index("乙站")
+    local = timezone.localtime(ends).strftime("%H:%M")
+    assert f"Reception session open until {local}" in html
+    assert html.count("Reception session open until") == 1
+
+
+def test_the_overview_names_my_delegation_and_term(deputy_client):
+    """The deputy is read with their delegation and term in the one query the workspace
+    asks on every page (deputies.portal.deputy_of_user)."""
+    deputy = deputy_client.deputy
+    html = deputy_client.get("/en/portal/").content.decode()
+    assert f"{deputy.delegation.name} · {deputy.term.label} · " in html
+    assert f'href="{deputy.get_absolute_url()}"' in html

@@ -68,15 +68,14 @@ def test_workspace_query_count_is_flat(me, lead, session, category, unit, count_
     add_items(lead, session, category, unit, 3)
     small = count_queries(me, url)
     add_items(lead, session, category, unit, 37, start=3)
-    # /portal/: 11 queries — the session, the user, the deputy; the latest year with verified
-    # activities with the unverified count, the point rules and that year's activities; the
-    # deputy's stations with their open sessions; the requests to co-sign with their items and
-    # leads and the holidays for all their answer-by days; the contacts to confirm; the unread
-    # notices.
+    # /portal/: 8 queries — the session, the user, the deputy; the activities' figures by
+    # kind and day with their points and the unread notices (one query); the deputy's stations
+    # with their open sessions; the requests to co-sign with their items and leads and the
+    # holidays for all their answer-by days; the contacts to confirm.
     # /portal/suggestions/: 7 — the session, the user, the deputy; the requests to co-sign, the
     # replies to rate, the page of my items with their count; the unread notices. None per
     # item.
-    assert small == (7 if url.endswith("suggestions/") else 11)
+    assert small == (7 if url.endswith("suggestions/") else 8)
     assert count_queries(me, url) == small
     html = me.get(url).content.decode()
     assert "请联名39" in html
@@ -98,3 +97,53 @@ def test_overview_answer_by_days_follow_the_holidays(me, lead, session, category
         for signature in requests:
             due = add_working_days(timezone.localdate(signature.requested_at), days)
             assert date_format(due, "DATE_FORMAT") in html
+
+
+def test_the_replies_to_rate_are_the_current_unrated_replies_on_my_items(
+    me, lead, session, category, unit
+):
+    """The list of replies waiting for my rating (read with plain SQL) holds what
+    selectors.replies_to_rate selects, newest first: on items I lead or co-signed that wait for
+    feedback, the current reply (a follow-up replaces none), not one I rated, not a
+    colleague's, not one on an item still being handled."""
+    from proposals import selectors
+    from proposals.models import Feedback, Rating
+
+    def item(**kwargs):
+        kwargs.setdefault("lead", lead)
+        kwargs.setdefault("status", S.REPLIED)
+        return SuggestionFactory(session=session, category=category, **kwargs)
+
+    def reply(suggestion, day, **kwargs):
+        return ReplyFactory(
+            suggestion=suggestion,
+            organisation=unit,
+            replied_at=datetime.date(2022, 6, day),
+            **kwargs,
+        )
+
+    replaced = item(title="替换")
+    reply(replaced, 10)
+    current = reply(replaced, 20)
+    signed = item(lead=DeputyFactory(term=lead.term), title="联名")
+    SignatureFactory(suggestion=signed, deputy=lead)
+    signed_reply = reply(signed, 15)
+    reply(signed, 30, is_followup=True)
+    rated = item(title="已评")
+    Feedback.objects.create(
+        reply=reply(rated, 25),
+        suggestion=rated,
+        rater=lead,
+        process_rating=Rating.SATISFIED,
+        result_rating=Rating.SATISFIED,
+    )
+    reply(item(lead=DeputyFactory(term=lead.term), title="别人的"), 26)
+    reply(item(status=S.ASSIGNED, title="办理中"), 27)
+
+    expected = [r.pk for r in selectors.replies_to_rate(lead).order_by("-replied_at")]
+    assert expected == [current.pk, signed_reply.pk]
+    html = me.get("/en/portal/suggestions/").content.decode()
+    links = [f"/en/portal/replies/{pk}/rate/" for pk in expected]
+    assert all(link in html for link in links)
+    assert html.index(links[0]) < html.index(links[1])
+    assert html.count("/rate/") == 2

@@ -1,0 +1,29 @@
+"""Values read with plain SQL (a cursor, not the ORM), made what the ORM would have made of them
+on either database: PostgreSQL answers aware datetimes and Decimals; SQLite answers naive UTC
+datetimes (or, for an expression, the text it stores) and floats."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+def aware(value) -> datetime.datetime | None:
+    """A datetime column's value, aware (UTC as stored) or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def decimal(value, places: int) -> Decimal:
+    """A decimal column's value (or a sum of them) with the column's places; None as 0."""
+    if value is None:
+        return Decimal("0")
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(round(value, places)))
