@@ -26,9 +26,10 @@ from deputies.models import Activity, Delegation, Deputy, LiaisonStation, Recept
 def _select_related_sql() -> tuple[str, list[tuple[type[Model], list[str]]]]:
     """The SQL of Deputy.objects.select_related("delegation", "term").filter(user_id=%s), with
     each model's fields in the order of its columns in a row."""
-    parts = []
+    parts: list[tuple[type[Model], list[str]]] = []
     joins = []
-    for model, alias in ((Deputy, "d"), (Delegation, "g"), (Term, "t")):
+    tables: tuple[tuple[type[Model], str], ...] = ((Deputy, "d"), (Delegation, "g"), (Term, "t"))
+    for model, alias in tables:
         fields = model._meta.concrete_fields
         parts.append((model, [field.attname for field in fields]))
         joins.append(", ".join(f'{alias}."{field.column}"' for field in fields))
@@ -68,8 +69,10 @@ def deputy_of_user(user_id) -> Deputy | None:
             None if values[0] is None else model.from_db(connection.alias, names, values)
         )
     deputy, delegation, term = instances
-    Deputy._meta.get_field("delegation").set_cached_value(deputy, delegation)
-    Deputy._meta.get_field("term").set_cached_value(deputy, term)
+    if not isinstance(deputy, Deputy):  # the first part is always the deputy's
+        return None
+    Deputy._meta.get_field("delegation").set_cached_value(deputy, delegation)  # type: ignore[attr-defined]
+    Deputy._meta.get_field("term").set_cached_value(deputy, term)  # type: ignore[attr-defined]
     return deputy
 
 
@@ -143,7 +146,7 @@ def _stations(deputy) -> list[LiaisonStation]:
     stations = []
     for pk, name, opening_hours, open_until in rows:
         station = LiaisonStation(id=pk, name=name, opening_hours=opening_hours)
-        station.open_until = aware(open_until)  # SQLite: the text it stores
+        station.open_until = aware(open_until)  # type: ignore[attr-defined]  # SQLite: text
         stations.append(station)
     return stations
 

@@ -4,23 +4,25 @@ datetimes (or, for an expression, the text it stores) and floats."""
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 
-def aware(value) -> datetime.datetime | None:
+def aware(value: Any) -> datetime.datetime | None:
     """A datetime column's value, aware (UTC as stored) or None."""
     if value is None:
         return None
     if isinstance(value, str):
         value = parse_datetime(value)
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, datetime.UTC)
-    return value
+    moment: datetime.datetime = value
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, datetime.UTC)
+    return moment
 
 
-def decimal(value, places: int) -> Decimal:
+def decimal(value: Any, places: int) -> Decimal:
     """A decimal column's value (or a sum of them) with the column's places; None as 0."""
     if value is None:
         return Decimal("0")
