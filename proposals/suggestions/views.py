@@ -207,19 +207,19 @@ def suggestion_detail(request, pk):
         suggestion = selectors.public_suggestion_detail(pk)
     except Suggestion.DoesNotExist:
         raise Http404 from None
-    signers = suggestion.signers()
-    assignments = list(suggestion.assignments.all())
-    lead_assignment = next((a for a in assignments if a.role == Assignment.Role.LEAD), None)
+    # The lead, then every confirmed co-signer (Suggestion.signers(), from the selector's rows).
+    cosigners = [d for d in suggestion.confirmed if d.pk != suggestion.lead_id]
+    units = suggestion.units
     return render(
         request,
         "proposals/suggestion_detail.html",
         {
             "item": suggestion,
-            "cosigners": signers[1:],
-            "lead_assignment": lead_assignment,
-            "co_assignments": [a for a in assignments if a.role == Assignment.Role.CO],
-            "replies": list(suggestion.replies.all()),
-            "timeline": timeline_rows(suggestion.public_timeline, signers),
+            "cosigners": cosigners,
+            "lead_assignment": next((a for a in units if a.role == Assignment.Role.LEAD), None),
+            "co_assignments": [a for a in units if a.role == Assignment.Role.CO],
+            "replies": suggestion.published_replies,
+            "timeline": timeline_rows(suggestion.public_timeline, [suggestion.lead, *cosigners]),
         },
     )
 
