@@ -169,6 +169,35 @@ def figures_html(view: SectionView, *, pdf: bool = False) -> SafeString:
     return joined(parts)
 
 
+def sections_html(views: list[SectionView]) -> tuple[SafeString, SafeString]:
+    """The page's table of contents (its <li> rows) and its sections, built in one pass: as
+    template loops, with a tag per value, they cost more than the review's own query. The
+    PDF's template keeps its loop."""
+    top = esc(_("Back to top"))
+    toc, parts = [], []
+    for view in views:
+        anchor, heading = esc(view.anchor), esc(view.heading)
+        toc.append(f'<li><a href="#{anchor}" lang="zh-CN">{heading}</a></li>')
+        section = view.section
+        photo = ""
+        if section.photo:
+            caption = ""
+            if section.photo_caption:
+                caption = f'<figcaption lang="zh-CN">{esc(section.photo_caption)}</figcaption> '
+            photo = (
+                f'<figure class="review-photo"> <img src="{esc(section.photo.url)}" '
+                f'alt="{esc(section.photo_alt)}" loading="lazy"> {caption}</figure> '
+            )
+        parts.append(
+            f'<section id="{anchor}" class="review-section" aria-labelledby="{anchor}-h"> '
+            f'<h2 id="{anchor}-h"><span class="section-number" aria-hidden="true">'
+            f'{view.number}</span> <span lang="zh-CN">{heading}</span></h2> {photo}'
+            f'<div class="narrative" lang="zh-CN">{esc(view.html)}</div> {view.figures} '
+            f'<p class="to-top"><a href="#main">{top}</a></p> </section>'
+        )
+    return joined(toc), joined(parts, " ")
+
+
 def build(
     review: AnnualReview,
     *,
@@ -200,4 +229,7 @@ def build(
             (view.charts if block.is_chart else view.numbers).append(block)
         view.figures = figures_html(view, pdf=pdf)
         views.append(view)
-    return {"review": review, "sections": views, "staff": staff, "year": review.year}
+    context = {"review": review, "sections": views, "staff": staff, "year": review.year}
+    if not pdf:
+        context["toc_html"], context["sections_html"] = sections_html(views)
+    return context
