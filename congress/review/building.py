@@ -68,6 +68,22 @@ class SectionView:
         return self.section.heading
 
 
+# A figure's label, definition and unit, translated and escaped once per language and process:
+# a review shows some forty figures, and their lazy texts cost a translation lookup each, three
+# per figure, on every view. The entry keeps the Figure it was made from: a key registered
+# again (tests do) gets new texts.
+_texts: dict[tuple[str, str], tuple[Figure, str, str, str]] = {}
+
+
+def figure_texts(fig: Figure) -> tuple[str, str, str]:
+    """(label, definition, unit) of the figure in the active language, HTML-escaped."""
+    cache_key = (get_language() or "", fig.key)
+    entry = _texts.get(cache_key)
+    if entry is None or entry[0] is not fig:
+        entry = _texts[cache_key] = (fig, esc(fig.label), esc(fig.definition), esc(fig.unit))
+    return entry[1], entry[2], entry[3]
+
+
 def format_value(fig: Figure, value) -> tuple[str, str]:
     """(number, unit) as the page prints them; "—" for a value nobody knows."""
     if value is None:
@@ -83,9 +99,10 @@ def format_value(fig: Figure, value) -> tuple[str, str]:
                 return f"{yuan / 100_000_000:,.2f}", _("100 million yuan")
             return f"{yuan / 10_000:,.2f}", _("10 thousand yuan")
         return f"{yuan / 1_000_000:,.1f}", _("million yuan")
+    unit = SafeString(figure_texts(fig)[2])  # escaped once, as esc() leaves it
     if isinstance(value, float | Decimal) and value != int(value):
-        return f"{value:,.1f}", str(fig.unit)
-    return f"{int(value):,}", str(fig.unit)
+        return f"{value:,.1f}", unit
+    return f"{int(value):,}", unit
 
 
 def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
@@ -122,14 +139,16 @@ def _number_item(block: FigureBlock, missing_note: str) -> str:
             f"{esc(block.key)}</code></span> "
             f'<span class="definition staff-note">{missing_note}</span> </li>'
         )
+    label, definition, _unit = figure_texts(block.figure)
     return (
-        f'<li> {figure} <span class="figure-label">{esc(block.label)}</span> '
-        f'<span class="definition">{esc(block.definition)}</span> </li>'
+        f'<li> {figure} <span class="figure-label">{label}</span> '
+        f'<span class="definition">{definition}</span> </li>'
     )
 
 
 def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> str:
-    label, chart_id = esc(block.label), esc(block.chart_id)
+    label, definition, _unit = figure_texts(block.figure)
+    chart_id = esc(block.chart_id)
     table = ""
     if table_labels:  # the page offers the figures as a table; the PDF shows the chart only
         summary, item, number = table_labels
@@ -142,7 +161,7 @@ def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None)
     return (
         f'<figure class="chart-block" aria-labelledby="{chart_id}-caption"> '
         f'<figcaption id="{chart_id}-caption"><strong>{label}</strong> '
-        f'<span class="definition">{esc(block.definition)}</span></figcaption> '
+        f'<span class="definition">{definition}</span></figcaption> '
         f"{block.chart}{table} </figure>"
     )
 

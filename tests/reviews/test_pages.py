@@ -85,9 +85,12 @@ def test_query_count_does_not_grow_with_sections(client, year_data, count_querie
 
 
 def test_page_in_english(client, review):
+    assert "截至年末代表资格未终止" in client.get("/reviews/2022/").text  # Chinese first
     response = client.get("/en/reviews/2022/")
     assert response.status_code == 200
     assert "Contents" in response.text
+    # the figures' labels and definitions in the page's language, not the one shown before
+    assert "Deputies in office" in response.text and "截至年末" not in response.text
 
 
 def test_admin_change_page_has_a_preview_link_and_warns_of_unknown_keys(staff_client, review):
