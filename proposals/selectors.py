@@ -5,6 +5,7 @@ replies); none reads a deputy's private columns.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -117,9 +118,20 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
     return moment
 
 
-def public_suggestion_detail(pk: int) -> Suggestion:
-    """One published item with its co-signers (`confirmed`, in signing order), active units
-    (`units`), published replies (`published_replies`) and public timeline (`public_timeline`).
+@dataclass
+class SuggestionDetail:
+    """A published item as its public page shows it (public_suggestion_detail)."""
+
+    item: Suggestion  # with its session and term, category and lead deputy
+    confirmed: list[Deputy]  # the deputies who confirmed their signature, in signing order
+    units: list[Assignment]  # the active assignments, with their unit
+    replies: list[Reply]  # the published replies, with their unit
+    timeline: list[TimelineEntry]  # the public steps
+    followed_up: bool  # has progress reports or ledger entries (then read onto `item`)
+
+
+def public_suggestion_detail(pk: int) -> SuggestionDetail:
+    """One published item with its co-signers, units, published replies and public timeline.
 
     Raises Suggestion.DoesNotExist for an item that does not exist or is not published."""
     statuses = Suggestion.Status.published()
@@ -139,10 +151,6 @@ def public_suggestion_detail(pk: int) -> Suggestion:
             key_supervision=bool(key_supervision), year=year, session_id=session_id,
             category_id=category_id, lead_id=lead_id,
         )  # fmt: skip
-        suggestion.has_progress, suggestion.has_carry_overs = (
-            bool(has_progress),
-            bool(has_carry_overs),
-        )
         if session_id is not None:
             suggestion.session = Session(
                 id=session_id, number=session_number, term=Term(id=term_id, number=term_number)
@@ -152,12 +160,12 @@ def public_suggestion_detail(pk: int) -> Suggestion:
         suggestion.lead = Deputy(id=lead_id, name=lead_name, user_id=lead_user)
 
         cursor.execute(DETAIL_SIGNERS_SQL, [pk, Signature.Status.CONFIRMED.value])
-        suggestion.confirmed = [
+        confirmed = [
             Deputy(id=deputy_id, name=name, user_id=user_id)
             for deputy_id, name, user_id in cursor.fetchall()
         ]
         cursor.execute(DETAIL_UNITS_SQL, [pk])
-        suggestion.units = [
+        units = [
             Assignment(
                 id=a_id,
                 suggestion_id=pk,
@@ -168,7 +176,7 @@ def public_suggestion_detail(pk: int) -> Suggestion:
             for a_id, role, due, org_id, org_name in cursor.fetchall()
         ]
         cursor.execute(DETAIL_REPLIES_SQL, [pk])
-        suggestion.published_replies = [
+        replies = [
             Reply(
                 id=r_id,
                 suggestion_id=pk,
@@ -196,7 +204,7 @@ def public_suggestion_detail(pk: int) -> Suggestion:
         ]
         content_type = ContentType.objects.get_for_model(Suggestion)
         cursor.execute(DETAIL_TIMELINE_SQL, [content_type.pk, pk])
-        suggestion.public_timeline = [
+        timeline = [
             TimelineEntry(
                 id=e_id,
                 content_type=content_type,
@@ -209,13 +217,14 @@ def public_suggestion_detail(pk: int) -> Suggestion:
             )  # fmt: skip
             for e_id, action, actor_id, actor_label, at, note in cursor.fetchall()
         ]
-    if suggestion.has_progress or suggestion.has_carry_overs:  # rare: read only when there
+    followed_up = bool(has_progress or has_carry_overs)
+    if followed_up:  # rare: read only when there
         prefetch_related_objects(
             [suggestion],
             Prefetch("progress_reports", ProgressReport.objects.order_by("reported_on", "id")),
             Prefetch("carry_overs", CarryOver.objects.order_by("to_year")),
         )
-    return suggestion
+    return SuggestionDetail(suggestion, confirmed, units, replies, timeline, followed_up)
 
 
 def public_motions():

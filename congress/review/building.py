@@ -133,7 +133,7 @@ def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
 def _number_item(block: FigureBlock, missing_note: str) -> str:
     unit = f'<small class="unit">{esc(block.unit)}</small>' if block.unit else ""
     figure = f'<span class="figure">{esc(block.display)}{unit}</span>'
-    if block.missing:
+    if block.figure is None:  # block.missing
         return (
             f'<li class="figure-missing"> {figure} <span class="figure-label"><code>'
             f"{esc(block.key)}</code></span> "
@@ -147,6 +147,8 @@ def _number_item(block: FigureBlock, missing_note: str) -> str:
 
 
 def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> str:
+    if block.figure is None:  # never: only a registered figure is a chart
+        return ""
     label, definition, _unit = figure_texts(block.figure)
     chart_id = esc(block.chart_id)
     table = ""

@@ -204,22 +204,25 @@ class SearchMatches:
 @cached_page(depends=["suggestion:{pk}", "deputies"])
 def suggestion_detail(request, pk):
     try:
-        suggestion = selectors.public_suggestion_detail(pk)
+        detail = selectors.public_suggestion_detail(pk)
     except Suggestion.DoesNotExist:
         raise Http404 from None
-    # The lead, then every confirmed co-signer (Suggestion.signers(), from the selector's rows).
-    cosigners = [d for d in suggestion.confirmed if d.pk != suggestion.lead_id]
-    units = suggestion.units
+    item = detail.item
+    # The lead, then every confirmed co-signer: Suggestion.signers(), from the selector's rows.
+    cosigners = [d for d in detail.confirmed if d.pk != item.lead_id]
     return render(
         request,
         "proposals/suggestion_detail.html",
         {
-            "item": suggestion,
+            "item": item,
             "cosigners": cosigners,
-            "lead_assignment": next((a for a in units if a.role == Assignment.Role.LEAD), None),
-            "co_assignments": [a for a in units if a.role == Assignment.Role.CO],
-            "replies": suggestion.published_replies,
-            "timeline": timeline_rows(suggestion.public_timeline, [suggestion.lead, *cosigners]),
+            "lead_assignment": next(
+                (a for a in detail.units if a.role == Assignment.Role.LEAD), None
+            ),
+            "co_assignments": [a for a in detail.units if a.role == Assignment.Role.CO],
+            "replies": detail.replies,
+            "followed_up": detail.followed_up,
+            "timeline": timeline_rows(detail.timeline, [item.lead, *cosigners]),
         },
     )
 
