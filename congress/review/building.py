@@ -68,6 +68,22 @@ class SectionView:
         return self.section.heading
 
 
+# A figure's label, definition and unit, translated and escaped once per language and process:
+# a review shows some forty figures, and their lazy texts cost a translation lookup each, three
+# per figure, on every view. The entry keeps the Figure it was made from: a key registered
+# again (tests do) gets new texts.
+_texts: dict[tuple[str, str], tuple[Figure, str, str, str]] = {}
+
+
+def figure_texts(fig: Figure) -> tuple[str, str, str]:
+    """(label, definition, unit) of the figure in the active language, HTML-escaped."""
+    cache_key = (get_language() or "", fig.key)
+    entry = _texts.get(cache_key)
+    if entry is None or entry[0] is not fig:
+        entry = _texts[cache_key] = (fig, esc(fig.label), esc(fig.definition), esc(fig.unit))
+    return entry[1], entry[2], entry[3]
+
+
 def format_value(fig: Figure, value) -> tuple[str, str]:
     """(number, unit) as the page prints them; "—" for a value nobody knows."""
     if value is None:
@@ -83,9 +99,10 @@ def format_value(fig: Figure, value) -> tuple[str, str]:
                 return f"{yuan / 100_000_000:,.2f}", _("100 million yuan")
             return f"{yuan / 10_000:,.2f}", _("10 thousand yuan")
         return f"{yuan / 1_000_000:,.1f}", _("million yuan")
+    unit = SafeString(figure_texts(fig)[2])  # escaped once, as esc() leaves it
     if isinstance(value, float | Decimal) and value != int(value):
-        return f"{value:,.1f}", str(fig.unit)
-    return f"{int(value):,}", str(fig.unit)
+        return f"{value:,.1f}", unit
+    return f"{int(value):,}", unit
 
 
 def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
@@ -116,20 +133,24 @@ def figure_block(key: str, values: dict, chart_id: str) -> FigureBlock:
 def _number_item(block: FigureBlock, missing_note: str) -> str:
     unit = f'<small class="unit">{esc(block.unit)}</small>' if block.unit else ""
     figure = f'<span class="figure">{esc(block.display)}{unit}</span>'
-    if block.missing:
+    if block.figure is None:  # block.missing
         return (
             f'<li class="figure-missing"> {figure} <span class="figure-label"><code>'
             f"{esc(block.key)}</code></span> "
             f'<span class="definition staff-note">{missing_note}</span> </li>'
         )
+    label, definition, _unit = figure_texts(block.figure)
     return (
-        f'<li> {figure} <span class="figure-label">{esc(block.label)}</span> '
-        f'<span class="definition">{esc(block.definition)}</span> </li>'
+        f'<li> {figure} <span class="figure-label">{label}</span> '
+        f'<span class="definition">{definition}</span> </li>'
     )
 
 
 def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None) -> str:
-    label, chart_id = esc(block.label), esc(block.chart_id)
+    if block.figure is None:  # never: only a registered figure is a chart
+        return ""
+    label, definition, _unit = figure_texts(block.figure)
+    chart_id = esc(block.chart_id)
     table = ""
     if table_labels:  # the page offers the figures as a table; the PDF shows the chart only
         summary, item, number = table_labels
@@ -142,7 +163,7 @@ def _chart_figure(block: FigureBlock, table_labels: tuple[str, str, str] | None)
     return (
         f'<figure class="chart-block" aria-labelledby="{chart_id}-caption"> '
         f'<figcaption id="{chart_id}-caption"><strong>{label}</strong> '
-        f'<span class="definition">{esc(block.definition)}</span></figcaption> '
+        f'<span class="definition">{definition}</span></figcaption> '
         f"{block.chart}{table} </figure>"
     )
 
@@ -167,6 +188,35 @@ def figures_html(view: SectionView, *, pdf: bool = False) -> SafeString:
             labels = (esc(_("Show the figures as a table")), esc(_("Item")), esc(_("Number")))
         parts.extend(_chart_figure(block, labels) for block in view.charts)
     return joined(parts)
+
+
+def sections_html(views: list[SectionView]) -> tuple[SafeString, SafeString]:
+    """The page's table of contents (its <li> rows) and its sections, built in one pass: as
+    template loops, with a tag per value, they cost more than the review's own query. The
+    PDF's template keeps its loop."""
+    top = esc(_("Back to top"))
+    toc, parts = [], []
+    for view in views:
+        anchor, heading = esc(view.anchor), esc(view.heading)
+        toc.append(f'<li><a href="#{anchor}" lang="zh-CN">{heading}</a></li>')
+        section = view.section
+        photo = ""
+        if section.photo:
+            caption = ""
+            if section.photo_caption:
+                caption = f'<figcaption lang="zh-CN">{esc(section.photo_caption)}</figcaption> '
+            photo = (
+                f'<figure class="review-photo"> <img src="{esc(section.photo.url)}" '
+                f'alt="{esc(section.photo_alt)}" loading="lazy"> {caption}</figure> '
+            )
+        parts.append(
+            f'<section id="{anchor}" class="review-section" aria-labelledby="{anchor}-h"> '
+            f'<h2 id="{anchor}-h"><span class="section-number" aria-hidden="true">'
+            f'{view.number}</span> <span lang="zh-CN">{heading}</span></h2> {photo}'
+            f'<div class="narrative" lang="zh-CN">{esc(view.html)}</div> {view.figures} '
+            f'<p class="to-top"><a href="#main">{top}</a></p> </section>'
+        )
+    return joined(toc), joined(parts, " ")
 
 
 def build(
@@ -200,4 +250,7 @@ def build(
             (view.charts if block.is_chart else view.numbers).append(block)
         view.figures = figures_html(view, pdf=pdf)
         views.append(view)
-    return {"review": review, "sections": views, "staff": staff, "year": review.year}
+    context = {"review": review, "sections": views, "staff": staff, "year": review.year}
+    if not pdf:
+        context["toc_html"], context["sections_html"] = sections_html(views)
+    return context

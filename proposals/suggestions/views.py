@@ -204,22 +204,25 @@ class SearchMatches:
 @cached_page(depends=["suggestion:{pk}", "deputies"])
 def suggestion_detail(request, pk):
     try:
-        suggestion = selectors.public_suggestion_detail(pk)
+        detail = selectors.public_suggestion_detail(pk)
     except Suggestion.DoesNotExist:
         raise Http404 from None
-    signers = suggestion.signers()
-    assignments = list(suggestion.assignments.all())
-    lead_assignment = next((a for a in assignments if a.role == Assignment.Role.LEAD), None)
+    item = detail.item
+    # The lead, then every confirmed co-signer: Suggestion.signers(), from the selector's rows.
+    cosigners = [d for d in detail.confirmed if d.pk != item.lead_id]
     return render(
         request,
         "proposals/suggestion_detail.html",
         {
-            "item": suggestion,
-            "cosigners": signers[1:],
-            "lead_assignment": lead_assignment,
-            "co_assignments": [a for a in assignments if a.role == Assignment.Role.CO],
-            "replies": list(suggestion.replies.all()),
-            "timeline": timeline_rows(suggestion.public_timeline, signers),
+            "item": item,
+            "cosigners": cosigners,
+            "lead_assignment": next(
+                (a for a in detail.units if a.role == Assignment.Role.LEAD), None
+            ),
+            "co_assignments": [a for a in detail.units if a.role == Assignment.Role.CO],
+            "replies": detail.replies,
+            "followed_up": detail.followed_up,
+            "timeline": timeline_rows(detail.timeline, [item.lead, *cosigners]),
         },
     )
 

@@ -83,8 +83,8 @@ def test_stats_of_the_demo_year(foundation, count_queries):
     assert stats["process_satisfaction_rate"] == stats["result_satisfaction_rate"] == 100.0
     assert public_suggestions().count() == 231
     item = public_suggestion_detail(Suggestion.objects.get(code="十六届一次会议第002号").pk)
-    assert [r.reply_class for r in item.replies.all()] == ["A"]
-    assert [e.action for e in item.public_timeline][0] == "submitted"
+    assert [r.reply_class for r in item.replies] == ["A"]
+    assert [e.action for e in item.timeline][0] == "submitted"
 
 
 def test_the_demo_year_is_solved_less_often_than_it_is_satisfied(foundation):

@@ -48,3 +48,15 @@ def test_progress_reports_and_ledger_entries_add_one_query_each(client, world, c
     assert count_queries(client, f"/suggestions/{item.pk}/") == 7
     html = client.get(f"/suggestions/{item.pk}/").content.decode()
     assert "第3次进展" in html and "/suggestions/carried-over/2023/" in html
+
+
+def test_detail_shows_each_step_at_its_local_time_and_escapes_what_people_typed(client, world):  # noqa: F811
+    """The page reads its rows as SQL: times must still be Beijing time (SQLite stores them
+    naive, in UTC) and every text a person typed must still come out escaped."""
+    item = make_public(world, 1, title="<b>路灯</b> & 绿化")
+    at = datetime.datetime(2022, 3, 1, 2, 30, tzinfo=datetime.UTC)  # 10:30 in Pinghu
+    timeline_write(item=item, action="registered", actor_label="<i>办公室</i>", at=at)
+    html = client.get(f"/suggestions/{item.pk}/").content.decode()
+    assert 'datetime="2022-03-01T10:30:00+08:00"' in html
+    assert "&lt;b&gt;路灯&lt;/b&gt; &amp; 绿化" in html and "<b>路灯" not in html
+    assert "&lt;i&gt;办公室&lt;/i&gt;" in html

@@ -308,6 +308,11 @@ def test_unpublished_scheme_is_not_public_but_staff_preview_it(client, published
     ScorecardScheme.objects.filter(pk=published["scheme"].pk).update(published=False)
 
     assert client.get("/units/scorecards/2022/").status_code == 404
+    from congress.review import registry
+
+    # nor do the annual review's figures count by it
+    figures = registry.compute(["scorecards.units_passed", "scorecards.units_failed"], 2022)
+    assert figures == {"scorecards.units_passed": None, "scorecards.units_failed": None}
     assert client.get(f"/units/scorecards/2022/{published['poor'].pk}/").status_code == 404
     assert "2022" not in client.get("/units/scorecards/").content.decode().split("<main")[-1]
 

@@ -142,3 +142,21 @@ def test_section_clean_rejects_malformed_keys_but_allows_unknown_ones(review):
     assert "figure_keys" in error.value.message_dict
     section.figure_keys = "deputies.count, future.not_registered"
     section.clean()  # a key from an app that may load later
+
+
+def test_motions_listed_counts_the_submitted_motions_the_presidium_listed_at_the_years_session():
+    from proposals.models import Motion
+    from tests.factories import MotionFactory, SessionFactory
+
+    submitted = datetime.datetime(2022, 2, 15, 9, tzinfo=datetime.UTC)
+    listed = Motion.Outcome.LISTED
+    last_day = datetime.date(2022, 12, 31)
+    session = SessionFactory(start_date=last_day, end_date=last_day)
+    MotionFactory.create_batch(2, session=session, submitted_at=submitted, review_outcome=listed)
+    MotionFactory(session=session, submitted_at=submitted, review_outcome=Motion.Outcome.NOT_LISTED)
+    MotionFactory(session=session, submitted_at=None, review_outcome=listed)  # never submitted
+    first_day = datetime.date(2023, 1, 1)
+    next_year = SessionFactory(start_date=first_day, end_date=first_day, term=session.term)
+    MotionFactory(session=next_year, submitted_at=submitted, review_outcome=listed)
+    assert value("motions.listed") == 2
+    assert value("motions.listed", year=2023) == 1

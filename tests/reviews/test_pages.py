@@ -85,9 +85,12 @@ def test_query_count_does_not_grow_with_sections(client, year_data, count_querie
 
 
 def test_page_in_english(client, review):
+    assert "截至年末代表资格未终止" in client.get("/reviews/2022/").text  # Chinese first
     response = client.get("/en/reviews/2022/")
     assert response.status_code == 200
     assert "Contents" in response.text
+    # the figures' labels and definitions in the page's language, not the one shown before
+    assert "Deputies in office" in response.text and "截至年末" not in response.text
 
 
 def test_admin_change_page_has_a_preview_link_and_warns_of_unknown_keys(staff_client, review):
@@ -147,3 +150,26 @@ def test_admin_publish_action_uses_the_service(staff_client, year_data):
     draft.refresh_from_db()
     assert draft.published and draft.published_on is not None
     assert AnnualReview.objects.published().count() == 1
+
+
+def test_sections_show_their_photo_caption_and_headings_escaped(client, year_data):
+    review = make_review(sections=2)
+    ReviewSection.objects.filter(review=review, order=0).update(
+        heading="<b>联络站</b> & 代表",
+        photo="reviews/photos/station.jpg",
+        photo_alt='代表在"家"接待群众',
+        photo_caption="<i>新埭镇</i>联络站",
+    )
+    body = client.get("/reviews/2022/").text
+    assert body.count('class="review-section"') == 2 and body.count("review-photo") == 1
+    assert 'src="/media/reviews/photos/station.jpg"' in body
+    assert 'alt="代表在&quot;家&quot;接待群众"' in body
+    assert "&lt;i&gt;新埭镇&lt;/i&gt;联络站</figcaption>" in body
+    # the heading, escaped, in the contents and over its section
+    assert body.count("&lt;b&gt;联络站&lt;/b&gt; &amp; 代表") == 2 and "<b>联络站" not in body
+
+
+def test_a_review_without_sections_is_read_in_one_query(client, year_data, count_queries):
+    make_review(sections=0)
+    # 2 queries: the review (with its sections, none here) and the summaries' rows of the year.
+    assert count_queries(client, "/reviews/2022/") == 2
