@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
@@ -113,13 +112,6 @@ ORDER BY at, id
 """
 
 
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    """A timestamp as the ORM gives it: SQLite's cursor returns the stored UTC time naive."""
-    if moment.tzinfo is None and settings.USE_TZ:
-        return moment.replace(tzinfo=datetime.UTC)
-    return moment
-
-
 @dataclass
 class SuggestionDetail:
     """A published item as its public page shows it (public_suggestion_detail)."""
@@ -214,7 +206,7 @@ def public_suggestion_detail(pk: int) -> SuggestionDetail:
                 action=action,
                 actor_id=actor_id,
                 actor_label=actor_label,
-                at=_aware(at),
+                at=aware(at),
                 note=note,
             )  # fmt: skip
             for e_id, action, actor_id, actor_label, at, note in cursor.fetchall()

@@ -4,12 +4,16 @@ datetimes (or, for an expression, the text it stores) and floats."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 
+@overload
+def aware(value: None) -> None: ...
+@overload
+def aware(value: datetime.datetime | str) -> datetime.datetime: ...
 def aware(value: Any) -> datetime.datetime | None:
     """A datetime column's value, aware (UTC as stored) or None."""
     if value is None:
