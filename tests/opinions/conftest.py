@@ -14,6 +14,15 @@ from tests.factories import (
 )
 
 PHONE = "13812345678"
+# A good submission of the public form, as a resident fills it in.
+GOOD = {
+    "category": "housing",
+    "content": "安置房楼地面出现多处裂缝，担心质量问题，请帮忙协调检查。",
+    "name": "陆老伯",
+    "phone": PHONE,
+    "consent": "on",
+    "website": "",
+}
 
 
 @pytest.fixture(autouse=True)

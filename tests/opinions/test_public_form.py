@@ -9,18 +9,9 @@ from PIL import Image
 
 from proposals.models import Opinion, OpinionPhoto, TimelineEntry
 from tests.factories import DeputyFactory, StationFactory
-from tests.opinions.conftest import PHONE, jpeg_bytes, png_bytes, upload
+from tests.opinions.conftest import GOOD, PHONE, jpeg_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
-
-GOOD = {
-    "category": "housing",
-    "content": "安置房楼地面出现多处裂缝，担心质量问题，请帮忙协调检查。",
-    "name": "陆老伯",
-    "phone": PHONE,
-    "consent": "on",
-    "website": "",
-}
 
 
 def post(client, station, *, photos=(), address="10.0.0.1", **overrides):

@@ -9,18 +9,9 @@ from django.utils import timezone
 
 from proposals.models import Opinion
 from tests.factories import OpinionFactory
-from tests.opinions.conftest import PHONE
+from tests.opinions.conftest import GOOD
 
 pytestmark = pytest.mark.django_db
-
-GOOD = {
-    "category": "housing",
-    "content": "安置房楼地面出现多处裂缝，担心质量问题，请帮忙协调检查。",
-    "name": "陆老伯",
-    "phone": PHONE,
-    "consent": "on",
-    "website": "",
-}
 
 
 def figures(client, station) -> tuple[str, list[str]]:
