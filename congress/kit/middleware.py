@@ -33,7 +33,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError, PoolTimeout)):
             return None
-        logger.error("database unavailable: %s", type(exception).__name__)
+        if "no such table" in str(exception):  # SQLite: a database file nobody migrated yet
+            logger.error("database has no tables: run `manage.py migrate` (README: make run)")
+        else:
+            logger.error("database unavailable: %s", type(exception).__name__)
         body = loader.get_template("503.html").render({})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"

@@ -17,7 +17,11 @@ def _bug(request):
     raise ProgrammingError("column does not exist")
 
 
-urlpatterns = [path("down/", _unreachable), path("bug/", _bug)]
+def _unmigrated(request):
+    raise OperationalError("no such table: deputies_deputy")
+
+
+urlpatterns = [path("down/", _unreachable), path("bug/", _bug), path("empty/", _unmigrated)]
 
 
 @override_settings(ROOT_URLCONF=__name__)
@@ -95,3 +99,11 @@ def test_after_postgresql_restarts_the_next_request_is_served():
         check=False,
     )
     assert result.stdout.split() == ["200", "True", "200"], result.stderr[-2000:]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_database_nobody_migrated_says_so_in_the_log(client, caplog):
+    response = client.get("/empty/")
+    assert response.status_code == 503  # still the retry page for the visitor, no traceback
+    assert "deputies_deputy" not in response.content.decode()
+    assert "run `manage.py migrate`" in caplog.text
