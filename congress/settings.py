@@ -468,6 +468,9 @@ LOGGING = {
         # WeasyPrint narrates every step of a render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Django's task framework logs two INFO lines for every task it runs (a summary refresh
+        # after each write, each notice sent); a failed task still logs at ERROR.
+        "django.tasks": {"level": "WARNING"},
     },
 }
 
