@@ -152,13 +152,20 @@ def memo() -> Iterator[None]:
         _memo.reset(token)
 
 
+# The slice of a summary that is no year's (the deputies' directory: what is true today).
+# preload() reads it with any year's: a page showing a year's figures may show today's too.
+TIMELESS = 0
+
+
 def preload(years: Iterable[int]) -> None:
-    """Within memo(): every summary's fresh slices of these years, read in one query (a page
-    reading several summaries: the review). Stale or missing ones are left to read()."""
+    """Within memo(): every summary's fresh slices of these years (and the TIMELESS ones), read
+    in one query (a page reading several summaries: the review). Stale or missing ones are left
+    to read()."""
     remembered = _memo.get()
     wanted = sorted(set(years))
     if remembered is None or not wanted:
         return
+    wanted = sorted({*wanted, TIMELESS})
     definitions = {d.name: d for d in all_summaries()}
     rows = _model().objects.filter(name__in=list(definitions), year__in=wanted)
     prints = {name: d.fingerprint() for name, d in definitions.items()}
