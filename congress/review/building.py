@@ -235,7 +235,10 @@ def section_figures(
         registry.generation(),
         tuple((key, _frozen(values.get(key))) for key in keys),
     )
-    html = _markup.get(cache_key)
+    try:
+        html = _markup.get(cache_key)
+    except TypeError:  # a value that cannot be a key (no registered kind returns one): draw it
+        return _section_figures(keys, values, number, staff=staff, pdf=pdf)
     if html is None:
         if len(_markup) >= MARKUP_ENTRIES:
             _markup.clear()
