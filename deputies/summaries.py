@@ -111,7 +111,7 @@ def year_counts(year: int) -> dict:
 
 # -- the directory: the home page's figures that are not a year's ------------------------------
 
-DIRECTORY_SLICE = 0  # the summary has one slice; the machinery keys slices by an int
+DIRECTORY_SLICE = summaries.TIMELESS  # the summary has one slice, no year's
 
 
 def _directory_slice(_row) -> list[int]:

@@ -20,9 +20,21 @@ from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from congress.kit import summaries
+from congress.models import Session
 from congress.review.registry import summarised_values
 from proposals import selectors
-from proposals.models import Assignment, Contact, Feedback, Opinion, Rating, Reply, Suggestion
+from proposals.models import (
+    Assignment,
+    CarryOver,
+    Contact,
+    Feedback,
+    Motion,
+    Opinion,
+    Rating,
+    Reply,
+    ScorecardScheme,
+    Suggestion,
+)
 from proposals.models import opinions as opinion_counts
 
 NO_SESSION = "-"
@@ -205,6 +217,79 @@ def station_opinions_summary(year: int) -> dict:
         .annotate(**opinion_counts.COUNTS)
     )
     return {str(row["station"]): [row[key] for key in opinion_counts.COUNTS] for row in rows}
+
+
+# -- the review's other figures: motions, the look-back ledger, the published scorecard ---------
+# Each was a query of its own on every view of a review (four with the stations' count: a
+# quarter of the page's in-process time at ten times the demo); kept here, they are read with
+# the year's other slices, in one query.
+
+
+def _session_years(session: Session) -> list[int | None]:
+    return [session.start_date.year]
+
+
+def _year_of_motion(motion: Motion) -> list[int | None]:
+    """The year of the session the motion was filed at (its opening date's)."""
+    if not motion.session_id:
+        return []
+    if type(motion).session.is_cached(motion):
+        return _session_years(motion.session)
+    dates = Session.objects.filter(pk=motion.session_id).values_list("start_date", flat=True)
+    return [date.year for date in dates]
+
+
+def session_years() -> list[int]:
+    """The years sessions opened in (one small query)."""
+    dates = Session.objects.values_list("start_date", flat=True)
+    return sorted({date.year for date in dates})
+
+
+@summaries.summary(
+    "motions", feeds={Motion: _year_of_motion, Session: _session_years}, years=session_years
+)
+def motions_summary(year: int) -> dict:
+    """The review's figures of the year's session's motions (figures registered with
+    summary="motions", proposals/suggestions/figures.py)."""
+    return summarised_values("motions", year)
+
+
+def _ledger_years(row: CarryOver) -> list[int | None]:
+    return [row.from_year, row.to_year]
+
+
+def ledger_years() -> list[int]:
+    """From the first year items were carried from to the last year they were carried into."""
+    bounds = CarryOver.objects.aggregate(first=Min("from_year"), last=Max("to_year"))
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["first"], bounds["last"] + 1))
+
+
+@summaries.summary("ledger", feeds={CarryOver: _ledger_years}, years=ledger_years)
+def ledger_summary(year: int) -> dict:
+    """The review's figures of the look-back ledger: items carried out of the year and into it
+    (figures registered with summary="ledger", proposals/suggestions/figures.py). The
+    roll-over writes in bulk and says so (touched_rows)."""
+    return summarised_values("ledger", year)
+
+
+def scheme_years() -> list[int]:
+    return list(ScorecardScheme.objects.order_by("year").values_list("year", flat=True))
+
+
+@summaries.summary(
+    "scorecard_scheme", feeds={ScorecardScheme: lambda s: [s.year]}, years=scheme_years
+)
+def scorecard_scheme_summary(year: int) -> dict:
+    """The year's published scorecard scheme, the fields its figures read, or None: a review
+    asks on every view, and most years have none (proposals/scorecards/figures.py)."""
+    published = (
+        ScorecardScheme.objects.filter(year=year, published=True)
+        .values("id", "name", "fail_on_any", "min_met", "note")
+        .first()
+    )
+    return {"published": published}
 
 
 # -- reading ---------------------------------------------------------------------------------------

@@ -113,6 +113,9 @@ _versions: dict[str, Callable[[int], Any]] = {}
 # summary name → {figure key: the function computing the value kept in the summary row}
 _summarised: dict[str, dict[str, Callable[[int], Any]]] = {}
 _discovery = Discovery("figures")
+# Bumped on every registration and removal: markup remembered from the figures' texts
+# (congress.review.building) is keyed on it, so a key registered again is drawn anew.
+_generation = 0
 
 
 def figure(
@@ -144,7 +147,9 @@ def figure(
         if summary:
             _summarised.setdefault(summary, {})[key] = func
             read = _summary_reader(summary, key, decode or _DECODE.get(kind))
+        global _generation
         _figures[key] = Figure(key, read, label, definition, unit, kind, chart)
+        _generation += 1
         return func
 
     return decorator
@@ -193,7 +198,15 @@ def data_version(name: str):
 
 def unregister(key: str) -> None:
     """Remove a figure (for tests that register throwaway figures)."""
+    global _generation
     _figures.pop(key, None)
+    _generation += 1
+
+
+def generation() -> int:
+    """Changes whenever a figure is registered or removed."""
+    autodiscover()
+    return _generation
 
 
 def autodiscover() -> None:

@@ -2,7 +2,6 @@
 units passed and failed the year's published scheme. A year without a published scheme shows
 "—"."""
 
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -20,25 +19,13 @@ def _counts(year: int) -> tuple[int, int] | None:
     return summaries.remembered(("scorecards:counts", year), lambda: _compute_counts(year))
 
 
-# selectors.public_scheme(year), as SQL: every view of a review asks, and most years have no
-# published scheme; through the ORM the question took longer to build than to answer.
-PUBLIC_SCHEME_SQL = """
-SELECT id, name, fail_on_any, min_met, note FROM proposals_scorecardscheme
-WHERE year = %s AND published
-"""
-
-
 def _compute_counts(year: int) -> tuple[int, int] | None:
-    with connection.cursor() as cursor:
-        cursor.execute(PUBLIC_SCHEME_SQL, [year])
-        row = cursor.fetchone()
+    # selectors.public_scheme(year), kept in the year's "scorecard_scheme" slice
+    # (proposals/summaries.py): every view of a review asks, and most years have none.
+    row = summaries.read("scorecard_scheme", [year])[year]["published"]
     if row is None:
         return None
-    scheme_id, name, fail_on_any, min_met, note = row
-    scheme = ScorecardScheme(
-        id=scheme_id, year=year, name=name, fail_on_any=bool(fail_on_any), min_met=min_met,
-        published=True, note=note,
-    )  # fmt: skip
+    scheme = ScorecardScheme(year=year, published=True, **row)
     cards = selectors.scorecards(scheme)
     passed = sum(card.passed for card in cards)
     return passed, len(cards) - passed

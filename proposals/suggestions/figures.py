@@ -5,9 +5,6 @@ session or between sessions during it. Drafts and items the deputy withdrew are 
 items not registered, merged or converted were still received and are.
 """
 
-import datetime
-
-from django.db import connection
 from django.db.models import Count, Max, Q
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
@@ -179,21 +176,6 @@ def suggestions_promises_overdue(year: int) -> int:
     return outcome_rates(year_counts(year)["outcomes"])["promised_overdue"]
 
 
-# Two of the review's figures that no summary row holds, written as SQL: through the ORM each
-# count took longer to build than to run, on every view of a review.
-CARRIED_OVER_SQL = "SELECT COUNT(*) FROM proposals_carryover WHERE from_year = %s"
-MOTIONS_LISTED_SQL = """
-SELECT COUNT(*) FROM proposals_motion m INNER JOIN congress_session s ON s.id = m.session_id
-WHERE s.start_date BETWEEN %s AND %s AND m.submitted_at IS NOT NULL AND m.review_outcome = %s
-"""
-
-
-def _count(sql: str, params: list) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
 @figure(
     "suggestions.carried_over",
     label=_("Carried into next year's look-back ledger (回头看)"),
@@ -203,12 +185,12 @@ def _count(sql: str, params: list) -> int:
         "deputy last rated the result unsatisfied."
     ),
     unit=ITEMS,
+    summary="ledger",
 )
 def suggestions_carried_over(year: int) -> int:
     # carry_over_figures(year)["carried_out"], without the three other counts it aggregates
-    # over the whole ledger: CarryOver.objects.filter(from_year=year).count(), as SQL
-    # (CARRIED_OVER_SQL).
-    return _count(CARRIED_OVER_SQL, [year])
+    # over the whole ledger.
+    return CarryOver.objects.filter(from_year=year).count()
 
 
 @figure(
@@ -219,6 +201,7 @@ def suggestions_carried_over(year: int) -> int:
         "unit reported solved by 31 December."
     ),
     unit=ITEMS,
+    summary="ledger",
 )
 def suggestions_carry_overs_solved(year: int) -> int:
     return carry_over_figures(year)["carried_in_solved"]
@@ -236,6 +219,7 @@ def _motions(year: int):
         "whatever the presidium decided."
     ),
     unit=ITEMS,
+    summary="motions",
 )
 def motions_count(year: int) -> int:
     return _motions(year).count()
@@ -246,18 +230,10 @@ def motions_count(year: int) -> int:
     label=_("Motions listed as congress motions"),
     definition=_("Motions of the year's session that the presidium listed as congress motions."),
     unit=ITEMS,
+    summary="motions",
 )
 def motions_listed(year: int) -> int:
-    # _motions(year).listed().count(), as SQL (MOTIONS_LISTED_SQL).
-    ops = connection.ops
-    return _count(
-        MOTIONS_LISTED_SQL,
-        [
-            ops.adapt_datefield_value(datetime.date(year, 1, 1)),
-            ops.adapt_datefield_value(datetime.date(year, 12, 31)),
-            Motion.Outcome.LISTED.value,
-        ],
-    )
+    return _motions(year).listed().count()
 
 
 @data_version("suggestions")

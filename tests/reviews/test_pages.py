@@ -4,8 +4,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from congress.kit import summaries
 from congress.models import AnnualReview, ReviewSection
 from congress.review import admin as review_admin  # noqa: F401  (registers the admin until congress/admin.py does)
+from congress.review import registry
+from congress.review.registry import figure
 from tests.factories import UserFactory
 from tests.reviews.conftest import make_review
 
@@ -76,10 +79,12 @@ def test_unregistered_key_is_left_out_for_the_public_and_flagged_for_staff(staff
 def test_query_count_does_not_grow_with_sections(client, year_data, count_queries):
     make_review(year=2022, sections=3)
     make_review(year=2021, sections=12)
+    # The slice no year owns (the stations' count) is computed by whichever page reads it first.
+    summaries.read("directory", [summaries.TIMELESS])
     few, many = count_queries(client, "/reviews/2022/"), count_queries(client, "/reviews/2021/")
-    # 19 queries: the review with its sections (one query), every summary's row of the year,
-    # then the figures' own queries and the slices this fixture left stale (computed by this
-    # reader), each counted once however many sections cite it.
+    # The review with its sections (one query), every summary's row of the year (one), then
+    # the slices this fixture left stale (computed by this reader), each counted once however
+    # many sections cite it.
     assert few == many
     assert many <= 20  # room for a few more figures, not for a query per section
 
@@ -173,3 +178,30 @@ def test_a_review_without_sections_is_read_in_one_query(client, year_data, count
     make_review(sections=0)
     # 2 queries: the review (with its sections, none here) and the summaries' rows of the year.
     assert count_queries(client, "/reviews/2022/") == 2
+
+
+def test_remembered_figure_markup_follows_the_values_and_the_registry(client, year_data):
+    """A section's figures markup is remembered per process (congress.review.building): a new
+    value, or a key registered again with other texts, draws it anew."""
+    make_review(keys="testpage.answer")
+    answer = {"value": 41}
+
+    @figure("testpage.answer", label="旧标签", definition="定义。")
+    def first(year):
+        return answer["value"]
+
+    try:
+        assert '<span class="figure">41<' in client.get("/reviews/2022/").text
+        answer["value"] = 42
+        body = client.get("/reviews/2022/").text
+        assert '<span class="figure">42<' in body and "旧标签" in body
+        registry.unregister("testpage.answer")
+
+        @figure("testpage.answer", label="新标签", definition="定义。")
+        def second(year):
+            return answer["value"]
+
+        body = client.get("/reviews/2022/").text
+        assert "新标签" in body and "旧标签" not in body
+    finally:
+        registry.unregister("testpage.answer")

@@ -1,5 +1,6 @@
 """The review's figures kept in summary rows (figure(summary=...): supervision, filing, budget,
-opinions, the deputies' roster) show the same numbers as a fresh aggregation, follow the writes
+opinions, the deputies' roster, motions, the look-back ledger; the stations' count from the
+directory slice, the year's published scorecard scheme) show the same numbers as a fresh aggregation, follow the writes
 that feed them, and agree with a full re-aggregation (check_summaries) after them; the review
 page reads them all in a fixed, small number of queries."""
 
@@ -13,18 +14,22 @@ from congress.kit import summaries
 from congress.models import Summary
 from congress.review import registry
 from deputies.models import Delegation, Deputy
+from proposals.models import CarryOver, Motion, ScorecardScheme
 from tests.factories import (
     DelegationFactory,
     DeputyFactory,
     MajorProjectFactory,
     MeetingFactory,
+    MotionFactory,
     OpinionFactory,
+    StationFactory,
+    SuggestionFactory,
     SupervisionItemFactory,
     TermFactory,
 )
 from tests.reviews.conftest import make_review
 
-NEW_SUMMARIES = ("opinions", "roster", "supervision")
+NEW_SUMMARIES = ("ledger", "motions", "opinions", "roster", "supervision")
 
 
 def summarised_keys() -> list[str]:
@@ -109,3 +114,69 @@ def test_the_review_page_reads_every_summary_in_one_query(client, count_queries,
     assert count_queries(client, "/reviews/2022/") > small
     # The review with its sections, every summary's row of the year: nothing per figure or row.
     assert count_queries(client, "/reviews/2022/") == small == 2
+
+
+@pytest.mark.django_db
+def test_motions_ledger_scheme_and_stations_follow_their_writes(committed):
+    """The figures that were a query each on every view of a review, now read with the year's
+    slices: each follows the writes that change it."""
+    keys = [
+        "motions.count",
+        "motions.listed",
+        "suggestions.carried_over",
+        "suggestions.carry_overs_solved",
+        "scorecards.units_passed",
+        "stations.count",
+    ]
+
+    def values(year: int = 2022) -> dict:
+        return registry.compute(keys, year)
+
+    assert values() == {
+        "motions.count": 0,
+        "motions.listed": 0,
+        "suggestions.carried_over": 0,
+        "suggestions.carry_overs_solved": 0,
+        "scorecards.units_passed": None,
+        "stations.count": 0,
+    }
+    submitted = datetime.datetime(2022, 2, 15, 9, tzinfo=datetime.UTC)
+    motion = committed(MotionFactory, submitted_at=submitted)
+    committed(MotionFactory, submitted_at=submitted, review_outcome=Motion.Outcome.LISTED)
+    assert (values()["motions.count"], values()["motions.listed"]) == (2, 1)
+    motion.review_outcome = Motion.Outcome.LISTED
+    committed(motion.save)
+    assert values()["motions.listed"] == 2
+    # The session moved to the next year: its motions count there.
+    session = motion.session
+    session.start_date, session.end_date = datetime.date(2023, 2, 14), datetime.date(2023, 2, 18)
+    committed(session.save)
+    assert values()["motions.count"] == 1 and values(2023)["motions.count"] == 1
+
+    item = committed(SuggestionFactory)
+    row = committed(
+        CarryOver.objects.create,
+        suggestion=item,
+        from_year=2021,
+        to_year=2022,
+        reason=CarryOver.Reason.PLANNED,
+    )
+    assert values(2021)["suggestions.carried_over"] == 1
+    assert values()["suggestions.carry_overs_solved"] == 0
+    row.status, row.closed_on = CarryOver.Status.SOLVED, datetime.date(2022, 10, 1)
+    committed(row.save)
+    assert values()["suggestions.carry_overs_solved"] == 1
+
+    scheme = committed(ScorecardScheme.objects.create, year=2022, name="考评", published=False)
+    assert values()["scorecards.units_passed"] is None
+    scheme.published = True
+    committed(scheme.save)
+    assert values()["scorecards.units_passed"] == 0  # published, no unit handled anything
+
+    station = committed(StationFactory)
+    committed(StationFactory)
+    assert values()["stations.count"] == 2
+    station.active = False
+    committed(station.save)
+    assert values()["stations.count"] == 1
+    assert summaries.check() == []
