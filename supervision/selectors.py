@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear
 
 from congress.kit.rules import rule as congress_rule
+from congress.kit.sqlbatch import fetch_each
 from congress.kit.sqlvalues import decimal
 from supervision import rules
 from supervision.models import (
@@ -223,10 +223,10 @@ def _first(rows: list[tuple], index: int) -> int | None:
 # joins) the page spent about 3 ms a request building its queries, more than twice what
 # PostgreSQL took to run them. The columns are the page's and no more, each query in the
 # order its model's Meta gives (projects: order, id; major projects: investment descending,
-# id; milestones: due date, id; inspections: date, id, then their photos by id). The
-# milestones and inspections are those of the year's selected projects, named by year and
-# status rather than by a list of ids, so that the statement's text is the same every time
-# and PostgreSQL prepares it.
+# id; milestones: due date, id; inspections: date, id, then their photos by id). No query
+# needs another's answer (the selected projects and the polls are named by the year), so
+# they travel together (congress.kit.sqlbatch), and their text is the same for every year,
+# so PostgreSQL prepares them.
 YEAR_PROJECTS_SQL = """
 SELECT p.id, p.title, p.area, p.description, p.investment, p.completion_target, p.status,
        p.progress, p.ballot_option_id, p.evaluation_option_id, o.name, b.poll_id, e.poll_id
@@ -244,6 +244,7 @@ SELECT m.name, m.investment, m.approval_option_id, a.poll_id
  WHERE m.year = %s
  ORDER BY m.investment DESC, m.id
 """
+# Milestones and inspections are shown on the selected projects' cards only.
 YEAR_MILESTONES_SQL = """
 SELECT m.project_id, m.title, m.due_on, m.done_on
   FROM supervision_milestone m
@@ -260,63 +261,64 @@ SELECT i.id, i.project_id, i.date, g.name, i.place, i.notes, f.image, f.caption
  WHERE p.year = %s AND p.status = %s
  ORDER BY i.date, i.id, f.id
 """
-# Up to three polls (the ballot, the year-end evaluation, the major projects' approval), asked
-# for with three parameters always (None for a poll the year has not): one statement's text.
+# The polls the year's projects and major projects are lines of (a year's lines of one kind
+# share their poll: the ballot, the year-end evaluation, the approval vote), with the result.
 YEAR_POLLS_SQL = """
 SELECT p.id, p.status, p.method, p.max_choices, p.seats, r.data
   FROM supervision_poll p
   LEFT JOIN supervision_result r ON r.poll_id = p.id
- WHERE p.id IN (%s, %s, %s)
+ WHERE p.id IN (
+       SELECT o.poll_id FROM supervision_polloption o
+         JOIN supervision_livelihoodproject l ON l.ballot_option_id = o.id WHERE l.year = %s
+       UNION
+       SELECT o.poll_id FROM supervision_polloption o
+         JOIN supervision_livelihoodproject l ON l.evaluation_option_id = o.id WHERE l.year = %s
+       UNION
+       SELECT o.poll_id FROM supervision_polloption o
+         JOIN supervision_majorproject m ON m.approval_option_id = o.id WHERE m.year = %s)
 """
 
 
 def project_year(year: int) -> ProjectYear | None:
-    """Everything /projects/<year>/ shows, in a fixed number of queries; None for an empty year.
+    """Everything /projects/<year>/ shows, in five queries sent together; None for an empty year.
 
     Queries (plain SQL, above): the year's projects, the major projects, the selected projects'
-    milestones and their inspections with the photos (only the selected projects' cards show
-    them; none when nothing was selected), then the polls the rows were voted in with their
-    results (one query, no result repeated per row; none when no row is on a ballot).
+    milestones and their inspections with the photos, and the polls the rows were voted in
+    with their results (no result repeated per row).
     """
-    with connection.cursor() as cursor:
-        cursor.execute(YEAR_PROJECTS_SQL, [year])
-        projects = cursor.fetchall()
-        cursor.execute(YEAR_MAJORS_SQL, [year])
-        majors = cursor.fetchall()
-        if not projects and not majors:
-            return None
-        lines = {
-            row[0]: ProjectLine(
-                pk=row[0],
-                title=row[1],
-                area=row[2],
-                description=row[3],
-                investment=decimal(row[4], 2),
-                completion_target=row[5],
-                owner_name=row[10],
-                status=row[6],
-                progress=row[7],
-            )
-            for row in projects
-        }
-        # Milestones and inspections are shown on the selected projects' cards only.
-        if any(line.status == SELECTED for line in lines.values()):
-            cursor.execute(YEAR_MILESTONES_SQL, [year, SELECTED.value])
-            for project_id, title, due_on, done_on in cursor.fetchall():
-                lines[project_id].milestones.append(MilestoneLine(title, due_on, done_on))
-            cursor.execute(YEAR_INSPECTIONS_SQL, [year, SELECTED.value])
-            _add_inspections(lines, cursor.fetchall())
+    projects, majors, milestones, inspections, poll_rows = fetch_each(
+        [
+            (YEAR_PROJECTS_SQL, [year]),
+            (YEAR_MAJORS_SQL, [year]),
+            (YEAR_MILESTONES_SQL, [year, SELECTED.value]),
+            (YEAR_INSPECTIONS_SQL, [year, SELECTED.value]),
+            (YEAR_POLLS_SQL, [year, year, year]),
+        ]
+    )
+    if not projects and not majors:
+        return None
+    lines = {
+        row[0]: ProjectLine(
+            pk=row[0],
+            title=row[1],
+            area=row[2],
+            description=row[3],
+            investment=decimal(row[4], 2),
+            completion_target=row[5],
+            owner_name=row[10],
+            status=row[6],
+            progress=row[7],
+        )
+        for row in projects
+    }
+    for project_id, title, due_on, done_on in milestones:
+        lines[project_id].milestones.append(MilestoneLine(title, due_on, done_on))
+    _add_inspections(lines, inspections)
 
-        ballot_poll_id = _first(projects, 11)
-        evaluation_poll_id = _first(projects, 12)
-        major_poll_id = _first(majors, 3)
-        polls: dict[int, Poll] = {}
-        if ballot_poll_id or evaluation_poll_id or major_poll_id:
-            cursor.execute(YEAR_POLLS_SQL, [ballot_poll_id, evaluation_poll_id, major_poll_id])
-            polls = {row[0]: _poll(*row) for row in cursor.fetchall()}
-    ballot_poll = polls.get(ballot_poll_id) if ballot_poll_id else None
-    evaluation_poll = polls.get(evaluation_poll_id) if evaluation_poll_id else None
-    major_poll = polls.get(major_poll_id) if major_poll_id else None
+    polls: dict[int | None, Poll] = {row[0]: _poll(*row) for row in poll_rows}
+    ballot_poll = polls.get(_first(projects, 11))
+    evaluation_poll = polls.get(_first(projects, 12))
+    major_poll = polls.get(_first(majors, 3))
     ballot, ballot_lines = public_result(ballot_poll)
     evaluation, evaluation_lines = public_result(evaluation_poll)
     major, major_lines = public_result(major_poll)
