@@ -13,10 +13,20 @@ NAMES_SQL = "SELECT name FROM congress_organisation WHERE name LIKE %s ORDER BY 
 COUNT_SQL = "SELECT COUNT(*) FROM congress_organisation WHERE name LIKE %s"
 
 
-def test_each_statement_answers_its_own_rows_in_order(count_queries):
+def test_each_statement_answers_its_own_rows_in_order(count_queries, monkeypatch):
     OrganisationFactory(name="平湖市交通运输局")
     OrganisationFactory(name="平湖市教育局")
     OrganisationFactory(name="嘉兴市水利局")
+    pipelines = []
+    if connection.vendor == "postgresql":  # they go in one pipeline there
+        connection.ensure_connection()
+        pipeline = connection.connection.pipeline
+
+        def counted():
+            pipelines.append(1)
+            return pipeline()
+
+        monkeypatch.setattr(connection.connection, "pipeline", counted)
     with count_queries.capture() as queries:
         names, count, none = fetch_each(
             [
@@ -30,6 +40,7 @@ def test_each_statement_answers_its_own_rows_in_order(count_queries):
     assert none == []
     # Three statements, each counted like any other query (sent together on PostgreSQL).
     assert len(queries) == 3
+    assert pipelines == ([1] if connection.vendor == "postgresql" else [])
 
 
 def test_no_statement_reads_nothing():
