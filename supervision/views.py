@@ -2,6 +2,7 @@
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,8 +11,8 @@ from django.utils import dateformat
 from django.utils.decorators import method_decorator
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
@@ -100,15 +101,49 @@ def project_year(request, year):
 # template loops (a dozen tags per card, a translation and a date filter per line) they cost
 # more than the rest of the page. The markup is the one the template had. They are put
 # together with f-strings, every text through esc(): what the template's {{ value }} does,
-# without format_html's lazy-argument check per value (that alone cost 0.5 ms a page).
+# without format_html's lazy-argument check per value (that alone cost 0.5 ms a page). The
+# fixed texts are translated and escaped once per language (_labels), and the amounts are
+# formatted in a language looked up once per page: the three builders went from 0.117 to
+# 0.082 ms on the bench copy's 2022 (best of 300 runs).
 DASH = "—"
 
 
+def _number(value: int) -> str:
+    """An integer as {{ value }} (localize()) writes it: without thousands grouping (the
+    site's setting) that is its digits, at a fiftieth of localize()'s cost."""
+    return localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(language: str | None) -> dict[str, str]:
+    """The builders' fixed texts in `language` (the active one), escaped."""
+    labels = {
+        "owner": _("Owner unit"),
+        "investment": _("Investment"),
+        "target": _("To be completed"),
+        "progress": _("Progress"),
+        "not_yet": _("not yet"),
+        "inspections": _("Inspections by deputy groups"),
+        "evaluation": _("Year-end satisfaction evaluation:"),
+        "to_vote": _("to be voted on"),
+        "no_vote": _("below the threshold: no vote"),
+    }
+    labels = {key: esc(label) for key, label in labels.items()}
+    labels["milestones"] = (
+        f'<table class="data"><caption>{esc(pgettext("project", "Milestones"))}</caption>'
+        f'<thead><tr><th scope="col">{esc(_("Milestone"))}</th><th scope="col">{esc(_("Due"))}</th>'
+        f'<th scope="col">{esc(_("Done"))}</th></tr></thead><tbody>'
+    )
+    return labels
+
+
 def _candidate_rows(data: selectors.ProjectYear) -> SafeString:
-    return joined(_candidate_row(row, voted=data.ballot is not None) for row in data.rows)
+    language = get_language()
+    voted = data.ballot is not None
+    return joined(_candidate_row(row, voted=voted, language=language) for row in data.rows)
 
 
-def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> str:
+def _candidate_row(row: selectors.ProjectRow, *, voted: bool, language: str | None) -> str:
     project, ballot = row.project, row.ballot
     name = esc(project.title)
     if project.status == selectors.SELECTED:
@@ -118,7 +153,7 @@ def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> str:
     if voted and ballot is None:  # no line in the result: blank cells
         vote = f'<td class="num"></td><td class="num">{DASH}</td><td></td>'
     elif voted and ballot is not None:
-        votes = DASH if ballot.votes is None else esc(localize(ballot.votes))
+        votes = DASH if ballot.votes is None else esc(_number(ballot.votes))
         share = f"{esc(ballot.share)}%" if ballot.share else DASH
         vote = (
             f'<td class="num">{votes}</td><td class="num">{share}</td>'
@@ -127,20 +162,21 @@ def _candidate_row(row: selectors.ProjectRow, *, voted: bool) -> str:
         )
     return (
         f'<tr><th scope="row">{name}{area}</th><td>{esc(project.owner_name or DASH)}</td>'
-        f'<td class="num">{esc(format_yuan(project.investment))}</td>{vote}</tr>'
+        f'<td class="num">{esc(format_yuan(project.investment, language))}</td>{vote}</tr>'
     )
 
 
 def _major_rows(majors: list[selectors.MajorLine]) -> SafeString:
-    labels = {True: esc(_("to be voted on")), False: esc(_("below the threshold: no vote"))}
+    language = get_language()
+    labels = _labels(language)
     rows = []
     for major in majors:
-        vote = labels[major.needs_vote]
+        vote = labels["to_vote"] if major.needs_vote else labels["no_vote"]
         if major.vote:
             vote = f"{esc(counts(major.vote.counts))} · <strong>{esc(major.vote.outcome_label)}</strong>"
         rows.append(
             f'<tr><th scope="row">{esc(major.name)}</th>'
-            f'<td class="num">{esc(format_yuan(major.investment))}</td><td>{vote}</td></tr>'
+            f'<td class="num">{esc(format_yuan(major.investment, language))}</td><td>{vote}</td></tr>'
         )
     return joined(rows)
 
@@ -148,36 +184,25 @@ def _major_rows(majors: list[selectors.MajorLine]) -> SafeString:
 def _project_cards(selected: list[selectors.ProjectRow]) -> SafeString:
     if not selected:
         return SafeString()
-    labels = {
-        "owner": _("Owner unit"),
-        "investment": _("Investment"),
-        "target": _("To be completed"),
-        "progress": _("Progress"),
-        "not_yet": _("not yet"),
-        "inspections": _("Inspections by deputy groups"),
-        "evaluation": _("Year-end satisfaction evaluation:"),
-    }
-    labels = {key: esc(label) for key, label in labels.items()}
-    labels["milestones"] = (
-        f'<table class="data"><caption>{esc(pgettext("project", "Milestones"))}</caption>'
-        f'<thead><tr><th scope="col">{esc(_("Milestone"))}</th><th scope="col">{esc(_("Due"))}</th>'
-        f'<th scope="col">{esc(_("Done"))}</th></tr></thead><tbody>'
-    )
+    language = get_language()
+    labels = _labels(language)
     # Each date formatted once per page (milestones of one year share many).
     date_format = functools.cache(
         functools.partial(dateformat.format, format_string=get_format("DATE_FORMAT"))
     )
-    return joined(_project_card(row, labels, date_format) for row in selected)
+    return joined(_project_card(row, labels, date_format, language) for row in selected)
 
 
-def _project_card(row: selectors.ProjectRow, labels: dict[str, str], date) -> str:
+def _project_card(
+    row: selectors.ProjectRow, labels: dict[str, str], date, language: str | None
+) -> str:
     project, evaluation, pk = row.project, row.evaluation, row.project.pk
-    progress = esc(localize(project.progress))
+    progress = _number(project.progress)
     parts = [
         f'<li class="card" id="project-{pk}"><h3>{esc(project.title)}</h3>'
         f"<p>{esc(project.description)}</p>"
         f'<dl class="facts"><dt>{labels["owner"]}</dt><dd>{esc(project.owner_name or DASH)}</dd>'
-        f"<dt>{labels['investment']}</dt><dd>{esc(format_yuan(project.investment))}</dd>"
+        f"<dt>{labels['investment']}</dt><dd>{esc(format_yuan(project.investment, language))}</dd>"
     ]
     if project.completion_target:
         parts.append(f"<dt>{labels['target']}</dt><dd>{esc(project.completion_target)}</dd>")

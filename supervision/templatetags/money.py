@@ -14,11 +14,12 @@ register = template.Library()
 
 YI, WAN = Decimal(100_000_000), Decimal(10_000)
 BILLION, MILLION = Decimal(1_000_000_000), Decimal(1_000_000)
+STEPS = {2: Decimal("0.01"), 3: Decimal("0.001")}  # the places used below, made once
 
 
 def _plain(value: Decimal, places: int) -> str:
     """Rounded to `places`, thousands separated, trailing zeros dropped: 2150 → "2,150"."""
-    step = Decimal(1).scaleb(-places)
+    step = STEPS.get(places) or Decimal(1).scaleb(-places)
     value = value.quantize(step, ROUND_HALF_UP)
     text = f"{value:,.{places}f}"
     if "." in text:
@@ -29,10 +30,13 @@ def _plain(value: Decimal, places: int) -> str:
 def format_yuan(value, language: str | None = None) -> str:
     if value is None or value == "":
         return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
+    if isinstance(value, Decimal):  # a money column's value: no need to go through its text
+        amount = value
+    else:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
     language = (language or get_language() or "zh-hans").lower()
     sign, amount = ("-" if amount < 0 else ""), abs(amount)
     if language.startswith("zh"):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from supervision import rules, services
-from supervision.models import InspectionPhoto, Poll, SupervisionItem
+from supervision.models import InspectionPhoto, LivelihoodProject, Poll, SupervisionItem
 from tests.factories import (
     DeputyFactory,
     InspectionFactory,
@@ -210,6 +210,21 @@ def test_project_year_query_count_is_flat(client, count_queries):
     # milestones, their inspections with the photos, and the polls with their results. None
     # per project.
     assert count_queries(client, "/projects/2022/") == small == 5
+
+
+def test_project_year_labels_follow_the_language_page_after_page(client):
+    """The cards' and tables' fixed texts are kept per language: the English page after the
+    Chinese one (and the Chinese one again) is in its own language."""
+    projects = _project_year(3)
+    LivelihoodProject.objects.filter(pk=projects[0].pk).update(status="selected")
+    MajorProjectFactory(year=2022, investment=1)  # below the threshold: no vote
+    zh = client.get("/projects/2022/").content.decode()
+    en = client.get("/en/projects/2022/").content.decode()
+    zh_again = client.get("/projects/2022/").content.decode()
+    assert "<dt>责任单位</dt>" in zh and "代表小组视察督查" in zh and "未达票决标准" in zh
+    assert "<dt>Owner unit</dt>" in en and "Inspections by deputy groups" in en
+    assert "below the threshold: no vote" in en and "责任单位" not in en
+    assert zh_again == zh
 
 
 def test_project_year_shows_the_inspections_photos_escaped(client):
