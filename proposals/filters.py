@@ -252,7 +252,8 @@ def clean_search(text: str) -> str:
 # the search's text goes (a form with a marker as its search, rendered once). Building the form
 # (django-filter deep-copies its filters and Django its fields) and rendering ten fields through
 # templates cost more than the page's search (~5 ms of ~19 at ten times the demo). The options
-# are the data itself, so a new session or category is a new key and never a stale form.
+# are the data itself, so a new session or category is a new key and never a stale form; so are
+# the reply classes, a setting (tests replace it).
 _MARK = "\ue000"  # a private-use character: in no label, and as it is after escaping
 _search_fields: dict[tuple, tuple[str, str, str]] = {}
 _SEARCH_FIELDS_KEPT = 16  # a few sets of options in each language; older keys are dropped
@@ -261,7 +262,7 @@ _SEARCH_FIELDS_KEPT = 16  # a few sets of options in each language; older keys a
 def search_fields(options: ListOptions, typed: str) -> SafeString:
     """includes/fields.html for the suggestion list's form bound to nothing but the search
     `typed` (as typed, unstripped: the field shows it so; "" shows none)."""
-    key = (get_language(), options)
+    key = (get_language(), options, tuple(rule("REPLY_CLASSES")))
     parts = _search_fields.get(key)
     if parts is None:
         blank = _fields_html(SuggestionFilter(None, options=options))

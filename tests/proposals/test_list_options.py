@@ -101,3 +101,10 @@ def test_session_year_and_category_filters_take_the_options_values(client, optio
     assert '<option value="2023" selected>2023</option>' in html
     for query in ("session=999999", "category=999999", "year=1990", "session=abc"):
         assert client.get(f"/suggestions/?{query}").status_code == 400, query
+
+
+def test_fields_written_for_a_search_follow_the_reply_classes_setting(client, settings):
+    assert 'value="Z"' not in client.get("/suggestions/?q=道路").content.decode()
+    classes = [*settings.CONGRESS_RULES["REPLY_CLASSES"], ("Z", "Z: another class")]
+    settings.CONGRESS_RULES = {**settings.CONGRESS_RULES, "REPLY_CLASSES": classes}
+    assert '<option value="Z">' in client.get("/suggestions/?q=道路").content.decode()
