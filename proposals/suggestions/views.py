@@ -82,8 +82,9 @@ def list_row(item: Suggestion) -> PublicListRow:
 
 
 def suggestion_rows(rows: list[PublicListRow]) -> SafeString:
-    """The list's table body, built here in one pass: the template's row (a link, an include
-    for the status, four filters) cost more than the page's queries."""
+    """The list's table body, built here in one pass (every text through esc()): the
+    template's row (a link, an include for the status, four filters) cost more than the page's
+    queries."""
     key_tag = format_html(' <span class="tag">{}</span>', gettext("Key supervision"))
     # get_status_display() builds the choices' dict on every call: once here instead.
     statuses = {value: str(label) for value, label in Suggestion.Status.choices}
