@@ -95,10 +95,15 @@ class Session(models.Model):
 
     @property
     def label(self) -> str:
-        # 十六届一次会议 / the 1st session of the 16th term
-        return _("%(session)s session of the %(term)s term") % ordinals(
-            term=self.term.number, session=self.number
-        )
+        return session_label(self.term.number, self.number)
+
+
+def session_label(term_number: int, number: int) -> str:
+    """A session's name from its term's number and its own, for pages that read the two numbers
+    with plain SQL: 十六届一次会议 / the 1st session of the 16th term."""
+    return _("%(session)s session of the %(term)s term") % ordinals(
+        term=term_number, session=number
+    )
 
 
 class Meeting(models.Model):

@@ -3,7 +3,7 @@ the CSV export. Everything is read through the public selectors: published items
 replies, public timeline rows; no deputy's private column and no staff member's name is shown.
 """
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Count, Prefetch, Q, Window
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -14,18 +14,23 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from congress.kit import summaries as summary_rows
+from congress.kit.htmlrows import esc, joined
 from congress.kit.listing import FilteredListView
 from congress.kit.pagecache import accept_params, cached_page
 from congress.kit.urls import reverse_id
 from congress.models import Organisation
-from proposals import selectors, summaries
+from proposals import search, selectors, summaries
 from proposals.exports import csv_stream
 from proposals.filters import (
     LedgerFilter,
     MotionFilter,
     StatsFilter,
     SuggestionFilter,
+    clean_search,
     lead_unit_of,
+    list_options,
+    search_alone,
+    search_fields,
 )
 from proposals.models import (
     Assignment,
@@ -37,6 +42,7 @@ from proposals.models import (
     TimelineEntry,
     reply_class_choices,
 )
+from proposals.selectors import PublicListRow
 from proposals.timeline import timeline_rows
 
 # -- suggestions ----------------------------------------------------------------------------
@@ -47,34 +53,53 @@ def public_list_queryset():
     return lead_unit_of(
         Suggestion.objects.public()
         .select_related("category", "lead")
-        .only("id", "code", "title", "status", "key_supervision", "category__name", "lead__name")
+        .only(
+            "id",
+            "code",
+            "title",
+            "number",
+            "status",
+            "key_supervision",
+            "category__name",
+            "lead__name",
+        )
     )
 
 
-def suggestion_rows(items) -> SafeString:
-    """The list's table body, built here in one pass: the template's row (a link, an include
-    for the status, four filters) cost more than the page's queries."""
+def list_row(item: Suggestion) -> PublicListRow:
+    """A suggestion of public_list_queryset() as a row of the list."""
+    return PublicListRow(
+        item.pk,
+        item.code,
+        item.title,
+        item.number,
+        item.status,
+        item.key_supervision,
+        item.lead.name,
+        item.category.name if item.category is not None else None,
+        item.lead_unit_name,  # type: ignore[attr-defined]  # lead_unit_of's annotation
+    )
+
+
+def suggestion_rows(rows: list[PublicListRow]) -> SafeString:
+    """The list's table body, built here in one pass (every text through esc()): the
+    template's row (a link, an include for the status, four filters) cost more than the page's
+    queries."""
     key_tag = format_html(' <span class="tag">{}</span>', gettext("Key supervision"))
     # get_status_display() builds the choices' dict on every call: once here instead.
     statuses = {value: str(label) for value, label in Suggestion.Status.choices}
-    return format_html_join(
-        "\n",
-        '<tr><td class="code">{}</td><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td>'
-        '<td>{}</td><td><span class="status-tag status-{}">{}</span></td></tr>',
+    return joined(
         (
-            (
-                item.code,
-                reverse_id("suggestions:detail", item.pk),
-                item.title,
-                key_tag if item.key_supervision else "",
-                item.lead.name,
-                (item.category.name if item.category_id else "") or "—",
-                item.lead_unit_name or "—",
-                item.status,
-                statuses.get(item.status, item.status),
-            )
-            for item in items
+            f'<tr><td class="code">{esc(row.code)}</td>'
+            f'<td><a href="{esc(reverse_id("suggestions:detail", row.pk))}">{esc(row.title)}</a>'
+            f"{key_tag if row.key_supervision else ''}</td>"
+            f"<td>{esc(row.lead_name)}</td><td>{esc(row.category_name or '—')}</td>"
+            f"<td>{esc(row.lead_unit_name or '—')}</td>"
+            f'<td><span class="status-tag status-{esc(row.status)}">'
+            f"{esc(statuses.get(row.status, row.status))}</span></td></tr>"
+            for row in rows
         ),
+        "\n",
     )
 
 
@@ -85,12 +110,36 @@ class SuggestionListView(FilteredListView):
     context_object_name = "suggestions"
     paginate_by = 20
 
+    fields: SafeString | None = None  # the filter form's fields, when written without a form
+
     def get_base_queryset(self):
         return public_list_queryset()
+
+    def get_queryset(self):
+        data = self.request.GET
+        if search_alone(data):
+            # Nothing chosen but the search (the common case: a search box, or the whole list):
+            # no bound form to build and validate, and its fields as written before for the
+            # same options (filters.search_fields). An invalid search goes the form's way (400).
+            typed = data.get("q", "")
+            try:
+                text = clean_search(typed)
+            except ValidationError:
+                pass
+            else:
+                accept_params(self.request, [*SuggestionFilter.base_filters, self.page_kwarg])
+                self.filterset = None
+                self.fields = search_fields(list_options(self.request), typed)
+                if not text:
+                    return public_list_queryset()
+                # A search's page is read by id (paginate_queryset): no columns or joins here.
+                return search.search(Suggestion.objects.public(), text)
+        return super().get_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["searching"] = bool(self.request.GET.get("q", "").strip())
+        context["fields"] = self.fields
         context["rows"] = suggestion_rows(context["suggestions"])
         return context
 
@@ -105,7 +154,9 @@ class SuggestionListView(FilteredListView):
                 # The whole list: its length is the sum of the summary rows' counts, not a
                 # COUNT over every suggestion (a scan that grows with the table).
                 queryset = Counted(queryset, public_total())
-            return super().paginate_queryset(queryset, page_size)
+            paginator, page, items, is_paginated = super().paginate_queryset(queryset, page_size)
+            page.object_list = [list_row(item) for item in items]
+            return paginator, page, page.object_list, is_paginated
         number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         try:
             offset = (int(number) - 1) * page_size
@@ -115,14 +166,12 @@ class SuggestionListView(FilteredListView):
             offset = None  # no such page (an OFFSET past bigint is the database's error): 404
         matches = SearchMatches(queryset, offset, page_size)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(matches, page_size)
-        # The list's queryset as get_queryset() built it, before the filters: not built again.
-        rows = self.filterset.queryset.in_bulk(list(page_ids))
         # An item unpublished between the two queries is left out rather than a KeyError (500).
-        page.object_list = [rows[pk] for pk in page_ids if pk in rows]
+        page.object_list = selectors.public_list_rows(list(page_ids))
         return paginator, page, page.object_list, is_paginated
 
     def _filtered(self) -> bool:
-        if not self.filterset.is_bound:
+        if self.filterset is None or not self.filterset.is_bound:
             return False
         return any(
             value not in (None, "", []) for value in self.filterset.form.cleaned_data.values()

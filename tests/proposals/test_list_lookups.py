@@ -76,15 +76,15 @@ def test_page_does_not_grow_with_the_deputies_and_units(
         OrganisationFactory.create_batch(50)
         for n in range(2, 12):
             make_public(world, n, lead=DeputyFactory(term=world["term"]))
-    # 6 queries: the list's length (the years and their summary rows), the filter's choices
-    # (sessions, the first year, categories), and the page of suggestions with their foreign
-    # keys joined. No query and no <option> per deputy or unit.
-    assert count_queries(client, "/suggestions/") == small == 6
+    # 4 queries: the list's length (the years and their summary rows), the filter's choices
+    # (sessions, categories and the first year in one query), and the page of suggestions with
+    # their foreign keys joined. No query and no <option> per deputy or unit.
+    assert count_queries(client, "/suggestions/") == small == 4
     html = client.get("/suggestions/").content.decode()
     assert html.count("<option") < 60
     assert len(html) < size + 10 * 1500  # ten more rows, nothing per deputy
-    # Filtered: the paginator's count instead of the summary rows (5), and the two lookups.
-    assert count_queries(client, "/suggestions/?deputy=代表&unit=市") == 5 + 2
+    # Filtered: the paginator's count instead of the summary rows (3), and the two lookups.
+    assert count_queries(client, "/suggestions/?deputy=代表&unit=市") == 3 + 2
 
 
 def test_reply_admin_finds_replies_by_typing_a_units_name(staff_client, world):  # noqa: F811

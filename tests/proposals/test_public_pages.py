@@ -92,15 +92,16 @@ def test_list_query_count_is_flat(client, world, count_queries, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(11, 61):
             make_public(world, n)
-    # 6 queries: the list's length (the years, then their summary rows: no COUNT over every
-    # suggestion), the filter's choices (sessions, the first year, categories; deputies and
-    # units are typed), and the page of suggestions with their foreign keys joined.
-    # 5 with a search or a filter: the page's ranked ids with the number of matches (or the
+    # 4 queries: the list's length (the years, then their summary rows: no COUNT over every
+    # suggestion), the filter's choices (sessions, categories and the first year in one query;
+    # deputies and units are typed), and the page of suggestions with their foreign keys joined.
+    # 3 with a search or a filter: the page's ranked ids with the number of matches (or the
     # paginator's count), the filter's choices, the page of suggestions.
     # None per suggestion.
-    assert count_queries(client, "/suggestions/") == small == 6
-    assert count_queries(client, "/suggestions/?q=民生&status=closed") == small_search == 5
-    assert count_queries(client, "/suggestions/?status=closed") == 5
+    assert count_queries(client, "/suggestions/") == small == 4
+    assert count_queries(client, "/suggestions/?q=民生&status=closed") == small_search == 3
+    assert count_queries(client, "/suggestions/?status=closed") == 3
+    assert count_queries(client, "/suggestions/?q=民生") == 3  # no form: the same queries
 
 
 def test_the_whole_lists_length_is_that_of_the_public_items(client, world):
