@@ -9,7 +9,9 @@ from django.db import migrations, models
 # bulk_create in the benchmarks' data, raw SQL. Three events change it: a deputy is inserted or
 # moved to another delegation, a delegation moves to another town, a town is reordered.
 # COALESCE: a delegation id that does not exist yet fails as the deferred foreign key it is,
-# at commit, not as a NULL here.
+# at commit, not as a NULL here. On SQLite a later migration that rebuilds one of the three
+# tables (AlterField and the like copy the table into a new one) loses its triggers:
+# tests/deputies/test_directory_order.py then fails; create them again in that migration.
 POSITION = """COALESCE((SELECT t."order" FROM deputies_delegation g
                             JOIN congress_town t ON t.id = g.town_id
                            WHERE g.id = NEW.delegation_id), 0)"""
