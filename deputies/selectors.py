@@ -29,7 +29,10 @@ def deputy_directory(term_id: int | None):
     to filter and count; directory_rows() reads a page of them."""
     if term_id is None:
         return Deputy.objects.none()
-    return Deputy.objects.filter(term_id=term_id)
+    # Deputy.Meta.ordering through the deputy's copy of the town's order (Deputy.town_order):
+    # a filtered page sorts its deputies without the join to the towns, or reads them in order
+    # from the index deputy_directory_order.
+    return Deputy.objects.filter(term_id=term_id).order_by("town_order", "name", "id")
 
 
 def directory_rows(deputies) -> list:
