@@ -23,15 +23,26 @@ from deputies.models import Deputy
 # before its label and id do. Written as SQL: built through the ORM (a union of four annotated
 # querysets, and the term's lookup) it cost more than the queries it replaced; as SQL it costs
 # one round trip. tests/deputies/test_public_pages.py checks the order and the term. The
-# affiliations are made distinct on their own column: on the six of the select's row, hashing
-# cost PostgreSQL a third more.
+# affiliations are read by skipping through the index deputy_term_party, one probe for the first
+# and one after each (a recursive query, as PostgreSQL has no skip scan): DISTINCT read the
+# term's 2,800 deputies, 1.3 ms in PostgreSQL, the probes 0.13 ms. (party > '' is party <> ''
+# for any collation, and bounds the first probe.)
 OPTIONS_SQL = """
-    WITH term AS (
+    WITH RECURSIVE term AS (
         SELECT id FROM congress_term
          ORDER BY CASE WHEN start_date <= %(on)s AND (end_date IS NULL OR end_date >= %(on)s)
                        THEN 0 ELSE 1 END,
                   number DESC
          LIMIT 1
+    ),
+    parties(party) AS (
+        SELECT MIN(party) FROM deputies_deputy
+         WHERE term_id = (SELECT id FROM term) AND party > ''
+        UNION ALL
+        SELECT (SELECT MIN(d.party) FROM deputies_deputy d
+                 WHERE d.term_id = (SELECT id FROM term) AND d.party > p.party)
+          FROM parties p
+         WHERE p.party IS NOT NULL
     )
     SELECT 'term', CAST(id AS TEXT), '', 0, '', id
       FROM term
@@ -47,10 +58,9 @@ OPTIONS_SQL = """
       FROM deputies_deputygroup g
      WHERE g.term_id = (SELECT id FROM term)
     UNION ALL
-    SELECT 'party', p.party, p.party, 0, '', 0
-      FROM (SELECT DISTINCT party
-              FROM deputies_deputy
-             WHERE term_id = (SELECT id FROM term) AND party <> '') p
+    SELECT 'party', party, party, 0, '', 0
+      FROM parties
+     WHERE party IS NOT NULL
 """
 # With no filter chosen the same query counts the term's deputies: the paginator's count.
 TOTAL_SQL = """
