@@ -10,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
+from deputies.auth import unread_notices_read_with
+
 register = template.Library()
 
 # (URL name, label translated when shown, marked current on every page under it: its URL in
@@ -46,6 +48,12 @@ def _unread(request) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
+    # Read with the user at the start of a GET (deputies/auth.py). A POST may have read or
+    # sent notices since: it counts afresh.
+    if request.method in ("GET", "HEAD"):
+        unread = unread_notices_read_with(user)
+        if unread is not None:
+            return unread
     with connection.cursor() as cursor:
         cursor.execute(UNREAD_SQL, [user.pk])
         return cursor.fetchone()[0]
@@ -54,8 +62,8 @@ def _unread(request) -> int:
 @register.simple_tag(takes_context=True)
 def workspace_nav(context) -> SafeString:
     """The workspace's navigation: each page's link, the current one marked, and the count of
-    unread notices on the notices' link (the view's `unread_notices` if it read it, or one
-    query)."""
+    unread notices on the notices' link (the view's `unread_notices` if it read it, else the
+    count read with the user, or one query)."""
     request = context.get("request")
     path = request.path if request is not None else ""
     urls = _urls([name for name, _label, _within in _LINKS] + ["notices:inbox"])
