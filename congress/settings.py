@@ -175,7 +175,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The database store with its read written as SQL (congress/kit/sessions.py).
+SESSION_ENGINE = "congress.kit.sessions"
 # After a failed call the shared cache is not tried again for this many seconds (per worker).
 CACHE_RETRY_SECONDS = 5
 
@@ -193,6 +194,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend that reads the user with their deputy in one query (deputies/auth.py).
+    "deputies.auth.WorkspaceBackend",
+    # Only for sessions logged in before WorkspaceBackend (a session names its backend, and
+    # Django ends it when that backend is no longer listed); it never checks a password
+    # (WorkspaceBackend stops the chain). Remove once SESSION_COOKIE_AGE has passed.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # The reverse proxies in front of the app (addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,66 +16,10 @@ from django.views.decorators.http import require_POST
 
 from congress.kit.errors import DomainError
 from congress.kit.sqlvalues import aware
-from congress.models import Term
 from deputies import profile, selectors, services
+from deputies.auth import deputy_of
 from deputies.forms import ActivityForm
-from deputies.models import Activity, Delegation, Deputy, LiaisonStation, ReceptionSession
-
-
-def _select_related_sql() -> tuple[str, list[tuple[type[Model], list[str]]]]:
-    """The SQL of Deputy.objects.select_related("delegation", "term").filter(user_id=%s), with
-    each model's fields in the order of its columns in a row."""
-    parts: list[tuple[type[Model], list[str]]] = []
-    joins = []
-    tables: tuple[tuple[type[Model], str], ...] = ((Deputy, "d"), (Delegation, "g"), (Term, "t"))
-    for model, alias in tables:
-        fields = model._meta.concrete_fields
-        parts.append((model, [field.attname for field in fields]))
-        joins.append(", ".join(f'{alias}."{field.column}"' for field in fields))
-    delegation = Deputy._meta.get_field("delegation")
-    # The models' own table and column names only: nothing a person typed.
-    sql = (
-        f"SELECT {', '.join(joins)} FROM {Deputy._meta.db_table} d"  # noqa: S608
-        f" {'LEFT ' if delegation.null else ''}JOIN {Delegation._meta.db_table} g"
-        f' ON g.id = d."{delegation.column}"'
-        f' JOIN {Term._meta.db_table} t ON t.id = d."{Deputy._meta.get_field("term").column}"'
-        ' WHERE d."user_id" = %s'
-    )
-    return sql, parts
-
-
-def deputy_of_user(user_id) -> Deputy | None:
-    """The user's deputy with their delegation and term, or None: what
-    Deputy.objects.select_related("delegation", "term").get(user=...) reads, from SQL made once
-    (every workspace page asks, and the ORM took ~0.5 ms more to build the query than to run
-    it). Fields are read as from_db reads them: this model's are text, numbers and dates, which
-    both databases answer as the ORM would."""
-    global _DEPUTY_SQL
-    if _DEPUTY_SQL is None:
-        _DEPUTY_SQL = _select_related_sql()
-    sql, parts = _DEPUTY_SQL
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    instances = []
-    start = 0
-    for model, names in parts:
-        values = row[start : start + len(names)]
-        start += len(names)
-        instances.append(
-            None if values[0] is None else model.from_db(connection.alias, names, values)
-        )
-    deputy, delegation, term = instances
-    if not isinstance(deputy, Deputy):  # the first part is always the deputy's
-        return None
-    Deputy._meta.get_field("delegation").set_cached_value(deputy, delegation)  # type: ignore[attr-defined]
-    Deputy._meta.get_field("term").set_cached_value(deputy, term)  # type: ignore[attr-defined]
-    return deputy
-
-
-_DEPUTY_SQL: tuple[str, list[tuple[type[Model], list[str]]]] | None = None
+from deputies.models import Activity, LiaisonStation, ReceptionSession
 
 
 def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
@@ -88,7 +31,8 @@ def deputy_required(view=None, *, refusal: str = "portal/not_a_deputy.html"):
         @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            deputy = deputy_of_user(request.user.pk)
+            # Read with the user by WorkspaceBackend (deputies/auth.py): no query of its own.
+            deputy = deputy_of(request.user)
             if deputy is None:
                 return render(request, refusal, status=403)
             return view(request, deputy, *args, **kwargs)

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from congress.kit.rules import rule
-from congress.kit.sqlvalues import aware
+from congress.kit.sqlvalues import aware, constant
 from congress.models import Category, Organisation, Session, Term
 from deputies.models import Deputy
 from proposals.models import (
@@ -300,16 +300,18 @@ def signature_requests(deputy: Deputy):
 # The requests waiting for a deputy's answer, oldest first, with their item's title and lead.
 # Written as SQL: through the ORM (four joins of values_list) the query took ~0.6 ms more to
 # build than to run, on the overview and on the suggestion list.
-SIGNATURE_REQUESTS_SQL = """
+# The status is written in (congress.kit.sqlvalues.constant): PostgreSQL then keeps one plan
+# for the prepared statement instead of planning it on every run.
+SIGNATURE_REQUESTS_SQL = f"""
 SELECT sg.id, sg.motion_id, sg.requested_at, s.title, sl.name, m.title, ml.name
   FROM proposals_signature sg
   LEFT JOIN proposals_suggestion s ON s.id = sg.suggestion_id
   LEFT JOIN deputies_deputy sl ON sl.id = s.lead_id
   LEFT JOIN proposals_motion m ON m.id = sg.motion_id
   LEFT JOIN deputies_deputy ml ON ml.id = m.lead_id
- WHERE sg.deputy_id = %s AND sg.status = %s
+ WHERE sg.deputy_id = %s AND sg.status = {constant(Signature.Status.REQUESTED)}
  ORDER BY sg.requested_at, sg.id
-"""
+"""  # noqa: S608 - constants only
 
 
 def signature_requests_listed(deputy: Deputy) -> list[dict]:
@@ -318,7 +320,7 @@ def signature_requests_listed(deputy: Deputy) -> list[dict]:
     (SIGNATURE_REQUESTS_SQL): no model instances, which cost more than the query for these few
     columns."""
     with connection.cursor() as cursor:
-        cursor.execute(SIGNATURE_REQUESTS_SQL, [deputy.pk, Signature.Status.REQUESTED.value])
+        cursor.execute(SIGNATURE_REQUESTS_SQL, [deputy.pk])
         rows = cursor.fetchall()
     return [
         {
@@ -352,15 +354,17 @@ def replies_to_rate(deputy: Deputy):
 # The ids of a deputy's own items, as Suggestion.objects.for_deputy reads them (a UNION of the
 # items led and of those co-signed and submitted); then the two workspace lists built on them.
 # Written as SQL: through the ORM the suggestion list's page and the replies to rate took
-# ~1.5 ms more to build than to run.
-_MY_ITEMS_SQL = """
+# ~1.5 ms more to build than to run. Statuses and roles are written in
+# (congress.kit.sqlvalues.constant): sent as parameters they kept PostgreSQL planning the
+# replies to rate on every run (0.5 ms of its 0.7).
+_MY_ITEMS_SQL = f"""
 SELECT id FROM proposals_suggestion WHERE lead_id = %s
 UNION
 SELECT sg.suggestion_id FROM proposals_signature sg
   JOIN proposals_suggestion s2 ON s2.id = sg.suggestion_id
- WHERE sg.deputy_id = %s AND sg.status = %s AND sg.suggestion_id IS NOT NULL
-   AND s2.status <> %s
-"""
+ WHERE sg.deputy_id = %s AND sg.status = {constant(Signature.Status.CONFIRMED)}
+   AND sg.suggestion_id IS NOT NULL AND s2.status <> {constant(Suggestion.Status.DRAFT)}
+"""  # noqa: S608 - constants only
 
 # A page of the deputy's items, newest first, each with its active lead unit's name and reply
 # due date (at most one: assignment_one_active_lead) and the count of them all.
@@ -368,7 +372,7 @@ MY_ITEMS_PAGE_SQL = f"""
 SELECT s.id, s.code, s.title, s.lead_id, s.status, o.name, la.due_date, COUNT(*) OVER ()
   FROM proposals_suggestion s
   LEFT JOIN proposals_assignment la
-    ON la.suggestion_id = s.id AND la.active AND la.role = %s
+    ON la.suggestion_id = s.id AND la.active AND la.role = {constant(Assignment.Role.LEAD)}
   LEFT JOIN congress_organisation o ON o.id = la.organisation_id
  WHERE s.id IN ({_MY_ITEMS_SQL})
  ORDER BY s.created_at DESC
@@ -392,7 +396,7 @@ SELECT r.id, r.replied_at, s.title, o.name
            AND (l.replied_at > r.replied_at OR (l.replied_at = r.replied_at AND l.id > r.id)))
  ORDER BY r.replied_at DESC
 """.format(  # noqa: S608 - constants and placeholders only
-    mine=_MY_ITEMS_SQL, steps=", ".join(["%s"] * len(Suggestion.STEPS["feedback"]))
+    mine=_MY_ITEMS_SQL, steps=", ".join(constant(s) for s in sorted(Suggestion.STEPS["feedback"]))
 )
 
 
@@ -409,7 +413,7 @@ class MyItemRow(NamedTuple):
 
 
 def _my_items_params(deputy: Deputy) -> list:
-    return [deputy.pk, deputy.pk, Signature.Status.CONFIRMED.value, Suggestion.Status.DRAFT.value]
+    return [deputy.pk, deputy.pk]
 
 
 def deputy_suggestion_rows(deputy: Deputy, limit: int, offset: int) -> tuple[list[MyItemRow], int]:
@@ -418,7 +422,7 @@ def deputy_suggestion_rows(deputy: Deputy, limit: int, offset: int) -> tuple[lis
     with connection.cursor() as cursor:
         cursor.execute(
             MY_ITEMS_PAGE_SQL,
-            [Assignment.Role.LEAD.value, *_my_items_params(deputy), limit, offset],
+            [*_my_items_params(deputy), limit, offset],
         )
         rows = cursor.fetchall()
     return [MyItemRow(*row[:7]) for row in rows], (rows[0][7] if rows else 0)
@@ -427,9 +431,8 @@ def deputy_suggestion_rows(deputy: Deputy, limit: int, offset: int) -> tuple[lis
 def replies_to_rate_listed(deputy: Deputy) -> list[dict]:
     """replies_to_rate as plain rows, newest first: the reply's pk, its day, its item's title
     and the unit (REPLIES_TO_RATE_SQL)."""
-    steps = sorted(Suggestion.STEPS["feedback"])
     with connection.cursor() as cursor:
-        cursor.execute(REPLIES_TO_RATE_SQL, [*steps, *_my_items_params(deputy), deputy.pk])
+        cursor.execute(REPLIES_TO_RATE_SQL, [*_my_items_params(deputy), deputy.pk])
         rows = cursor.fetchall()
     return [
         {

@@ -311,10 +311,10 @@ def test_my_items_query_count_is_flat(me, lead, session, category, unit, count_q
         helpers.assigned(
             lead=lead, session=session, category=category, by=lead.user, unit=unit, title=f"建议{i}"
         )
-    # 7 queries: the session, the user, their deputy record, the requests to co-sign, the
-    # replies to rate, the page of suggestions with their count (proposals.portal.page_of), the
-    # unread notices. None per suggestion.
-    assert count() == small == 7
+    # 5 queries: the session; the user with their deputy record and unread notices
+    # (deputies.auth.WorkspaceBackend); the requests to co-sign, the replies to rate, the page
+    # of suggestions with their count. None per suggestion.
+    assert count() == small == 5
 
 
 def test_my_motions_list_shows_each_row_in_a_flat_number_of_queries(
@@ -333,8 +333,8 @@ def test_my_motions_list_shows_each_row_in_a_flat_number_of_queries(
     assert session.label in html and "16-1-1" in html
     assert f'status-{Motion.Status.SUBMITTED}">{Motion.Status.SUBMITTED.label}<' in html
     MotionFactory.create_batch(21, lead=lead, session=SessionFactory(term=session.term, number=2))
-    # The session, the user, the deputy, the page with its total, the unread notices.
-    assert count_queries(me, "/en/portal/motions/") == small == 5
+    # The session; the user with the deputy and the unread notices; the page with its total.
+    assert count_queries(me, "/en/portal/motions/") == small == 3
     page = me.get("/en/portal/motions/", {"page": 2})
     assert "Page 2 of 2" in page.content.decode() and len(page.context["motions"]) == 3
 

@@ -68,14 +68,15 @@ def test_workspace_query_count_is_flat(me, lead, session, category, unit, count_
     add_items(lead, session, category, unit, 3)
     small = count_queries(me, url)
     add_items(lead, session, category, unit, 37, start=3)
-    # /portal/: 8 queries — the session, the user, the deputy; the activities' figures by
-    # kind and day with their points and the unread notices (one query); the deputy's stations
-    # with their open sessions; the requests to co-sign with their items and leads and the
-    # holidays for all their answer-by days; the contacts to confirm.
-    # /portal/suggestions/: 7 — the session, the user, the deputy; the requests to co-sign, the
-    # replies to rate, the page of my items with their count; the unread notices. None per
-    # item.
-    assert small == (7 if url.endswith("suggestions/") else 8)
+    # /portal/: 7 queries — the session; the user with their deputy and the unread notices
+    # (deputies.auth.WorkspaceBackend); the activities' figures by kind and day with their
+    # points and the unread notices (one query); the deputy's stations with their open
+    # sessions; the requests to co-sign with their items and leads and the holidays for all
+    # their answer-by days; the contacts to confirm.
+    # /portal/suggestions/: 5 — the session; the user with their deputy and the unread
+    # notices; the requests to co-sign, the replies to rate, the page of my items with their
+    # count. None per item.
+    assert small == (5 if url.endswith("suggestions/") else 7)
     assert count_queries(me, url) == small
     html = me.get(url).content.decode()
     assert "请联名39" in html
