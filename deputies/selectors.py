@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from congress.kit import summaries
+from congress.kit.sqlbatch import fetch_each
 from congress.kit.sqlvalues import decimal
+from congress.models import Town
 from deputies.models import (
     Activity,
     ActivityKind,
@@ -168,27 +170,67 @@ STATION_PEOPLE_SQL = """
 """
 
 
-def station_people(station, limit=20) -> tuple[list[tuple[int, str]], list[ReceptionRow]]:
-    """The station's serving deputies, and its latest receptions with the deputies on duty, as
-    (id, name) pairs and rows (public columns, no model instance per row), in 2 queries: the
-    receptions, then the stationed deputies and the deputies on duty (STATION_PEOPLE_SQL)."""
-    receptions = list(
-        Reception.objects.filter(station=station)
-        .order_by("-date", "-id")  # as in STATION_PEOPLE_SQL: the same receptions
-        .values_list("id", "date", "theme", "notes", "residents_received")[:limit]
+# The station (active only) with its town's name, and its latest receptions' public columns.
+STATION_SQL = """
+    SELECT s.id, s.name, s.town_id, s.tier, s.address, s.opening_hours, s.phone, s.description,
+           t.name
+      FROM deputies_liaisonstation s
+      JOIN congress_town t ON t.id = s.town_id
+     WHERE s.id = %s AND s.active
+"""
+RECEPTIONS_SQL = """
+    SELECT id, date, theme, notes, residents_received
+      FROM deputies_reception
+     WHERE station_id = %s
+     ORDER BY date DESC, id DESC
+     LIMIT %s
+"""
+# Model.from_db takes the values of the fields it is given in the model's order of fields.
+STATION_FIELDS = [
+    "id",
+    "name",
+    "town_id",
+    "tier",
+    "address",
+    "opening_hours",
+    "phone",
+    "description",
+]
+
+
+def station_page(
+    pk: int, limit: int = 20
+) -> tuple[LiaisonStation, list[tuple[int, str]], list[ReceptionRow]] | None:
+    """An active station's page (None if there is none): the station with its town, its serving
+    deputies as (id, name) pairs, and its latest receptions with the deputies on duty, as rows
+    (public columns, no model instance per row). Three reads that need only the station's id,
+    sent together (congress.kit.sqlbatch): as three ORM queries, one after another, they cost
+    more to build and wait for than the rest of the page's work."""
+    station_rows, receptions, people = fetch_each(
+        [
+            (STATION_SQL, [pk]),
+            (RECEPTIONS_SQL, [pk, limit]),
+            (STATION_PEOPLE_SQL, [pk, Deputy.Status.SERVING.value, pk, limit]),
+        ]
     )
+    if not station_rows:
+        return None
+    *values, town_name = station_rows[0]
+    station = LiaisonStation.from_db(connection.alias, STATION_FIELDS, values)
+    town = Town.from_db(connection.alias, ["id", "name"], [station.town_id, town_name])
+    LiaisonStation._meta.get_field("town").set_cached_value(station, town)  # type: ignore[union-attr]
     on_duty: dict[int, list[tuple[int, str]]] = {row[0]: [] for row in receptions}
     deputies: list[tuple[int, str]] = []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            STATION_PEOPLE_SQL, [station.pk, Deputy.Status.SERVING.value, station.pk, limit]
-        )
-        for reception_id, deputy_id, name, _town in cursor.fetchall():
-            if reception_id is None:
-                deputies.append((deputy_id, name))
-            elif reception_id in on_duty:  # a reception added since the first query: not shown
-                on_duty[reception_id].append((deputy_id, name))
-    return deputies, [ReceptionRow(*row[1:], on_duty=on_duty[row[0]]) for row in receptions]
+    for reception_id, deputy_id, name, _town in people:
+        if reception_id is None:
+            deputies.append((deputy_id, name))
+        elif reception_id in on_duty:  # a reception added between the reads: not shown
+            on_duty[reception_id].append((deputy_id, name))
+    rows = [
+        ReceptionRow(date, theme, notes, received, on_duty[reception_id])
+        for reception_id, date, theme, notes, received in receptions
+    ]
+    return station, deputies, rows
 
 
 @dataclass(frozen=True)

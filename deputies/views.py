@@ -268,11 +268,10 @@ def reception_rows(receptions: list[selectors.ReceptionRow]) -> SafeString:
 
 @cached_page(depends=["stations", "station:{pk}"])
 def station_detail(request, pk):
-    try:
-        station = selectors.station_detail(pk)
-    except LiaisonStation.DoesNotExist:
-        raise Http404 from None
-    deputies, receptions = selectors.station_people(station)
+    page = selectors.station_page(pk)
+    if page is None:
+        raise Http404
+    station, deputies, receptions = page
     return render(
         request,
         "deputies/station_detail.html",

@@ -260,12 +260,27 @@ def test_station_page_query_count_does_not_grow_with_receptions(client, two_town
     station.deputies.add(*on_duty)
     for n in range(40):
         ReceptionFactory(station=station).deputies.add(*on_duty[n : n + 5])
-    # 4 queries: the station (town joined), its opinions' latest year (and that year's figures
-    # when there is one), its latest 20 receptions, and its serving deputies with the
-    # receptions' deputies on duty (one UNION ALL). None per reception or deputy.
+    # 4 queries: the station (town joined), its latest 20 receptions, and its serving deputies
+    # with the receptions' deputies on duty (one UNION ALL), sent together on PostgreSQL; then
+    # its opinions' latest year (and that year's figures when there is one). None per
+    # reception or deputy.
     assert count_queries(client, f"/stations/{station.pk}/") == small == 4
     html = client.get(f"/stations/{station.pk}/").content.decode()
     assert on_duty[-1].get_absolute_url() in html
+
+
+def test_a_closed_station_has_no_page(client, two_towns):
+    """A station taken out of service (active off) answers 404, its deputies and receptions
+    with it; the open station beside it still shows its address and its deputies."""
+    term, danghu, _ = two_towns
+    closed = StationFactory(town=danghu.town, address="旧址路1号", active=False)
+    open_station = StationFactory(town=danghu.town, address="新华路2号")
+    deputy = DeputyFactory(term=term, delegation=danghu, name="王小明")
+    closed.deputies.add(deputy)
+    open_station.deputies.add(deputy)
+    assert client.get(f"/stations/{closed.pk}/").status_code == 404
+    html = client.get(f"/stations/{open_station.pk}/").content.decode()
+    assert "新华路2号" in html and danghu.town.name in html and "王小明" in html
 
 
 def test_profile_query_count_does_not_grow_with_activities(client, two_towns, count_queries):
