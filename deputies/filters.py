@@ -1,6 +1,5 @@
 """Filters for the public deputies directory (django-filter). Invalid values answer 400."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_filters
@@ -12,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from congress.kit.listing import FastSelectFilterSet
+from congress.kit.listing import FastSelectFilterSet, fixed_choices
 from deputies.models import Deputy
 
 # The current term's id (as Term.objects.current(): the term in force today with the highest
@@ -112,12 +111,6 @@ def directory_options(request, *, total: bool = False) -> DirectoryOptions:
     return options
 
 
-def _fixed(options: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]]:
-    # A callable, not the list: the form deep-copies its fields' choices for every form it
-    # builds, and a list of a hundred options costs more to copy than to read.
-    return lambda: options
-
-
 def is_filtered(data) -> bool:
     """Whether the query string chooses a filter (a parameter of the form with a value)."""
     return any(data.get(name) for name in DeputyFilter.base_filters)
@@ -164,7 +157,7 @@ class DeputyFilter(FastSelectFilterSet):
             options = directory_options(request, total=not is_filtered(self.data))
             choices, self.unfiltered_count = options.choices, options.total
         for name, options in choices.items():
-            self.filters[name].extra["choices"] = _fixed(options)
+            self.filters[name].extra["choices"] = fixed_choices(options)
 
     def filter_name(self, queryset, name, value):
         value = value.strip()

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.kit.htmlrows import esc, joined
-from congress.kit.listing import FastSelectFilterSet, LookupFilter
+from congress.kit.listing import FastSelectFilterSet, LookupFilter, fixed_choices
 from congress.kit.rules import rule
 from congress.models import Organisation, Session, session_label
 from deputies.models import Deputy
@@ -69,10 +69,14 @@ def deputy_lookup():
     )
 
 
-def _years(request=None):
-    first = Suggestion.objects.order_by("year").values_list("year", flat=True).first()
+def year_choices(first: int | None) -> list[tuple[int, int]]:
+    """The year select's options: this year back to the first year of any suggestion."""
     last = timezone.localdate().year
     return [(year, year) for year in range(last, (first or last) - 1, -1)]
+
+
+def _years(request=None):
+    return year_choices(Suggestion.objects.order_by("year").values_list("year", flat=True).first())
 
 
 # The options of the suggestion list's selects (sessions, categories, and the first year of any
@@ -116,9 +120,7 @@ def read_list_options() -> ListOptions:
                 categories.append((str(pk), name))
             else:
                 first = pk
-    last = timezone.localdate().year
-    years = tuple((year, year) for year in range(last, (first or last) - 1, -1))
-    return ListOptions(tuple(sessions), tuple(categories), years)
+    return ListOptions(tuple(sessions), tuple(categories), tuple(year_choices(first)))
 
 
 def list_options(request) -> ListOptions:
@@ -196,8 +198,7 @@ class SuggestionFilter(FastSelectFilterSet):
             ("year", options.years),
             ("category", options.categories),
         ):
-            # A callable, not the tuple: the form deep-copies its fields' choices.
-            self.filters[name].extra["choices"] = _fixed(choices)
+            self.filters[name].extra["choices"] = fixed_choices(choices)
 
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value)
@@ -224,10 +225,6 @@ class SuggestionFilter(FastSelectFilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Suggestion.objects.overdue().values("pk")
         return queryset.filter(pk__in=overdue) if value == "1" else queryset.exclude(pk__in=overdue)
-
-
-def _fixed(choices):
-    return lambda: choices
 
 
 def search_alone(data) -> bool:

@@ -129,6 +129,13 @@ class PlainFetchModelChoiceField(django_filters.fields.ModelChoiceField):  # typ
     iterator = _PlainFetchChoices
 
 
+def fixed_choices(options: Sequence[tuple[Any, Any]]) -> Callable[[], Sequence[tuple[Any, Any]]]:
+    """A select's choices read once per request, for a filter's extra["choices"]: a callable,
+    not the list, because the form deep-copies its fields' choices for every form it builds,
+    and a list of a hundred options costs more to copy than to read."""
+    return lambda: options
+
+
 class FastSelectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """A FilterSet whose choice filters render with FastSelect and read their options with one
     plain query each."""
